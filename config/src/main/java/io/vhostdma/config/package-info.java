@@ -1,0 +1,2 @@
+/** Module config of vhost-dma (see docs/architecture.md). */
+package io.vhostdma.config;
