@@ -1,0 +1,56 @@
+package io.vhostdma.vhost.internal.sys;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+
+/**
+ * eventfd notifiers (vhost-user kick/call/err). {@link #signal(int)} and {@link #drain(int)} are
+ * hot-path safe: they allocate nothing after the calling thread's first call and return negative
+ * errno values instead of throwing.
+ */
+public final class EventFd {
+    public static final int EFD_NONBLOCK = 0x800;
+    public static final int EFD_CLOEXEC = 0x80000;
+    private static final ThreadLocal<MemorySegment> SCRATCH =
+            ThreadLocal.withInitial(() -> Arena.global().allocate(ValueLayout.JAVA_LONG));
+
+    private EventFd() {
+    }
+
+    /** Creates a non-blocking eventfd with counter 0. */
+    public static int create() {
+        try {
+            int fd = (int) Libc.EVENTFD.invokeExact(Libc.state(), 0, EFD_NONBLOCK | EFD_CLOEXEC);
+            if (fd < 0) {
+                throw Libc.fail("eventfd", "");
+            }
+            return fd;
+        } catch (Throwable t) {
+            throw Libc.rethrow("eventfd", t);
+        }
+    }
+
+    /** Adds 1 to the counter (wakes a waiter). Returns 0, or a negative errno (EAGAIN: saturated). */
+    public static int signal(int fd) {
+        MemorySegment one = SCRATCH.get();
+        one.set(ValueLayout.JAVA_LONG, 0, 1L);
+        try {
+            long r = (long) Libc.WRITE.invokeExact(Libc.state(), fd, one, 8L);
+            return r == 8 ? 0 : -Libc.errno();
+        } catch (Throwable t) {
+            throw Libc.rethrow("write", t);
+        }
+    }
+
+    /** Reads and resets the counter: its value, or {@code -EAGAIN} when it was 0, or another -errno. */
+    public static long drain(int fd) {
+        MemorySegment value = SCRATCH.get();
+        try {
+            long r = (long) Libc.READ.invokeExact(Libc.state(), fd, value, 8L);
+            return r == 8 ? value.get(ValueLayout.JAVA_LONG, 0) : -Libc.errno();
+        } catch (Throwable t) {
+            throw Libc.rethrow("read", t);
+        }
+    }
+}

@@ -1,0 +1,106 @@
+package io.vhostdma.vhost.internal.sys;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.stream.Stream;
+
+/** File-descriptor utilities: close, non-blocking mode, block size, open-fd count. */
+public final class Fds {
+    private static final int F_GETFL = 3;
+    private static final int F_SETFL = 4;
+    private static final int O_NONBLOCK = 0x800;
+    /** {@code struct stat} on x86-64: 144 bytes, {@code st_blksize} (long) at offset 56. */
+    private static final long STAT_SIZE = 144;
+    private static final long STAT_BLKSIZE = 56;
+    private static final long STAT_SIZE_FIELD = 48;
+
+    private Fds() {
+    }
+
+    /** Closes {@code fd} if it is ≥ 0; errors (other than EINTR) are thrown. */
+    public static void close(int fd) {
+        if (fd < 0) {
+            return;
+        }
+        try {
+            int r = (int) Libc.CLOSE.invokeExact(Libc.state(), fd);
+            if (r < 0 && Libc.errno() != Errno.EINTR) {
+                throw Libc.fail("close", "fd=" + fd);
+            }
+        } catch (Throwable t) {
+            throw Libc.rethrow("close", t);
+        }
+    }
+
+    /** Closes every fd in {@code fds[0..count)} that is ≥ 0, ignoring errors; sets each to -1. */
+    public static void closeAll(int[] fds, int count) {
+        for (int i = 0; i < count; i++) {
+            if (fds[i] >= 0) {
+                try {
+                    close(fds[i]);
+                } catch (SysException ignored) {
+                    // already gone: nothing else to release
+                }
+                fds[i] = -1;
+            }
+        }
+    }
+
+    /** Puts {@code fd} into non-blocking mode. */
+    public static void setNonBlocking(int fd) {
+        try {
+            int flags = (int) Libc.FCNTL.invokeExact(Libc.state(), fd, F_GETFL, 0);
+            if (flags < 0) {
+                throw Libc.fail("fcntl", "fd=" + fd + " cmd=F_GETFL");
+            }
+            int r = (int) Libc.FCNTL.invokeExact(Libc.state(), fd, F_SETFL, flags | O_NONBLOCK);
+            if (r < 0) {
+                throw Libc.fail("fcntl", "fd=" + fd + " cmd=F_SETFL");
+            }
+        } catch (Throwable t) {
+            throw Libc.rethrow("fcntl", t);
+        }
+    }
+
+    /** {@code st_blksize} of the file behind {@code fd}. */
+    public static long blockSize(int fd) {
+        return stat(fd, STAT_BLKSIZE);
+    }
+
+    /** {@code st_size} of the file behind {@code fd}. */
+    public static long fileSize(int fd) {
+        return stat(fd, STAT_SIZE_FIELD);
+    }
+
+    private static long stat(int fd, long field) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment st = arena.allocate(STAT_SIZE, 8);
+            int r = (int) Libc.FSTAT.invokeExact(Libc.state(), fd, st);
+            if (r < 0) {
+                throw Libc.fail("fstat", "fd=" + fd);
+            }
+            return st.get(ValueLayout.JAVA_LONG, field);
+        } catch (Throwable t) {
+            throw Libc.rethrow("fstat", t);
+        }
+    }
+
+    /** Number of fds this process has open (entries of /proc/self/fd, less the listing's own). */
+    public static int openCount() {
+        try (Stream<Path> s = Files.list(Path.of("/proc/self/fd"))) {
+            return (int) s.count() - 1;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list /proc/self/fd", e);
+        }
+    }
+
+    /** Whether {@code fd} is open in this process. */
+    public static boolean isOpen(int fd) {
+        return fd >= 0 && Files.exists(Path.of("/proc/self/fd/" + fd));
+    }
+}

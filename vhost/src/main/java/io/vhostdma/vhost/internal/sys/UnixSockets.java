@@ -1,0 +1,186 @@
+package io.vhostdma.vhost.internal.sys;
+
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** AF_UNIX stream sockets: listen, accept, connect, socketpair, sendmsg/recvmsg with fds. */
+public final class UnixSockets {
+    private static final int AF_UNIX = 1;
+    private static final int SOCK_STREAM = 1;
+    private static final int SOCK_NONBLOCK = 0x800;
+    private static final int SOCK_CLOEXEC = 0x80000;
+
+    private UnixSockets() {
+    }
+
+    /**
+     * Creates a non-blocking listening socket at {@code path}: removes a stale socket file first,
+     * binds, sets the file mode (e.g. {@code 0600}) and listens.
+     */
+    public static int listen(Path path, int backlog, int fileMode) {
+        try {
+            if (Files.exists(path, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                if (!isSocket(path)) {
+                    throw new IllegalStateException("refusing to replace a non-socket file: path=" + path);
+                }
+                Files.delete(path);
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot remove stale socket: path=" + path + " error=" + e.getMessage(), e);
+        }
+        int fd = socket(SOCK_NONBLOCK);
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment sa = SockaddrUnLayout.of(arena, path);
+            MemorySegment cpath = arena.allocateFrom(path.toString());
+            if ((int) Libc.BIND.invokeExact(Libc.state(), fd, sa, (int) sa.byteSize()) < 0) {
+                throw Libc.fail("bind", "path=" + path);
+            }
+            if ((int) Libc.CHMOD.invokeExact(Libc.state(), cpath, fileMode) < 0) {
+                throw Libc.fail("chmod", "path=" + path + " mode=0" + Integer.toOctalString(fileMode));
+            }
+            if ((int) Libc.LISTEN.invokeExact(Libc.state(), fd, backlog) < 0) {
+                throw Libc.fail("listen", "path=" + path);
+            }
+            return fd;
+        } catch (Throwable t) {
+            Fds.close(fd);
+            throw Libc.rethrow("listen", t);
+        }
+    }
+
+    /** Accepts one connection as a non-blocking fd, or returns {@code -EAGAIN} if none is pending. */
+    public static int accept(int listenFd) {
+        try {
+            int fd = (int) Libc.ACCEPT4.invokeExact(Libc.state(), listenFd, MemorySegment.NULL,
+                    MemorySegment.NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+            if (fd < 0) {
+                int e = Libc.errno();
+                if (e == Errno.EAGAIN) {
+                    return -Errno.EAGAIN;
+                }
+                throw new SysException("accept4", e, "fd=" + listenFd);
+            }
+            return fd;
+        } catch (Throwable t) {
+            throw Libc.rethrow("accept4", t);
+        }
+    }
+
+    /**
+     * Connects to the socket at {@code path}. The returned fd is blocking when {@code nonBlocking}
+     * is false. Throws {@link SysException} (ENOENT, ECONNREFUSED, ...) when nobody listens.
+     */
+    public static int connect(Path path, boolean nonBlocking) {
+        int fd = socket(0);
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment sa = SockaddrUnLayout.of(arena, path);
+            if ((int) Libc.CONNECT.invokeExact(Libc.state(), fd, sa, (int) sa.byteSize()) < 0) {
+                throw Libc.fail("connect", "path=" + path);
+            }
+            if (nonBlocking) {
+                Fds.setNonBlocking(fd);
+            }
+            return fd;
+        } catch (Throwable t) {
+            Fds.close(fd);
+            throw Libc.rethrow("connect", t);
+        }
+    }
+
+    /** A connected pair of blocking AF_UNIX stream sockets. */
+    public static int[] socketPair() {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment pair = arena.allocate(ValueLayout.JAVA_INT, 2);
+            int r = (int) Libc.SOCKETPAIR.invokeExact(Libc.state(), AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, pair);
+            if (r < 0) {
+                throw Libc.fail("socketpair", "");
+            }
+            return new int[] {pair.get(ValueLayout.JAVA_INT, 0), pair.get(ValueLayout.JAVA_INT, 4)};
+        } catch (Throwable t) {
+            throw Libc.rethrow("socketpair", t);
+        }
+    }
+
+    /**
+     * Sends {@code buf.data()[0, len)} with {@code fds[0..fdCount)} attached (in the first
+     * sendmsg), looping over partial writes. On a non-blocking socket that is full, returns
+     * {@code -EAGAIN} if nothing was sent yet. Returns {@code len} on success.
+     */
+    public static long send(int fd, MessageBuffer buf, long len, int[] fds, int fdCount) {
+        buf.prepareSend(len, fds, fdCount);
+        long sent = 0;
+        try {
+            while (sent < len) {
+                if (sent > 0) {
+                    buf.prepareSend(len - sent, fds, 0);
+                    MemorySegment.copy(buf.data(), sent, buf.data(), 0, len - sent);
+                }
+                long r = (long) Libc.SENDMSG.invokeExact(Libc.state(), fd, buf.msghdr(), MsgHdrLayout.MSG_NOSIGNAL);
+                if (r < 0) {
+                    int e = Libc.errno();
+                    if (e == Errno.EINTR) {
+                        continue;
+                    }
+                    if (e == Errno.EAGAIN && sent == 0) {
+                        return -Errno.EAGAIN;
+                    }
+                    throw new SysException("sendmsg", e, "fd=" + fd + " len=" + len);
+                }
+                sent += r;
+            }
+            return sent;
+        } catch (Throwable t) {
+            throw Libc.rethrow("sendmsg", t);
+        }
+    }
+
+    /**
+     * One recvmsg of up to {@code len} bytes into {@code buf.data()[offset..]} with room for fds
+     * (fetch them with {@link MessageBuffer#takeFds(int[])}). Returns bytes read, 0 at EOF, or
+     * {@code -EAGAIN} on an empty non-blocking socket. Blocking sockets with {@code waitAll} read
+     * exactly {@code len} bytes unless EOF or a signal intervenes.
+     */
+    public static long receive(int fd, MessageBuffer buf, long offset, long len, boolean waitAll) {
+        buf.prepareReceive(offset, len);
+        int flags = MsgHdrLayout.MSG_CMSG_CLOEXEC | (waitAll ? 0x100 /* MSG_WAITALL */ : 0);
+        try {
+            while (true) {
+                long r = (long) Libc.RECVMSG.invokeExact(Libc.state(), fd, buf.msghdr(), flags);
+                if (r >= 0) {
+                    return r;
+                }
+                int e = Libc.errno();
+                if (e == Errno.EINTR) {
+                    continue;
+                }
+                if (e == Errno.EAGAIN) {
+                    return -Errno.EAGAIN;
+                }
+                throw new SysException("recvmsg", e, "fd=" + fd + " len=" + len);
+            }
+        } catch (Throwable t) {
+            throw Libc.rethrow("recvmsg", t);
+        }
+    }
+
+    private static int socket(int extraFlags) {
+        try {
+            int fd = (int) Libc.SOCKET.invokeExact(Libc.state(), AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | extraFlags, 0);
+            if (fd < 0) {
+                throw Libc.fail("socket", "domain=AF_UNIX");
+            }
+            return fd;
+        } catch (Throwable t) {
+            throw Libc.rethrow("socket", t);
+        }
+    }
+
+    private static boolean isSocket(Path path) throws IOException {
+        Object mode = Files.getAttribute(path, "unix:mode", java.nio.file.LinkOption.NOFOLLOW_LINKS);
+        return mode instanceof Integer m && (m & 0170000) == 0140000;
+    }
+}

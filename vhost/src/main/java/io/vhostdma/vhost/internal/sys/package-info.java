@@ -1,0 +1,19 @@
+/**
+ * Thin FFM bindings over the Linux system calls vhost-dma needs: AF_UNIX stream sockets with
+ * SCM_RIGHTS fd passing, memfd, mmap/munmap, eventfd, epoll, and errno reporting.
+ *
+ * <p>Internal: nothing outside the {@code vhost} module should use it. Contract:
+ * <ul>
+ *   <li>Every failing call throws {@link io.vhostdma.vhost.internal.sys.SysException} naming the
+ *       call and the errno ({@code sendmsg failed: errno=32 (Broken pipe) fd=12}), except the
+ *       calls documented as returning a negative errno for the non-blocking "try again" case, which
+ *       hot paths use without exceptions.</li>
+ *   <li>One tiny class per kernel structure ({@code *Layout}) with the C declaration in its Javadoc;
+ *       no magic offsets elsewhere. Layouts are for x86-64 and aarch64 Linux (LP64).</li>
+ *   <li>File descriptors are plain {@code int}s owned by the caller; {@link
+ *       io.vhostdma.vhost.internal.sys.Fds#close(int)} closes them.</li>
+ *   <li>Mapped memory is always tied to an {@link java.lang.foreign.Arena}: closing the arena
+ *       unmaps, and any later access throws in the accessing thread instead of crashing the JVM.</li>
+ * </ul>
+ */
+package io.vhostdma.vhost.internal.sys;

@@ -1,2 +1,0 @@
-/** Module vhost of vhost-dma (see docs/architecture.md). */
-package io.vhostdma.vhost;
