@@ -1,0 +1,149 @@
+package io.vhostdma.backend.dataplane;
+
+import io.vhostdma.backend.forward.MacTable;
+import io.vhostdma.vhost.protocol.DataPlane;
+import io.vhostdma.vhost.protocol.VhostDevice;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The data plane: the worker agents, the ports they serve and the forwarding mode. Implements the
+ * control plane's {@link DataPlane} contract by sending commands to the owning worker.
+ */
+public final class DataPlaneImpl implements DataPlane, AutoCloseable {
+    /** Hand-off queue slots per worker pair. */
+    private static final int HANDOFF_SLOTS = 1024;
+
+    private final PortState[] ports;
+    private final Map<String, PortState> byName = new HashMap<>();
+    private final Worker[] workers;
+    private final Thread[] threads;
+    private final Handoff[][] handoffs;
+    private final MacTable macs = new MacTable(4096);
+
+    /**
+     * @param ports      the configured ports (id = index)
+     * @param workers    number of worker agents
+     * @param cpus       CPU per worker for pinning, or empty for no pinning
+     * @param sink       true for {@code forwarding: sink}, false for the switch
+     */
+    public DataPlaneImpl(List<PortState> ports, int workers, List<Integer> cpus, boolean sink) {
+        this.ports = ports.toArray(new PortState[0]);
+        for (PortState p : this.ports) {
+            byName.put(p.name(), p);
+        }
+        Forwarder forwarder = sink ? new SinkForwarder() : new SwitchForwarder(this, macs);
+        this.workers = new Worker[workers];
+        this.threads = new Thread[workers];
+        this.handoffs = new Handoff[workers][workers];
+        for (int w = 0; w < workers; w++) {
+            int cpu = cpus.isEmpty() ? -1 : cpus.get(w);
+            this.workers[w] = new Worker(w, this, forwarder, cpu, workers);
+        }
+        for (int to = 0; to < workers; to++) {
+            for (int from = 0; from < workers; from++) {
+                if (from != to) {
+                    handoffs[from][to] = new Handoff(HANDOFF_SLOTS);
+                    this.workers[to].setInbound(from, handoffs[from][to]);
+                }
+            }
+        }
+    }
+
+    /** Starts the worker threads. */
+    public void start() {
+        for (int w = 0; w < workers.length; w++) {
+            threads[w] = Thread.ofPlatform().name("vhostd-worker-" + w).daemon(true).start(workers[w]);
+        }
+    }
+
+    public PortState[] ports() {
+        return ports;
+    }
+
+    public PortState port(int id) {
+        return ports[id];
+    }
+
+    public PortState port(String name) {
+        return byName.get(name);
+    }
+
+    PortState portOf(VhostDevice device) {
+        return byName.get(device.portName());
+    }
+
+    public Worker[] workers() {
+        return workers;
+    }
+
+    /** The threads running the workers (for tests measuring their allocation). */
+    public Thread[] threads() {
+        return threads;
+    }
+
+    /** Forgets every MAC learned on the port (its guest went away). */
+    public void portDown(PortState port) {
+        macs.forgetPort(port.id());
+    }
+
+    private Worker ownerOf(int ringIndex) {
+        return workers[(ringIndex / 2) % workers.length];
+    }
+
+    @Override
+    public void attach(VhostDevice device, int ringIndex) {
+        PortState port = portOf(device);
+        if (port == null) {
+            throw new IllegalArgumentException("unknown port: port=" + device.portName());
+        }
+        Worker w = ownerOf(ringIndex);
+        RingContext ring = new RingContext(device, port, ringIndex, w);
+        w.submit(() -> w.attachRing(ring));
+    }
+
+    @Override
+    public CompletableFuture<Integer> detach(VhostDevice device, int ringIndex) {
+        Worker w = ownerOf(ringIndex);
+        CompletableFuture<Integer> f = new CompletableFuture<>();
+        w.submit(() -> {
+            try {
+                int base = w.detachRing(device, ringIndex);
+                f.complete(base >= 0 ? base : device.ring(ringIndex).lastAvailIndex());
+            } catch (RuntimeException e) {
+                f.completeExceptionally(e);
+            }
+        });
+        return f;
+    }
+
+    @Override
+    public CompletableFuture<Void> quiesce() {
+        CompletableFuture<?>[] all = new CompletableFuture<?>[workers.length];
+        for (int w = 0; w < workers.length; w++) {
+            all[w] = workers[w].quiesce();
+        }
+        return CompletableFuture.allOf(all);
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        for (Worker w : workers) {
+            w.stop();
+        }
+        for (Thread t : threads) {
+            if (t != null) {
+                t.join(5000);
+            }
+        }
+        for (Handoff[] row : handoffs) {
+            for (Handoff h : row) {
+                if (h != null) {
+                    h.close();
+                }
+            }
+        }
+    }
+}

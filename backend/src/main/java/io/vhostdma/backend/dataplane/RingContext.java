@@ -1,0 +1,58 @@
+package io.vhostdma.backend.dataplane;
+
+import io.vhostdma.backend.stats.QueueCounters;
+import io.vhostdma.vhost.net.GatherList;
+import io.vhostdma.vhost.net.RxScratch;
+import io.vhostdma.vhost.protocol.VhostDevice;
+import io.vhostdma.vhost.protocol.VringConfig;
+import io.vhostdma.vhost.virtq.DescriptorChain;
+import io.vhostdma.vhost.virtq.SplitVirtqueue;
+
+/**
+ * One started ring in the data plane, with the scratch state its owner needs per packet. Created by
+ * the control plane at attach (allocation happens there), then used only by its owning worker.
+ */
+final class RingContext {
+    final VhostDevice device;
+    final PortState port;
+    final int ringIndex;
+    final int queuePair;
+    final boolean guestTx;
+    final SplitVirtqueue queue;
+    final DescriptorChain chain = new DescriptorChain();
+    final GatherList frame = new GatherList(DescriptorChain.MAX_SEGMENTS);
+    final RxScratch rxScratch;
+    final QueueCounters counters;
+    final Worker owner;
+    final int kickFd;
+    /** RX only: used entries were added and not yet published (owner-local). */
+    boolean dirty;
+    /** Set once the guest broke the ring; the owner stops serving it (owner-local). */
+    boolean stopped;
+
+    RingContext(VhostDevice device, PortState port, int ringIndex, Worker owner) {
+        this.device = device;
+        this.port = port;
+        this.ringIndex = ringIndex;
+        this.queuePair = ringIndex / 2;
+        this.guestTx = (ringIndex & 1) == 1;
+        this.owner = owner;
+        VringConfig cfg = device.ring(ringIndex);
+        this.kickFd = cfg.kickFd();
+        this.queue = new SplitVirtqueue(ringIndex);
+        queue.configure(cfg.size(), cfg.descUva(), cfg.availUva(), cfg.usedUva());
+        queue.setFeatures(device.eventIdx(), device.indirect());
+        queue.setLastAvailIndex(cfg.lastAvailIndex());
+        this.rxScratch = new RxScratch(cfg.size());
+        this.counters = guestTx ? port.counters().tx(queuePair) : port.counters().rx(queuePair);
+    }
+
+    /** Whether the front end enabled the ring (volatile read of the session's flag). */
+    boolean enabled() {
+        return device.ring(ringIndex).enabled();
+    }
+
+    String describe() {
+        return "port=" + port.name() + " queue=" + (guestTx ? "txq" : "rxq") + queuePair + " ring=" + ringIndex;
+    }
+}

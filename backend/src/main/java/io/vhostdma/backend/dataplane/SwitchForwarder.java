@@ -1,0 +1,55 @@
+package io.vhostdma.backend.dataplane;
+
+import io.vhostdma.backend.forward.MacTable;
+import io.vhostdma.backend.stats.DropReason;
+import io.vhostdma.vhost.net.EthernetHeader;
+import io.vhostdma.vhost.net.GatherList;
+
+/**
+ * The L2 learning switch across all ports: learns the source MAC, delivers known unicast to its
+ * port and floods broadcast, multicast and unknown unicast to every other connected port. The
+ * decision uses a local copy of the Ethernet header, read once.
+ */
+final class SwitchForwarder implements Forwarder {
+    private final DataPlaneImpl plane;
+    private final MacTable macs;
+
+    SwitchForwarder(DataPlaneImpl plane, MacTable macs) {
+        this.plane = plane;
+        this.macs = macs;
+    }
+
+    @Override
+    public void forward(Worker worker, RingContext source, GatherList frame, int len) {
+        EthernetHeader eth = worker.ethernet;
+        if (!eth.read(frame)) {
+            source.counters.drop(DropReason.TX_BAD_FRAME);
+            return;
+        }
+        int src = source.port.id();
+        long dstMac = eth.destination();
+        if (!EthernetHeader.isMulticast(eth.source())) {
+            macs.learn(eth.source(), src);
+        }
+        int dst = EthernetHeader.isMulticast(dstMac) ? MacTable.UNKNOWN : macs.lookup(dstMac);
+        if (dst == src) {
+            source.counters.drop(DropReason.NO_DESTINATION);
+            return;
+        }
+        if (dst != MacTable.UNKNOWN) {
+            worker.deliver(plane.port(dst), source.queuePair, frame, len);
+            return;
+        }
+        int delivered = 0;
+        PortState[] ports = plane.ports();
+        for (PortState p : ports) {
+            if (p.id() != src && p.device() != null) {
+                worker.deliver(p, source.queuePair, frame, len);
+                delivered++;
+            }
+        }
+        if (delivered == 0) {
+            source.counters.drop(DropReason.NO_DESTINATION);
+        }
+    }
+}

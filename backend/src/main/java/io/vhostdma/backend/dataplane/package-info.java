@@ -1,0 +1,22 @@
+/**
+ * The data plane: poll-mode worker agents that own virtqueues and move packets.
+ *
+ * <p>Contract:
+ * <ul>
+ *   <li>Every ring has exactly one owner, the worker {@code queuePair % workers}; only it reads the
+ *       avail ring and writes the used ring. Both rings of a queue pair, on every port, belong to
+ *       the same worker, so a frame forwarded between ports with equal queue-pair counts is copied
+ *       once, guest TX buffer → guest RX buffer, by the one worker that owns both rings.</li>
+ *   <li>When the destination RX ring belongs to another worker, the frame is copied into a slot of
+ *       a single-producer/single-consumer {@link io.vhostdma.backend.dataplane.Handoff} queue and
+ *       the owner delivers it (two copies; a full queue is a counted drop).</li>
+ *   <li>The control plane never touches a ring: it sends commands ({@code attach}, {@code detach},
+ *       {@code quiesce}) through each worker's command queue and waits on their futures. A worker
+ *       runs commands only between duty cycles, which are its quiescent points.</li>
+ *   <li>Adaptive notification: while busy a worker polls with guest kicks suppressed; after an idle
+ *       spin it re-enables kicks, re-checks every ring (closing the lost-kick race), and sleeps in
+ *       epoll on the kick eventfds and its wake-up eventfd.</li>
+ *   <li>The per-packet path allocates nothing.</li>
+ * </ul>
+ */
+package io.vhostdma.backend.dataplane;

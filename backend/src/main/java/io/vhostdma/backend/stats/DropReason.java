@@ -1,0 +1,32 @@
+package io.vhostdma.backend.stats;
+
+/** Why a packet was dropped. Every dropped packet is counted under exactly one reason. */
+public enum DropReason {
+    /** The destination RX ring had no (or not enough) buffers. */
+    RX_NO_BUFFERS("rx_no_buffers"),
+    /** Without mergeable RX buffers, the destination chain was smaller than header + frame. */
+    RX_TOO_BIG("rx_too_big"),
+    /** The destination RX ring is disabled or not started. */
+    RX_NOT_READY("rx_not_ready"),
+    /** The destination RX ring was found broken (guest error) while delivering. */
+    RX_RING_ERROR("rx_ring_error"),
+    /** The guest transmitted on a disabled ring: consumed and discarded. */
+    TX_DISABLED("tx_disabled"),
+    /** The TX chain was not a valid frame (shorter than the header, too long, writable parts). */
+    TX_BAD_FRAME("tx_bad_frame"),
+    /** The frame could not cross to another worker (hand-off queue full or frame too large). */
+    HANDOFF_FULL("handoff_full"),
+    /** Nowhere to deliver: the switch knows no other port that is up. */
+    NO_DESTINATION("no_destination");
+
+    private final String label;
+
+    DropReason(String label) {
+        this.label = label;
+    }
+
+    /** The stable name used in stats lines and metrics. */
+    public String label() {
+        return label;
+    }
+}

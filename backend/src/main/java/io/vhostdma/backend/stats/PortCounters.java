@@ -1,0 +1,86 @@
+package io.vhostdma.backend.stats;
+
+import java.util.EnumMap;
+import java.util.Map;
+
+/** The counters of one port: one {@link QueueCounters} per rxq and txq. */
+public final class PortCounters {
+    private final String port;
+    private final QueueCounters[] rx;
+    private final QueueCounters[] tx;
+
+    public PortCounters(String port, int queuePairs) {
+        this.port = port;
+        this.rx = new QueueCounters[queuePairs];
+        this.tx = new QueueCounters[queuePairs];
+        for (int q = 0; q < queuePairs; q++) {
+            rx[q] = new QueueCounters("rxq" + q);
+            tx[q] = new QueueCounters("txq" + q);
+        }
+    }
+
+    public String port() {
+        return port;
+    }
+
+    public int queuePairs() {
+        return rx.length;
+    }
+
+    /** Counters of the guest's receive queue {@code q} (vhostd enqueues into it). */
+    public QueueCounters rx(int q) {
+        return rx[q];
+    }
+
+    /** Counters of the guest's transmit queue {@code q} (vhostd dequeues from it). */
+    public QueueCounters tx(int q) {
+        return tx[q];
+    }
+
+    /** A consistent-enough snapshot for printing (each value read once, opaque). */
+    public Snapshot snapshot() {
+        long txPkts = 0;
+        long txBytes = 0;
+        long rxPkts = 0;
+        long rxBytes = 0;
+        Map<DropReason, Long> drops = new EnumMap<>(DropReason.class);
+        for (int q = 0; q < rx.length; q++) {
+            txPkts += tx[q].packets();
+            txBytes += tx[q].bytes();
+            rxPkts += rx[q].packets();
+            rxBytes += rx[q].bytes();
+            for (DropReason r : DropReason.values()) {
+                long n = tx[q].drops(r) + rx[q].drops(r);
+                if (n != 0) {
+                    drops.merge(r, n, Long::sum);
+                }
+            }
+        }
+        return new Snapshot(port, txPkts, txBytes, rxPkts, rxBytes, drops);
+    }
+
+    /** Totals of one port at one moment. */
+    public record Snapshot(String port, long guestTxPackets, long guestTxBytes, long guestRxPackets,
+            long guestRxBytes, Map<DropReason, Long> drops) {
+        public long totalDrops() {
+            long n = 0;
+            for (long v : drops.values()) {
+                n += v;
+            }
+            return n;
+        }
+
+        /** {@code port=vm1 guest_tx_pkts=.. guest_tx_bytes=.. guest_rx_pkts=.. guest_rx_bytes=.. drops=N drop.<reason>=N..}. */
+        public String fields() {
+            StringBuilder sb = new StringBuilder(160);
+            sb.append("port=").append(port)
+                    .append(" guest_tx_pkts=").append(guestTxPackets)
+                    .append(" guest_tx_bytes=").append(guestTxBytes)
+                    .append(" guest_rx_pkts=").append(guestRxPackets)
+                    .append(" guest_rx_bytes=").append(guestRxBytes)
+                    .append(" drops=").append(totalDrops());
+            drops.forEach((r, n) -> sb.append(" drop.").append(r.label()).append('=').append(n));
+            return sb.toString();
+        }
+    }
+}

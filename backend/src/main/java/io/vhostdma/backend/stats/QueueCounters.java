@@ -1,0 +1,78 @@
+package io.vhostdma.backend.stats;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+
+/**
+ * Counters of one queue (one direction of one queue pair of one port). Single writer: the worker
+ * owning the queue ({@code setOpaque}); any reader ({@code getOpaque}).
+ */
+public final class QueueCounters {
+    private static final VarHandle LONGS = MethodHandles.arrayElementVarHandle(long[].class);
+    private static final int PACKETS = 0;
+    private static final int BYTES = 1;
+    private static final int DROPS = 2;
+    private static final int RING_ERRORS = 3;
+    private static final int FIRST_REASON = 4;
+    private static final DropReason[] REASONS = DropReason.values();
+
+    private final String name;
+    // padded so that two queues' counters owned by different workers never share a cache line
+    private final long[] values = new long[8 + FIRST_REASON + REASONS.length + 8];
+
+    public QueueCounters(String name) {
+        this.name = name;
+    }
+
+    /** {@code rxq0}, {@code txq1}, ... */
+    public String name() {
+        return name;
+    }
+
+    /** Counts one packet of {@code bytes} frame bytes moved through this queue. */
+    public void packet(int bytes) {
+        add(PACKETS, 1);
+        add(BYTES, bytes);
+    }
+
+    /** Counts one dropped packet. */
+    public void drop(DropReason reason) {
+        add(DROPS, 1);
+        add(FIRST_REASON + reason.ordinal(), 1);
+    }
+
+    /** Counts a guest error that stopped this ring. */
+    public void ringError() {
+        add(RING_ERRORS, 1);
+    }
+
+    public long ringErrors() {
+        return get(RING_ERRORS);
+    }
+
+    public long packets() {
+        return get(PACKETS);
+    }
+
+    public long bytes() {
+        return get(BYTES);
+    }
+
+    public long drops() {
+        return get(DROPS);
+    }
+
+    public long drops(DropReason reason) {
+        return get(FIRST_REASON + reason.ordinal());
+    }
+
+    private void add(int slot, long delta) {
+        int i = 8 + slot;
+        // single writer: a plain read of our own last store, then an opaque store for readers
+        LONGS.setOpaque(values, i, (long) LONGS.get(values, i) + delta);
+    }
+
+    private long get(int slot) {
+        return (long) LONGS.getOpaque(values, 8 + slot);
+    }
+}
