@@ -1,0 +1,116 @@
+package io.vhostdma.config;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/** The {@code ports} section: a non-empty list of ports with unique names and unique sockets. */
+final class PortsReader {
+
+    static final List<String> KEYS = List.of("name", "socket", "mode", "queue-pairs", "socket-mode");
+    static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,31}");
+    static final int MAX_QUEUE_PAIRS = 128;
+
+    private final ConfigPath listPath;
+    private final Problems problems;
+    private final Map<String, Integer> names = new HashMap<>();
+    private final Map<Path, Integer> sockets = new HashMap<>();
+
+    private PortsReader(ConfigPath listPath, Problems problems) {
+        this.listPath = listPath;
+        this.problems = problems;
+    }
+
+    /** The ports, or {@code null} when any problem was recorded. {@code node} is null when absent. */
+    static List<PortConfig> read(JsonNode node, ConfigPath path, Problems problems) {
+        if (node == null) {
+            problems.add(path, "is required (at least one port)");
+            return null;
+        }
+        if (!Nodes.isList(node, path, problems)) {
+            return null;
+        }
+        if (node.isEmpty()) {
+            problems.add(path, "at least one port is required");
+            return null;
+        }
+        int before = problems.count();
+        PortsReader reader = new PortsReader(path, problems);
+        List<PortConfig> ports = new ArrayList<>();
+        for (int i = 0; i < node.size(); i++) {
+            PortConfig port = reader.readPort(node.get(i), i);
+            if (port != null) {
+                ports.add(port);
+            }
+        }
+        return problems.count() == before ? ports : null;
+    }
+
+    /** Reports {@code key} when an earlier port already used it; names and sockets are per-file unique. */
+    private <K> void checkUnique(Map<K, Integer> seen, K key, int index, ConfigPath at, String what) {
+        Integer first = seen.putIfAbsent(key, index);
+        if (first != null) {
+            problems.add(at, "duplicate " + what + " " + key + " (also " + listPath.index(first) + ")");
+        }
+    }
+
+    /** One port, or {@code null} when any of its fields is invalid (all of them are reported). */
+    private PortConfig readPort(JsonNode node, int index) {
+        ConfigPath path = listPath.index(index);
+        if (!Nodes.isMapping(node, path, problems)) {
+            return null;
+        }
+        int before = problems.count();
+        Mapping port = Mapping.of(node, path, problems, KEYS);
+        String name = readName(port);
+        if (name != null) {
+            checkUnique(names, name, index, port.path("name"), "name");
+        }
+        Path socket = readSocket(port);
+        if (socket != null) {
+            checkUnique(sockets, socket.normalize(), index, port.path("socket"), "socket");
+        }
+        PortMode mode = port.has("mode")
+                ? Nodes.oneOf(port.get("mode"), port.path("mode"), problems, PortMode.class)
+                : PortMode.SERVER;
+        Integer queuePairs = port.has("queue-pairs")
+                ? Nodes.intInRange(port.get("queue-pairs"), port.path("queue-pairs"), problems, 1, MAX_QUEUE_PAIRS)
+                : Integer.valueOf(PortConfig.DEFAULT_QUEUE_PAIRS);
+        Integer socketMode = port.has("socket-mode")
+                ? SocketModes.read(port.get("socket-mode"), port.path("socket-mode"), problems)
+                : Integer.valueOf(PortConfig.DEFAULT_SOCKET_MODE);
+        if (problems.count() != before) {
+            return null;
+        }
+        return new PortConfig(name, socket, mode, queuePairs, socketMode);
+    }
+
+    private String readName(Mapping port) {
+        ConfigPath path = port.path("name");
+        if (!port.has("name")) {
+            problems.add(path, "is required");
+            return null;
+        }
+        String name = Nodes.string(port.get("name"), path, problems);
+        if (name != null && !NAME.matcher(name).matches()) {
+            problems.add(path, Nodes.quote(name) + " is not a valid name"
+                    + " (1..32 of A-Z a-z 0-9 _ . -, starting with a letter or digit)");
+            return null;
+        }
+        return name;
+    }
+
+    private Path readSocket(Mapping port) {
+        ConfigPath path = port.path("socket");
+        if (!port.has("socket")) {
+            problems.add(path, "is required");
+            return null;
+        }
+        String text = Nodes.string(port.get("socket"), path, problems);
+        return text == null ? null : SocketPaths.check(text, path, problems);
+    }
+}
