@@ -89,6 +89,18 @@ class SplitVirtqueueTest {
     }
 
     @Test
+    void shouldIgnoreWriteFlagOnIndirectPointer() {
+        SplitVirtqueue q = driver.newQueue(false, true);
+        long table = GPA2 + 0x8000;
+        driver.indirectDesc(table, 0, GPA2, 20, 0, 0);
+        driver.desc(0, table, 16, F_INDIRECT | F_WRITE, 0);
+        driver.publish(0);
+        assertEquals(0, q.pop(driver.memory(), chain));
+        assertEquals(20, chain.readableBytes());
+        assertEquals(0, chain.writableBytes());
+    }
+
+    @Test
     void shouldCopyIndirectTableWhenItSpansRegions() {
         SplitVirtqueue q = driver.newQueue(false, true);
         long table = GPA1 - 24;
