@@ -1,0 +1,166 @@
+package io.vhostdma.vhost.net;
+
+import io.vhostdma.vhost.memory.GuestMemory;
+import io.vhostdma.vhost.virtq.DescriptorChain;
+import io.vhostdma.vhost.virtq.SplitVirtqueue;
+import io.vhostdma.vhost.virtq.VirtqStatus;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+
+/**
+ * RX (us → guest, the even rings): writes one frame into the guest's RX buffers with the CPU.
+ *
+ * <p>{@link #enqueue} only ADDS used entries. The caller publishes once per burst
+ * ({@link SplitVirtqueue#publishUsed()}) and then checks {@link SplitVirtqueue#needsNotification()} once.
+ */
+public final class NetRx {
+
+    private NetRx() {
+    }
+
+    /**
+     * Copies a frame (with a zeroed virtio-net header in front) into the RX ring.
+     *
+     * <p>Without mergeable buffers one chain must hold header + frame (else {@link NetStatus#TOO_BIG}; the chain
+     * is given back and stays available). With mergeable buffers chains are taken in order, each filled with
+     * min(capacity, remaining) bytes; {@code num_buffers} in the first chain's header is the number of chains.
+     * If the ring runs dry mid-packet, last_avail_idx is rolled back and the packet dropped
+     * ({@link NetStatus#NO_BUFFERS}); bytes already written into those chains are harmless (device-owned buffers).
+     *
+     * @param frame     the frame bytes (without virtio-net header)
+     * @param mergeable MRG_RXBUF negotiated
+     * @param hdrLen    header length ({@link VirtioNetFeatures#headerLength(long)}); num_buffers is written only
+     *                  when it is at least 12
+     * @return number of used entries added (≥ 1), or a negative {@link NetStatus}
+     */
+    public static int enqueue(SplitVirtqueue rxq, GuestMemory mem, GatherList frame, boolean mergeable, int hdrLen,
+                              RxScratch scratch) {
+        long frameLen = frame.totalBytes();
+        if (frameLen > NetTx.MAX_FRAME_LENGTH) {
+            return NetStatus.TOO_BIG;
+        }
+        long total = hdrLen + frameLen;
+        return mergeable
+                ? enqueueMergeable(rxq, mem, frame, hdrLen, total, scratch)
+                : enqueueSingle(rxq, mem, frame, hdrLen, total, scratch);
+    }
+
+    private static int enqueueSingle(SplitVirtqueue rxq, GuestMemory mem, GatherList frame, int hdrLen, long total,
+                                     RxScratch s) {
+        DescriptorChain chain = s.chain;
+        int head = rxq.pop(mem, chain);
+        if (head < 0) {
+            return popFailure(head);
+        }
+        if (chain.readableCount() > 0) {
+            return rejectReadable(rxq);
+        }
+        if (chain.writableBytes() < total) {
+            rxq.rewind(1);
+            return NetStatus.TOO_BIG;
+        }
+        GatherList w = s.writable;
+        w.clear();
+        w.addWritable(chain);
+        writeHeader(w, hdrLen, s);
+        GatherCopy.copy(frame, 0, w, hdrLen, total - hdrLen);
+        patchNumBuffers(hdrLen, 1, s);
+        s.heads[0] = head;
+        s.lens[0] = (int) total;
+        rxq.addUsed(head, (int) total);
+        return 1;
+    }
+
+    private static int enqueueMergeable(SplitVirtqueue rxq, GuestMemory mem, GatherList frame, int hdrLen,
+                                        long total, RxScratch s) {
+        DescriptorChain chain = s.chain;
+        GatherList w = s.writable;
+        long remaining = total;
+        long srcPos = 0;
+        int n = 0;
+        while (remaining > 0) {
+            if (n == s.heads.length) {
+                rxq.rewind(n);
+                return NetStatus.NO_BUFFERS;
+            }
+            int head = rxq.pop(mem, chain);
+            if (head < 0) {
+                if (head == VirtqStatus.EMPTY) {
+                    rxq.rewind(n);
+                }
+                return popFailure(head);
+            }
+            if (chain.readableCount() > 0) {
+                return rejectReadable(rxq);
+            }
+            long cap = chain.writableBytes();
+            w.clear();
+            w.addWritable(chain);
+            long dstOff = 0;
+            if (n == 0) {
+                if (cap < hdrLen) {
+                    rxq.rewind(1);
+                    return NetStatus.TOO_BIG;
+                }
+                writeHeader(w, hdrLen, s);
+                dstOff = hdrLen;
+            }
+            long take = Math.min(cap, remaining);
+            GatherCopy.copy(frame, srcPos, w, dstOff, take - dstOff);
+            srcPos += take - dstOff;
+            remaining -= take;
+            s.heads[n] = head;
+            s.lens[n] = (int) take;
+            n++;
+        }
+        patchNumBuffers(hdrLen, n, s);
+        for (int i = 0; i < n; i++) {
+            rxq.addUsed(s.heads[i], s.lens[i]);
+        }
+        return n;
+    }
+
+    private static int popFailure(int code) {
+        if (code == VirtqStatus.EMPTY) {
+            return NetStatus.NO_BUFFERS;
+        }
+        return code == VirtqStatus.ERR_NOT_ATTACHED ? NetStatus.NOT_READY : NetStatus.RING_ERROR;
+    }
+
+    private static int rejectReadable(SplitVirtqueue rxq) {
+        rxq.markBroken(VirtqStatus.ERR_BUFFER_DIRECTION);
+        return NetStatus.RING_ERROR;
+    }
+
+    /**
+     * Zeroes the first {@code hdrLen} bytes of {@code w} (the header may be split across descriptors) and records
+     * where the two num_buffers bytes live.
+     */
+    private static void writeHeader(GatherList w, int hdrLen, RxScratch s) {
+        int pos = 0;
+        for (int i = 0; i < w.count() && pos < hdrLen; i++) {
+            MemorySegment seg = w.segment(i);
+            long off = w.offset(i);
+            for (int j = 0; j < w.length(i) && pos < hdrLen; j++, pos++) {
+                seg.set(ValueLayout.JAVA_BYTE, off + j, (byte) 0);
+                if (pos == NetHeaderLayout.NUM_BUFFERS) {
+                    s.numBuffersLowSeg = seg;
+                    s.numBuffersLowOff = off + j;
+                } else if (pos == NetHeaderLayout.NUM_BUFFERS + 1) {
+                    s.numBuffersHighSeg = seg;
+                    s.numBuffersHighOff = off + j;
+                }
+            }
+        }
+    }
+
+    /** Writes num_buffers (little-endian) when the header has the field. */
+    private static void patchNumBuffers(int hdrLen, int numBuffers, RxScratch s) {
+        if (hdrLen < NetHeaderLayout.SIZE_V1) {
+            return;
+        }
+        s.numBuffersLowSeg.set(ValueLayout.JAVA_BYTE, s.numBuffersLowOff, (byte) numBuffers);
+        s.numBuffersHighSeg.set(ValueLayout.JAVA_BYTE, s.numBuffersHighOff, (byte) (numBuffers >>> 8));
+    }
+}

@@ -1,0 +1,36 @@
+package io.vhostdma.vhost.net;
+
+import io.vhostdma.vhost.virtq.DescriptorChain;
+
+import java.lang.foreign.MemorySegment;
+
+/**
+ * Preallocated working state of {@link NetRx#enqueue}: one per RX queue, owned by the queue's thread.
+ */
+public final class RxScratch {
+
+    final DescriptorChain chain = new DescriptorChain();
+    final GatherList writable = new GatherList();
+    final int[] heads;
+    final int[] lens;
+    MemorySegment numBuffersLowSeg;
+    long numBuffersLowOff;
+    MemorySegment numBuffersHighSeg;
+    long numBuffersHighOff;
+
+    /** Scratch for a ring of {@code ringSize} entries (at most that many chains per packet). */
+    public RxScratch(int ringSize) {
+        heads = new int[ringSize];
+        lens = new int[ringSize];
+    }
+
+    /** Chains used by the last successful enqueue are {@code head(0..n-1)}; for tests and tracing. */
+    public int head(int i) {
+        return heads[i];
+    }
+
+    /** Bytes written into chain {@code i} by the last successful enqueue. */
+    public int length(int i) {
+        return lens[i];
+    }
+}

@@ -1,0 +1,447 @@
+package io.vhostdma.vhost.virtq;
+
+import io.vhostdma.vhost.memory.GuestMemory;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.invoke.VarHandle;
+
+import static io.vhostdma.vhost.virtq.SplitRingLayout.DESC_ADDR;
+import static io.vhostdma.vhost.virtq.SplitRingLayout.DESC_FLAGS;
+import static io.vhostdma.vhost.virtq.SplitRingLayout.DESC_LEN;
+import static io.vhostdma.vhost.virtq.SplitRingLayout.DESC_NEXT;
+import static io.vhostdma.vhost.virtq.SplitRingLayout.DESC_SIZE;
+import static io.vhostdma.vhost.virtq.SplitRingLayout.F_INDIRECT;
+import static io.vhostdma.vhost.virtq.SplitRingLayout.F_NEXT;
+import static io.vhostdma.vhost.virtq.SplitRingLayout.F_WRITE;
+import static io.vhostdma.vhost.virtq.SplitRingLayout.RING_FLAGS;
+import static io.vhostdma.vhost.virtq.SplitRingLayout.RING_IDX;
+import static io.vhostdma.vhost.virtq.SplitRingLayout.U16_ATOMIC;
+import static io.vhostdma.vhost.virtq.SplitRingLayout.U16_PLAIN;
+import static io.vhostdma.vhost.virtq.SplitRingLayout.U32_PLAIN;
+import static io.vhostdma.vhost.virtq.SplitRingLayout.U64_PLAIN;
+
+/**
+ * The device side of one split virtqueue: we consume the driver's avail ring and produce the used ring.
+ *
+ * <p>Owned by exactly one thread (the worker that owns the ring); no locks. Control-plane calls
+ * ({@link #configure}, {@link #setFeatures}, {@link #setLastAvailIndex}, {@link #attach}, {@link #detach}) must be
+ * made on that thread too, or before the ring is handed to it.
+ *
+ * <p>Data path: {@link #pending()} / {@link #pop} → process → {@link #addUsed} for each chain →
+ * {@link #publishUsed()} once per burst → {@link #needsNotification()} → signal the call fd if true.
+ * Errors are negative {@link VirtqStatus} codes; the first guest error marks the ring broken and every later
+ * {@link #pending()} / {@link #pop} returns it without touching guest memory, until {@link #configure} starts
+ * the ring afresh.
+ */
+public final class SplitVirtqueue {
+
+    private final int index;
+    private int size;
+    private long descUva;
+    private long availUva;
+    private long usedUva;
+    private boolean eventIdx;
+    private boolean indirect;
+
+    private MemorySegment desc;
+    private MemorySegment avail;
+    private MemorySegment used;
+    private boolean attached;
+    private boolean everAttached;
+
+    private int lastAvail;
+    private int shadowAvail;
+    private int usedIdx;
+    private int lastCheckedUsed;
+    private boolean checkedSinceStart;
+
+    private boolean broken;
+    private int lastError = VirtqStatus.OK;
+
+    private MemorySegment indirectScratch;
+    private MemorySegment indirectTable;
+    private long indirectBase;
+
+    /** Creates an unconfigured queue with vring index {@code index}. */
+    public SplitVirtqueue(int index) {
+        this.index = index;
+    }
+
+    /** The vring index given at construction. */
+    public int index() {
+        return index;
+    }
+
+    /**
+     * Sets the ring size and the front end's user addresses of the three ring parts (SET_VRING_NUM and
+     * SET_VRING_ADDR). Starts the ring afresh: clears the broken state and the notification history, and makes
+     * the next {@link #attach} read {@code used.idx}. Validation happens in {@link #attach}.
+     */
+    public void configure(int newSize, long newDescUva, long newAvailUva, long newUsedUva) {
+        detach();
+        size = newSize;
+        descUva = newDescUva;
+        availUva = newAvailUva;
+        usedUva = newUsedUva;
+        broken = false;
+        lastError = VirtqStatus.OK;
+        checkedSinceStart = false;
+        everAttached = false;
+    }
+
+    /** Negotiated ring features: VIRTIO_RING_F_EVENT_IDX and VIRTIO_RING_F_INDIRECT_DESC. */
+    public void setFeatures(boolean newEventIdx, boolean newIndirect) {
+        eventIdx = newEventIdx;
+        indirect = newIndirect;
+    }
+
+    /** Sets last_avail_idx (SET_VRING_BASE); the used index follows at the next fresh {@link #attach}. */
+    public void setLastAvailIndex(int idx) {
+        lastAvail = idx & VirtqIndex.MASK;
+        shadowAvail = lastAvail;
+    }
+
+    /**
+     * Translates the three ring parts through {@code mem} (control plane; allocates slices).
+     *
+     * <p>On the first attach after {@link #configure}, reads {@code used.idx} as the used index; if
+     * {@code resetIfMismatch} and last_avail_idx differs from it, both are set to {@code used.idx} (the reconnect
+     * rule: in-flight TX may be resent, in-flight RX is dropped). A later attach (after a memory-table swap) keeps
+     * the indexes and the notification history. A failed attach leaves the ring detached, not broken.
+     *
+     * @return {@link VirtqStatus#OK}, {@link VirtqStatus#ERR_RING_SIZE} or {@link VirtqStatus#ERR_RING_ADDRESS}
+     */
+    public int attach(GuestMemory mem, boolean resetIfMismatch) {
+        detach();
+        if (size < 1 || size > SplitRingLayout.MAX_SIZE || Integer.bitCount(size) != 1) {
+            return VirtqStatus.ERR_RING_SIZE;
+        }
+        long eventBytes = eventIdx ? 0 : -SplitRingLayout.AVAIL_ENTRY_SIZE;
+        MemorySegment d = ringPart(mem, descUva, SplitRingLayout.descTableBytes(size), SplitRingLayout.DESC_ALIGN);
+        MemorySegment a = ringPart(mem, availUva, SplitRingLayout.availBytes(size) + eventBytes,
+                SplitRingLayout.AVAIL_ALIGN);
+        MemorySegment u = ringPart(mem, usedUva, SplitRingLayout.usedBytes(size) + eventBytes,
+                SplitRingLayout.USED_ALIGN);
+        if (d == null || a == null || u == null) {
+            return VirtqStatus.ERR_RING_ADDRESS;
+        }
+        if (indirect && (indirectScratch == null || indirectScratch.byteSize() < SplitRingLayout.descTableBytes(size))) {
+            indirectScratch = Arena.ofAuto().allocate(SplitRingLayout.descTableBytes(size), DESC_SIZE);
+        }
+        desc = d;
+        avail = a;
+        used = u;
+        attached = true;
+        if (!everAttached) {
+            everAttached = true;
+            // acquire: used.idx was last written by us or by a previous back end on this ring
+            usedIdx = (short) U16_ATOMIC.getAcquire(used, RING_IDX) & VirtqIndex.MASK;
+            if (resetIfMismatch && lastAvail != usedIdx) {
+                setLastAvailIndex(usedIdx);
+            }
+            lastCheckedUsed = usedIdx;
+        }
+        shadowAvail = lastAvail;
+        return VirtqStatus.OK;
+    }
+
+    private static MemorySegment ringPart(GuestMemory mem, long uva, long bytes, int align) {
+        if ((uva & (align - 1)) != 0) {
+            return null;
+        }
+        MemorySegment s = mem.uvaSlice(uva, bytes);
+        if (s == null || (s.address() & (align - 1)) != 0) {
+            return null;
+        }
+        return s;
+    }
+
+    /** Forgets the ring mapping (before a memory table is unmapped); indexes are kept. */
+    public void detach() {
+        attached = false;
+        desc = null;
+        avail = null;
+        used = null;
+    }
+
+    /**
+     * Number of new avail entries: acquire load of {@code avail.idx}.
+     *
+     * @return 0..size, {@link VirtqStatus#ERR_NOT_ATTACHED}, or an error code (the ring is then broken)
+     */
+    public int pending() {
+        if (broken) {
+            return lastError;
+        }
+        if (!attached) {
+            return VirtqStatus.ERR_NOT_ATTACHED;
+        }
+        // acquire: pairs with the driver's release (wmb) before it stores avail.idx; orders our later plain reads
+        // of avail.ring[] and of the descriptors after the driver's writes of them
+        int availIdx = (short) U16_ATOMIC.getAcquire(avail, RING_IDX) & VirtqIndex.MASK;
+        int n = VirtqIndex.distance(lastAvail, availIdx);
+        if (n > size) {
+            return fail(VirtqStatus.ERR_AVAIL_IDX);
+        }
+        shadowAvail = availIdx;
+        return n;
+    }
+
+    /**
+     * Pops the next available chain into {@code out}. Allocation-free.
+     *
+     * @return the head index (≥ 0), {@link VirtqStatus#EMPTY}, {@link VirtqStatus#ERR_NOT_ATTACHED}, or an error
+     *         code below -1 (the ring is then broken)
+     */
+    public int pop(GuestMemory mem, DescriptorChain out) {
+        if (broken) {
+            return lastError;
+        }
+        if (!attached) {
+            return VirtqStatus.ERR_NOT_ATTACHED;
+        }
+        if (lastAvail == shadowAvail) {
+            int n = pending();
+            if (n <= 0) {
+                return n == 0 ? VirtqStatus.EMPTY : n;
+            }
+        }
+        // plain read: ordered after the driver's store by the acquire of avail.idx in pending()
+        int head = avail.get(U16_PLAIN, SplitRingLayout.availEntry(VirtqIndex.slot(lastAvail, size)))
+                & VirtqIndex.MASK;
+        if (head >= size) {
+            return fail(VirtqStatus.ERR_HEAD_RANGE);
+        }
+        int rc = walk(mem, head, out);
+        if (rc != VirtqStatus.OK) {
+            return fail(rc);
+        }
+        lastAvail = VirtqIndex.add(lastAvail, 1);
+        return head;
+    }
+
+    /** Walks the chain starting at {@code head}; every guest field is read once into a local. */
+    private int walk(GuestMemory mem, int head, DescriptorChain out) {
+        out.reset(head);
+        MemorySegment table = desc;
+        long base = 0;
+        int entries = size;
+        boolean inIndirect = false;
+        int idx = head;
+        int walked = 0;
+        while (true) {
+            if (++walked > entries) {
+                return VirtqStatus.ERR_CHAIN_LOOP;
+            }
+            out.countDescriptor();
+            long off = base + idx * DESC_SIZE;
+            // plain reads: the driver wrote the descriptor before its release store of avail.idx (see pending)
+            long addr = table.get(U64_PLAIN, off + DESC_ADDR);
+            long len = table.get(U32_PLAIN, off + DESC_LEN) & 0xFFFF_FFFFL;
+            int flags = table.get(U16_PLAIN, off + DESC_FLAGS) & VirtqIndex.MASK;
+            int next = table.get(U16_PLAIN, off + DESC_NEXT) & VirtqIndex.MASK;
+            if ((flags & F_INDIRECT) != 0) {
+                int rc = enterIndirect(mem, inIndirect, flags, addr, len);
+                if (rc != VirtqStatus.OK) {
+                    return rc;
+                }
+                table = indirectTable;
+                base = indirectBase;
+                entries = (int) (len / DESC_SIZE);
+                inIndirect = true;
+                idx = 0;
+                walked = 0;
+                continue;
+            }
+            int rc = out.addBuffer(mem, addr, len, (flags & F_WRITE) != 0);
+            if (rc != VirtqStatus.OK) {
+                return rc;
+            }
+            if ((flags & F_NEXT) == 0) {
+                return VirtqStatus.OK;
+            }
+            if (next >= entries) {
+                return VirtqStatus.ERR_NEXT_RANGE;
+            }
+            idx = next;
+        }
+    }
+
+    /** Validates an indirect descriptor and points {@code indirectTable/indirectBase} at its table. */
+    private int enterIndirect(GuestMemory mem, boolean inIndirect, int flags, long addr, long len) {
+        if (!indirect || inIndirect || (flags & F_NEXT) != 0) {
+            return VirtqStatus.ERR_INDIRECT;
+        }
+        if (len == 0 || len % DESC_SIZE != 0 || len / DESC_SIZE > size) {
+            return VirtqStatus.ERR_INDIRECT;
+        }
+        if (Long.compareUnsigned(addr + len, addr) <= 0) {
+            return VirtqStatus.ERR_ADDRESS;
+        }
+        int r = mem.regionOfGpa(addr, 0);
+        if (r < 0) {
+            return VirtqStatus.ERR_ADDRESS;
+        }
+        if (mem.bytesToRegionEnd(r, addr) >= len) {
+            indirectTable = mem.segment(r);
+            indirectBase = addr - mem.gpaBase(r);
+            return VirtqStatus.OK;
+        }
+        return copyIndirect(mem, addr, len);
+    }
+
+    /** Copies an indirect table that spans regions into the scratch table, piece by piece. */
+    private int copyIndirect(GuestMemory mem, long addr, long len) {
+        long done = 0;
+        int hint = 0;
+        while (done < len) {
+            long gpa = addr + done;
+            int r = mem.regionOfGpa(gpa, hint);
+            if (r < 0) {
+                return VirtqStatus.ERR_ADDRESS;
+            }
+            hint = r;
+            long piece = Math.min(len - done, mem.bytesToRegionEnd(r, gpa));
+            MemorySegment.copy(mem.segment(r), gpa - mem.gpaBase(r), indirectScratch, done, piece);
+            done += piece;
+        }
+        indirectTable = indirectScratch;
+        indirectBase = 0;
+        return VirtqStatus.OK;
+    }
+
+    /** Rolls back the last {@code n} pops (chains that could not be used, e.g. an RX packet that did not fit). */
+    public void rewind(int n) {
+        lastAvail = VirtqIndex.add(lastAvail, -n);
+    }
+
+    /**
+     * Writes the used element {@code {head, len}} at the next used slot (plain stores; published by
+     * {@link #publishUsed()}).
+     */
+    public void addUsed(int head, int len) {
+        long off = SplitRingLayout.usedElem(VirtqIndex.slot(usedIdx, size));
+        // plain stores: made visible to the driver by the release store of used.idx in publishUsed()
+        used.set(U32_PLAIN, off + SplitRingLayout.USED_ELEM_ID, head);
+        used.set(U32_PLAIN, off + SplitRingLayout.USED_ELEM_LEN, len);
+        usedIdx = VirtqIndex.add(usedIdx, 1);
+    }
+
+    /** Publishes every element added so far: one release store of {@code used.idx}. */
+    public void publishUsed() {
+        // release: packet data and used elements become visible to the driver before the index that covers them;
+        // pairs with the driver's read barrier after it loads used.idx
+        U16_ATOMIC.setRelease(used, RING_IDX, (short) usedIdx);
+    }
+
+    /**
+     * Decides whether to interrupt the driver for the used entries published since the previous call; call it
+     * after {@link #publishUsed()}.
+     *
+     * <p>With EVENT_IDX: true when {@code used_event} lies in [used index at the previous check, published used
+     * index) — the Linux vhost and DPDK reference point, which cannot wrap the way an "index at the last signal"
+     * could after 65536 unsignalled entries — or when nothing was checked since the ring started. Without
+     * EVENT_IDX: true when new entries were published and the driver has not set NO_INTERRUPT.
+     */
+    public boolean needsNotification() {
+        // full fence (StoreLoad): our store of used.idx must be visible before we read the driver's
+        // used_event / avail.flags; otherwise the driver may re-enable interrupts after reading a stale used.idx
+        // while we read its stale suppression, and the interrupt is lost
+        VarHandle.fullFence();
+        int old = lastCheckedUsed;
+        boolean first = !checkedSinceStart;
+        lastCheckedUsed = usedIdx;
+        checkedSinceStart = true;
+        if (eventIdx) {
+            // opaque: the driver writes used_event at any time; the fence above orders this read
+            int event = (short) U16_ATOMIC.getOpaque(avail, SplitRingLayout.usedEvent(size)) & VirtqIndex.MASK;
+            return first || VirtqIndex.needEvent(event, usedIdx, old);
+        }
+        // opaque: the driver writes avail.flags at any time; the fence above orders this read
+        int flags = (short) U16_ATOMIC.getOpaque(avail, RING_FLAGS) & VirtqIndex.MASK;
+        return (flags & SplitRingLayout.AVAIL_F_NO_INTERRUPT) == 0 && (first || usedIdx != old);
+    }
+
+    /**
+     * Asks the driver to kick us again: with EVENT_IDX writes {@code avail_event = last_avail_idx}, without it
+     * clears NO_NOTIFY. Ends with a full fence; the caller MUST then re-check {@link #pending()} before sleeping:
+     * a driver that added buffers after our last pending() but before it saw the re-armed request did not kick,
+     * and only that re-check finds those buffers.
+     */
+    public void enableNotifications() {
+        if (eventIdx) {
+            // release: the driver reads avail_event after publishing avail.idx; ordered by the fence below
+            U16_ATOMIC.setRelease(used, SplitRingLayout.availEvent(size), (short) lastAvail);
+        } else {
+            // release: we are the only writer of used.flags; the driver reads it before kicking
+            U16_ATOMIC.setRelease(used, RING_FLAGS, (short) 0);
+        }
+        // full fence (StoreLoad): the re-arm store must be visible before the caller re-reads avail.idx
+        VarHandle.fullFence();
+    }
+
+    /**
+     * Asks the driver not to kick (busy polling). With EVENT_IDX nothing is written: the stale avail_event stops
+     * kicks once the driver moves past it. Without EVENT_IDX sets NO_NOTIFY.
+     */
+    public void disableNotifications() {
+        if (!eventIdx) {
+            // opaque: a hint; the driver seeing it late only costs one spurious kick
+            U16_ATOMIC.setOpaque(used, RING_FLAGS, (short) SplitRingLayout.USED_F_NO_NOTIFY);
+        }
+    }
+
+    /** Marks the ring broken with a guest-error code (used by layers above for semantic errors). */
+    public void markBroken(int code) {
+        fail(code);
+    }
+
+    private int fail(int code) {
+        if (!broken) {
+            broken = true;
+            lastError = code;
+        }
+        return lastError;
+    }
+
+    /** last_avail_idx (what GET_VRING_BASE reports). */
+    public int lastAvailIndex() {
+        return lastAvail;
+    }
+
+    /** The device's used index (elements added, published or not). */
+    public int usedIndex() {
+        return usedIdx;
+    }
+
+    /** Ring size (0 before {@link #configure}). */
+    public int size() {
+        return size;
+    }
+
+    /** True after a successful {@link #attach} and before {@link #detach}. */
+    public boolean attached() {
+        return attached;
+    }
+
+    /** True once a guest error was detected. */
+    public boolean broken() {
+        return broken;
+    }
+
+    /** The error that broke the ring, or {@link VirtqStatus#OK}. */
+    public int lastError() {
+        return lastError;
+    }
+
+    /** True when EVENT_IDX was negotiated. */
+    public boolean eventIdx() {
+        return eventIdx;
+    }
+
+    /** True when INDIRECT_DESC was negotiated. */
+    public boolean indirect() {
+        return indirect;
+    }
+}

@@ -1,0 +1,30 @@
+/**
+ * Split virtqueues, device side: we are the back end, the guest driver writes the descriptor table and the avail
+ * ring, we write the used ring.
+ *
+ * <pre>
+ *  driver                                   device (SplitVirtqueue, one owner thread)
+ *  desc[i] = {addr,len,flags,next}
+ *  avail.ring[avail.idx % num] = head
+ *  wmb; avail.idx++          ── kick ──►    pending(): acquire avail.idx
+ *                                           pop(): read ring entry and descriptors ONCE, validate, split at
+ *                                                  region boundaries into a DescriptorChain
+ *                                           ... copy packet bytes ...
+ *                                           addUsed(head, len)   (plain stores of used.ring[])
+ *                                           publishUsed()        (release store of used.idx)
+ *  ◄── interrupt (call fd) ──               needsNotification(): full fence, then used_event / avail.flags
+ * </pre>
+ *
+ * <p>Lifecycle: {@code configure} (SET_VRING_NUM/ADDR) → {@code setFeatures} → {@code setLastAvailIndex}
+ * (SET_VRING_BASE) → {@code attach(mem)} (on kick/enable; again after each memory-table swap) → data path →
+ * {@code detach()} before the old table is unmapped.
+ *
+ * <p>16-bit index rules ({@link io.vhostdma.vhost.virtq.VirtqIndex}): indexes run free and wrap at 65536; slot =
+ * idx &amp; (num-1); new entries = (u16)(avail.idx - last_avail_idx), never more than num.
+ *
+ * <p>Hostile guest: every check of fact sheet §13 is made in {@code pop}; the first failure marks the ring broken
+ * ({@code broken()}, {@code lastError()}), after which pop and pending return the error without touching guest
+ * memory. The data path never throws for guest behaviour; it returns {@link io.vhostdma.vhost.virtq.VirtqStatus}
+ * codes.
+ */
+package io.vhostdma.vhost.virtq;
