@@ -22,14 +22,14 @@ final class SwitchForwarder implements Forwarder {
     @Override
     public void forward(Worker worker, RingContext source, GatherList frame, int len) {
         EthernetHeader eth = worker.ethernet;
-        if (!eth.read(frame)) {
+        if (!eth.parse(frame)) {
             source.counters.drop(DropReason.TX_BAD_FRAME);
             return;
         }
         int src = source.port.id();
-        long dstMac = eth.destination();
-        if (!EthernetHeader.isMulticast(eth.source())) {
-            macs.learn(eth.source(), src);
+        long dstMac = eth.dst();
+        if (!EthernetHeader.isMulticast(eth.src())) {
+            macs.learn(eth.src(), src);
         }
         int dst = EthernetHeader.isMulticast(dstMac) ? MacTable.UNKNOWN : macs.lookup(dstMac);
         if (dst == src) {

@@ -146,7 +146,13 @@ public final class Worker implements Runnable {
                 break;
             }
             int len = NetTx.frame(r.chain, hdrLen, r.frame);
-            if (len < 0) {
+            if (len == NetStatus.WRITABLE_IN_TX) {
+                r.counters.drop(DropReason.TX_BAD_FRAME);
+                q.addUsed(head, NetTx.USED_LEN);
+                done++;
+                breakRing(r, VirtqStatus.ERR_BUFFER_DIRECTION);
+                break;
+            } else if (len < 0) {
                 r.counters.drop(DropReason.TX_BAD_FRAME);
             } else if (!enabled) {
                 r.counters.drop(DropReason.TX_DISABLED);
@@ -154,7 +160,7 @@ public final class Worker implements Runnable {
                 r.counters.packet(len);
                 forwarder.forward(this, r, r.frame, len);
             }
-            q.addUsed(head, 0);
+            q.addUsed(head, NetTx.USED_LEN);
         }
         if (done > 0) {
             q.publishUsed();

@@ -100,4 +100,16 @@ public final class GatherList {
     public int length(int i) {
         return lengths[i];
     }
+
+    /**
+     * Copies the listed bytes, in order, into {@code dst} starting at {@code dstOffset} (a host
+     * buffer large enough for {@link #totalBytes()}); allocation-free.
+     */
+    public void copyTo(MemorySegment dst, long dstOffset) {
+        long pos = dstOffset;
+        for (int i = 0; i < count(); i++) {
+            MemorySegment.copy(segment(i), offset(i), dst, pos, length(i));
+            pos += length(i);
+        }
+    }
 }
