@@ -10,6 +10,7 @@ import java.util.concurrent.atomic.LongAdder;
  */
 public final class SessionCounters {
     private final LongAdder messages = new LongAdder();
+    private final AtomicLongArray byRequest = new AtomicLongArray(64);
     private final AtomicLongArray errors = new AtomicLongArray(ProtocolException.Kind.values().length);
     private final LongAdder protocolCloses = new LongAdder();
     private final LongAdder connections = new LongAdder();
@@ -19,6 +20,11 @@ public final class SessionCounters {
     /** Messages handled successfully. */
     public long messages() {
         return messages.sum();
+    }
+
+    /** Messages of one request id handled successfully (ids ≥ 64 are not counted). */
+    public long messages(int request) {
+        return request >= 0 && request < byRequest.length() ? byRequest.get(request) : 0;
     }
 
     /** Protocol errors of one kind. */
@@ -55,8 +61,11 @@ public final class SessionCounters {
         return disconnects.sum();
     }
 
-    void messageHandled() {
+    void messageHandled(int request) {
         messages.increment();
+        if (request >= 0 && request < byRequest.length()) {
+            byRequest.incrementAndGet(request);
+        }
     }
 
     /** Records a protocol error that closed a connection. */

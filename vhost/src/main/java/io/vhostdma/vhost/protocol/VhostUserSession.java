@@ -106,7 +106,7 @@ public final class VhostUserSession {
     }
 
     private Reply complete(Message m, Reply r) {
-        counters.messageHandled();
+        counters.messageHandled(m.request());
         if (r.present()) {
             return r;
         }
