@@ -1,0 +1,121 @@
+package io.vhostdma.vhost.protocol;
+
+import io.vhostdma.vhost.memory.GuestMemory;
+import io.vhostdma.vhost.net.VirtioNetFeatures;
+
+/**
+ * One front end's device, as the data plane sees it: negotiated features, the current guest-memory
+ * table and the per-ring configuration. One instance per connection; the session is its only writer.
+ *
+ * <p>Ordering: {@link #features()} and the values derived from it are volatile and change only
+ * while no ring is started (the session refuses a feature change on a running device).
+ * {@link #memory()} is volatile: the session publishes a new table only while every ring is
+ * detached, then re-attaches, awaits {@link DataPlane#quiesce()} and only then unmaps the old table.
+ * Ring fields are documented on {@link VringConfig}.
+ */
+public final class VhostDevice {
+    /** Most queue pairs a vhost-user port may have (ring index is 8 bits). */
+    public static final int MAX_QUEUE_PAIRS = 128;
+
+    private final String portName;
+    private final int queuePairs;
+    private final VringConfig[] rings;
+    private volatile long features;
+    private volatile GuestMemory memory = GuestMemory.EMPTY;
+    private volatile int mtu;
+
+    /** A device for port {@code portName} serving {@code queuePairs} (1..128) queue pairs. */
+    public VhostDevice(String portName, int queuePairs) {
+        if (queuePairs < 1 || queuePairs > MAX_QUEUE_PAIRS) {
+            throw new IllegalArgumentException("queue pairs out of range: port=" + portName
+                    + " queue-pairs=" + queuePairs + " max=" + MAX_QUEUE_PAIRS);
+        }
+        this.portName = portName;
+        this.queuePairs = queuePairs;
+        this.rings = new VringConfig[2 * queuePairs];
+        for (int i = 0; i < rings.length; i++) {
+            rings[i] = new VringConfig(i);
+        }
+    }
+
+    /** The configured port name. */
+    public String portName() {
+        return portName;
+    }
+
+    /** The port's configured queue pairs (GET_QUEUE_NUM); rings are 0 .. 2 × queuePairs − 1. */
+    public int queuePairs() {
+        return queuePairs;
+    }
+
+    /** Number of rings, 2 × queue pairs. */
+    public int ringCount() {
+        return rings.length;
+    }
+
+    /** Negotiated virtio features (SET_FEATURES), bit 30 included; 0 before SET_FEATURES. */
+    public long features() {
+        return features;
+    }
+
+    /** Whether virtio feature {@code bit} was negotiated. */
+    public boolean hasFeature(int bit) {
+        return (features & (1L << bit)) != 0;
+    }
+
+    /** virtio-net header length for the negotiated features (10 or 12). */
+    public int headerLength() {
+        return VirtioNetFeatures.headerLength(features);
+    }
+
+    /** VIRTIO_NET_F_MRG_RXBUF (bit 15) negotiated. */
+    public boolean mergeable() {
+        return hasFeature(15);
+    }
+
+    /** VIRTIO_RING_F_EVENT_IDX (bit 29) negotiated. */
+    public boolean eventIdx() {
+        return hasFeature(29);
+    }
+
+    /** VIRTIO_RING_F_INDIRECT_DESC (bit 28) negotiated. */
+    public boolean indirect() {
+        return hasFeature(28);
+    }
+
+    /** The current guest-memory table (volatile read); {@link GuestMemory#EMPTY} before SET_MEM_TABLE. */
+    public GuestMemory memory() {
+        return memory;
+    }
+
+    /** MTU from NET_SET_MTU, or 0 when the front end sent none. */
+    public int mtu() {
+        return mtu;
+    }
+
+    /** Ring {@code index}'s configuration. */
+    public VringConfig ring(int index) {
+        return rings[index];
+    }
+
+    void features(long v) {
+        features = v;
+    }
+
+    /** Publishes a new table and returns the previous one (the caller unmaps it after a quiesce). */
+    GuestMemory swapMemory(GuestMemory m) {
+        GuestMemory old = memory;
+        memory = m;
+        return old;
+    }
+
+    void mtu(int v) {
+        mtu = v;
+    }
+
+    @Override
+    public String toString() {
+        return "VhostDevice[port=" + portName + " queue-pairs=" + queuePairs + " features=0x"
+                + Long.toHexString(features) + " regions=" + memory.regionCount() + "]";
+    }
+}
