@@ -24,7 +24,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 public final class Worker implements Runnable {
     static final int BURST = 32;
     private static final System.Logger LOG = System.getLogger("io.vhostdma.dataplane");
-    private static final long SPIN_NANOS = 200_000;
+    private static final long SPIN_NANOS = Long.getLong("vhostd.idleSpinMicros", 200L) * 1000L;
     private static final int MAX_RINGS = 512;
 
     final int id;
@@ -58,6 +58,11 @@ public final class Worker implements Runnable {
         this.cpu = cpu;
         this.inbound = new Handoff[workers];
         epoll.add(wakeFd, Epoll.EPOLLIN, -1L);
+    }
+
+    /** This worker's index. */
+    public int id() {
+        return id;
     }
 
     /** Work reports for the busy ratio. */

@@ -1,0 +1,171 @@
+package io.vhostdma.backend;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.transport.Transport;
+import io.vhostdma.backend.dataplane.DataPlaneImpl;
+import io.vhostdma.backend.dataplane.PortState;
+import io.vhostdma.backend.stats.PortCounters;
+import io.vhostdma.backend.stats.StatsPrinter;
+import io.vhostdma.config.Forwarding;
+import io.vhostdma.config.PortConfig;
+import io.vhostdma.config.PortMode;
+import io.vhostdma.config.VhostdConfig;
+import io.vhostdma.vhost.protocol.SessionCounters;
+import io.vhostdma.vhost.transport.PortSpec;
+import io.vhostdma.vhost.transport.VhostUserClient;
+import io.vhostdma.vhost.transport.VhostUserServer;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletionException;
+
+/**
+ * A running vhostd: the data plane's workers, one Vert.x (io_uring) instance for the control
+ * plane, a vhost-user server or client per port, and the per-second stats line.
+ */
+public final class Vhostd implements AutoCloseable {
+    private final VhostdConfig config;
+    private final PrintStream out;
+    private final DataPlaneImpl plane;
+    private final Vertx vertx;
+    private final List<AutoCloseable> endpoints = new ArrayList<>();
+    private final List<SessionCounters> sessionCounters = new ArrayList<>();
+    private final StatsPrinter printer;
+    private long statsTimer = -1;
+    private boolean closed;
+
+    private Vhostd(VhostdConfig config, PrintStream out) {
+        this.config = config;
+        this.out = out;
+        List<PortState> ports = new ArrayList<>();
+        List<PortCounters> counters = new ArrayList<>();
+        for (PortConfig p : config.ports()) {
+            PortState s = new PortState(ports.size(), p.name(), p.queuePairs());
+            ports.add(s);
+            counters.add(s.counters());
+        }
+        this.plane = new DataPlaneImpl(ports, config.workers(), config.workerCpus(),
+                config.forwarding() == Forwarding.SINK);
+        this.printer = new StatsPrinter(counters, out);
+        if (!io.netty.channel.uring.IoUring.isAvailable()) {
+            throw new IllegalStateException("io_uring is not available: cause="
+                    + io.netty.channel.uring.IoUring.unavailabilityCause());
+        }
+        this.vertx = Vertx.builder().with(new VertxOptions().setEventLoopPoolSize(2).setWorkerPoolSize(2))
+                .withTransport(Transport.IO_URING).build();
+    }
+
+    /** Starts the data plane and every port; throws with {@code name=value} context on failure. */
+    public static Vhostd start(VhostdConfig config, PrintStream out) {
+        Vhostd d = new Vhostd(config, out);
+        try {
+            d.plane.start();
+            for (PortConfig p : config.ports()) {
+                d.startPort(p);
+            }
+            d.statsTimer = d.vertx.setPeriodic(1000, id -> d.printer.tick());
+            d.printBanner();
+            return d;
+        } catch (RuntimeException e) {
+            d.close();
+            throw e;
+        }
+    }
+
+    private void startPort(PortConfig p) {
+        PortState state = plane.port(p.name());
+        PortSpec spec = new PortSpec(p.name(), p.socket(), p.socketMode(), p.queuePairs());
+        PortEvents events = new PortEvents(state, plane, out);
+        if (p.mode() == PortMode.SERVER) {
+            createSocketDirectory(p.socket());
+            try {
+                VhostUserServer server = VhostUserServer.listen(vertx, spec, plane, events).toCompletableFuture().join();
+                endpoints.add(server);
+                sessionCounters.add(server.counters());
+            } catch (CompletionException e) {
+                throw new IllegalStateException("cannot serve port=" + p.name() + " socket=" + p.socket()
+                        + ": " + e.getCause().getMessage(), e.getCause());
+            }
+        } else {
+            VhostUserClient client = VhostUserClient.start(vertx, spec, plane, events);
+            endpoints.add(client);
+            sessionCounters.add(client.counters());
+        }
+    }
+
+    private static void createSocketDirectory(Path socket) {
+        Path dir = socket.toAbsolutePath().getParent();
+        if (dir == null || Files.isDirectory(dir)) {
+            return;
+        }
+        try {
+            Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create socket directory: dir=" + dir + " error=" + e.getMessage(), e);
+        }
+    }
+
+    private void printBanner() {
+        for (PortConfig p : config.ports()) {
+            out.printf("vhostd: serving port=%s socket=%s mode=%s queue-pairs=%d%n", p.name(), p.socket(),
+                    p.mode().configName(), p.queuePairs());
+        }
+        out.printf("vhostd: workers=%d forwarding=%s%n", config.workers(), config.forwarding().configName());
+        PortConfig first = config.ports().get(0);
+        String chardev = first.mode() == PortMode.SERVER ? "path=" + first.socket() + ",reconnect=1"
+                : "path=" + first.socket() + ",server=on,wait=off";
+        out.println("vhostd: connect a QEMU guest to " + first.name() + " with:");
+        out.println("  qemu-system-x86_64 -m 1G -object memory-backend-memfd,id=mem,size=1G,share=on"
+                + " -numa node,memdev=mem -chardev socket,id=c0," + chardev
+                + " -netdev vhost-user,id=n0,chardev=c0,queues=" + first.queuePairs()
+                + " -device virtio-net-pci,netdev=n0" + (first.queuePairs() > 1 ? ",mq=on" : "") + " ...");
+        out.flush();
+    }
+
+    /** The data plane (ports, workers, counters). */
+    public DataPlaneImpl dataPlane() {
+        return plane;
+    }
+
+    /** Protocol counters of each port, in config order. */
+    public List<SessionCounters> sessionCounters() {
+        return sessionCounters;
+    }
+
+    /** Stops the ports, the workers and Vert.x, then prints the {@code final} stats lines. */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        if (statsTimer >= 0) {
+            vertx.cancelTimer(statsTimer);
+        }
+        for (AutoCloseable e : endpoints) {
+            try {
+                e.close();
+            } catch (Exception ex) {
+                out.println("vhostd: error closing port: " + ex.getMessage());
+            }
+        }
+        try {
+            plane.close();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        vertx.close().toCompletionStage().toCompletableFuture().join();
+        printer.printFinal();
+        for (io.vhostdma.backend.dataplane.Worker w : plane.workers()) {
+            out.printf("final worker=%d packets=%d busy_cycles=%d sleeps=%d%n", w.id(), w.stats().packets(),
+                    w.stats().busyCycles(), w.stats().sleeps());
+        }
+        out.flush();
+    }
+}
