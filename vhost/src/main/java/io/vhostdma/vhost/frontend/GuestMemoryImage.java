@@ -104,6 +104,11 @@ public final class GuestMemoryImage implements AutoCloseable {
                 + " regionSize=" + regionSize);
     }
 
+    /** The region the bump allocator is currently filling (allocations so far reach into it). */
+    public int allocationRegion() {
+        return allocRegion;
+    }
+
     /** Index of the region holding {@code gpa}, or -1. */
     public int regionOf(long gpa) {
         for (int i = 0; i < gpaBase.length; i++) {
