@@ -99,13 +99,24 @@ public final class RawChannel implements AutoCloseable {
         d.set(ValueLayout.JAVA_INT_UNALIGNED, MessageHeaderLayout.SIZE, claimedSize);
         long len = HDR + (long) actualBytes;
         int[] attach = fds == null ? NO_FDS : fds;
-        long sent = UnixSockets.send(fd, out, len, attach, fdCount);
+        long sent = trySend(len, attach, fdCount);
         for (int tries = 0; sent == -Errno.EAGAIN && tries < 5000; tries++) {
             waitWritable();
-            sent = UnixSockets.send(fd, out, len, attach, fdCount);
+            sent = trySend(len, attach, fdCount);
         }
         if (sent != len) {
             throw new FrontendException("short send: request=" + request + " sent=" + sent + " len=" + len);
+        }
+    }
+
+    private long trySend(long len, int[] attach, int fdCount) {
+        try {
+            return UnixSockets.send(fd, out, len, attach, fdCount);
+        } catch (SysException e) {
+            if (e.errno() == Errno.EPIPE || e.errno() == Errno.ECONNRESET) {
+                throw new PeerClosedException("back end closed the connection: fd=" + fd + " errno=" + e.errno());
+            }
+            throw e;
         }
     }
 
