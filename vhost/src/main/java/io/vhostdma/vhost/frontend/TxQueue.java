@@ -1,0 +1,128 @@
+package io.vhostdma.vhost.frontend;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+
+/**
+ * The transmit half of a queue pair (odd vring): one descriptor per frame, or one INDIRECT
+ * descriptor pointing at a two-entry table (header, frame). Descriptor {@code d} always uses TX
+ * buffer {@code d} and indirect table {@code d}, so nothing is allocated per packet.
+ */
+final class TxQueue {
+    private static final int TABLE_BYTES = 2 * VringDescLayout.BYTES;
+    private final DriverVirtqueue vq;
+    private final QueueCounters counters;
+    private final int bufferSize;
+    private final MemorySegment[] bufSeg;
+    private final long[] bufOff;
+    private final long[] bufGpa;
+    private final MemorySegment[] tableSeg;
+    private final long[] tableOff;
+    private final long[] tableGpa;
+    private final boolean[] inFlight;
+    private int headerSize = 12;
+    private boolean indirect;
+
+    TxQueue(GuestMemoryImage memory, DriverVirtqueue vq, QueueCounters counters, int bufferSize) {
+        int n = vq.size();
+        this.vq = vq;
+        this.counters = counters;
+        this.bufferSize = bufferSize;
+        this.bufSeg = new MemorySegment[n];
+        this.bufOff = new long[n];
+        this.bufGpa = new long[n];
+        this.tableSeg = new MemorySegment[n];
+        this.tableOff = new long[n];
+        this.tableGpa = new long[n];
+        this.inFlight = new boolean[n];
+        for (int d = 0; d < n; d++) {
+            bufGpa[d] = memory.allocate(bufferSize, 64);
+            bufSeg[d] = memory.segmentOf(bufGpa[d], bufferSize);
+            bufOff[d] = memory.offsetOf(bufGpa[d]);
+            tableGpa[d] = memory.allocate(TABLE_BYTES, 16);
+            tableSeg[d] = memory.segmentOf(tableGpa[d], TABLE_BYTES);
+            tableOff[d] = memory.offsetOf(tableGpa[d]);
+        }
+    }
+
+    void configure(int netHeaderSize, boolean useIndirect) {
+        this.headerSize = netHeaderSize;
+        this.indirect = useIndirect;
+    }
+
+    /** Largest frame one TX buffer holds. */
+    int maxFrame() {
+        return bufferSize - headerSize;
+    }
+
+    /**
+     * Places one frame on the ring without publishing: 1 on success, 0 when the ring is full
+     * after reclaiming, {@link VhostUserFrontend#ERR_FRAME_TOO_LARGE} if it does not fit a buffer.
+     */
+    int enqueue(MemorySegment frame, long offset, int length) {
+        if (length < 0 || length > bufferSize - headerSize) {
+            counters.txTooLarge++;
+            return VhostUserFrontend.ERR_FRAME_TOO_LARGE;
+        }
+        if (vq.freeCount() == 0) {
+            reclaim();
+        }
+        int d = vq.allocDescriptor();
+        if (d < 0) {
+            counters.txFull++;
+            return 0;
+        }
+        MemorySegment seg = bufSeg[d];
+        long off = bufOff[d];
+        // header: all zero (no offloads; num_buffers 0 on TX)
+        seg.set(ValueLayout.JAVA_LONG_UNALIGNED, off, 0L);
+        seg.set(ValueLayout.JAVA_SHORT_UNALIGNED, off + 8, (short) 0);
+        if (headerSize == 12) {
+            seg.set(ValueLayout.JAVA_SHORT_UNALIGNED, off + 10, (short) 0);
+        }
+        MemorySegment.copy(frame, offset, seg, off + headerSize, length);
+        if (indirect) {
+            VringDescLayout.write(tableSeg[d], tableOff[d], bufGpa[d], headerSize, VringDescLayout.F_NEXT, 1);
+            VringDescLayout.write(tableSeg[d], tableOff[d] + VringDescLayout.BYTES, bufGpa[d] + headerSize, length, 0, 0);
+            vq.writeDescriptor(d, tableGpa[d], TABLE_BYTES, VringDescLayout.F_INDIRECT, 0);
+        } else {
+            vq.writeDescriptor(d, bufGpa[d], headerSize + length, 0, 0);
+        }
+        inFlight[d] = true;
+        vq.addAvail(d);
+        counters.txPackets++;
+        counters.txBytes += length;
+        return 1;
+    }
+
+    /** Publishes everything enqueued and kicks unless the back end suppressed it. */
+    void flush() {
+        if (vq.publish()) {
+            vq.kick();
+            counters.kicks++;
+        } else {
+            counters.kicksSuppressed++;
+        }
+    }
+
+    /** Frees every descriptor the back end has returned; returns how many. */
+    int reclaim() {
+        int n = 0;
+        while (vq.pollUsed()) {
+            int id = vq.polledId();
+            if (id < 0 || id >= inFlight.length || !inFlight[id]) {
+                counters.txBadUsed++;
+                continue;
+            }
+            inFlight[id] = false;
+            vq.freeDescriptor(id);
+            n++;
+        }
+        return n;
+    }
+
+    /** Frames on the ring the back end has not returned yet. */
+    int inFlightCount() {
+        return vq.size() - vq.freeCount();
+    }
+}
