@@ -190,15 +190,11 @@ public final class DriverVirtqueue {
         return desc.get(VringDescLayout.LE16, descSlot(slot) + VringDescLayout.NEXT) & U16_MASK;
     }
 
-    private long descOffsetChecked(int slot) {
+    private long descSlot(int slot) {
         if (slot < 0 || slot >= size) {
             throw new IndexOutOfBoundsException("descriptor slot out of ring: slot=" + slot + " size=" + size);
         }
         return descOff + (long) VringDescLayout.BYTES * slot;
-    }
-
-    private long descSlot(int slot) {
-        return descOffsetChecked(slot);
     }
 
     /** Appends {@code head} at the shadow avail index (not yet visible to the device). */
@@ -282,7 +278,10 @@ public final class DriverVirtqueue {
         return (usedIdx() - lastUsedIdx) & U16_MASK;
     }
 
-    /** The id of the used element {@code ahead} entries past the last consumed one (call after pendingUsed). */
+    /**
+     * The id of the used element {@code ahead} entries past the last consumed one. Plain load: call
+     * it only for entries counted by {@link #pendingUsed()}, whose acquire load orders it.
+     */
     public int peekUsedId(int ahead) {
         return used.get(VringDescLayout.LE32, usedElemOff(ahead) + SplitRingLayout.USED_ELEM_ID);
     }

@@ -67,6 +67,8 @@ final class RxQueue {
         if (pending == 0) {
             return 0;
         }
+        // plain reads of used elements, header and packet bytes from here on: all were written by the
+        // back end before its release store of used.idx, which pendingUsed() acquire-loaded
         int id0 = vq.peekUsedId(0);
         int len0 = vq.peekUsedLen(0);
         if (!validEntry(id0, len0) || len0 < headerSize) {

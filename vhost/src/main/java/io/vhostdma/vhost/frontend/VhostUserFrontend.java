@@ -166,11 +166,18 @@ public final class VhostUserFrontend implements AutoCloseable {
         return rx[queuePair].receive(dst, offset, capacity);
     }
 
-    /** Convenience for tests: the next frame as a new array, or null when none is there. */
+    /**
+     * Convenience for tests (allocates): the next frame as a new array, or null when none is there;
+     * throws {@link FrontendException} carrying the code where {@link #receive(int, MemorySegment, long, int)}
+     * returns a negative one.
+     */
     public byte[] receive(int queuePair) {
         byte[] buf = new byte[65536];
         int n = receive(queuePair, MemorySegment.ofArray(buf), 0, buf.length);
-        return n > 0 ? java.util.Arrays.copyOf(buf, n) : n == 0 ? null : new byte[0];
+        if (n < 0) {
+            throw new FrontendException("receive failed: queuePair=" + queuePair + " code=" + n);
+        }
+        return n == 0 ? null : java.util.Arrays.copyOf(buf, n);
     }
 
     /** Frees TX descriptors the back end has consumed; returns how many. */
