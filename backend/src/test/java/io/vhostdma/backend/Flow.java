@@ -16,6 +16,7 @@ final class Flow {
     private final VhostUserFrontend from;
     private final VhostUserFrontend to;
     private final int queuePair;
+    private final int toQueuePair;
     private final byte[][] frames;
     private final int window;
     private final byte[] got = new byte[65536];
@@ -25,9 +26,16 @@ final class Flow {
 
     Flow(VhostUserFrontend from, VhostUserFrontend to, int queuePair, long dst, long src, int[] sizes, long seed,
             int window) {
+        this(from, queuePair, to, queuePair, dst, src, sizes, seed, window);
+    }
+
+    /** A flow sent on {@code queuePair} of {@code from} and expected on {@code toQueuePair} of {@code to}. */
+    Flow(VhostUserFrontend from, int queuePair, VhostUserFrontend to, int toQueuePair, long dst, long src, int[] sizes,
+            long seed, int window) {
         this.from = from;
         this.to = to;
         this.queuePair = queuePair;
+        this.toQueuePair = toQueuePair;
         this.window = window;
         this.frames = new byte[sizes.length][];
         for (int i = 0; i < sizes.length; i++) {
@@ -71,17 +79,17 @@ final class Flow {
             }
         }
         int n;
-        while ((n = to.receive(queuePair, rx, 0, got.length)) != 0) {
+        while ((n = to.receive(toQueuePair, rx, 0, got.length)) != 0) {
             if (n < 0) {
-                fail("receive failed: code=" + n + " frame=" + received + " counters=" + to.counters(queuePair));
+                fail("receive failed: code=" + n + " frame=" + received + " counters=" + to.counters(toQueuePair));
             }
             if (received >= frames.length) {
                 fail("unexpected extra frame: len=" + n + " queuePair=" + queuePair);
             }
             byte[] want = frames[received];
-            assertEquals(want.length, n, "length of frame " + received + " on queue pair " + queuePair);
+            assertEquals(want.length, n, "length of frame " + received + " on queue pair " + toQueuePair);
             long mismatch = MemorySegment.mismatch(rx, 0, n, MemorySegment.ofArray(want), 0, want.length);
-            assertEquals(-1L, mismatch, "first differing byte of frame " + received + " on queue pair " + queuePair);
+            assertEquals(-1L, mismatch, "first differing byte of frame " + received + " on queue pair " + toQueuePair);
             received++;
             moved = true;
         }
@@ -106,7 +114,7 @@ final class Flow {
                 for (Flow f : flows) {
                     sb.append(" [qp=").append(f.queuePair).append(" sent=").append(f.sent).append(" received=")
                             .append(f.received).append('/').append(f.frames.length).append(" rx=")
-                            .append(f.to.counters(f.queuePair)).append(']');
+                            .append(f.to.counters(f.toQueuePair)).append(']');
                 }
                 fail(sb.toString());
             }
@@ -114,7 +122,7 @@ final class Flow {
                 for (Flow f : flows) {
                     f.from.reclaimTx(f.queuePair);
                 }
-                flows.get(0).to.awaitRx(flows.get(0).queuePair, 1_000_000L);
+                flows.get(0).to.awaitRx(flows.get(0).toQueuePair, 1_000_000L);
             }
         }
     }
