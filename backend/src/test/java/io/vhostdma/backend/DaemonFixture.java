@@ -1,0 +1,200 @@
+package io.vhostdma.backend;
+
+import static org.junit.jupiter.api.Assertions.fail;
+
+import io.vhostdma.backend.dataplane.PortState;
+import io.vhostdma.backend.stats.PortCounters;
+import io.vhostdma.config.ConfigException;
+import io.vhostdma.config.ConfigLoader;
+import io.vhostdma.config.VhostdConfig;
+import io.vhostdma.vhost.frontend.FrontendOptions;
+import io.vhostdma.vhost.frontend.VhostUserFrontend;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import java.util.function.UnaryOperator;
+
+/**
+ * A running {@link Vhostd} built from a YAML config written by the test, with its output captured,
+ * plus helpers to connect front ends to its ports and to wait (boundedly) for the data plane.
+ */
+final class DaemonFixture implements AutoCloseable {
+    static final long WAIT_MILLIS = 15_000;
+    private final Path dir;
+    private final Vhostd vhostd;
+    private final ByteArrayOutputStream captured;
+    private final List<VhostUserFrontend> frontends = new ArrayList<>();
+
+    private DaemonFixture(Path dir, Vhostd vhostd, ByteArrayOutputStream captured) {
+        this.dir = dir;
+        this.vhostd = vhostd;
+        this.captured = captured;
+    }
+
+    static Builder builder(Path dir) {
+        return new Builder(dir);
+    }
+
+    Vhostd vhostd() {
+        return vhostd;
+    }
+
+    Path socket(String port) {
+        return dir.resolve(port + ".sock");
+    }
+
+    PortState port(String name) {
+        return vhostd.dataPlane().port(name);
+    }
+
+    PortCounters counters(String port) {
+        return port(port).counters();
+    }
+
+    /** Everything vhostd printed so far. */
+    String output() {
+        synchronized (captured) {
+            return captured.toString(StandardCharsets.UTF_8);
+        }
+    }
+
+    /** Connects a front end to {@code port} (1 queue pair, 16 MiB unless customised) and waits until its rings run. */
+    VhostUserFrontend connect(String port, UnaryOperator<FrontendOptions.Builder> custom) {
+        FrontendOptions.Builder b = FrontendOptions.builder(socket(port)).memorySize(16L << 20).timeoutMillis(WAIT_MILLIS);
+        VhostUserFrontend fe = VhostUserFrontend.connect(custom.apply(b).build());
+        frontends.add(fe);
+        awaitUntil(() -> port(port).device() != null, "port " + port + " connected");
+        settle();
+        return fe;
+    }
+
+    VhostUserFrontend connect(String port) {
+        return connect(port, b -> b);
+    }
+
+    /**
+     * Waits until every worker ran every command submitted so far (ring attaches included): the
+     * control plane submits a ring's attach before it answers the messages that follow.
+     */
+    void settle() {
+        try {
+            vhostd.dataPlane().quiesce().get(WAIT_MILLIS, TimeUnit.MILLISECONDS);
+        } catch (Exception e) {
+            throw new AssertionError("data plane did not quiesce", e);
+        }
+    }
+
+    /** Closes {@code fe} (GET_VRING_BASE for every ring) and waits until vhostd saw the disconnect. */
+    void disconnect(String port, VhostUserFrontend fe) {
+        frontends.remove(fe);
+        fe.close();
+        awaitUntil(() -> port(port).device() == null, "port " + port + " disconnected");
+        settle();
+    }
+
+    static void awaitUntil(BooleanSupplier condition, String what) {
+        long deadline = System.nanoTime() + WAIT_MILLIS * 1_000_000L;
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                fail("timed out waiting for: " + what);
+            }
+            try {
+                Thread.sleep(2);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                fail("interrupted waiting for: " + what);
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        for (VhostUserFrontend fe : frontends) {
+            try {
+                fe.close();
+            } catch (RuntimeException ignored) {
+                // a test may have broken the connection on purpose
+            }
+        }
+        frontends.clear();
+        vhostd.close();
+    }
+
+    /** Builds the YAML config (one line per port) and starts vhostd. */
+    static final class Builder {
+        private final Path dir;
+        private final StringBuilder ports = new StringBuilder();
+        private int workers = 1;
+        private String forwarding = "switch";
+
+        private Builder(Path dir) {
+            this.dir = dir;
+        }
+
+        Builder port(String name, int queuePairs) {
+            return port(name, queuePairs, "server");
+        }
+
+        Builder port(String name, int queuePairs, String mode) {
+            ports.append("  - name: ").append(name).append('\n')
+                    .append("    socket: ").append(dir.resolve(name + ".sock")).append('\n')
+                    .append("    mode: ").append(mode).append('\n')
+                    .append("    queue-pairs: ").append(queuePairs).append('\n');
+            return this;
+        }
+
+        Builder workers(int n) {
+            this.workers = n;
+            return this;
+        }
+
+        Builder sink() {
+            this.forwarding = "sink";
+            return this;
+        }
+
+        String yaml() {
+            return "ports:\n" + ports + "workers: " + workers + "\nforwarding: " + forwarding + "\n";
+        }
+
+        DaemonFixture start() {
+            VhostdConfig config;
+            try {
+                config = ConfigLoader.parse(yaml(), "test");
+            } catch (ConfigException e) {
+                throw new AssertionError("test config refused: " + e.problems(), e);
+            }
+            ByteArrayOutputStream captured = new ByteArrayOutputStream();
+            PrintStream out = new PrintStream(new LockedStream(captured), true, StandardCharsets.UTF_8);
+            return new DaemonFixture(dir, Vhostd.start(config, out), captured);
+        }
+    }
+
+    /** Serialises writes into the capture buffer with readers of {@link #output()}. */
+    private static final class LockedStream extends java.io.OutputStream {
+        private final ByteArrayOutputStream target;
+
+        LockedStream(ByteArrayOutputStream target) {
+            this.target = target;
+        }
+
+        @Override
+        public void write(int b) {
+            synchronized (target) {
+                target.write(b);
+            }
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) {
+            synchronized (target) {
+                target.write(b, off, len);
+            }
+        }
+    }
+}

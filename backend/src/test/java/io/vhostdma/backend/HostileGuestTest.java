@@ -1,0 +1,125 @@
+package io.vhostdma.backend;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.vhostdma.backend.stats.QueueCounters;
+import io.vhostdma.vhost.frontend.DriverVirtqueue;
+import io.vhostdma.vhost.frontend.GuestMemoryImage;
+import io.vhostdma.vhost.frontend.VhostUserFrontend;
+import io.vhostdma.vhost.frontend.VringDescLayout;
+import java.lang.foreign.MemorySegment;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * A guest that breaks its TX ring gets that ring stopped (counted, logged); vhostd keeps serving
+ * every other port, and the broken port works again after its guest reconnects.
+ */
+class HostileGuestTest {
+    private static final long A = Frames.mac(0xa);
+    private static final long B = Frames.mac(0xb);
+    private static final long C = Frames.mac(0xc);
+    private static final int NEXT = VringDescLayout.F_NEXT;
+    private static final int INDIRECT = VringDescLayout.F_INDIRECT;
+    @TempDir
+    Path dir;
+
+    /** What the attacker does to its TX ring {@code q}; a null return means "publish and kick normally". */
+    interface Attack {
+        boolean apply(DriverVirtqueue q, GuestMemoryImage m);
+    }
+
+    static Stream<Arguments> attacks() {
+        return Stream.of(
+                attack("descriptor loop", (q, m) -> {
+                    long buf = m.allocate(4096, 64);
+                    q.writeDescriptor(0, buf, 64, NEXT, 1);
+                    q.writeDescriptor(1, buf, 64, NEXT, 0);
+                    q.addAvail(0);
+                    return true;
+                }),
+                attack("head at or above ring size", (q, m) -> {
+                    q.addAvail(q.size() + 3);
+                    return true;
+                }),
+                attack("avail.idx jumps by more than the ring size", (q, m) -> {
+                    q.publishAvailIdx(q.size() + 1);
+                    return false;
+                }),
+                attack("address outside guest memory", (q, m) -> {
+                    q.writeDescriptor(0, 1L << 50, 64, 0, 0);
+                    q.addAvail(0);
+                    return true;
+                }),
+                attack("addr + len overflows 2^64", (q, m) -> {
+                    q.writeDescriptor(0, -4096L, 8192, 0, 0);
+                    q.addAvail(0);
+                    return true;
+                }),
+                attack("indirect with NEXT", (q, m) -> {
+                    long buf = m.allocate(4096, 64);
+                    long table = m.allocate(32, 16);
+                    MemorySegment s = m.segmentOf(table, 32);
+                    VringDescLayout.write(s, m.offsetOf(table), buf, 12, NEXT, 1);
+                    VringDescLayout.write(s, m.offsetOf(table) + 16, buf + 12, 64, 0, 0);
+                    q.writeDescriptor(0, table, 32, INDIRECT | NEXT, 1);
+                    q.writeDescriptor(1, buf, 64, 0, 0);
+                    q.addAvail(0);
+                    return true;
+                }),
+                attack("chain longer than the ring (indirect table of 2 x size entries)", (q, m) -> {
+                    int n = 2 * q.size();
+                    long buf = m.allocate(4096, 64);
+                    long table = m.allocate(16L * n, 16);
+                    MemorySegment s = m.segmentOf(table, 16L * n);
+                    for (int i = 0; i < n; i++) {
+                        VringDescLayout.write(s, m.offsetOf(table) + 16L * i, buf, 16, i + 1 < n ? NEXT : 0, i + 1);
+                    }
+                    q.writeDescriptor(0, table, 16 * n, INDIRECT, 0);
+                    q.addAvail(0);
+                    return true;
+                }));
+    }
+
+    private static Arguments attack(String name, Attack a) {
+        return Arguments.of(name, a);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("attacks")
+    void shouldStopOnlyTheBrokenRingWhenGuestCorruptsItsTxRing(String name, Attack attack) {
+        try (LogCapture log = new LogCapture("io.vhostdma.dataplane");
+                DaemonFixture d = DaemonFixture.builder(dir).port("a", 1).port("b", 1).port("c", 1).start()) {
+            VhostUserFrontend a = d.connect("a");
+            VhostUserFrontend b = d.connect("b");
+            VhostUserFrontend c = d.connect("c");
+            DriverVirtqueue q = a.ring(1);
+            if (attack.apply(q, a.memory())) {
+                q.publish();
+            }
+            q.kick();
+            QueueCounters tx = d.counters("a").tx(0);
+            DaemonFixture.awaitUntil(() -> tx.ringErrors() == 1, "ring error counted: " + name);
+            // the counter is bumped just before the line is logged
+            DaemonFixture.awaitUntil(() -> log.warnings().stream().anyMatch(w -> w.contains("ring stopped on guest error")
+                    && w.contains("port=a") && w.contains("ring=1")), "WARNING logged: " + name);
+            assertEquals(0, tx.packets(), "nothing forwarded from the broken ring");
+
+            Flow.run(List.of(new Flow(b, c, 0, C, B, Frames.sizes(200, 1, 0, 0), 1),
+                    new Flow(c, b, 0, B, C, Frames.sizes(200, 2, 0, 0), 2)), 30_000);
+            assertEquals(1, tx.ringErrors(), "stopped exactly once: " + name);
+
+            d.disconnect("a", a);
+            VhostUserFrontend a2 = d.connect("a");
+            Flow.run(List.of(new Flow(a2, b, 0, B, A, Frames.sizes(100, 3, 0, 0), 3),
+                    new Flow(b, a2, 0, A, B, Frames.sizes(100, 4, 0, 0), 4)), 30_000);
+            assertEquals(1, tx.ringErrors(), "the new session's ring is healthy");
+        }
+    }
+}
