@@ -57,18 +57,14 @@ public final class Epoll implements AutoCloseable {
         }
     }
 
-    /** Waits up to {@code timeoutMillis} (-1 = forever); returns the number of ready events (0 on EINTR). */
+    /**
+     * Waits up to {@code timeoutMillis} (-1 = forever); returns the number of ready events, or 0
+     * when the wait failed (EINTR: a signal; the caller's loop simply waits again). Allocation-free.
+     */
     public int await(int timeoutMillis) {
         try {
-            int n = (int) Libc.EPOLL_WAIT.invokeExact(Libc.state(), fd, events, capacity, timeoutMillis);
-            if (n < 0) {
-                int e = Libc.errno();
-                if (e == Errno.EINTR) {
-                    return 0;
-                }
-                throw new SysException("epoll_wait", e, "epfd=" + fd);
-            }
-            return n;
+            int n = (int) Libc.EPOLL_WAIT_PLAIN.invokeExact(fd, events, capacity, timeoutMillis);
+            return Math.max(n, 0);
         } catch (Throwable t) {
             throw Libc.rethrow("epoll_wait", t);
         }

@@ -31,24 +31,27 @@ public final class EventFd {
         }
     }
 
-    /** Adds 1 to the counter (wakes a waiter). Returns 0, or a negative errno (EAGAIN: saturated). */
+    /**
+     * Adds 1 to the counter (wakes a waiter). Returns 0, or -1 when the write failed (the counter is
+     * saturated — the waiter has a wake-up pending anyway — or the fd is not an eventfd).
+     */
     public static int signal(int fd) {
         MemorySegment one = SCRATCH.get();
         one.set(ValueLayout.JAVA_LONG, 0, 1L);
         try {
-            long r = (long) Libc.WRITE.invokeExact(Libc.state(), fd, one, 8L);
-            return r == 8 ? 0 : -Libc.errno();
+            long r = (long) Libc.WRITE_FAST.invokeExact(fd, one, 8L);
+            return r == 8 ? 0 : -1;
         } catch (Throwable t) {
             throw Libc.rethrow("write", t);
         }
     }
 
-    /** Reads and resets the counter: its value, or {@code -EAGAIN} when it was 0, or another -errno. */
+    /** Reads and resets the counter: its value, or -1 when it was 0 (EAGAIN) or the read failed. */
     public static long drain(int fd) {
         MemorySegment value = SCRATCH.get();
         try {
-            long r = (long) Libc.READ.invokeExact(Libc.state(), fd, value, 8L);
-            return r == 8 ? value.get(ValueLayout.JAVA_LONG, 0) : -Libc.errno();
+            long r = (long) Libc.READ_FAST.invokeExact(fd, value, 8L);
+            return r == 8 ? value.get(ValueLayout.JAVA_LONG, 0) : -1;
         } catch (Throwable t) {
             throw Libc.rethrow("read", t);
         }

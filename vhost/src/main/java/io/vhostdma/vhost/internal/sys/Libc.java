@@ -54,6 +54,17 @@ final class Libc {
     static final MethodHandle SCHED_SETAFFINITY = errno("sched_setaffinity", JAVA_INT, JAVA_INT, JAVA_LONG, ADDRESS);
     private static final MethodHandle STRERROR = plain("strerror", ADDRESS, JAVA_INT);
 
+    // Hot-path variants without errno capture: the JDK materialises a segment per call to check the
+    // capture-state argument until the call site is fully compiled, which would allocate on a worker
+    // that calls them only on wake-up and notify paths. Callers get -1 and need no errno: read and
+    // write of a non-blocking eventfd fail only with EAGAIN, epoll_wait with EINTR.
+    /** {@code read} of a non-blocking fd; {@code critical}: never blocks. */
+    static final MethodHandle READ_FAST = critical("read", JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG);
+    /** {@code write} of a non-blocking fd; {@code critical}: never blocks. */
+    static final MethodHandle WRITE_FAST = critical("write", JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG);
+    /** {@code epoll_wait} without errno capture (it blocks, so it is not {@code critical}). */
+    static final MethodHandle EPOLL_WAIT_PLAIN = plain("epoll_wait", JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT);
+
     private Libc() {
     }
 
@@ -104,6 +115,10 @@ final class Libc {
 
     private static MethodHandle plain(String name, MemoryLayout ret, MemoryLayout... args) {
         return LINKER.downcallHandle(find(name), FunctionDescriptor.of(ret, args));
+    }
+
+    private static MethodHandle critical(String name, MemoryLayout ret, MemoryLayout... args) {
+        return LINKER.downcallHandle(find(name), FunctionDescriptor.of(ret, args), Linker.Option.critical(false));
     }
 
     private static MemorySegment find(String name) {

@@ -13,11 +13,11 @@ class EventFdEpollTest {
     void shouldSumSignalsAndResetWhenDrained() {
         int fd = EventFd.create();
         try {
-            assertEquals(-Errno.EAGAIN, EventFd.drain(fd));
+            assertEquals(-1L, EventFd.drain(fd));
             EventFd.signal(fd);
             EventFd.signal(fd);
             assertEquals(2L, EventFd.drain(fd));
-            assertEquals(-Errno.EAGAIN, EventFd.drain(fd));
+            assertEquals(-1L, EventFd.drain(fd));
         } finally {
             Fds.close(fd);
         }
