@@ -5,7 +5,7 @@
 #   interop/dpdk-backend.sh start --dir D --sock P1 [--sock P2] [--fwd io|rxonly] [--queues N] [--client]
 #   interop/dpdk-backend.sh restart --dir D     # stop, then start again with the recorded arguments
 #   interop/dpdk-backend.sh stop --dir D
-# start: launches testpmd in the background on core 0 (--lcores '0@0,1@0', --no-pci --no-huge),
+# start: launches testpmd in the background on core 0 (taskset + --lcores '0@0,1@0', --no-huge -m 256),
 #   one net_vhost port per --sock (server mode: it creates the socket; --client: it connects and
 #   reconnects), forwarding io (default; two ports forward to each other) or rxonly; waits up to 15 s
 #   for the sockets (server mode) and prints the pid. State lives in D: backend.pid, backend.log, backend.args.
@@ -40,7 +40,7 @@ start() {
     i=$((i + 1))
   done
   # No stdin: --stats-period keeps testpmd running until it is signalled.
-  setsid dpdk-testpmd --lcores '0@0,1@0' --no-pci --no-huge -m 1024 --file-prefix="$prefix" \
+  setsid taskset -c 0 dpdk-testpmd --lcores '0@0,1@0' --no-pci --no-huge -m 256 --file-prefix="$prefix" \
     "${vdevs[@]}" -- --forward-mode="$fwd" --auto-start --stats-period 1 --nb-cores=1 \
     --rxq="$queues" --txq="$queues" --total-num-mbufs=32768 < /dev/null > "$dir/backend.log" 2>&1 &
   local pid=$!

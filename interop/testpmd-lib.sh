@@ -11,7 +11,7 @@ fe_start() {
   local dir=$1 name=$2; shift 2
   FE_LOG=$dir/$name.log
   mkfifo "$dir/$name.in"
-  setsid taskset -c 1 stdbuf -oL dpdk-testpmd --lcores '0@1,1@1' --no-pci --no-huge -m 1024 \
+  setsid taskset -c 1 stdbuf -oL dpdk-testpmd --lcores '0@1,1@1' --no-pci --no-huge -m 256 \
     --file-prefix="$name$$" "$@" < "$dir/$name.in" > "$FE_LOG" 2>&1 &
   FE_PID=$!
   PIDS+=("$FE_PID")
@@ -33,8 +33,11 @@ fe_count() { grep -c "$1" "$FE_LOG" 2>/dev/null || true; }
 fe_show_stats() {
   local ports=$1 before; before=$(fe_count 'Tx-pps:')
   fe_cmd "show port stats all"
-  wait_for 5 test "$(fe_count 'Tx-pps:')" -ge $((before + ports))
+  wait_for 5 fe_has_count 'Tx-pps:' $((before + ports))
 }
+
+# fe_has_count PATTERN N: true once at least N log lines match (re-evaluated on every poll).
+fe_has_count() { [ "$(fe_count "$1")" -ge "$2" ]; }
 
 # fe_quit PORTS: stop, final stats, quit; waits ≤ 15 s for exit (then kills). Sets FE_PID="".
 fe_quit() {
