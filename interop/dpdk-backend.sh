@@ -3,8 +3,8 @@
 #
 # Usage:
 #   interop/dpdk-backend.sh start --dir D --sock P1 [--sock P2] [--fwd io|rxonly] [--queues N] [--client]
-#   interop/dpdk-backend.sh restart --dir D     # stop, then start again with the recorded arguments
-#   interop/dpdk-backend.sh stop --dir D
+#   interop/dpdk-backend.sh restart --dir D [--kill]  # stop (--kill: SIGKILL, a crash), start again
+#   interop/dpdk-backend.sh stop --dir D [--kill]
 # start: launches testpmd in the background on core 0 (taskset + --lcores '0@0,1@0', --no-huge -m 256),
 #   one net_vhost port per --sock (server mode: it creates the socket; --client: it connects and
 #   reconnects), forwarding io (default; two ports forward to each other) or rxonly; waits up to 15 s
@@ -14,7 +14,7 @@ set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 cmd=${1:-}; shift || true
-dir="" socks=() fwd=io queues=1 client=0
+dir="" socks=() fwd=io queues=1 client=0 sig=TERM
 parse() {
   while [ $# -gt 0 ]; do
     case "$1" in
@@ -23,6 +23,7 @@ parse() {
       --fwd) fwd=$2; shift 2 ;;
       --queues) queues=$2; shift 2 ;;
       --client) client=1; shift ;;
+      --kill) sig=KILL; shift ;;
       *) die "dpdk-backend: unknown argument $1" ;;
     esac
   done
@@ -58,7 +59,7 @@ stop() {
   [ -f "$dir/backend.pid" ] || return 0
   local pid prefix
   read -r pid prefix < "$dir/backend.pid"
-  kill -TERM "$pid" 2>/dev/null || true
+  kill -"$sig" "$pid" 2>/dev/null || true
   wait_pid_exit "$pid" 5 || kill -KILL "$pid" 2>/dev/null || true
   wait_pid_exit "$pid" 5 || true
   rm -rf "/var/run/dpdk/$prefix" "$dir/backend.pid"
@@ -75,6 +76,7 @@ case "$cmd" in
     [ -f "$dir/backend.args" ] || die "dpdk-backend: nothing recorded in $dir/backend.args"
     stop
     eval "set -- $(cat "$dir/backend.args")"; socks=(); parse "$@"
+    [ "$client" -eq 1 ] || for s in "${socks[@]}"; do rm -f "$s"; done
     start ;;
   *) sed -n '2,13p' "$0"; exit 2 ;;
 esac

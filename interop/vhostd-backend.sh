@@ -3,8 +3,8 @@
 #
 # Usage:
 #   interop/vhostd-backend.sh start --dir D --sock P1 [--sock P2] [--fwd io|rxonly] [--queues N] [--client]
-#   interop/vhostd-backend.sh restart --dir D     # SIGTERM, then start again with the same config
-#   interop/vhostd-backend.sh stop --dir D        # SIGTERM; prints vhostd's "final port=..." lines
+#   interop/vhostd-backend.sh restart --dir D [--kill]  # stop (--kill: SIGKILL, a crash), start again
+#   interop/vhostd-backend.sh stop --dir D [--kill]     # SIGTERM; prints vhostd's "final port=..." lines
 # start: writes D/vhostd.yaml (ports vm1, vm2, ... on the sockets; mode server, or client with
 #   --client; forwarding switch for --fwd io, sink for --fwd rxonly; workers 1; gRPC and metrics on
 #   loopback port 0), runs "taskset -c 0 bin/vhostd --config D/vhostd.yaml" in the background and
@@ -16,7 +16,7 @@ set -euo pipefail
 
 VHOSTD=${VHOSTD:-$REPO_ROOT/bin/vhostd}
 cmd=${1:-}; shift || true
-dir="" socks=() fwd=io queues=1 client=0
+dir="" socks=() fwd=io queues=1 client=0 sig=TERM
 while [ $# -gt 0 ]; do
   case "$1" in
     --dir) dir=$2; shift 2 ;;
@@ -24,6 +24,7 @@ while [ $# -gt 0 ]; do
     --fwd) fwd=$2; shift 2 ;;
     --queues) queues=$2; shift 2 ;;
     --client) client=1; shift ;;
+    --kill) sig=KILL; shift ;;
     *) die "vhostd-backend: unknown argument $1" ;;
   esac
 done
@@ -67,13 +68,16 @@ ready_or_dead() { grep -q '^vhostd: ready' "$dir/vhostd.log" || ! kill -0 "$1" 2
 stop() {
   [ -f "$dir/vhostd.pid" ] || return 0
   local pid rc=0; pid=$(cat "$dir/vhostd.pid")
-  kill -TERM "$pid" 2>/dev/null || true
-  if ! wait_pid_exit "$pid" 15; then kill -KILL "$pid" 2>/dev/null || true; rc=1; echo "vhostd-backend: SIGKILL needed" >&2; fi
-  wait_for 5 grep -q '^vhostd-exit=' "$dir/vhostd.log" || true
+  # SIGKILL (a crash, or TERM ignored for 15 s) takes vhostd's whole process group (setsid above).
+  local pg; pg=$(ps -o pgid= -p "$pid" | tr -d ' ' || true)
+  if [ "$sig" = KILL ]; then kill -KILL -- "-${pg:-$pid}" 2>/dev/null || true; rc=1
+  else kill -TERM "$pid" 2>/dev/null || true; fi
+  if ! wait_pid_exit "$pid" 15; then kill -KILL -- "-${pg:-$pid}" 2>/dev/null || true; rc=1; echo "vhostd-backend: SIGKILL needed" >&2; fi
+  [ "$sig" = KILL ] || wait_for 5 grep -q '^vhostd-exit=' "$dir/vhostd.log" || true
   rm -f "$dir/vhostd.pid"
   grep '^final port=' "$dir/vhostd.log" || true
   local code; code=$(sed -n 's/^vhostd-exit=//p' "$dir/vhostd.log" | tail -n1)
-  [ "${code:-1}" = 0 ] || { echo "vhostd-backend: vhostd exit code ${code:-unknown}" >&2; rc=1; }
+  [ "$sig" = KILL ] || [ "${code:-1}" = 0 ] || { echo "vhostd-backend: vhostd exit code ${code:-unknown}" >&2; rc=1; }
   mv "$dir/vhostd.log" "$dir/vhostd.log.$(date +%s%N)"
   return "$rc"
 }

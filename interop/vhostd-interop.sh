@@ -11,7 +11,7 @@
 #                      testpmd sent, minus at most the ring contents                [count check vhostd only]
 #   c client-mode      testpmd listens (server=1), the back end connects (mode: client); loop 3 s
 #   d qemu-restart     two QEMU guests (reconnect=1): ping + 4 MiB md5 transfer, then the back end
-#                      is restarted with the same config and pings must resume within 10 s
+#                      is killed (SIGKILL) and restarted with the same config; pings must resume in 10 s
 #   Takes about 1.5-2 minutes. Exit 1 if any scenario failed. Not root: "SKIPPED: ..." and exit 0.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
@@ -33,7 +33,7 @@ case "$BACKEND" in
 esac
 
 run=$(make_run_dir interop)
-cleanup() { local d; for d in "$run"/*/; do [ -d "$d" ] && "$be" stop --dir "$d" >/dev/null 2>&1; done; kill_all; rm -rf "$run"; }
+cleanup() { local d; for d in "$run"/*/; do [ -d "$d" ] && { "$be" stop --dir "$d" >/dev/null 2>&1 || true; }; done; kill_all; rm -rf "$run"; }
 trap cleanup EXIT
 failed=0
 pass() { echo "PASS $1 ($((SECONDS - t0))s)"; }
@@ -92,7 +92,7 @@ scenario_qemu() {
   "$be" start --dir "$d" --sock "$d/vm1.sock" --sock "$d/vm2.sock" --fwd io > "$d/start.out" 2>&1 \
     || { fail qemu-restart "back end did not start: $(tail -n1 "$d/start.out")"; return; }
   if "$INTEROP_DIR/qemu-pair.sh" --sock1 "$d/vm1.sock" --sock2 "$d/vm2.sock" --timeout 150 \
-       --restart-hook "$be restart --dir $d" > "$d/qemu.out" 2>&1; then
+       --restart-hook "$be restart --kill --dir $d" > "$d/qemu.out" 2>&1; then
     sed -n 's/^PASS qemu-pair /  /p' "$d/qemu.out"; pass qemu-restart
   else fail qemu-restart "$(grep -m1 '^FAIL' "$d/qemu.out" || tail -n 1 "$d/qemu.out")"; sed 's/^/  /' "$d/qemu.out" | tail -n 40; fi
   "$be" stop --dir "$d" > /dev/null 2>&1 || true
