@@ -51,7 +51,7 @@ start() {
       wait_for 15 test -S "$s" || { tail_log dpdk-backend "$dir/backend.log"; die "dpdk-backend: $s never appeared"; }
     done
   fi
-  kill -0 "$pid" 2>/dev/null || { tail_log dpdk-backend "$dir/backend.log"; die "dpdk-backend: testpmd exited"; }
+  alive "$pid" || { tail_log dpdk-backend "$dir/backend.log"; die "dpdk-backend: testpmd exited"; }
   echo "$pid"
 }
 

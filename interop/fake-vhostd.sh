@@ -51,6 +51,6 @@ if [ "$client" -eq 0 ]; then
   for s in "${socks[@]}"; do wait_for 15 test -S "$s" || { cat "$log" >&2; exit 1; }; done
 fi
 echo "vhostd: ready"
-while kill -0 "$tp" 2>/dev/null; do sleep 0.2; done
+while alive "$tp"; do sleep 0.2; done
 cat "$log" >&2
 exit 1

@@ -14,6 +14,9 @@ is_root() { [ "$(id -u)" -eq 0 ]; }
 # make_run_dir NAME: creates a per-run temp dir, prints its path.
 make_run_dir() { mktemp -d "/tmp/vd-$1.XXXXXX"; }
 
+# alive PID: true while PID runs (an unreaped zombie child counts as dead; kill -0 would say alive).
+alive() { [ -r "/proc/$1/status" ] && ! grep -q '^State:[[:space:]]*Z' "/proc/$1/status" 2>/dev/null; }
+
 # PIDS holds every process this script started; kill_all ends them (TERM, then KILL after 3 s).
 PIDS=()
 kill_all() {
@@ -21,7 +24,7 @@ kill_all() {
   for p in "${PIDS[@]:-}"; do [ -n "$p" ] && kill -TERM "$p" 2>/dev/null || true; done
   for _ in 1 2 3 4 5 6; do
     local alive=0
-    for p in "${PIDS[@]:-}"; do [ -n "$p" ] && kill -0 "$p" 2>/dev/null && alive=1; done
+    for p in "${PIDS[@]:-}"; do [ -n "$p" ] && alive "$p" && alive=1; done
     [ "$alive" -eq 0 ] && return 0
     sleep 0.5
   done
@@ -40,7 +43,7 @@ wait_for() {
 # wait_pid_exit PID TIMEOUT: waits for PID to end (not necessarily our child); 1 on timeout.
 wait_pid_exit() {
   local deadline=$((SECONDS + $2))
-  while kill -0 "$1" 2>/dev/null; do
+  while alive "$1"; do
     [ "$SECONDS" -ge "$deadline" ] && return 1
     sleep 0.2
   done

@@ -60,7 +60,7 @@ fail() {
 md5_of() { sed -n 's/^VD:MD5 \([0-9a-f]*\).*/\1/p' "$dir/vm$1.console" | tr -d '\r' | head -n1; }
 both_done() { grep -q '^VD:DONE' "$dir/vm1.console" && grep -q '^VD:DONE' "$dir/vm2.console"; }
 any_failed() { grep -h '^VD:FAIL' "$dir/vm1.console" "$dir/vm2.console" 2>/dev/null | head -n1 || true; }
-vm_alive() { kill -0 "${PIDS[0]}" 2>/dev/null && kill -0 "${PIDS[1]}" 2>/dev/null; }
+vm_alive() { alive "${PIDS[0]}" && alive "${PIDS[1]}"; }
 ping_count() { grep -c '^VD:PING-OK [0-9]' "$dir/vm1.console" || true; }
 
 start=$SECONDS

@@ -18,12 +18,14 @@ fe_start() {
   exec 3> "$dir/$name.in"
 }
 
+prompt_or_dead() { grep -q 'testpmd> ' "$FE_LOG" || ! alive "$FE_PID"; }
+
 # fe_cmd CMD: sends one command line.
 fe_cmd() { echo "$*" >&3; }
 
 # fe_wait_prompt TIMEOUT: waits until testpmd shows its first prompt (ports configured).
 fe_wait_prompt() {
-  wait_for "$1" grep -q 'testpmd> ' "$FE_LOG" && kill -0 "$FE_PID" 2>/dev/null
+  wait_for "$1" prompt_or_dead && alive "$FE_PID"
 }
 
 # fe_count PATTERN: how many log lines match.

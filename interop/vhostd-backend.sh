@@ -58,11 +58,11 @@ start() {
   if ! wait_for "${VHOSTD_READY_TIMEOUT:-120}" ready_or_dead "$pid"; then
     tail_log vhostd "$dir/vhostd.log"; die "vhostd-backend: not ready within ${VHOSTD_READY_TIMEOUT:-120}s"
   fi
-  kill -0 "$pid" 2>/dev/null && grep -q '^vhostd: ready' "$dir/vhostd.log" \
+  alive "$pid" && grep -q '^vhostd: ready' "$dir/vhostd.log" \
     || { tail_log vhostd "$dir/vhostd.log"; die "vhostd-backend: vhostd exited before it was ready"; }
   echo "$pid"
 }
-ready_or_dead() { grep -q '^vhostd: ready' "$dir/vhostd.log" || ! kill -0 "$1" 2>/dev/null; }
+ready_or_dead() { grep -q '^vhostd: ready' "$dir/vhostd.log" || ! alive "$1"; }
 
 # stop: SIGTERM, ≤ 15 s, then SIGKILL. Prints the final counter lines of this run of vhostd.
 stop() {
