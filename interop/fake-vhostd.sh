@@ -20,7 +20,7 @@ queues=$(grep -- '- { name:' "$cfg" | field queue-pairs | head -n1)
 fwd=io; grep -q '^forwarding: sink' "$cfg" && fwd=rxonly
 client=0; [ "$mode" = client ] && client=1
 
-log=$(mktemp /tmp/vd-fake.XXXXXX)
+log=$(dirname "$cfg")/fake-testpmd.log   # in the caller's run dir, so a SIGKILL leaves nothing behind
 vdevs=() i=0
 for s in "${socks[@]}"; do
   [ "$client" -eq 1 ] || rm -f "$s"
@@ -42,7 +42,7 @@ finish() {
     /TX-packets:.*TX-dropped:/ && port != "" { tx[port] = $2; dr[port] = $4; port = "" }
     END { for (p = 0; p < n; p++) printf "final port=%s guest_tx_pkts=%d guest_tx_bytes=0 guest_rx_pkts=%d guest_rx_bytes=0 drops=%d drop.tx_full=%d\n", nm[p + 1], rx[p], tx[p], dr[p], dr[p] }
   ' "$log"
-  rm -f "$log" "${socks[@]}"
+  rm -rf "$log" "${socks[@]}" "/var/run/dpdk/fake$$"
   exit 0
 }
 trap finish TERM INT

@@ -4,15 +4,15 @@
 # (stdbuf) into $FE_LOG so the log is live. Every "show port stats all" becomes one block that
 # fe_parse turns into "block=<k> port=<i> rx_packets=... tx_packets=... rx_pps=... tx_pps=..." lines.
 
-FE_PID="" FE_LOG=""
+FE_PID="" FE_LOG="" FE_PREFIX=""
 
 # fe_start DIR NAME EAL_AND_APP_ARGS...: starts testpmd pinned to core 1 (front ends' core).
 fe_start() {
   local dir=$1 name=$2; shift 2
-  FE_LOG=$dir/$name.log
+  FE_LOG=$dir/$name.log FE_PREFIX=$name$$
   mkfifo "$dir/$name.in"
   setsid taskset -c 1 stdbuf -oL dpdk-testpmd --lcores '0@1,1@1' --no-pci --no-huge -m 256 \
-    --file-prefix="$name$$" "$@" < "$dir/$name.in" > "$FE_LOG" 2>&1 &
+    --file-prefix="$FE_PREFIX" "$@" < "$dir/$name.in" > "$FE_LOG" 2>&1 &
   FE_PID=$!
   PIDS+=("$FE_PID")
   exec 3> "$dir/$name.in"
@@ -49,8 +49,12 @@ fe_quit() {
   fe_cmd "quit"
   exec 3>&-
   wait_pid_exit "$FE_PID" 15 || kill -KILL "$FE_PID" 2>/dev/null || true
+  fe_cleanup
   FE_PID=""
 }
+
+# fe_cleanup: removes the runtime dir EAL leaves behind (also called from the scripts' EXIT traps).
+fe_cleanup() { if [ -n "$FE_PREFIX" ]; then rm -rf "/var/run/dpdk/$FE_PREFIX"; fi; }
 
 # fe_parse: one line per (stats block, port) from the log.
 fe_parse() {

@@ -36,7 +36,7 @@ need_root testpmd-loop
 need_cmd testpmd-loop dpdk-testpmd
 
 dir=$(make_run_dir loop)
-trap 'kill_all; rm -rf "$dir"' EXIT
+trap 'kill_all; fe_cleanup; rm -rf "$dir"' EXIT
 dev() { echo "net_virtio_user$1,path=$2,queues=$queues,mrg_rxbuf=$mrg,server=$server"; }
 fe_start "$dir" fe_loop --vdev "$(dev 0 "$sock1")" --vdev "$(dev 1 "$sock2")" -- -i \
   --forward-mode=io --nb-cores=1 --rxq="$queues" --txq="$queues" --txpkts="$txpkts" --total-num-mbufs=32768

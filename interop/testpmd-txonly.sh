@@ -30,7 +30,7 @@ need_root testpmd-txonly
 need_cmd testpmd-txonly dpdk-testpmd
 
 dir=$(make_run_dir txonly)
-trap 'kill_all; rm -rf "$dir"' EXIT
+trap 'kill_all; fe_cleanup; rm -rf "$dir"' EXIT
 fe_start "$dir" fe_tx --vdev "net_virtio_user0,path=$sock,queues=$queues,mrg_rxbuf=$mrg,server=$server" -- -i \
   --forward-mode=txonly --nb-cores=1 --rxq="$queues" --txq="$queues" --txpkts="$txpkts" --total-num-mbufs=32768
 if ! fe_wait_prompt "$connect_timeout"; then
