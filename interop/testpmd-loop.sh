@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# Loop traffic through a vhost-user back end with ONE testpmd holding two net_virtio_user ports.
+#
+# Usage: interop/testpmd-loop.sh --sock1 P1 --sock2 P2 [--server] [--seconds N] [--warmup W]
+#            [--txpkts 64] [--queues N] [--mrg 0|1] [--connect-timeout S]
+#   testpmd (core 1) runs io forwarding between its two ports, seeded with "start tx_first 16", so
+#   packets circle port0 -> back end -> port1 -> testpmd -> ... (and the other way round).
+#   --server: the virtio-user ports listen (server=1); the back end must connect as a client.
+#   After W s warm-up (default 1) it samples "show port stats all" once a second for N s (default 5),
+#   then stop / final stats / quit. Output (parsable):
+#     sample=<k> rx_pps=<sum over ports> tx_pps=<sum>        one per second
+#     testpmd port=<i> rx_packets=N tx_packets=N rx_missed=N tx_errors=N
+#     testpmd total rx_packets=N tx_packets=N rx_missed=N tx_errors=N
+#   Exit 0 when packets flowed (rx > 0 on both ports), else 1 with the testpmd log tail.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/testpmd-lib.sh"
+
+sock1="" sock2="" server=0 seconds=5 warmup=1 txpkts=64 queues=1 mrg=1 connect_timeout=30
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --sock1) sock1=$2; shift 2 ;;
+    --sock2) sock2=$2; shift 2 ;;
+    --server) server=1; shift ;;
+    --seconds) seconds=$2; shift 2 ;;
+    --warmup) warmup=$2; shift 2 ;;
+    --txpkts) txpkts=$2; shift 2 ;;
+    --queues) queues=$2; shift 2 ;;
+    --mrg) mrg=$2; shift 2 ;;
+    --connect-timeout) connect_timeout=$2; shift 2 ;;
+    *) die "testpmd-loop: unknown argument $1" ;;
+  esac
+done
+[ -n "$sock1" ] && [ -n "$sock2" ] || die "testpmd-loop: --sock1 and --sock2 are required"
+need_root testpmd-loop
+need_cmd testpmd-loop dpdk-testpmd
+
+dir=$(make_run_dir loop)
+trap 'kill_all; fe_cleanup; rm -rf "$dir"' EXIT
+dev() { echo "net_virtio_user$1,path=$2,queues=$queues,mrg_rxbuf=$mrg,server=$server"; }
+fe_start "$dir" fe_loop --vdev "$(dev 0 "$sock1")" --vdev "$(dev 1 "$sock2")" -- -i \
+  --forward-mode=io --nb-cores=1 --rxq="$queues" --txq="$queues" --txpkts="$txpkts" --total-num-mbufs=32768
+if ! fe_wait_prompt "$connect_timeout"; then
+  echo "FAIL testpmd-loop: no testpmd prompt within ${connect_timeout}s (back end not reachable?)"
+  tail_log testpmd "$FE_LOG"; exit 1
+fi
+fe_cmd "start tx_first 16"
+sleep "$warmup"
+fe_show_stats 2 || true
+for _ in $(seq "$seconds"); do sleep 1; fe_show_stats 2 || true; done
+fe_quit 2
+fe_samples 2
+if ! fe_report 2 rx; then tail_log testpmd "$FE_LOG"; exit 1; fi

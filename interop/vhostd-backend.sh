@@ -1,0 +1,90 @@
+#!/usr/bin/env bash
+# Runs bin/vhostd as the vhost-user back end, with the same arguments as dpdk-backend.sh.
+#
+# Usage:
+#   interop/vhostd-backend.sh start --dir D --sock P1 [--sock P2] [--fwd io|rxonly] [--queues N] [--client]
+#   interop/vhostd-backend.sh restart --dir D [--kill]  # stop (--kill: SIGKILL, a crash), start again
+#   interop/vhostd-backend.sh stop --dir D [--kill]     # SIGTERM; prints vhostd's "final port=..." lines
+# start: writes D/vhostd.yaml (ports vm1, vm2, ... on the sockets; mode server, or client with
+#   --client; forwarding switch for --fwd io, sink for --fwd rxonly; workers 1; gRPC and metrics on
+#   loopback port 0), runs "taskset -c 0 bin/vhostd --config D/vhostd.yaml" in the background and
+#   waits (VHOSTD_READY_TIMEOUT, default 120 s) for "vhostd: ready" on its stdout. Prints the pid.
+#   Fails (exit 1, reason on stderr) when bin/vhostd is missing, exits, or never gets ready.
+# stop: exits 1 when vhostd needed SIGKILL or exited non-zero. Log: D/vhostd.log.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+VHOSTD=${VHOSTD:-$REPO_ROOT/bin/vhostd}
+cmd=${1:-}; shift || true
+dir="" socks=() fwd=io queues=1 client=0 sig=TERM
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --dir) dir=$2; shift 2 ;;
+    --sock) socks+=("$2"); shift 2 ;;
+    --fwd) fwd=$2; shift 2 ;;
+    --queues) queues=$2; shift 2 ;;
+    --client) client=1; shift ;;
+    --kill) sig=KILL; shift ;;
+    *) die "vhostd-backend: unknown argument $1" ;;
+  esac
+done
+[ -n "$dir" ] || die "vhostd-backend: --dir is required"
+mkdir -p "$dir"
+
+write_config() {
+  local mode=server forwarding=switch i=1 s
+  [ "$client" -eq 1 ] && mode=client
+  [ "$fwd" = rxonly ] && forwarding=sink
+  {
+    echo "ports:"
+    for s in "${socks[@]}"; do
+      echo "  - { name: vm$i, socket: $s, mode: $mode, queue-pairs: $queues }"
+      i=$((i + 1))
+    done
+    echo "workers: 1"
+    echo "forwarding: $forwarding"
+    echo 'management: { grpc: "127.0.0.1:0", metrics: "127.0.0.1:0" }'
+  } > "$dir/vhostd.yaml"
+}
+
+start() {
+  [ -x "$VHOSTD" ] || die "vhostd-backend: $VHOSTD missing"
+  [ -f "$dir/vhostd.yaml" ] || die "vhostd-backend: no config in $dir (start with --sock first)"
+  # The wrapper records vhostd's exit code; taskset and bin/vhostd exec, so $! is the JVM.
+  setsid bash -c 'taskset -c 0 "$1" --config "$2" < /dev/null >> "$3" 2>&1 & echo $! > "$4"; wait $!; echo "vhostd-exit=$?" >> "$3"' \
+    _ "$VHOSTD" "$dir/vhostd.yaml" "$dir/vhostd.log" "$dir/vhostd.pid" < /dev/null > /dev/null 2>&1 &
+  wait_for 5 test -s "$dir/vhostd.pid" || die "vhostd-backend: no pid"
+  local pid; pid=$(cat "$dir/vhostd.pid")
+  if ! wait_for "${VHOSTD_READY_TIMEOUT:-120}" ready_or_dead "$pid"; then
+    tail_log vhostd "$dir/vhostd.log"; die "vhostd-backend: not ready within ${VHOSTD_READY_TIMEOUT:-120}s"
+  fi
+  alive "$pid" && grep -q '^vhostd: ready' "$dir/vhostd.log" \
+    || { tail_log vhostd "$dir/vhostd.log"; die "vhostd-backend: vhostd exited before it was ready"; }
+  echo "$pid"
+}
+ready_or_dead() { grep -q '^vhostd: ready' "$dir/vhostd.log" || ! alive "$1"; }
+
+# stop: SIGTERM, ≤ 15 s, then SIGKILL. Prints the final counter lines of this run of vhostd.
+stop() {
+  [ -f "$dir/vhostd.pid" ] || return 0
+  local pid rc=0; pid=$(cat "$dir/vhostd.pid")
+  # SIGKILL (a crash, or TERM ignored for 15 s) takes vhostd's whole process group (setsid above).
+  local pg; pg=$(ps -o pgid= -p "$pid" | tr -d ' ' || true)
+  if [ "$sig" = KILL ]; then kill -KILL -- "-${pg:-$pid}" 2>/dev/null || true; rc=1
+  else kill -TERM "$pid" 2>/dev/null || true; fi
+  if ! wait_pid_exit "$pid" 15; then kill -KILL -- "-${pg:-$pid}" 2>/dev/null || true; rc=1; echo "vhostd-backend: SIGKILL needed" >&2; fi
+  [ "$sig" = KILL ] || wait_for 5 grep -q '^vhostd-exit=' "$dir/vhostd.log" || true
+  rm -f "$dir/vhostd.pid"
+  grep '^final port=' "$dir/vhostd.log" || true
+  local code; code=$(sed -n 's/^vhostd-exit=//p' "$dir/vhostd.log" | tail -n1)
+  [ "$sig" = KILL ] || [ "${code:-1}" = 0 ] || { echo "vhostd-backend: vhostd exit code ${code:-unknown}" >&2; rc=1; }
+  mv "$dir/vhostd.log" "$dir/vhostd.log.$(date +%s%N)"
+  return "$rc"
+}
+
+case "$cmd" in
+  start) [ "${#socks[@]}" -gt 0 ] || die "vhostd-backend: at least one --sock"; write_config; start ;;
+  stop) stop ;;
+  restart) stop || true; start ;;
+  *) sed -n '2,14p' "$0"; exit 2 ;;
+esac

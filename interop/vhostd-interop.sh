@@ -1,0 +1,148 @@
+#!/usr/bin/env bash
+# The interop tier: real DPDK and QEMU peers against the back end (bin/vhostd by default).
+#
+# Usage: interop/vhostd-interop.sh [--only a,b,c,d,e]
+#   BACKEND=vhostd (default; runs $VHOSTD, default bin/vhostd) or BACKEND=dpdk (DPDK's vhost PMD,
+#   to validate the harness itself). Scenarios, each printing "PASS <name> (<s>s)" or "FAIL <name> ...":
+#   a loop-accounting  testpmd loop through two server ports (switch) for 5 s; then SIGTERM the back
+#                      end and balance the ledger [vhostd only]: per port, testpmd tx - vhostd took
+#                      and vhostd delivered - testpmd rx each in [0, 256] (ring contents), and
+#                      vhostd took = delivered + drops exactly (see loop_accounting)
+#   b sink-mq          testpmd txonly into a sink port, --queues 2 --mrg 0; back end took what
+#                      testpmd sent, minus at most the ring contents                [count check vhostd only]
+#   c client-mode      testpmd listens (server=1), the back end connects (mode: client); loop 3 s
+#   d qemu-restart     two QEMU guests (reconnect=1): ping + 4 MiB md5 transfer, then the back end
+#                      is killed (SIGKILL) and restarted with the same config; pings must resume in 10 s
+#   e qemu-client      QEMU listens (server=on,wait=off), the back end connects (mode: client);
+#                      ping + 4 MiB md5 transfer
+#   Takes about 2 minutes. Exit 1 if any scenario failed. Not root: "SKIPPED: ..." and exit 0.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+only=a,b,c,d,e
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --only) only=$2; shift 2 ;;
+    *) die "vhostd-interop: unknown argument $1" ;;
+  esac
+done
+need_root vhostd-interop
+"$INTEROP_DIR/install-peers.sh" >/dev/null
+BACKEND=${BACKEND:-vhostd}
+case "$BACKEND" in
+  vhostd) be=$INTEROP_DIR/vhostd-backend.sh ;;
+  dpdk) be=$INTEROP_DIR/dpdk-backend.sh ;;
+  *) die "BACKEND must be vhostd or dpdk" ;;
+esac
+
+run=$(make_run_dir interop)
+cleanup() { local d; for d in "$run"/*/; do [ -d "$d" ] && { "$be" stop --dir "$d" >/dev/null 2>&1 || true; }; done; kill_all; rm -rf "$run"; }
+trap cleanup EXIT
+RING=256   # virtio-user's default queue size
+failed=0
+pass() { echo "PASS $1 ($((SECONDS - t0))s)"; }
+fail() { echo "FAIL $1 ($((SECONDS - t0))s): $2"; failed=1; }
+val() { sed -n "s/.*[ ]$1=\([0-9-]*\).*/\1/p" | head -n1; }
+sum_final() { grep '^final port=' "$1" | sed -n "s/.*[ ]$2=\([0-9]*\).*/\1/p" | awk '{ s += $1 } END { print s + 0 }'; }
+
+scenario_loop() {
+  local d=$run/a; mkdir -p "$d"
+  "$be" start --dir "$d" --sock "$d/vm1.sock" --sock "$d/vm2.sock" --fwd io > "$d/start.out" 2>&1 \
+    || { fail loop-accounting "back end did not start: $(tail -n1 "$d/start.out")"; return; }
+  "$INTEROP_DIR/testpmd-loop.sh" --sock1 "$d/vm1.sock" --sock2 "$d/vm2.sock" --seconds 5 > "$d/fe.out" 2>&1 \
+    || { "$be" stop --dir "$d" > /dev/null 2>&1 || true; fail loop-accounting "no loop traffic: $(tail -n 3 "$d/fe.out" | tr '\n' ' ')"; return; }
+  "$be" stop --dir "$d" > "$d/final.out" 2>&1 || { fail loop-accounting "back end stop: $(tail -n1 "$d/final.out")"; return; }
+  local tx rx; tx=$(grep '^testpmd total' "$d/fe.out" | val tx_packets); rx=$(grep '^testpmd total' "$d/fe.out" | val rx_packets)
+  if [ "$BACKEND" != vhostd ]; then echo "  accounting: testpmd tx=$tx rx=$rx (drop counters only checked for vhostd)"; pass loop-accounting; return; fi
+  sed 's/^/  /' "$d/final.out"
+  local ledger errs; ledger=$(loop_accounting "$d/fe.out" "$d/final.out")
+  grep -v '^ERR ' <<< "$ledger" || true
+  errs=$(sed -n 's/^ERR //p' <<< "$ledger")
+  if [ -n "$errs" ]; then fail loop-accounting "$errs"; else pass loop-accounting; fi
+}
+
+# loop_accounting FE_OUT FINAL_OUT: prints the ledger, then "ERR <violations>" when it does not balance.
+# Per port p (vm<p+1> = testpmd port p), with RING descriptors per ring:
+#   0 <= testpmd tx[p] - vhostd guest_tx[p] <= RING   (left unconsumed in the guest TX ring)
+#   0 <= vhostd guest_rx[p] - testpmd rx[p] <= RING   (delivered, not yet polled by testpmd)
+# and inside vhostd, exactly: sum guest_tx = sum guest_rx + sum drops.
+loop_accounting() {
+  awk -v ring="$RING" '
+    FNR == NR && /^testpmd port=/ { for (i = 2; i <= NF; i++) { split($i, kv, "="); f[kv[1]] = kv[2] }
+      p = f["port"]; ftx[p] = f["tx_packets"]; frx[p] = f["rx_packets"]; next }
+    FNR != NR && /^final port=/ { for (i = 2; i <= NF; i++) { split($i, kv, "="); f[kv[1]] = kv[2] }
+      p = substr(f["port"], 3) - 1; gtx[p] = f["guest_tx_pkts"]; grx[p] = f["guest_rx_pkts"]; dr += f["drops"]; n++ }
+    END {
+      for (p = 0; p < 2; p++) {
+        left = ftx[p] - gtx[p]; unpolled = grx[p] - frx[p]
+        printf "  port %d: testpmd tx=%d rx=%d; vhostd took=%d delivered=%d -> left in TX ring %d, unpolled in RX ring %d (bound %d)\n", p, ftx[p], frx[p], gtx[p], grx[p], left, unpolled, ring
+        if (left < 0 || left > ring) err = err sprintf("port %d: tx-taken=%d outside [0,%d]; ", p, left, ring)
+        if (unpolled < 0 || unpolled > ring) err = err sprintf("port %d: delivered-rx=%d outside [0,%d]; ", p, unpolled, ring)
+        st += gtx[p]; sr += grx[p]
+      }
+      printf "  vhostd: took %d = delivered %d + drops %d ? (difference %d)\n", st, sr, dr, st - sr - dr
+      if (n != 2) err = err sprintf("expected 2 final port lines, got %d; ", n)
+      if (st != sr + dr) err = err sprintf("vhostd lost %d packets (took - delivered - drops); ", st - sr - dr)
+      if (err != "") print "ERR " err
+    }' "$1" "$2"
+}
+
+scenario_sink() {
+  local d=$run/b; mkdir -p "$d"
+  "$be" start --dir "$d" --sock "$d/vm1.sock" --fwd rxonly --queues 2 > "$d/start.out" 2>&1 \
+    || { fail sink-mq "back end did not start: $(tail -n1 "$d/start.out")"; return; }
+  "$INTEROP_DIR/testpmd-txonly.sh" --sock "$d/vm1.sock" --queues 2 --mrg 0 --seconds 3 > "$d/fe.out" 2>&1 \
+    || { "$be" stop --dir "$d" > /dev/null 2>&1 || true; fail sink-mq "no packets sent: $(tail -n 3 "$d/fe.out" | tr '\n' ' ')"; return; }
+  "$be" stop --dir "$d" > "$d/final.out" 2>&1 || { fail sink-mq "back end stop: $(tail -n1 "$d/final.out")"; return; }
+  local tx; tx=$(grep '^testpmd total' "$d/fe.out" | val tx_packets)
+  if [ "$BACKEND" != vhostd ]; then echo "  testpmd tx=$tx"; pass sink-mq; return; fi
+  local taken open bound=$((256 * 2)); taken=$(sum_final "$d/final.out" guest_tx_pkts); open=$((tx - taken))
+  echo "  testpmd tx=$tx; vhostd took=$taken; left in rings=$open (bound $bound)"
+  if [ "$open" -lt 0 ] || [ "$open" -gt "$bound" ]; then fail sink-mq "tx - taken = $open outside [0, $bound]"; else pass sink-mq; fi
+}
+
+scenario_client() {
+  local d=$run/c; mkdir -p "$d"
+  "$INTEROP_DIR/testpmd-loop.sh" --server --sock1 "$d/vm1.sock" --sock2 "$d/vm2.sock" --seconds 3 \
+    --connect-timeout 120 > "$d/fe.out" 2>&1 &
+  local fe=$!; PIDS+=("$fe")
+  wait_for 30 test -S "$d/vm1.sock" || true
+  "$be" start --dir "$d" --sock "$d/vm1.sock" --sock "$d/vm2.sock" --fwd io --client > "$d/start.out" 2>&1 \
+    || { fail client-mode "back end did not start: $(tail -n1 "$d/start.out")"; return; }
+  if wait "$fe"; then grep '^testpmd total' "$d/fe.out" | sed 's/^/  /'; pass client-mode
+  else fail client-mode "$(tail -n 3 "$d/fe.out" | tr '\n' ' ')"; fi
+  "$be" stop --dir "$d" > /dev/null 2>&1 || true
+}
+
+scenario_qemu() {
+  local d=$run/d; mkdir -p "$d"
+  "$be" start --dir "$d" --sock "$d/vm1.sock" --sock "$d/vm2.sock" --fwd io > "$d/start.out" 2>&1 \
+    || { fail qemu-restart "back end did not start: $(tail -n1 "$d/start.out")"; return; }
+  if "$INTEROP_DIR/qemu-pair.sh" --sock1 "$d/vm1.sock" --sock2 "$d/vm2.sock" --timeout 150 \
+       --restart-hook "$be restart --kill --dir $d" > "$d/qemu.out" 2>&1; then
+    sed -n 's/^PASS qemu-pair /  /p' "$d/qemu.out"; pass qemu-restart
+  else fail qemu-restart "$(grep -m1 '^FAIL' "$d/qemu.out" || tail -n 1 "$d/qemu.out")"; sed 's/^/  /' "$d/qemu.out" | tail -n 40; fi
+  "$be" stop --dir "$d" > /dev/null 2>&1 || true
+}
+
+scenario_qemu_client() {
+  local d=$run/e; mkdir -p "$d"
+  "$INTEROP_DIR/qemu-pair.sh" --qemu-listens --sock1 "$d/vm1.sock" --sock2 "$d/vm2.sock" --timeout 150 > "$d/qemu.out" 2>&1 &
+  local q=$!; PIDS+=("$q")
+  wait_for 30 test -S "$d/vm2.sock" || true
+  "$be" start --dir "$d" --sock "$d/vm1.sock" --sock "$d/vm2.sock" --fwd io --client > "$d/start.out" 2>&1 \
+    || { fail qemu-client "back end did not start: $(tail -n1 "$d/start.out")"; return; }
+  if wait "$q"; then sed -n 's/^PASS qemu-pair /  /p' "$d/qemu.out"; pass qemu-client
+  else fail qemu-client "$(grep -m1 '^FAIL' "$d/qemu.out" || tail -n 1 "$d/qemu.out")"; sed 's/^/  /' "$d/qemu.out" | tail -n 40; fi
+  "$be" stop --dir "$d" > /dev/null 2>&1 || true
+}
+
+echo "interop tier: back end = $BACKEND"
+for s in ${only//,/ }; do
+  t0=$SECONDS
+  case "$s" in
+    a) scenario_loop ;; b) scenario_sink ;; c) scenario_client ;; d) scenario_qemu ;; e) scenario_qemu_client ;;
+    *) die "unknown scenario $s" ;;
+  esac
+done
+exit "$failed"
