@@ -176,7 +176,9 @@ public final class DmaChannel {
     private int enqueued(long seq, long flags) {
         tail = seq + 1;
         if (inline) {
-            gate.enter(); // left at the next submit/completion poll: one fence per burst, not per op
+            if (gate.enter()) { // left at the next submit/completion poll: one fence per burst, not per op
+                counters.noteExecutor(Thread.currentThread().threadId());
+            }
             ring.statusSet(seq, executor.execute(seq));
             ring.done.setRelease(seq + 1); // release: status before done (read by the busy scan)
         }
@@ -272,8 +274,9 @@ public final class DmaChannel {
         return DmaStats.of(counters);
     }
 
-    ChannelCounters counters() {
-        return counters;
+    /** @return id of the thread that last executed this channel's ops (diagnostics), 0 before any */
+    public long lastExecutorThreadId() {
+        return counters.executorThreadId();
     }
 
     String describe() {

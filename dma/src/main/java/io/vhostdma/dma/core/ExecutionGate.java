@@ -18,13 +18,19 @@ public final class ExecutionGate {
     private final PaddedCounter sequence = new PaddedCounter();
     private boolean inside; // executing-thread local
 
-    /** Marks the start of a batch (no-op if already inside). */
-    public void enter() {
-        if (!inside) {
-            inside = true;
-            // volatile store: StoreLoad-ordered before this batch's volatile table reads
-            sequence.setVolatile(sequence.getOpaque() + 1);
+    /**
+     * Marks the start of a batch (no-op if already inside).
+     *
+     * @return whether a new batch began
+     */
+    public boolean enter() {
+        if (inside) {
+            return false;
         }
+        inside = true;
+        // volatile store: StoreLoad-ordered before this batch's volatile table reads
+        sequence.setVolatile(sequence.getOpaque() + 1);
+        return true;
     }
 
     /** Marks the end of a batch (no-op if not inside). */
