@@ -88,6 +88,11 @@ public final class DmaChannel {
             return refusal;
         }
         long seq = tail;
+        if (inline) { // executes now: no descriptor needed
+            enterGate();
+            ring.statusSet(seq, executor.copyNow(seq, srcIova, dstIova, len, flags));
+            return executed(seq, flags);
+        }
         ring.put(seq, DescriptorRing.KIND_COPY, srcIova, dstIova, len, flags);
         return enqueued(seq, flags);
     }
@@ -174,19 +179,39 @@ public final class DmaChannel {
     }
 
     private int enqueued(long seq, long flags) {
-        tail = seq + 1;
         if (inline) {
-            if (gate.enter()) { // left at the next submit/completion poll: one fence per burst, not per op
-                counters.noteExecutor(Thread.currentThread().threadId());
-            }
+            enterGate();
             ring.statusSet(seq, executor.execute(seq));
-            ring.done.setRelease(seq + 1); // release: status before done (read by the busy scan)
+            return executed(seq, flags);
         }
+        tail = seq + 1;
         ring.enqueued.setRelease(seq + 1); // release: descriptor before the busy scan's acquire
         if ((flags & OpFlags.SUBMIT) != 0) {
             submit();
         }
         return (int) seq & INDEX_MASK;
+    }
+
+    /** Inline engines: the op already ran; done/enqueued are published at the next submit. */
+    private int executed(long seq, long flags) {
+        tail = seq + 1;
+        if ((flags & OpFlags.SUBMIT) != 0) {
+            submit();
+        }
+        return (int) seq & INDEX_MASK;
+    }
+
+    /** Inline engines only: the gate belongs to the executing thread, which is this one only then. */
+    private void leaveGate() {
+        if (inline) {
+            gate.exit();
+        }
+    }
+
+    private void enterGate() {
+        if (gate.enter()) { // left at the next submit/completion poll: one fence per burst, not per op
+            counters.noteExecutor(Thread.currentThread().threadId());
+        }
     }
 
     /**
@@ -199,13 +224,17 @@ public final class DmaChannel {
             return -DmaErrno.ENODEV;
         }
         long t = tail;
+        if (inline) {
+            ring.done.setRelease(t);     // release: statuses before done (read by the busy scan)
+            ring.enqueued.setRelease(t);
+        }
         if (t != submittedLocal) {
             counters.addSubmitted(t - submittedLocal);
             submittedLocal = t;
             ring.submitted.setRelease(t); // release: descriptors before the engine's acquire read
             engine.doorbell(id);
         }
-        gate.exit();
+        leaveGate();
         return 0;
     }
 
@@ -218,7 +247,7 @@ public final class DmaChannel {
      * @return the number of ops reaped
      */
     public int completed(int max, CompletionInfo out) {
-        gate.exit();
+        leaveGate();
         long avail = available(max);
         int n = 0;
         while (n < avail && ring.status(head + n) == DmaStatus.SUCCESS) {
@@ -240,7 +269,7 @@ public final class DmaChannel {
      * @return the number of ops reaped
      */
     public int completedStatus(int max, int[] statuses, CompletionInfo out) {
-        gate.exit();
+        leaveGate();
         int n = (int) available(Math.min(max, statuses.length));
         int errors = 0;
         for (int i = 0; i < n; i++) {

@@ -297,4 +297,32 @@ class ConformanceTest {
             assertEquals(256, ch.burstCapacity(), "refused ops take no ring slot");
         }
     }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"cpu", "sw"})
+    void shouldBehaveAsDocumentedWhenPackageExampleIsReplayed(String engine) {
+        try (Rig rig = new Rig(engine, EngineOptions.defaults(), 1, 16)) {
+            MemorySegment m = rig.memory(DomainId.HOST, Rig.PAGE);
+            long a = m.address();
+            DmaChannel ch = rig.ch();
+            assertEquals(0, ch.copy(a, a + 1024, 64, 0));
+            assertEquals(1, ch.copy(a + 64, a + 1088, 64, 0));
+            assertEquals(2, ch.copy(a + Rig.PAGE * 64, a + 1152, 64, 0));
+            assertEquals(3, ch.copy(a + 128, a + 1216, 64, OpFlags.SUBMIT));
+            int got = 0;
+            long deadline = System.nanoTime() + 5_000_000_000L;
+            while (got < 2 && System.nanoTime() < deadline) {
+                got += ch.completed(16, rig.info);
+            }
+            assertEquals(2, got);
+            assertEquals(1, rig.info.lastIndex);
+            awaitError(ch, rig.info);
+            assertEquals(1, rig.info.lastIndex);
+            int[] st = rig.awaitStatuses(ch, 2);
+            assertArrayEquals(new int[] {DmaStatus.INVALID_SRC_ADDR, DmaStatus.SUCCESS}, st);
+            assertEquals(3, rig.info.lastIndex);
+            assertTrue(rig.info.hasError, "the reaped batch held the failure");
+            assertEquals(16, ch.burstCapacity());
+        }
+    }
 }

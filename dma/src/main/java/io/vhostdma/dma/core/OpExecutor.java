@@ -30,8 +30,8 @@ public final class OpExecutor {
     private final DeviceTables tables;
     private final ChannelCounters counters;
     private final FaultInjector faults;
-    private int srcHint = -1; // last run hit by a source: tried before the binary search
-    private int dstHint = -1;
+    private final RunCache srcCache = new RunCache(); // last run hit by a source: tried before the search
+    private final RunCache dstCache = new RunCache();
     private volatile RuntimeException lastFault; // diagnostics only; written on the (cold) failure path
 
     /**
@@ -87,34 +87,48 @@ public final class OpExecutor {
         return copySg(slot);
     }
 
+    /**
+     * Performs a copy given directly (the inline path of engines that execute on enqueue).
+     *
+     * @param seq   the op's sequence number (for fault injection)
+     * @param src   source IOVA
+     * @param dst   destination IOVA
+     * @param len   length
+     * @param flags op flags
+     * @return the status
+     */
+    public int copyNow(long seq, long src, long dst, int len, long flags) {
+        if (faults.shouldFail(seq)) {
+            return BUS_ERROR;
+        }
+        return copy(src, dst, len, flags);
+    }
+
     private int copy(long src, long dst, int len, long flags) {
         MemoryTable t = tables.memory(); // volatile read: ordered after the gate's enter()
-        int s = translate(t, srcHint, src, len);
-        if (s < 0) {
+        RunCache s = srcCache;
+        RunCache d = dstCache;
+        if (!s.lookup(t, src, len)) {
             return INVALID_SRC_ADDR;
         }
-        srcHint = s;
-        int d = translate(t, dstHint, dst, len);
-        if (d < 0) {
+        if (!d.lookup(t, dst, len)) {
             return INVALID_DST_ADDR;
         }
-        dstHint = d;
-        int verdict = check(t, s, d, flags);
+        if (s.revoked || d.revoked) {
+            return REVOKED;
+        }
+        int verdict = checkAccess(s.domain, d.domain, flags);
         if (verdict != SUCCESS) {
             return verdict;
         }
         try {
-            MemorySegment.copy(t.segment(s), t.offsetOf(s, src), t.segment(d), t.offsetOf(d, dst), len);
+            MemorySegment.copy(s.segment, src + s.bias, d.segment, dst + d.bias, len);
         } catch (RuntimeException e) {
             lastFault = e;
             return BUS_ERROR;
         }
-        counters.addBytes(t.domainHandle(s), t.domainHandle(d), len);
+        counters.addBytes(s.domain, d.domain, len);
         return SUCCESS;
-    }
-
-    private static int translate(MemoryTable t, int hint, long iova, long len) {
-        return t.contains(hint, iova, len) ? hint : t.find(iova, len);
     }
 
     private int check(MemoryTable t, int s, int d, long flags) {
@@ -145,24 +159,23 @@ public final class OpExecutor {
 
     private int fill(long pattern, long dst, int len, long flags) {
         MemoryTable t = tables.memory();
-        int d = translate(t, dstHint, dst, len);
-        if (d < 0) {
+        RunCache d = dstCache;
+        if (!d.lookup(t, dst, len)) {
             return INVALID_DST_ADDR;
         }
-        dstHint = d;
-        if (t.revoked(d)) {
+        if (d.revoked) {
             return REVOKED;
         }
-        if (OpFlags.hasDstHandle(flags) && OpFlags.dstHandle(flags) != t.domainHandle(d)) {
+        if (OpFlags.hasDstHandle(flags) && OpFlags.dstHandle(flags) != d.domain) {
             return ACCESS_DENIED;
         }
         try {
-            fillBytes(t.segment(d), t.offsetOf(d, dst), len, pattern);
+            fillBytes(d.segment, dst + d.bias, len, pattern);
         } catch (RuntimeException e) {
             lastFault = e;
             return BUS_ERROR;
         }
-        counters.addBytes(0, t.domainHandle(d), len);
+        counters.addBytes(0, d.domain, len);
         return SUCCESS;
     }
 
