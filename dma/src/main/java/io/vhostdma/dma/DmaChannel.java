@@ -220,6 +220,7 @@ public final class DmaChannel {
      * @return 0, or {@code -ENODEV} when the device is not started
      */
     public int submit() {
+        leaveGate();
         if (!active) {
             return -DmaErrno.ENODEV;
         }
@@ -234,7 +235,6 @@ public final class DmaChannel {
             ring.submitted.setRelease(t); // release: descriptors before the engine's acquire read
             engine.doorbell(id);
         }
-        leaveGate();
         return 0;
     }
 

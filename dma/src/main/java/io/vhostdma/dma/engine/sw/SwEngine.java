@@ -13,7 +13,7 @@ import java.util.concurrent.locks.LockSupport;
  * consumes every channel's submitted descriptors in order and posts completions.
  *
  * <p>Duty cycle: poll all channels; execute up to {@link #BATCH} submitted ops per channel inside the
- * channel's gate, publishing {@code done} per batch. With no work it spins {@link #SPIN_LIMIT} polls,
+ * channel's gate, publishing {@code done} per batch. With no work it spins for {@link #SPIN_NANOS},
  * then sets {@code parked} and re-checks (a volatile store then loads: the doorbell's fence pairs with
  * it, so a submit racing with parking is seen by one side or the other) and parks. The doorbell unparks
  * only when {@code parked} is set. The park has a {@link #PARK_LIMIT_NANOS} limit as a safety net.
@@ -22,7 +22,7 @@ import java.util.concurrent.locks.LockSupport;
  */
 final class SwEngine implements DmaEngine, Runnable {
     static final int BATCH = 256;
-    static final int SPIN_LIMIT = 2_000;
+    static final long SPIN_NANOS = 100_000L;
     static final long PARK_LIMIT_NANOS = 50_000_000L;
     private static final long STOP_TIMEOUT_NANOS = 5_000_000_000L;
 
@@ -116,7 +116,7 @@ final class SwEngine implements DmaEngine, Runnable {
 
     @Override
     public void run() {
-        int idle = 0;
+        long lastWork = System.nanoTime();
         while (running) {
             long due = Long.MAX_VALUE;
             int work = 0;
@@ -129,14 +129,14 @@ final class SwEngine implements DmaEngine, Runnable {
                 }
             }
             if (work > 0) {
-                idle = 0;
+                lastWork = System.nanoTime();
             } else if (due != Long.MAX_VALUE) {
                 LockSupport.parkNanos(this, Math.max(1_000L, due - System.nanoTime()));
-            } else if (++idle < SPIN_LIMIT) {
+            } else if (System.nanoTime() - lastWork < SPIN_NANOS) {
                 Thread.onSpinWait();
             } else {
                 park();
-                idle = 0;
+                lastWork = System.nanoTime();
             }
         }
     }
