@@ -1,0 +1,41 @@
+package io.vhostdma.dma;
+
+/**
+ * Creation-time options of a device, including the test knobs of the engines.
+ *
+ * @param maxChannels          most virtual channels the device offers
+ * @param maxRingSize          largest ring size (power of two, at most 65536)
+ * @param errorAtOp            inject a {@link DmaStatus#BUS_ERROR} into the operation with this per-channel
+ *                             sequence number (0-based count of enqueued operations); -1 for none
+ * @param errorProbability     probability in [0,1] of injecting {@link DmaStatus#BUS_ERROR} into any op
+ * @param seed                 seed of the injection random source
+ * @param completionDelayNanos {@code sw} only: the engine waits this long after first seeing submitted
+ *                             work before executing it (models a slow device)
+ */
+public record EngineOptions(int maxChannels, int maxRingSize, long errorAtOp, double errorProbability, long seed,
+                            long completionDelayNanos) {
+    /** Smallest ring size any device accepts. */
+    public static final int MIN_RING_SIZE = 16;
+    /** Largest ring size any device accepts: the 16-bit ring index space. */
+    public static final int MAX_RING_SIZE = 65536;
+
+    /** @return 8 channels, rings up to 65536, no error injection, no delay */
+    public static EngineOptions defaults() {
+        return new EngineOptions(8, MAX_RING_SIZE, -1, 0.0, 1L, 0L);
+    }
+
+    /** @param op op sequence number to fail @return a copy with that knob */
+    public EngineOptions withErrorAtOp(long op) {
+        return new EngineOptions(maxChannels, maxRingSize, op, errorProbability, seed, completionDelayNanos);
+    }
+
+    /** @param p failure probability @param s seed @return a copy with that knob */
+    public EngineOptions withErrorProbability(double p, long s) {
+        return new EngineOptions(maxChannels, maxRingSize, errorAtOp, p, s, completionDelayNanos);
+    }
+
+    /** @param nanos completion delay @return a copy with that knob */
+    public EngineOptions withCompletionDelayNanos(long nanos) {
+        return new EngineOptions(maxChannels, maxRingSize, errorAtOp, errorProbability, seed, nanos);
+    }
+}

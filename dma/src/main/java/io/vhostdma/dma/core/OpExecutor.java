@@ -1,0 +1,262 @@
+package io.vhostdma.dma.core;
+
+import static io.vhostdma.dma.DmaStatus.ACCESS_DENIED;
+import static io.vhostdma.dma.DmaStatus.BUS_ERROR;
+import static io.vhostdma.dma.DmaStatus.INVALID_DST_ADDR;
+import static io.vhostdma.dma.DmaStatus.INVALID_SRC_ADDR;
+import static io.vhostdma.dma.DmaStatus.REVOKED;
+import static io.vhostdma.dma.DmaStatus.SUCCESS;
+
+import io.vhostdma.dma.OpFlags;
+import io.vhostdma.dma.access.AccessTable;
+import io.vhostdma.dma.memory.MemoryTable;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+
+/**
+ * Executes the descriptors of one channel: the software IOMMU (translation through the device's
+ * {@link MemoryTable}), the access rules (through its {@link AccessTable}), then the byte movement
+ * through the registered segments. Used by one executing thread at a time; allocation-free.
+ *
+ * <p>Check order, each failing check ending the op with no byte moved: injected fault
+ * ({@code BUS_ERROR}), source translation ({@code INVALID_SRC_ADDR}), destination translation
+ * ({@code INVALID_DST_ADDR}), revocation ({@code REVOKED}), domain access ({@code ACCESS_DENIED}). A
+ * segment that throws while copying (its arena was closed) ends the op with {@code BUS_ERROR}.
+ */
+public final class OpExecutor {
+    private static final ValueLayout.OfLong LONG_LE =
+        ValueLayout.JAVA_LONG_UNALIGNED.withOrder(java.nio.ByteOrder.LITTLE_ENDIAN);
+    private final DescriptorRing ring;
+    private final DeviceTables tables;
+    private final ChannelCounters counters;
+    private final FaultInjector faults;
+    private final RunCache srcCache = new RunCache(); // last run hit by a source: tried before the search
+    private final RunCache dstCache = new RunCache();
+    private volatile RuntimeException lastFault; // diagnostics only; written on the (cold) failure path
+
+    /**
+     * @param ring     the channel's ring
+     * @param tables   the device's published tables
+     * @param counters the channel's counters
+     * @param faults   the fault-injection knob
+     */
+    public OpExecutor(DescriptorRing ring, DeviceTables tables, ChannelCounters counters, FaultInjector faults) {
+        this.ring = ring;
+        this.tables = tables;
+        this.counters = counters;
+        this.faults = faults;
+    }
+
+    /** @return the last exception caught while moving bytes, or {@code null} */
+    public RuntimeException lastFault() {
+        return lastFault;
+    }
+
+    /**
+     * Executes ops {@code [from, to)}, writes their statuses and publishes {@code done = to}.
+     *
+     * @param from first sequence number
+     * @param to   one past the last
+     */
+    public void executeRange(long from, long to) {
+        for (long seq = from; seq < to; seq++) {
+            ring.status[(int) seq & ring.mask] = execute(seq);
+        }
+        // release: statuses and moved bytes happen-before the user thread's acquire read of done
+        ring.done.setRelease(to);
+    }
+
+    /**
+     * Executes one op and returns its status (does not store it).
+     *
+     * @param seq the op's sequence number
+     * @return a {@link io.vhostdma.dma.DmaStatus} code
+     */
+    public int execute(long seq) {
+        int slot = (int) seq & ring.mask;
+        if (faults.shouldFail(seq)) {
+            return BUS_ERROR;
+        }
+        byte kind = ring.kind[slot];
+        if (kind == DescriptorRing.KIND_COPY) {
+            return copy(ring.src[slot], ring.dst[slot], ring.len[slot], ring.flags[slot]);
+        }
+        if (kind == DescriptorRing.KIND_FILL) {
+            return fill(ring.src[slot], ring.dst[slot], ring.len[slot], ring.flags[slot]);
+        }
+        return copySg(slot);
+    }
+
+    /**
+     * Performs a copy given directly (the inline path of engines that execute on enqueue).
+     *
+     * @param seq   the op's sequence number (for fault injection)
+     * @param src   source IOVA
+     * @param dst   destination IOVA
+     * @param len   length
+     * @param flags op flags
+     * @return the status
+     */
+    public int copyNow(long seq, long src, long dst, int len, long flags) {
+        if (faults.shouldFail(seq)) {
+            return BUS_ERROR;
+        }
+        return copy(src, dst, len, flags);
+    }
+
+    private int copy(long src, long dst, int len, long flags) {
+        MemoryTable t = tables.memory(); // volatile read: ordered after the gate's enter()
+        RunCache s = srcCache;
+        RunCache d = dstCache;
+        if (!s.lookup(t, src, len)) {
+            return INVALID_SRC_ADDR;
+        }
+        if (!d.lookup(t, dst, len)) {
+            return INVALID_DST_ADDR;
+        }
+        if (s.revoked || d.revoked) {
+            return REVOKED;
+        }
+        int verdict = checkAccess(s.domain, d.domain, flags);
+        if (verdict != SUCCESS) {
+            return verdict;
+        }
+        try {
+            MemorySegment.copy(s.segment, src + s.bias, d.segment, dst + d.bias, len);
+        } catch (RuntimeException e) {
+            lastFault = e;
+            return BUS_ERROR;
+        }
+        counters.addBytes(s.domain, d.domain, len);
+        return SUCCESS;
+    }
+
+    private int check(MemoryTable t, int s, int d, long flags) {
+        if (t.revoked(s) || t.revoked(d)) {
+            return REVOKED;
+        }
+        return checkAccess(t.domainHandle(s), t.domainHandle(d), flags);
+    }
+
+    /**
+     * The domain rules: handles carried in the flags must name the memory's real domains; host memory
+     * may meet any guest's; two different guests need both handles and a common access group.
+     */
+    private int checkAccess(int srcDomain, int dstDomain, long flags) {
+        boolean hasSrc = OpFlags.hasSrcHandle(flags);
+        boolean hasDst = OpFlags.hasDstHandle(flags);
+        if ((hasSrc && OpFlags.srcHandle(flags) != srcDomain) || (hasDst && OpFlags.dstHandle(flags) != dstDomain)) {
+            return ACCESS_DENIED;
+        }
+        if (srcDomain == 0 || dstDomain == 0 || srcDomain == dstDomain) {
+            return SUCCESS;
+        }
+        if (!hasSrc || !hasDst || !tables.access().allows(srcDomain, dstDomain)) {
+            return ACCESS_DENIED;
+        }
+        return SUCCESS;
+    }
+
+    private int fill(long pattern, long dst, int len, long flags) {
+        MemoryTable t = tables.memory();
+        RunCache d = dstCache;
+        if (!d.lookup(t, dst, len)) {
+            return INVALID_DST_ADDR;
+        }
+        if (d.revoked) {
+            return REVOKED;
+        }
+        if (OpFlags.hasDstHandle(flags) && OpFlags.dstHandle(flags) != d.domain) {
+            return ACCESS_DENIED;
+        }
+        try {
+            fillBytes(d.segment, dst + d.bias, len, pattern);
+        } catch (RuntimeException e) {
+            lastFault = e;
+            return BUS_ERROR;
+        }
+        counters.addBytes(0, d.domain, len);
+        return SUCCESS;
+    }
+
+    /** Writes the 8-byte pattern repeatedly (byte i of the fill = byte i mod 8 of the little-endian pattern). */
+    private static void fillBytes(MemorySegment seg, long off, int len, long pattern) {
+        int i = 0;
+        for (; i + 8 <= len; i += 8) {
+            seg.set(LONG_LE, off + i, pattern);
+        }
+        for (; i < len; i++) {
+            seg.set(ValueLayout.JAVA_BYTE, off + i, (byte) (pattern >>> ((i & 7) * 8)));
+        }
+    }
+
+    private int copySg(int slot) {
+        MemoryTable t = tables.memory();
+        int verdict = validateSg(t, slot);
+        if (verdict != SUCCESS) {
+            return verdict;
+        }
+        try {
+            moveSg(t, slot);
+        } catch (RuntimeException e) {
+            lastFault = e;
+            return BUS_ERROR;
+        }
+        return SUCCESS;
+    }
+
+    private int validateSg(MemoryTable t, int slot) {
+        int base = slot * ring.maxSges;
+        long flags = ring.flags[slot];
+        for (int i = 0; i < ring.sgSrcCount[slot]; i++) {
+            if (t.find(ring.sgSrc[base + i], ring.sgSrcLen[base + i]) < 0) {
+                return INVALID_SRC_ADDR;
+            }
+        }
+        for (int j = 0; j < ring.sgDstCount[slot]; j++) {
+            if (t.find(ring.sgDst[base + j], ring.sgDstLen[base + j]) < 0) {
+                return INVALID_DST_ADDR;
+            }
+        }
+        for (int i = 0; i < ring.sgSrcCount[slot]; i++) {
+            int s = t.find(ring.sgSrc[base + i], ring.sgSrcLen[base + i]);
+            for (int j = 0; j < ring.sgDstCount[slot]; j++) {
+                int verdict = check(t, s, t.find(ring.sgDst[base + j], ring.sgDstLen[base + j]), flags);
+                if (verdict != SUCCESS) {
+                    return verdict;
+                }
+            }
+        }
+        return SUCCESS;
+    }
+
+    /** Gathers the source entries into the destination entries in order (totals are equal). */
+    private void moveSg(MemoryTable t, int slot) {
+        int base = slot * ring.maxSges;
+        int si = 0;
+        int di = 0;
+        long sUsed = 0;
+        long dUsed = 0;
+        while (si < ring.sgSrcCount[slot] && di < ring.sgDstCount[slot]) {
+            long sIova = ring.sgSrc[base + si] + sUsed;
+            long dIova = ring.sgDst[base + di] + dUsed;
+            long sLeft = ring.sgSrcLen[base + si] - sUsed;
+            long dLeft = ring.sgDstLen[base + di] - dUsed;
+            long n = Math.min(sLeft, dLeft);
+            int s = t.find(sIova, n);
+            int d = t.find(dIova, n);
+            MemorySegment.copy(t.segment(s), t.offsetOf(s, sIova), t.segment(d), t.offsetOf(d, dIova), n);
+            counters.addBytes(t.domainHandle(s), t.domainHandle(d), n);
+            sUsed += n;
+            dUsed += n;
+            if (sUsed == ring.sgSrcLen[base + si]) {
+                si++;
+                sUsed = 0;
+            }
+            if (dUsed == ring.sgDstLen[base + di]) {
+                di++;
+                dUsed = 0;
+            }
+        }
+    }
+}

@@ -1,0 +1,193 @@
+package io.vhostdma.dma.engine.sw;
+
+import io.vhostdma.dma.DmaCapability;
+import io.vhostdma.dma.DmaException;
+import io.vhostdma.dma.core.EngineChannel;
+import io.vhostdma.dma.spi.DmaEngine;
+import java.lang.invoke.VarHandle;
+import java.util.List;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * The software stand-in for a hardware engine: one daemon thread per device ({@code dma-sw-<device>})
+ * consumes every channel's submitted descriptors in order and posts completions.
+ *
+ * <p>Duty cycle: poll all channels; execute up to {@link #BATCH} submitted ops per channel inside the
+ * channel's gate, publishing {@code done} per batch. With no work it spins for {@link #SPIN_NANOS},
+ * then sets {@code parked} and re-checks (a volatile store then loads: the doorbell's fence pairs with
+ * it, so a submit racing with parking is seen by one side or the other) and parks. The doorbell unparks
+ * only when {@code parked} is set. The park has a {@link #PARK_LIMIT_NANOS} limit as a safety net.
+ * With the completion-delay knob, submitted work waits that long after first being seen (parked, not
+ * spinning, and outside the gate).
+ */
+final class SwEngine implements DmaEngine, Runnable {
+    static final int BATCH = 256;
+    static final long SPIN_NANOS = 100_000L;
+    static final long PARK_LIMIT_NANOS = 50_000_000L;
+    private static final long STOP_TIMEOUT_NANOS = 5_000_000_000L;
+
+    private final String deviceName;
+    private final long delayNanos;
+    private volatile boolean running;
+    private volatile boolean parked; // written by the engine thread; read by doorbells
+    private volatile Thread thread;
+    private EngineChannel[] channels = new EngineChannel[0];
+    private long[] next = new long[0];   // engine-local: next seq to execute per channel
+    private long[] seenAt = new long[0]; // engine-local: when pending work was first seen (delay knob)
+    private long parks; // engine-local count of parks (diagnostics)
+
+    SwEngine(String deviceName, long delayNanos) {
+        this.deviceName = deviceName;
+        this.delayNanos = delayNanos;
+    }
+
+    @Override
+    public long capabilities() {
+        return DmaCapability.MEM_TO_MEM | DmaCapability.HANDLES_ERRORS | DmaCapability.INTER_DOMAIN
+            | DmaCapability.ASYNC | DmaCapability.OPS_COPY | DmaCapability.OPS_COPY_SG | DmaCapability.OPS_FILL;
+    }
+
+    @Override
+    public boolean executesOnEnqueue() {
+        return false;
+    }
+
+    @Override
+    public synchronized void start(List<EngineChannel> list) {
+        channels = list.toArray(new EngineChannel[0]);
+        next = new long[channels.length];
+        seenAt = new long[channels.length];
+        for (int i = 0; i < channels.length; i++) {
+            next[i] = channels[i].ring().done.getAcquire();
+        }
+        running = true;
+        Thread t = Thread.ofPlatform().daemon().name("dma-sw-" + deviceName).unstarted(this);
+        thread = t;
+        t.start();
+    }
+
+    @Override
+    public void doorbell(int channel) {
+        // full fence: the caller's release store of 'submitted' is ordered before this read of 'parked'
+        VarHandle.fullFence();
+        if (parked) {
+            Thread t = thread;
+            if (t != null) {
+                LockSupport.unpark(t);
+            }
+        }
+    }
+
+    @Override
+    public synchronized void stop() {
+        Thread t = thread;
+        if (t == null) {
+            return;
+        }
+        awaitDrained();
+        running = false;
+        LockSupport.unpark(t);
+        try {
+            t.join(STOP_TIMEOUT_NANOS / 1_000_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        thread = null;
+    }
+
+    private void awaitDrained() {
+        long deadline = System.nanoTime() + STOP_TIMEOUT_NANOS + delayNanos;
+        for (EngineChannel c : channels) {
+            while (c.ring().done.getAcquire() < c.ring().submitted.getAcquire()) {
+                if (System.nanoTime() - deadline > 0) {
+                    throw new DmaException.Busy("engine did not drain: device=" + deviceName + " channel=" + c.id());
+                }
+                Thread.onSpinWait();
+                Thread.yield();
+            }
+        }
+    }
+
+    @Override
+    public String describe() {
+        return "sw engine thread=" + (thread == null ? "none" : thread.getName()) + " parked=" + parked
+            + " parks=" + parks + " delayNanos=" + delayNanos;
+    }
+
+    @Override
+    public void run() {
+        long lastWork = System.nanoTime();
+        while (running) {
+            long due = Long.MAX_VALUE;
+            int work = 0;
+            for (int i = 0; i < channels.length; i++) {
+                long r = pollChannel(i);
+                if (r > 0) {
+                    work += (int) r;
+                } else if (r < 0) {
+                    due = Math.min(due, -r);
+                }
+            }
+            if (work > 0) {
+                lastWork = System.nanoTime();
+            } else if (due != Long.MAX_VALUE) {
+                LockSupport.parkNanos(this, Math.max(1_000L, due - System.nanoTime()));
+            } else if (System.nanoTime() - lastWork < SPIN_NANOS) {
+                Thread.onSpinWait();
+            } else {
+                park();
+                lastWork = System.nanoTime();
+            }
+        }
+    }
+
+    /**
+     * Executes one batch of a channel.
+     *
+     * @return ops executed, 0 when none are submitted, or minus the nanoTime when delayed work is due
+     */
+    private long pollChannel(int i) {
+        EngineChannel c = channels[i];
+        long submitted = c.ring().submitted.getAcquire(); // pairs with the user thread's release at submit()
+        long from = next[i];
+        if (submitted <= from) {
+            return 0;
+        }
+        if (delayNanos > 0) {
+            long now = System.nanoTime();
+            if (seenAt[i] == 0) {
+                seenAt[i] = now;
+            }
+            long dueAt = seenAt[i] + delayNanos;
+            if (now - dueAt < 0) {
+                return -dueAt;
+            }
+            seenAt[i] = 0;
+        }
+        long to = Math.min(submitted, from + BATCH);
+        c.gate().enter();
+        c.counters().noteExecutor(Thread.currentThread().threadId());
+        c.executor().executeRange(from, to);
+        c.gate().exit();
+        next[i] = to;
+        return to - from;
+    }
+
+    private void park() {
+        parked = true; // volatile store, then the re-check loads below (pairs with doorbell's fence)
+        if (running && !hasSubmittedWork()) {
+            parks++;
+            LockSupport.parkNanos(this, PARK_LIMIT_NANOS);
+        }
+        parked = false;
+    }
+
+    private boolean hasSubmittedWork() {
+        for (int i = 0; i < channels.length; i++) {
+            if (channels[i].ring().submitted.getVolatile() > next[i]) {
+                return true;
+            }
+        }
+        return false;
+    }
+}

@@ -1,0 +1,101 @@
+package io.vhostdma.dma;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.vhostdma.dma.access.HandlePair;
+import io.vhostdma.dma.memory.DomainId;
+import java.lang.foreign.MemorySegment;
+import java.lang.management.ManagementFactory;
+import java.util.UUID;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** The fast path allocates nothing: on the submitting thread, and on the sw engine thread. */
+class ZeroAllocationTest {
+    private static final com.sun.management.ThreadMXBean THREADS =
+        (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+
+    @ParameterizedTest
+    @ValueSource(strings = {"cpu", "sw"})
+    void shouldAllocateNothingPerOpWhenInSteadyState(String engine) {
+        try (Rig rig = new Rig(engine, EngineOptions.defaults(), 1, 256)) {
+            MemorySegment host = rig.memory(DomainId.HOST, Rig.PAGE * 4);
+            MemorySegment a = rig.memory(rig.guestA, Rig.PAGE * 4);
+            MemorySegment b = rig.memory(rig.guestB, Rig.PAGE * 4);
+            UUID token = UUID.randomUUID();
+            int g = rig.dmas.access().create(rig.device, rig.guestA, token);
+            rig.dmas.access().join(rig.device, g, rig.guestB, token, null);
+            HandlePair hp = rig.dmas.access().handles(rig.device, g, rig.guestA, rig.guestB);
+            Burst burst = new Burst(rig.ch(), host.address(), a.address(), b.address(), hp.toFlags(0));
+            long engineThread = engine.equals("sw")
+                ? engineThreadId("dma-sw-" + rig.device.name()) : Thread.currentThread().threadId();
+            for (int i = 0; i < 3000; i++) {
+                burst.run(); // warm-up: let the JIT compile the fast path
+            }
+            long self = Thread.currentThread().threadId();
+            long calibrate0 = THREADS.getThreadAllocatedBytes(self);
+            long calibrate1 = THREADS.getThreadAllocatedBytes(self);
+            long probeCost = calibrate1 - calibrate0;
+            long engineBefore = THREADS.getThreadAllocatedBytes(engineThread);
+            long before = THREADS.getThreadAllocatedBytes(self);
+            for (int i = 0; i < 2000; i++) {
+                burst.run();
+            }
+            long after = THREADS.getThreadAllocatedBytes(self);
+            long engineAfter = THREADS.getThreadAllocatedBytes(engineThread);
+            assertEquals(0, after - before - probeCost, "bytes allocated by the submitting thread");
+            if (engine.equals("sw")) {
+                assertEquals(0, engineAfter - engineBefore, "bytes allocated by the engine thread");
+            }
+            assertTrue(rig.device.stats().completed() >= 5000L * Burst.OPS);
+            assertEquals(0, rig.device.stats().errors());
+        }
+    }
+
+    /** One steady-state burst: copies (host→guest, guest→host, guest→guest), fill, submit, reap. */
+    private static final class Burst {
+        static final int OPS = 32;
+        private final DmaChannel ch;
+        private final long host;
+        private final long a;
+        private final long b;
+        private final long handles;
+        private final int[] statuses = new int[OPS];
+        private final CompletionInfo info = new CompletionInfo();
+
+        Burst(DmaChannel ch, long host, long a, long b, long handles) {
+            this.ch = ch;
+            this.host = host;
+            this.a = a;
+            this.b = b;
+            this.handles = handles;
+        }
+
+        void run() {
+            for (int k = 0; k < OPS; k += 4) {
+                ch.copy(host + k * 64L, a + k * 64L, 64, 0);
+                ch.copy(a + k * 64L, host + 8192 + k * 64L, 1518, 0);
+                ch.copy(a + k * 64L, b + k * 64L, 256, handles);
+                ch.fill(0x0101010101010101L, b + 8192 + k * 8L, 8, 0);
+            }
+            ch.submit();
+            int got = 0;
+            while (got < OPS / 2) {
+                got += ch.completed(OPS / 2 - got, info);
+            }
+            while (got < OPS) {
+                got += ch.completedStatus(OPS - got, statuses, info);
+            }
+        }
+    }
+
+    private static long engineThreadId(String name) {
+        for (Thread t : Thread.getAllStackTraces().keySet()) {
+            if (t.getName().equals(name)) {
+                return t.threadId();
+            }
+        }
+        throw new AssertionError("no thread " + name);
+    }
+}
