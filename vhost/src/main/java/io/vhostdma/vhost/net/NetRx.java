@@ -138,6 +138,18 @@ public final class NetRx {
      * where the two num_buffers bytes live.
      */
     private static void writeHeader(GatherList w, int hdrLen, RxScratch s) {
+        if (w.count() > 0 && w.length(0) >= hdrLen) {
+            // common case: the header lies in the first buffer; two stores instead of hdrLen
+            MemorySegment seg = w.segment(0);
+            long off = w.offset(0);
+            seg.set(ValueLayout.JAVA_LONG_UNALIGNED, off, 0L);
+            seg.set(ValueLayout.JAVA_INT_UNALIGNED, off + hdrLen - 4, 0); // hdrLen is 10 or 12
+            s.numBuffersLowSeg = seg;
+            s.numBuffersLowOff = off + NetHeaderLayout.NUM_BUFFERS;
+            s.numBuffersHighSeg = seg;
+            s.numBuffersHighOff = off + NetHeaderLayout.NUM_BUFFERS + 1;
+            return;
+        }
         int pos = 0;
         for (int i = 0; i < w.count() && pos < hdrLen; i++) {
             MemorySegment seg = w.segment(i);
