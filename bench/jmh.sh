@@ -3,8 +3,8 @@
 #   bench/jmh.sh -f 1 -wi 2 -i 3 -w 1s -r 1s 'io.vhostdma.bench.dma.*'
 set -euo pipefail
 cd "$(dirname "$0")/.."
-export JAVA_HOME=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
-export PATH="$JAVA_HOME/bin:$PATH"
+source "bin/lib/jdk.sh"
+select_jdk
 mvn -q -B -pl bench -am package -DskipTests \
     dependency:build-classpath -Dmdep.outputFile=target/classpath.txt -Dmdep.includeScope=runtime
 CP="bench/target/classes:$(cat bench/target/classpath.txt)"
