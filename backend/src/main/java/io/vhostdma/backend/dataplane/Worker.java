@@ -26,6 +26,7 @@ public final class Worker implements Runnable {
     private static final System.Logger LOG = System.getLogger("io.vhostdma.dataplane");
     private static final long SPIN_NANOS = Long.getLong("vhostd.idleSpinMicros", 200L) * 1000L;
     private static final int MAX_RINGS = 512;
+    private static final int ETHERNET_HEADER = 14;
 
     final int id;
     private final DataPlaneImpl plane;
@@ -44,6 +45,8 @@ public final class Worker implements Runnable {
     final java.lang.foreign.MemorySegment hostBuffer = SinkForwarder.newBuffer(arena);
     private final Handoff[] inbound;
     private int txCount;
+    /** The TX ring being served (for fault containment). */
+    private RingContext current;
     private int dirtyCount;
     private int pollOnlyRings;
     private long idleSince;
@@ -98,7 +101,13 @@ public final class Worker implements Runnable {
         }
         idleSince = System.nanoTime();
         while (running) {
-            int work = doWork();
+            int work;
+            try {
+                work = doWork();
+            } catch (RuntimeException e) {
+                containFault(e);
+                continue;
+            }
             if (work > 0) {
                 stats.busy(work);
                 idleSince = 0;
@@ -119,10 +128,32 @@ public final class Worker implements Runnable {
         }
         int work = drainHandoffs();
         for (int i = 0; i < txCount; i++) {
-            work += serveTx(tx[i]);
+            current = tx[i];
+            work += serveTx(current);
         }
+        current = null;
         flushRx();
         return work;
+    }
+
+    /**
+     * A ring's memory failed under us (e.g. an access to a table that was unmapped throws in this
+     * thread instead of crashing the JVM): stop the ring being served, count it, keep the worker.
+     */
+    private void containFault(RuntimeException e) {
+        RingContext r = current;
+        current = null;
+        for (int i = 0; i < dirtyCount; i++) {
+            dirty[i].dirty = false;
+            dirty[i] = null;
+        }
+        dirtyCount = 0;
+        if (r != null && !r.stopped) {
+            r.stopped = true;
+            r.counters.ringError();
+        }
+        LOG.log(Level.ERROR, "data-plane fault contained: worker=" + id
+                + (r == null ? "" : " " + r.describe()) + " error=" + e);
     }
 
     private int serveTx(RingContext r) {
@@ -196,6 +227,12 @@ public final class Worker implements Runnable {
     private void enqueueLocal(RingContext r, GatherList frame, int len) {
         if (!r.enabled()) {
             r.counters.drop(DropReason.RX_NOT_READY);
+            return;
+        }
+        int mtu = r.device.mtu();
+        if (mtu > 0 && len > mtu + ETHERNET_HEADER) {
+            // NET_SET_MTU negotiated: the guest may not accept a longer frame (no GSO is offered)
+            r.counters.drop(DropReason.RX_TOO_BIG);
             return;
         }
         int n = NetRx.enqueue(r.queue, r.device.memory(), frame, r.device.mergeable(),
@@ -342,9 +379,11 @@ public final class Worker implements Runnable {
     void attachRing(RingContext r) {
         int rc = r.queue.attach(r.device.memory(), true);
         if (rc != VirtqStatus.OK) {
+            // not served; a later detach finds nothing and answers with the session's base
             r.stopped = true;
             r.counters.ringError();
             LOG.log(Level.WARNING, "ring not started: " + r.describe() + " error=" + VirtqStatus.describe(rc));
+            return;
         }
         if (r.guestTx) {
             tx[txCount++] = r;
@@ -355,6 +394,8 @@ public final class Worker implements Runnable {
             }
             r.queue.disableNotifications();
         } else {
+            // RX kicks carry no information for us (we look for buffers when a frame arrives)
+            r.queue.disableNotifications();
             r.port.setRx(r.queuePair, r);
         }
     }

@@ -4,7 +4,10 @@ package io.vhostdma.backend.stats;
 public enum DropReason {
     /** The destination RX ring had no (or not enough) buffers. */
     RX_NO_BUFFERS("rx_no_buffers"),
-    /** Without mergeable RX buffers, the destination chain was smaller than header + frame. */
+    /**
+     * Without mergeable RX buffers, the destination chain was smaller than header + frame; or the
+     * frame is longer than the MTU the guest set (NET_SET_MTU) plus the Ethernet header.
+     */
     RX_TOO_BIG("rx_too_big"),
     /** The destination RX ring is disabled or not started. */
     RX_NOT_READY("rx_not_ready"),
