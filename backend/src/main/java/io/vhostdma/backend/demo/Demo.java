@@ -28,12 +28,14 @@ public final class Demo {
         try (Vhostd daemon = Vhostd.start(config, out)) {
             PortConfig a = config.ports().get(0);
             PortConfig b = config.ports().get(1);
-            out.println("demo: two Java front ends send 512-byte frames to each other through "
+            out.println("demo: two Java front ends send 512-byte frames to each other (at most 192 in flight each way) through "
                     + a.name() + " and " + b.name() + (seconds > 0 ? " for " + seconds + " s" : " (Ctrl-C stops)"));
             try (VhostUserFrontend fa = VhostUserFrontend.connect(FrontendOptions.builder(a.socket()).build());
                     VhostUserFrontend fb = VhostUserFrontend.connect(FrontendOptions.builder(b.socket()).build())) {
                 Guest ga = new Guest(a.name(), fa, 0x525400000001L, 0x525400000002L);
                 Guest gb = new Guest(b.name(), fb, 0x525400000002L, 0x525400000001L);
+                ga.peer(gb);
+                gb.peer(ga);
                 Thread ta = Thread.ofPlatform().name("demo-" + a.name()).daemon(true).start(ga);
                 Thread tb = Thread.ofPlatform().name("demo-" + b.name()).daemon(true).start(gb);
                 long end = seconds > 0 ? System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds) : Long.MAX_VALUE;
