@@ -1,5 +1,6 @@
 package io.vhostdma.backend;
 
+import io.vhostdma.vhost.net.VirtioNetFeatures;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.vhostdma.backend.stats.PortCounters;
@@ -35,10 +36,10 @@ class ForwardingIntegrityTest {
                 Arguments.of("two queue pairs", 2, (UnaryOperator<FrontendOptions.Builder>) b -> mergeable.apply(b)
                         .queuePairs(2)),
                 Arguments.of("EVENT_IDX off", 1, (UnaryOperator<FrontendOptions.Builder>) b -> mergeable.apply(b)
-                        .features(VirtioFeatures.DEFAULT & ~VirtioFeatures.EVENT_IDX)),
+                        .features(VirtioFeatures.DEFAULT & ~VirtioNetFeatures.EVENT_IDX)),
                 Arguments.of("MRG_RXBUF off, large buffers", 1, (UnaryOperator<FrontendOptions.Builder>) b -> b
                         .rxBufferSize(9216).txBufferSize(9216)
-                        .features(VirtioFeatures.DEFAULT & ~VirtioFeatures.MRG_RXBUF)));
+                        .features(VirtioFeatures.DEFAULT & ~VirtioNetFeatures.MRG_RXBUF)));
     }
 
     @ParameterizedTest(name = "{0}")

@@ -1,5 +1,7 @@
 package io.vhostdma.vhost.frontend;
 
+import io.vhostdma.vhost.virtq.VirtqIndex;
+import io.vhostdma.vhost.virtq.SplitRingLayout;
 import io.vhostdma.vhost.internal.sys.EventFd;
 import io.vhostdma.vhost.protocol.VringAddrLayout;
 import java.lang.foreign.MemorySegment;
@@ -200,7 +202,7 @@ public final class DriverVirtqueue {
     /** Appends {@code head} at the shadow avail index (not yet visible to the device). */
     public void addAvail(int head) {
         // plain store: made visible by the release store of avail.idx in publish()
-        avail.set(VringDescLayout.LE16, availOff + SplitRingLayout.availRing(availIdx & mask), (short) head);
+        avail.set(VringDescLayout.LE16, availOff + SplitRingLayout.availEntry(availIdx & mask), (short) head);
         availIdx = (availIdx + 1) & U16_MASK;
     }
 
@@ -212,7 +214,7 @@ public final class DriverVirtqueue {
         int old = publishedAvail;
         int now = availIdx;
         // release: descriptors, avail.ring entries and buffer bytes before avail.idx (device acquires it)
-        SplitRingLayout.U16.setRelease(avail, availOff + SplitRingLayout.AVAIL_IDX, (short) now);
+        SplitRingLayout.U16_ATOMIC.setRelease(avail, availOff + SplitRingLayout.RING_IDX, (short) now);
         publishedAvail = now;
         return kickAlways || kickNeeded(old, now);
     }
@@ -226,11 +228,11 @@ public final class DriverVirtqueue {
         VarHandle.fullFence();
         if (eventIdx) {
             // device writes avail_event; opaque load after the fence
-            int event = (short) SplitRingLayout.U16.getOpaque(used, usedOff + SplitRingLayout.availEvent(size)) & U16_MASK;
-            return SplitRingLayout.needEvent(event, newIdx, oldIdx);
+            int event = (short) SplitRingLayout.U16_ATOMIC.getOpaque(used, usedOff + SplitRingLayout.availEvent(size)) & U16_MASK;
+            return VirtqIndex.needEvent(event, newIdx, oldIdx);
         }
         // device writes used.flags; opaque load after the fence
-        int flags = (short) SplitRingLayout.U16.getOpaque(used, usedOff + SplitRingLayout.USED_FLAGS);
+        int flags = (short) SplitRingLayout.U16_ATOMIC.getOpaque(used, usedOff + SplitRingLayout.RING_FLAGS);
         return (flags & SplitRingLayout.USED_F_NO_NOTIFY) == 0;
     }
 
@@ -246,26 +248,26 @@ public final class DriverVirtqueue {
 
     /** Tamper: writes {@code avail.ring[position & mask] = head} without publishing. */
     public void writeAvailEntry(int position, int head) {
-        avail.set(VringDescLayout.LE16, availOff + SplitRingLayout.availRing(position & mask), (short) head);
+        avail.set(VringDescLayout.LE16, availOff + SplitRingLayout.availEntry(position & mask), (short) head);
     }
 
     /** Tamper: release-stores an arbitrary {@code avail.idx} and makes it the shadow index. */
     public void publishAvailIdx(int idx) {
         availIdx = idx & U16_MASK;
         publishedAvail = availIdx;
-        SplitRingLayout.U16.setRelease(avail, availOff + SplitRingLayout.AVAIL_IDX, (short) availIdx);
+        SplitRingLayout.U16_ATOMIC.setRelease(avail, availOff + SplitRingLayout.RING_IDX, (short) availIdx);
     }
 
     /** Tamper: stores {@code avail.flags} (release). */
     public void writeAvailFlags(int flags) {
-        SplitRingLayout.U16.setRelease(avail, availOff + SplitRingLayout.AVAIL_FLAGS, (short) flags);
+        SplitRingLayout.U16_ATOMIC.setRelease(avail, availOff + SplitRingLayout.RING_FLAGS, (short) flags);
     }
 
     // ---- used ring ----
 
     /** {@code used.idx}, acquire-loaded (pairs with the device's release store). */
     public int usedIdx() {
-        return (short) SplitRingLayout.U16.getAcquire(used, usedOff + SplitRingLayout.USED_IDX) & U16_MASK;
+        return (short) SplitRingLayout.U16_ATOMIC.getAcquire(used, usedOff + SplitRingLayout.RING_IDX) & U16_MASK;
     }
 
     /** The next used index the driver will consume. */
@@ -331,9 +333,9 @@ public final class DriverVirtqueue {
     public void armInterrupts() {
         if (eventIdx) {
             // device reads used_event; release so it pairs with the device's fence
-            SplitRingLayout.U16.setRelease(avail, availOff + SplitRingLayout.usedEvent(size), (short) lastUsedIdx);
+            SplitRingLayout.U16_ATOMIC.setRelease(avail, availOff + SplitRingLayout.usedEvent(size), (short) lastUsedIdx);
         } else {
-            SplitRingLayout.U16.setRelease(avail, availOff + SplitRingLayout.AVAIL_FLAGS, (short) 0);
+            SplitRingLayout.U16_ATOMIC.setRelease(avail, availOff + SplitRingLayout.RING_FLAGS, (short) 0);
         }
         VarHandle.fullFence();
     }
@@ -344,21 +346,21 @@ public final class DriverVirtqueue {
      */
     public void disarmInterrupts() {
         if (eventIdx) {
-            SplitRingLayout.U16.setRelease(avail, availOff + SplitRingLayout.usedEvent(size),
+            SplitRingLayout.U16_ATOMIC.setRelease(avail, availOff + SplitRingLayout.usedEvent(size),
                     (short) (lastUsedIdx + 0x8000));
         } else {
-            SplitRingLayout.U16.setRelease(avail, availOff + SplitRingLayout.AVAIL_FLAGS,
-                    SplitRingLayout.AVAIL_F_NO_INTERRUPT);
+            SplitRingLayout.U16_ATOMIC.setRelease(avail, availOff + SplitRingLayout.RING_FLAGS,
+                    (short) SplitRingLayout.AVAIL_F_NO_INTERRUPT);
         }
     }
 
     /** {@code avail.flags} as last stored (opaque load of our own field). */
     public int availFlags() {
-        return (short) SplitRingLayout.U16.getOpaque(avail, availOff + SplitRingLayout.AVAIL_FLAGS) & U16_MASK;
+        return (short) SplitRingLayout.U16_ATOMIC.getOpaque(avail, availOff + SplitRingLayout.RING_FLAGS) & U16_MASK;
     }
 
     /** {@code avail.used_event} as last stored (opaque load of our own field). */
     public int usedEvent() {
-        return (short) SplitRingLayout.U16.getOpaque(avail, availOff + SplitRingLayout.usedEvent(size)) & U16_MASK;
+        return (short) SplitRingLayout.U16_ATOMIC.getOpaque(avail, availOff + SplitRingLayout.usedEvent(size)) & U16_MASK;
     }
 }

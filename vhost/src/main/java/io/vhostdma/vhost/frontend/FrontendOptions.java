@@ -1,5 +1,6 @@
 package io.vhostdma.vhost.frontend;
 
+import io.vhostdma.vhost.net.VirtioNetFeatures;
 import io.vhostdma.vhost.protocol.ProtocolFeatures;
 import java.nio.file.Path;
 
@@ -58,7 +59,7 @@ public record FrontendOptions(Path socketPath, boolean listen, int queuePairs, i
 
     /** The features to ack before intersecting with the offer: {@link #features()} plus MQ when pairs > 1. */
     public long requestedFeatures() {
-        return features | (queuePairs > 1 ? VirtioFeatures.MQ : 0L);
+        return features | (queuePairs > 1 ? VirtioNetFeatures.MQ : 0L);
     }
 
     /** Number of vrings: two per queue pair. */

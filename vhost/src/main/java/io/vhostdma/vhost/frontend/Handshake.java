@@ -1,5 +1,6 @@
 package io.vhostdma.vhost.frontend;
 
+import io.vhostdma.vhost.net.VirtioNetFeatures;
 import io.vhostdma.vhost.protocol.ProtocolFeatures;
 import io.vhostdma.vhost.protocol.Request;
 
@@ -26,7 +27,7 @@ final class Handshake {
         long offered = c.getU64(Request.GET_FEATURES);
         long offeredProto = 0;
         long proto = 0;
-        if ((offered & VirtioFeatures.PROTOCOL_FEATURES) != 0) {
+        if ((offered & VirtioNetFeatures.PROTOCOL_FEATURES) != 0) {
             offeredProto = c.getU64(Request.GET_PROTOCOL_FEATURES);
             proto = o.protocolFeatures() & offeredProto;
             c.sendU64(Request.SET_PROTOCOL_FEATURES, proto, false);
@@ -41,8 +42,8 @@ final class Handshake {
         for (int i = 0; i < o.ringCount(); i++) {
             c.sendVringFd(Request.SET_VRING_CALL, i, fe.ring(i).callFd());
         }
-        long acked = (o.requestedFeatures() & offered & ~VirtioFeatures.PROTOCOL_FEATURES)
-                | (offered & VirtioFeatures.PROTOCOL_FEATURES);
+        long acked = (o.requestedFeatures() & offered & ~VirtioNetFeatures.PROTOCOL_FEATURES)
+                | (offered & VirtioNetFeatures.PROTOCOL_FEATURES);
         c.sendU64(Request.SET_FEATURES, acked, false);
         boolean status = (proto & ProtocolFeatures.bit(ProtocolFeatures.STATUS)) != 0;
         if (status) {
@@ -58,7 +59,7 @@ final class Handshake {
             c.sendVringAddr(q, false);
             c.sendVringFd(Request.SET_VRING_KICK, i, q.kickFd());
         }
-        if ((acked & VirtioFeatures.PROTOCOL_FEATURES) != 0) {
+        if ((acked & VirtioNetFeatures.PROTOCOL_FEATURES) != 0) {
             for (int i = 0; i < o.ringCount(); i++) {
                 c.sendVringState(Request.SET_VRING_ENABLE, i, 1, false);
             }
@@ -70,7 +71,7 @@ final class Handshake {
     }
 
     private static void checkQueuePairs(FrontendOptions o, long offered, long queueNum) {
-        if (o.queuePairs() > 1 && (offered & VirtioFeatures.MQ) == 0) {
+        if (o.queuePairs() > 1 && (offered & VirtioNetFeatures.MQ) == 0) {
             throw new FrontendException("back end does not offer MQ: queuePairs=" + o.queuePairs()
                     + " offeredFeatures=0x" + Long.toHexString(offered));
         }

@@ -1,5 +1,7 @@
 package io.vhostdma.vhost.frontend;
 
+import io.vhostdma.vhost.net.NetHeaderLayout;
+import io.vhostdma.vhost.virtq.SplitRingLayout;
 import java.lang.foreign.MemorySegment;
 
 /**
@@ -75,7 +77,7 @@ final class RxQueue {
             return dropBad(1);
         }
         int buffers = mergeable
-                ? bufSeg[id0].get(NetHeaderLayout.U16, bufOff[id0] + NetHeaderLayout.NUM_BUFFERS) & 0xffff : 1;
+                ? bufSeg[id0].get(SplitRingLayout.U16_PLAIN, bufOff[id0] + NetHeaderLayout.NUM_BUFFERS) & 0xffff : 1;
         if (buffers == 0 || buffers > vq.size()) {
             return dropBad(1);
         }

@@ -1,5 +1,6 @@
 package io.vhostdma.vhost.frontend;
 
+import io.vhostdma.vhost.net.VirtioNetFeatures;
 import io.vhostdma.vhost.internal.sys.Epoll;
 import io.vhostdma.vhost.internal.sys.EventFd;
 import io.vhostdma.vhost.internal.sys.Fds;
@@ -108,16 +109,16 @@ public final class VhostUserFrontend implements AutoCloseable {
 
     /** Applies the negotiated features to the rings and pre-fills RX (called before SET_VRING_KICK). */
     void configureQueues(Negotiation n) {
-        int header = VirtioFeatures.netHeaderSize(n.features());
-        boolean eventIdx = n.has(VirtioFeatures.EVENT_IDX);
-        boolean indirect = options.indirectTx() && n.has(VirtioFeatures.INDIRECT_DESC);
+        int header = VirtioNetFeatures.headerLength(n.features());
+        boolean eventIdx = n.has(VirtioNetFeatures.EVENT_IDX);
+        boolean indirect = options.indirectTx() && n.has(VirtioNetFeatures.INDIRECT_DESC);
         for (DriverVirtqueue q : rings) {
             q.configure(eventIdx, options.notificationMode());
             q.disarmInterrupts();
         }
         for (int p = 0; p < tx.length; p++) {
             tx[p].configure(header, indirect);
-            rx[p].configure(header, n.has(VirtioFeatures.MRG_RXBUF));
+            rx[p].configure(header, n.has(VirtioNetFeatures.MRG_RXBUF));
             rx[p].prefill();
         }
     }

@@ -1,5 +1,6 @@
 package io.vhostdma.vhost.frontend;
 
+import io.vhostdma.vhost.net.VirtioNetFeatures;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -61,7 +62,7 @@ class DpdkInteropTest {
     void shouldDeliverRandomFramesIntactAndInOrderWhenForwardedThroughTestpmd() {
         try (VhostUserFrontend a = VhostUserFrontend.connect(options(testpmd.socketA).build());
                 VhostUserFrontend b = VhostUserFrontend.connect(options(testpmd.socketB).build())) {
-            assertTrue(a.negotiation().has(VirtioFeatures.VERSION_1 | VirtioFeatures.PROTOCOL_FEATURES),
+            assertTrue(a.negotiation().has(VirtioNetFeatures.VERSION_1 | VirtioNetFeatures.PROTOCOL_FEATURES),
                     "negotiation=" + a.negotiation());
             FrameTraffic.awaitPath(a, b, 0);
             long rxBefore0 = b.counters(0).rxPackets();
@@ -77,7 +78,7 @@ class DpdkInteropTest {
         FrontendOptions.Builder small = options(testpmd.socketB).rxBufferSize(512);
         try (VhostUserFrontend a = VhostUserFrontend.connect(options(testpmd.socketA).build());
                 VhostUserFrontend b = VhostUserFrontend.connect(small.build())) {
-            assertTrue(b.negotiation().has(VirtioFeatures.MRG_RXBUF), "negotiation=" + b.negotiation());
+            assertTrue(b.negotiation().has(VirtioNetFeatures.MRG_RXBUF), "negotiation=" + b.negotiation());
             FrameTraffic.awaitPath(a, b, 0);
             long rxBefore0 = b.counters(0).rxPackets();
             int late0 = FrameTraffic.exchange(a, b, 0, 1500, 60, 1514, 2);
@@ -94,7 +95,7 @@ class DpdkInteropTest {
                 VhostUserFrontend b = VhostUserFrontend.connect(twoRegionsB)) {
             assertEquals(1, a.memory().allocationRegion(), "TX buffers must reach into region 1");
             assertTrue(a.memory().guestPhysAddr(0) != a.memory().userAddr(0));
-            assertTrue(a.negotiation().has(VirtioFeatures.INDIRECT_DESC), "negotiation=" + a.negotiation());
+            assertTrue(a.negotiation().has(VirtioNetFeatures.INDIRECT_DESC), "negotiation=" + a.negotiation());
             FrameTraffic.awaitPath(a, b, 0);
             long rxBefore0 = b.counters(0).rxPackets();
             int late0 = FrameTraffic.exchange(a, b, 0, 2000, 60, 1514, 3);
@@ -107,7 +108,7 @@ class DpdkInteropTest {
     void shouldCarryEachQueuePairSeparatelyWhenTwoPairsNegotiated() {
         try (VhostUserFrontend a = VhostUserFrontend.connect(options(testpmd.socketA).queuePairs(2).build());
                 VhostUserFrontend b = VhostUserFrontend.connect(options(testpmd.socketB).queuePairs(2).build())) {
-            assertTrue(a.negotiation().has(VirtioFeatures.MQ), "negotiation=" + a.negotiation());
+            assertTrue(a.negotiation().has(VirtioNetFeatures.MQ), "negotiation=" + a.negotiation());
             FrameTraffic.awaitPath(a, b, 1);
             long rxBefore1 = b.counters(1).rxPackets();
             int late1 = FrameTraffic.exchange(a, b, 1, 1000, 60, 1514, 4);
@@ -170,7 +171,7 @@ class DpdkInteropTest {
     void shouldGetWellFormedRepliesWhenHandshakeIsDrivenRaw() {
         try (VhostUserFrontend raw = VhostUserFrontend.connectRaw(options(testpmd.socketA).build())) {
             long features = raw.client().getU64(io.vhostdma.vhost.protocol.Request.GET_FEATURES);
-            assertTrue((features & VirtioFeatures.VERSION_1) != 0, "features=0x" + Long.toHexString(features));
+            assertTrue((features & VirtioNetFeatures.VERSION_1) != 0, "features=0x" + Long.toHexString(features));
             raw.channel().sendMessage(io.vhostdma.vhost.protocol.Request.GET_PROTOCOL_FEATURES, 0x1, null, 0, null, 0);
             Reply r = raw.channel().readReply(5_000_000_000L);
             assertEquals(io.vhostdma.vhost.protocol.Request.GET_PROTOCOL_FEATURES, r.request());

@@ -1,5 +1,7 @@
 package io.vhostdma.vhost.frontend;
 
+import io.vhostdma.vhost.virtq.VirtqIndex;
+import io.vhostdma.vhost.virtq.SplitRingLayout;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -35,16 +37,16 @@ class DriverVirtqueueTest {
         long base = memory.offsetOf(q.usedGpa());
         s.set(LE32, base + SplitRingLayout.usedElem(slot) + SplitRingLayout.USED_ELEM_ID, id);
         s.set(LE32, base + SplitRingLayout.usedElem(slot) + SplitRingLayout.USED_ELEM_LEN, len);
-        s.set(LE16, base + SplitRingLayout.USED_IDX, (short) newUsedIdx);
+        s.set(LE16, base + SplitRingLayout.RING_IDX, (short) newUsedIdx);
     }
 
     @Test
     void shouldMatchVirtioNeedEventWhenIndexesWrap() {
-        assertTrue(SplitRingLayout.needEvent(0, 1, 0));
-        assertFalse(SplitRingLayout.needEvent(1, 1, 0));
-        assertTrue(SplitRingLayout.needEvent(0xffff, 1, 0xfffe));
-        assertTrue(SplitRingLayout.needEvent(0xfffe, 0, 0xfffd));
-        assertFalse(SplitRingLayout.needEvent(5, 3, 0));
+        assertTrue(VirtqIndex.needEvent(0, 1, 0));
+        assertFalse(VirtqIndex.needEvent(1, 1, 0));
+        assertTrue(VirtqIndex.needEvent(0xffff, 1, 0xfffe));
+        assertTrue(VirtqIndex.needEvent(0xfffe, 0, 0xfffd));
+        assertFalse(VirtqIndex.needEvent(5, 3, 0));
         // exhaustive agreement with the spec formula over a window around the wrap
         for (int old = 0xfff0; old < 0x10010; old++) {
             for (int d = 0; d < 8; d++) {
@@ -53,7 +55,7 @@ class DriverVirtqueueTest {
                     int n = (old + d) & 0xffff;
                     int ev = (old + e - 2) & 0xffff;
                     boolean crossed = ((ev - o) & 0xffff) < ((n - o) & 0xffff);
-                    assertEquals(crossed, SplitRingLayout.needEvent(ev, n, o), "event=" + ev + " new=" + n + " old=" + o);
+                    assertEquals(crossed, VirtqIndex.needEvent(ev, n, o), "event=" + ev + " new=" + n + " old=" + o);
                 }
             }
         }
@@ -79,11 +81,11 @@ class DriverVirtqueueTest {
         q.writeDescriptor(3, 0x1234_5678_9aL, 1500, VringDescLayout.F_WRITE, 0);
         q.addAvail(3);
         q.addAvail(4);
-        assertEquals(0, availField(SplitRingLayout.AVAIL_IDX), "not visible before publish");
+        assertEquals(0, availField(SplitRingLayout.RING_IDX), "not visible before publish");
         assertTrue(q.publish(), "KICK_ALWAYS kicks every publish");
-        assertEquals(2, availField(SplitRingLayout.AVAIL_IDX));
-        assertEquals(3, availField(SplitRingLayout.availRing(0)));
-        assertEquals(4, availField(SplitRingLayout.availRing(1)));
+        assertEquals(2, availField(SplitRingLayout.RING_IDX));
+        assertEquals(3, availField(SplitRingLayout.availEntry(0)));
+        assertEquals(4, availField(SplitRingLayout.availEntry(1)));
         assertEquals(0x1234_5678_9aL, q.descriptorAddr(3));
         assertEquals(1500, q.descriptorLen(3));
         assertEquals(VringDescLayout.F_WRITE, q.descriptorFlags(3));
@@ -96,10 +98,10 @@ class DriverVirtqueueTest {
             q.addAvail(i);
         }
         q.publish();
-        assertEquals(2, availField(SplitRingLayout.AVAIL_IDX));
-        assertEquals(0, availField(SplitRingLayout.availRing(6)));
-        assertEquals(1, availField(SplitRingLayout.availRing(7)));
-        assertEquals(2, availField(SplitRingLayout.availRing(0)));
+        assertEquals(2, availField(SplitRingLayout.RING_IDX));
+        assertEquals(0, availField(SplitRingLayout.availEntry(6)));
+        assertEquals(1, availField(SplitRingLayout.availEntry(7)));
+        assertEquals(2, availField(SplitRingLayout.availEntry(0)));
     }
 
     @Test
@@ -107,8 +109,8 @@ class DriverVirtqueueTest {
         q.configure(false, NotificationMode.RESPECT_SUPPRESSION);
         q.addAvail(0);
         assertTrue(q.publish());
-        seg(q.usedGpa()).set(LE16, memory.offsetOf(q.usedGpa()) + SplitRingLayout.USED_FLAGS,
-                SplitRingLayout.USED_F_NO_NOTIFY);
+        seg(q.usedGpa()).set(LE16, memory.offsetOf(q.usedGpa()) + SplitRingLayout.RING_FLAGS,
+                (short) SplitRingLayout.USED_F_NO_NOTIFY);
         q.addAvail(1);
         assertFalse(q.publish());
     }
@@ -153,7 +155,7 @@ class DriverVirtqueueTest {
         q.armInterrupts();
         assertEquals(1, q.usedEvent(), "used_event = next used index to consume");
         q.disarmInterrupts();
-        assertFalse(SplitRingLayout.needEvent(q.usedEvent(), 5, 1), "disarmed: a few more used entries do not signal");
+        assertFalse(VirtqIndex.needEvent(q.usedEvent(), 5, 1), "disarmed: a few more used entries do not signal");
     }
 
     @Test
@@ -163,7 +165,7 @@ class DriverVirtqueueTest {
         assertEquals(-1L, q.descriptorAddr(7));
         assertEquals(0xffff, q.descriptorNext(7));
         q.writeAvailEntry(9, 0xbeef);
-        assertEquals((short) 0xbeef, availField(SplitRingLayout.availRing(1)));
+        assertEquals((short) 0xbeef, availField(SplitRingLayout.availEntry(1)));
     }
 
     @Test

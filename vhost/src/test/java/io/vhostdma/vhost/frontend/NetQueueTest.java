@@ -1,5 +1,6 @@
 package io.vhostdma.vhost.frontend;
 
+import io.vhostdma.vhost.virtq.SplitRingLayout;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -26,7 +27,7 @@ class NetQueueTest {
     /** The simulated device: takes the next avail head of {@code q}, returns its descriptor index. */
     private int deviceNextHead(DriverVirtqueue q) {
         long base = memory.offsetOf(q.availGpa());
-        int head = memory.segmentOf(q.availGpa(), 1).get(LE16, base + SplitRingLayout.availRing(deviceAvail++ & (q.size() - 1)));
+        int head = memory.segmentOf(q.availGpa(), 1).get(LE16, base + SplitRingLayout.availEntry(deviceAvail++ & (q.size() - 1)));
         return head;
     }
 
@@ -40,7 +41,7 @@ class NetQueueTest {
     }
 
     private void deviceFlushUsed(DriverVirtqueue q) {
-        memory.segmentOf(q.usedGpa(), 1).set(LE16, memory.offsetOf(q.usedGpa()) + SplitRingLayout.USED_IDX,
+        memory.segmentOf(q.usedGpa(), 1).set(LE16, memory.offsetOf(q.usedGpa()) + SplitRingLayout.RING_IDX,
                 (short) deviceUsed);
     }
 
