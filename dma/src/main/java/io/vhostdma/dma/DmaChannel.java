@@ -210,6 +210,7 @@ public final class DmaChannel {
 
     private void enterGate() {
         if (gate.enter()) { // left at the next submit/completion poll: one fence per burst, not per op
+            executor.beginBatch();
             counters.noteExecutor(Thread.currentThread().threadId());
         }
     }

@@ -32,6 +32,8 @@ public final class OpExecutor {
     private final FaultInjector faults;
     private final RunCache srcCache = new RunCache(); // last run hit by a source: tried before the search
     private final RunCache dstCache = new RunCache();
+    private MemoryTable memory = MemoryTable.EMPTY; // the batch's tables, read at beginBatch()
+    private AccessTable access = AccessTable.EMPTY;
     private volatile RuntimeException lastFault; // diagnostics only; written on the (cold) failure path
 
     /**
@@ -53,12 +55,31 @@ public final class OpExecutor {
     }
 
     /**
-     * Executes ops {@code [from, to)}, writes their statuses and publishes {@code done = to}.
+     * Starts a batch: reads the device's current tables once (volatile reads, ordered after the gate's
+     * {@code enter()}); every op of the batch translates and checks against them. Valid for the whole
+     * batch: a control call that publishes a new table waits, through the {@link ExecutionGate}, until
+     * the batch ended, and the next batch reads the new one. Called inside the gate, before the
+     * batch's first op.
+     */
+    public void beginBatch() {
+        MemoryTable t = tables.memory();
+        if (t != memory) {
+            memory = t;
+            srcCache.clear();
+            dstCache.clear();
+        }
+        access = tables.access();
+    }
+
+    /**
+     * Executes ops {@code [from, to)} as one batch (see {@link #beginBatch()}), writes their statuses
+     * and publishes {@code done = to}.
      *
      * @param from first sequence number
      * @param to   one past the last
      */
     public void executeRange(long from, long to) {
+        beginBatch();
         for (long seq = from; seq < to; seq++) {
             ring.status[(int) seq & ring.mask] = execute(seq);
         }
@@ -105,7 +126,7 @@ public final class OpExecutor {
     }
 
     private int copy(long src, long dst, int len, long flags) {
-        MemoryTable t = tables.memory(); // volatile read: ordered after the gate's enter()
+        MemoryTable t = memory;
         RunCache s = srcCache;
         RunCache d = dstCache;
         if (!s.lookup(t, src, len)) {
@@ -151,14 +172,14 @@ public final class OpExecutor {
         if (srcDomain == 0 || dstDomain == 0 || srcDomain == dstDomain) {
             return SUCCESS;
         }
-        if (!hasSrc || !hasDst || !tables.access().allows(srcDomain, dstDomain)) {
+        if (!hasSrc || !hasDst || !access.allows(srcDomain, dstDomain)) {
             return ACCESS_DENIED;
         }
         return SUCCESS;
     }
 
     private int fill(long pattern, long dst, int len, long flags) {
-        MemoryTable t = tables.memory();
+        MemoryTable t = memory;
         RunCache d = dstCache;
         if (!d.lookup(t, dst, len)) {
             return INVALID_DST_ADDR;
@@ -191,7 +212,7 @@ public final class OpExecutor {
     }
 
     private int copySg(int slot) {
-        MemoryTable t = tables.memory();
+        MemoryTable t = memory;
         int verdict = validateSg(t, slot);
         if (verdict != SUCCESS) {
             return verdict;

@@ -5,13 +5,13 @@ import java.lang.foreign.MemorySegment;
 
 /**
  * Last-hit translation cache of one side (source or destination) of one channel: the run last used,
- * copied out of its {@link MemoryTable} into plain fields so a repeat hit costs one identity check and
- * two compares. Valid only for the table it was filled from. Executing thread only.
+ * copied out of the batch's {@link MemoryTable} into plain fields so a repeat hit costs two compares.
+ * Valid only for the table it was filled from: the {@link OpExecutor} {@link #clear()}s it when a batch
+ * starts with a different table. Executing thread only.
  */
 final class RunCache {
-    private MemoryTable table;
     private long start;
-    private long length;
+    private long length; // 0: empty (no range is inside)
     /** Segment of the cached run. */
     MemorySegment segment;
     /** Segment offset minus run start: {@code offset = iova + bias}. */
@@ -21,21 +21,33 @@ final class RunCache {
     /** Whether the owning registration is revoked. */
     boolean revoked;
 
+    /** Forgets the cached run (the table changed). */
+    void clear() {
+        start = 0;
+        length = 0;
+    }
+
     /**
      * Points the cache at the run holding {@code [iova, iova + len)}.
      *
+     * @param t   the batch's table (the one the cache was last filled from, or cleared for)
+     * @param len at least 1
      * @return whether such a run exists in {@code t}
      */
-    boolean lookup(MemoryTable t, long iova, long len) {
+    boolean lookup(MemoryTable t, long iova, int len) {
         long rel = iova - start;
-        if (t == table && rel >= 0 && rel < length && len <= length - rel) {
+        // unsigned: rel in [0, length); then rel + len cannot overflow (len is an int, length < 2^62)
+        if (Long.compareUnsigned(rel, length) < 0 && rel + len <= length) {
             return true;
         }
+        return fill(t, iova, len);
+    }
+
+    private boolean fill(MemoryTable t, long iova, int len) {
         int run = t.find(iova, len);
         if (run < 0) {
             return false;
         }
-        table = t;
         start = t.start(run);
         length = t.length(run);
         segment = t.segment(run);
