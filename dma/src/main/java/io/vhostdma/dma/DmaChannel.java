@@ -33,6 +33,7 @@ public final class DmaChannel {
     private long tail;               // user thread: ops enqueued
     private long head;               // user thread: ops reaped
     private long submittedLocal;     // user thread: ops submitted
+    private long failuresReaped;     // user thread: failed ops reaped (see DescriptorRing#failures)
 
     DmaChannel(DmaDevice device, int id, int ringSize, DmaEngine engine, DeviceTables tables,
                EngineOptions options) {
@@ -90,7 +91,10 @@ public final class DmaChannel {
         long seq = tail;
         if (inline) { // executes now: no descriptor needed
             enterGate();
-            ring.statusSet(seq, executor.copyNow(seq, srcIova, dstIova, len, flags));
+            int status = executor.copyNow(seq, srcIova, dstIova, len, flags);
+            if (status != DmaStatus.SUCCESS) {
+                ring.fail(seq, status); // successes store nothing: slots are SUCCESS unless failed
+            }
             return executed(seq, flags);
         }
         ring.put(seq, DescriptorRing.KIND_COPY, srcIova, dstIova, len, flags);
@@ -181,7 +185,10 @@ public final class DmaChannel {
     private int enqueued(long seq, long flags) {
         if (inline) {
             enterGate();
-            ring.statusSet(seq, executor.execute(seq));
+            int status = executor.execute(seq);
+            if (status != DmaStatus.SUCCESS) {
+                ring.fail(seq, status);
+            }
             return executed(seq, flags);
         }
         tail = seq + 1;
@@ -204,6 +211,7 @@ public final class DmaChannel {
     /** Inline engines only: the gate belongs to the executing thread, which is this one only then. */
     private void leaveGate() {
         if (inline) {
+            executor.flushBytes(); // byte counters exact once submit/completion calls return
             gate.exit();
         }
     }
@@ -250,9 +258,12 @@ public final class DmaChannel {
     public int completed(int max, CompletionInfo out) {
         leaveGate();
         long avail = available(max);
-        int n = 0;
-        while (n < avail && ring.status(head + n) == DmaStatus.SUCCESS) {
-            n++;
+        int n = (int) avail;
+        if (!failureFree()) { // some executed op failed and was not reaped: find the first one
+            n = 0;
+            while (n < avail && ring.status(head + n) == DmaStatus.SUCCESS) {
+                n++;
+            }
         }
         head += n;
         counters.addCompleted(n);
@@ -272,20 +283,32 @@ public final class DmaChannel {
     public int completedStatus(int max, int[] statuses, CompletionInfo out) {
         leaveGate();
         int n = (int) available(Math.min(max, statuses.length));
+        boolean clean = failureFree();
         int errors = 0;
         for (int i = 0; i < n; i++) {
-            int s = ring.status(head + i);
+            int s = clean ? DmaStatus.SUCCESS : ring.status(head + i);
             statuses[i] = s;
             if (s != DmaStatus.SUCCESS) {
                 errors++;
+                ring.statusSet(head + i, DmaStatus.SUCCESS); // clean again before the slot is reused
             }
         }
         head += n;
+        failuresReaped += errors;
         counters.addCompleted(n);
         counters.addErrors(errors);
         out.lastIndex = (int) (head - 1) & INDEX_MASK;
         out.hasError = errors > 0;
         return n;
+    }
+
+    /**
+     * Whether every executed op that is not reaped yet succeeded: then their status slots need not be
+     * read. Read after {@link #available}'s acquire of {@code done}, so it counts at least the failures
+     * of the ops below {@code done}; a count that already includes later ops only means a scan.
+     */
+    private boolean failureFree() {
+        return ring.failures.getOpaque() == failuresReaped;
     }
 
     private long available(int max) {

@@ -102,6 +102,10 @@
  * <h2>Statistics</h2>
  * Per channel, readable from any thread: submitted, completed (reaped), errors (failed ops reaped) and
  * bytes per source→destination domain-handle pair; {@link io.vhostdma.dma.DmaDevice#dump()} prints them.
+ * The engine accumulates bytes while consecutive ops share a domain pair and adds them to the counters
+ * when the pair changes and at the end of every batch, so the byte counts are exact for every op reaped
+ * once a completion call returned, and with {@code cpu} for every op submitted once {@code submit()}
+ * returned (ops enqueued but not submitted yet may be missing).
  *
  * <h2>Quiescence and the {@code cpu} engine</h2>
  * Control calls that change tables wait until no op that may have read the old table is executing. The

@@ -34,6 +34,9 @@ public final class OpExecutor {
     private final RunCache dstCache = new RunCache();
     private MemoryTable memory = MemoryTable.EMPTY; // the batch's tables, read at beginBatch()
     private AccessTable access = AccessTable.EMPTY;
+    private int pendingSrc;    // bytes moved for the pair (pendingSrc, pendingDst) not yet in the counters
+    private int pendingDst;
+    private long pendingBytes;
     private volatile RuntimeException lastFault; // diagnostics only; written on the (cold) failure path
 
     /**
@@ -72,8 +75,9 @@ public final class OpExecutor {
     }
 
     /**
-     * Executes ops {@code [from, to)} as one batch (see {@link #beginBatch()}), writes their statuses
-     * and publishes {@code done = to}.
+     * Executes ops {@code [from, to)} as one batch (see {@link #beginBatch()}), records their failures
+     * ({@link DescriptorRing#fail}; a success stores nothing), flushes the byte counters and publishes
+     * {@code done = to}.
      *
      * @param from first sequence number
      * @param to   one past the last
@@ -81,8 +85,12 @@ public final class OpExecutor {
     public void executeRange(long from, long to) {
         beginBatch();
         for (long seq = from; seq < to; seq++) {
-            ring.status[(int) seq & ring.mask] = execute(seq);
+            int status = execute(seq);
+            if (status != SUCCESS) {
+                ring.fail(seq, status);
+            }
         }
+        flushBytes();
         // release: statuses and moved bytes happen-before the user thread's acquire read of done
         ring.done.setRelease(to);
     }
@@ -148,8 +156,30 @@ public final class OpExecutor {
             lastFault = e;
             return BUS_ERROR;
         }
-        counters.addBytes(s.domain, d.domain, len);
+        countBytes(s.domain, d.domain, len);
         return SUCCESS;
+    }
+
+    /** Accumulates moved bytes in plain fields while the domain pair stays the same. */
+    private void countBytes(int srcDomain, int dstDomain, long n) {
+        if (srcDomain != pendingSrc || dstDomain != pendingDst) {
+            flushBytes();
+            pendingSrc = srcDomain;
+            pendingDst = dstDomain;
+        }
+        pendingBytes += n;
+    }
+
+    /**
+     * Adds the accumulated bytes to the channel's counters. Called at the end of every batch (by
+     * {@link #executeRange}, and by the channel at {@code submit()} and completion polls for inline
+     * engines), so the counters are exact once those calls return.
+     */
+    public void flushBytes() {
+        if (pendingBytes != 0) {
+            counters.addBytes(pendingSrc, pendingDst, pendingBytes);
+            pendingBytes = 0;
+        }
     }
 
     private int check(MemoryTable t, int s, int d, long flags) {
@@ -196,7 +226,7 @@ public final class OpExecutor {
             lastFault = e;
             return BUS_ERROR;
         }
-        counters.addBytes(0, d.domain, len);
+        countBytes(0, d.domain, len);
         return SUCCESS;
     }
 
@@ -267,7 +297,7 @@ public final class OpExecutor {
             int s = t.find(sIova, n);
             int d = t.find(dIova, n);
             MemorySegment.copy(t.segment(s), t.offsetOf(s, sIova), t.segment(d), t.offsetOf(d, dIova), n);
-            counters.addBytes(t.domainHandle(s), t.domainHandle(d), n);
+            countBytes(t.domainHandle(s), t.domainHandle(d), n);
             sUsed += n;
             dUsed += n;
             if (sUsed == ring.sgSrcLen[base + si]) {
