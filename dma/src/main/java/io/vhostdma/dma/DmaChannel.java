@@ -34,6 +34,7 @@ public final class DmaChannel {
     private long head;               // user thread: ops reaped
     private long submittedLocal;     // user thread: ops submitted
     private long failuresReaped;     // user thread: failed ops reaped (see DescriptorRing#failures)
+    private boolean inBatch;         // inline engines, user thread: inside the gate (mirrors it, no load)
 
     DmaChannel(DmaDevice device, int id, int ringSize, DmaEngine engine, DeviceTables tables,
                EngineOptions options) {
@@ -210,17 +211,24 @@ public final class DmaChannel {
 
     /** Inline engines only: the gate belongs to the executing thread, which is this one only then. */
     private void leaveGate() {
-        if (inline) {
+        if (inBatch) {
+            inBatch = false;
             executor.flushBytes(); // byte counters exact once submit/completion calls return
             gate.exit();
         }
     }
 
     private void enterGate() {
-        if (gate.enter()) { // left at the next submit/completion poll: one fence per burst, not per op
-            executor.beginBatch();
-            counters.noteExecutor(Thread.currentThread().threadId());
+        if (!inBatch) { // left at the next submit/completion poll: one fence per burst, not per op
+            openBatch();
         }
+    }
+
+    private void openBatch() {
+        inBatch = true;
+        gate.enter();
+        executor.beginBatch();
+        counters.noteExecutor(Thread.currentThread().threadId());
     }
 
     /**

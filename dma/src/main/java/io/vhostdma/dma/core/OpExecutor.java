@@ -30,10 +30,13 @@ public final class OpExecutor {
     private final DeviceTables tables;
     private final ChannelCounters counters;
     private final FaultInjector faults;
+    private final boolean faultsOn; // the injector is enabled (a final field: no load chain per op)
     private final RunCache srcCache = new RunCache(); // last run hit by a source: tried before the search
     private final RunCache dstCache = new RunCache();
     private MemoryTable memory = MemoryTable.EMPTY; // the batch's tables, read at beginBatch()
     private AccessTable access = AccessTable.EMPTY;
+    private int allowedSrc = -1; // last guest pair the batch's access table allowed (handles are >= 0)
+    private int allowedDst = -1;
     private int pendingSrc;    // bytes moved for the pair (pendingSrc, pendingDst) not yet in the counters
     private int pendingDst;
     private long pendingBytes;
@@ -50,6 +53,7 @@ public final class OpExecutor {
         this.tables = tables;
         this.counters = counters;
         this.faults = faults;
+        this.faultsOn = faults.enabled();
     }
 
     /** @return the last exception caught while moving bytes, or {@code null} */
@@ -72,6 +76,8 @@ public final class OpExecutor {
             dstCache.clear();
         }
         access = tables.access();
+        allowedSrc = -1; // the access table may have changed
+        allowedDst = -1;
     }
 
     /**
@@ -103,7 +109,7 @@ public final class OpExecutor {
      */
     public int execute(long seq) {
         int slot = (int) seq & ring.mask;
-        if (faults.shouldFail(seq)) {
+        if (faultsOn && faults.shouldFail(seq)) {
             return BUS_ERROR;
         }
         byte kind = ring.kind[slot];
@@ -127,24 +133,20 @@ public final class OpExecutor {
      * @return the status
      */
     public int copyNow(long seq, long src, long dst, int len, long flags) {
-        if (faults.shouldFail(seq)) {
+        if (faultsOn && faults.shouldFail(seq)) {
             return BUS_ERROR;
         }
         return copy(src, dst, len, flags);
     }
 
     private int copy(long src, long dst, int len, long flags) {
-        MemoryTable t = memory;
         RunCache s = srcCache;
         RunCache d = dstCache;
-        if (!s.lookup(t, src, len)) {
-            return INVALID_SRC_ADDR;
-        }
-        if (!d.lookup(t, dst, len)) {
-            return INVALID_DST_ADDR;
-        }
-        if (s.revoked || d.revoked) {
-            return REVOKED;
+        if (!s.hit(src, len) || !d.hit(dst, len)) {
+            int verdict = translate(src, dst, len);
+            if (verdict != SUCCESS) {
+                return verdict;
+            }
         }
         int verdict = checkAccess(s.domain, d.domain, flags);
         if (verdict != SUCCESS) {
@@ -157,6 +159,28 @@ public final class OpExecutor {
             return BUS_ERROR;
         }
         countBytes(s.domain, d.domain, len);
+        return SUCCESS;
+    }
+
+    /**
+     * Cache miss: translates both sides through the batch's table, in check order, and caches the runs
+     * (revoked runs are never cached, so a cache hit implies not revoked).
+     */
+    private int translate(long src, long dst, int len) {
+        MemoryTable t = memory;
+        int sr = t.find(src, len);
+        if (sr < 0) {
+            return INVALID_SRC_ADDR;
+        }
+        int dr = t.find(dst, len);
+        if (dr < 0) {
+            return INVALID_DST_ADDR;
+        }
+        if (t.revoked(sr) || t.revoked(dr)) {
+            return REVOKED;
+        }
+        srcCache.fill(t, sr);
+        dstCache.fill(t, dr);
         return SUCCESS;
     }
 
@@ -202,20 +226,37 @@ public final class OpExecutor {
         if (srcDomain == 0 || dstDomain == 0 || srcDomain == dstDomain) {
             return SUCCESS;
         }
-        if (!hasSrc || !hasDst || !access.allows(srcDomain, dstDomain)) {
+        if (!hasSrc || !hasDst || !allows(srcDomain, dstDomain)) {
             return ACCESS_DENIED;
         }
         return SUCCESS;
     }
 
-    private int fill(long pattern, long dst, int len, long flags) {
-        MemoryTable t = memory;
-        RunCache d = dstCache;
-        if (!d.lookup(t, dst, len)) {
-            return INVALID_DST_ADDR;
+    /** The batch's access table, remembering the last allowed pair (forgotten when a batch starts). */
+    private boolean allows(int srcDomain, int dstDomain) {
+        if (srcDomain == allowedSrc && dstDomain == allowedDst) {
+            return true;
         }
-        if (d.revoked) {
-            return REVOKED;
+        if (!access.allows(srcDomain, dstDomain)) {
+            return false;
+        }
+        allowedSrc = srcDomain;
+        allowedDst = dstDomain;
+        return true;
+    }
+
+    private int fill(long pattern, long dst, int len, long flags) {
+        RunCache d = dstCache;
+        if (!d.hit(dst, len)) {
+            MemoryTable t = memory;
+            int run = t.find(dst, len);
+            if (run < 0) {
+                return INVALID_DST_ADDR;
+            }
+            if (t.revoked(run)) {
+                return REVOKED;
+            }
+            d.fill(t, run);
         }
         if (OpFlags.hasDstHandle(flags) && OpFlags.dstHandle(flags) != d.domain) {
             return ACCESS_DENIED;

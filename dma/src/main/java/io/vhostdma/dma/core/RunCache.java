@@ -6,8 +6,9 @@ import java.lang.foreign.MemorySegment;
 /**
  * Last-hit translation cache of one side (source or destination) of one channel: the run last used,
  * copied out of the batch's {@link MemoryTable} into plain fields so a repeat hit costs two compares.
- * Valid only for the table it was filled from: the {@link OpExecutor} {@link #clear()}s it when a batch
- * starts with a different table. Executing thread only.
+ * Holds only runs that are not revoked. Valid only for the table it was filled from: the
+ * {@link OpExecutor} {@link #clear()}s it when a batch starts with a different table. Executing thread
+ * only.
  */
 final class RunCache {
     private long start;
@@ -18,8 +19,6 @@ final class RunCache {
     long bias;
     /** Owning domain handle. */
     int domain;
-    /** Whether the owning registration is revoked. */
-    boolean revoked;
 
     /** Forgets the cached run (the table changed). */
     void clear() {
@@ -28,32 +27,27 @@ final class RunCache {
     }
 
     /**
-     * Points the cache at the run holding {@code [iova, iova + len)}.
-     *
-     * @param t   the batch's table (the one the cache was last filled from, or cleared for)
      * @param len at least 1
-     * @return whether such a run exists in {@code t}
+     * @return whether the cached run holds {@code [iova, iova + len)} entirely
      */
-    boolean lookup(MemoryTable t, long iova, int len) {
+    boolean hit(long iova, int len) {
         long rel = iova - start;
         // unsigned: rel in [0, length); then rel + len cannot overflow (len is an int, length < 2^62)
-        if (Long.compareUnsigned(rel, length) < 0 && rel + len <= length) {
-            return true;
-        }
-        return fill(t, iova, len);
+        return Long.compareUnsigned(rel, length) < 0 && rel + len <= length;
     }
 
-    private boolean fill(MemoryTable t, long iova, int len) {
-        int run = t.find(iova, len);
-        if (run < 0) {
-            return false;
-        }
+    /**
+     * Caches a run of a table. Only runs whose registration is not revoked are cached, so a hit needs
+     * no revocation check.
+     *
+     * @param t   the batch's table
+     * @param run a run of {@code t} that is not revoked
+     */
+    void fill(MemoryTable t, int run) {
         start = t.start(run);
         length = t.length(run);
         segment = t.segment(run);
         bias = t.offsetOf(run, start) - start;
         domain = t.domainHandle(run);
-        revoked = t.revoked(run);
-        return true;
     }
 }
