@@ -32,6 +32,7 @@ public final class DmaChannel {
     private volatile boolean active; // written by the device's control thread at start/stop
     private long tail;               // user thread: ops enqueued
     private long head;               // user thread: ops reaped
+    private long limit;              // user thread: head + ring size (the first seq with no free slot)
     private long submittedLocal;     // user thread: ops submitted
     private long failuresReaped;     // user thread: failed ops reaped (see DescriptorRing#failures)
     private boolean inBatch;         // inline engines, user thread: inside the gate (mirrors it, no load)
@@ -41,6 +42,7 @@ public final class DmaChannel {
         this.device = device;
         this.id = id;
         this.size = ringSize;
+        this.limit = ringSize;
         this.engine = engine;
         this.inline = engine.executesOnEnqueue();
         this.ring = new DescriptorRing(ringSize, DmaDevice.MAX_SGES);
@@ -177,7 +179,7 @@ public final class DmaChannel {
         if (len <= 0) {
             return -DmaErrno.EINVAL;
         }
-        if (tail - head >= size) {
+        if (tail >= limit) {
             return -DmaErrno.ENOSPC;
         }
         return 0;
@@ -274,6 +276,7 @@ public final class DmaChannel {
             }
         }
         head += n;
+        limit = head + size;
         counters.addCompleted(n);
         out.lastIndex = (int) (head - 1) & INDEX_MASK;
         out.hasError = n < avail;
@@ -302,6 +305,7 @@ public final class DmaChannel {
             }
         }
         head += n;
+        limit = head + size;
         failuresReaped += errors;
         counters.addCompleted(n);
         counters.addErrors(errors);

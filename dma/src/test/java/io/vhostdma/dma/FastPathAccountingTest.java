@@ -109,6 +109,98 @@ class FastPathAccountingTest {
         }
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"cpu", "sw"})
+    void shouldCheckAccessAgainWhenHandlesChangeOnTheSameRuns(String engine) {
+        try (Rig rig = new Rig(engine, EngineOptions.defaults(), 1, RING)) {
+            DmaChannel ch = rig.ch();
+            MemorySegment host = rig.memory(DomainId.HOST, Rig.PAGE * 4);
+            MemorySegment a = rig.memory(rig.guestA, Rig.PAGE * 4);
+            long right = OpFlags.withHandles(0, 0, rig.guestA.handle());
+            long wrongDst = OpFlags.withHandles(0, 0, rig.guestB.handle());
+            long wrongSrc = OpFlags.withHandles(0, rig.guestB.handle(), rig.guestA.handle());
+            long[] flags = {right, right, wrongDst, right, wrongSrc, 0, right, OpFlags.LLC | right};
+            for (long f : flags) {
+                ch.copy(host.address() + 64, a.address() + 128, 32, f);
+            }
+            ch.submit();
+            int[] statuses = rig.awaitStatuses(ch, flags.length);
+            int ok = DmaStatus.SUCCESS;
+            int denied = DmaStatus.ACCESS_DENIED;
+            assertArrayEqualsInts(new int[] {ok, ok, denied, ok, denied, ok, ok, ok}, statuses);
+            assertEquals(6 * 32, ch.stats().bytes(0, rig.guestA.handle()));
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"cpu", "sw"})
+    void shouldDenyCachedGuestPairWhenItLeftTheGroupBetweenBursts(String engine) {
+        try (Rig rig = new Rig(engine, EngineOptions.defaults(), 1, RING)) {
+            DmaChannel ch = rig.ch();
+            MemorySegment a = rig.memory(rig.guestA, Rig.PAGE * 4);
+            MemorySegment b = rig.memory(rig.guestB, Rig.PAGE * 4);
+            java.util.UUID token = java.util.UUID.randomUUID();
+            int g = rig.dmas.access().create(rig.device, rig.guestA, token);
+            rig.dmas.access().join(rig.device, g, rig.guestB, token, null);
+            long f = rig.dmas.access().handles(rig.device, g, rig.guestA, rig.guestB).toFlags(0);
+            for (int i = 0; i < 4; i++) {
+                ch.copy(a.address() + i * 64L, b.address() + i * 64L, 64, f);
+            }
+            ch.submit();
+            rig.awaitCompleted(ch, 4);
+            rig.dmas.access().leave(rig.device, g, rig.guestB);
+            ch.copy(a.address(), b.address(), 64, f | OpFlags.SUBMIT);
+            assertArrayEqualsInts(new int[] {DmaStatus.ACCESS_DENIED}, rig.awaitStatuses(ch, 1));
+            assertEquals(256, ch.stats().bytes(rig.guestA.handle(), rig.guestB.handle()));
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"cpu", "sw"})
+    void shouldReportRevokedWhenCachedRunsWereRevokedBetweenBursts(String engine) {
+        try (Rig rig = new Rig(engine, EngineOptions.defaults(), 1, RING)) {
+            DmaChannel ch = rig.ch();
+            MemorySegment host = rig.memory(DomainId.HOST, Rig.PAGE * 4);
+            MemorySegment a = rig.memory(rig.guestA, Rig.PAGE * 4);
+            ch.copy(host.address(), a.address(), 64, OpFlags.SUBMIT);
+            rig.awaitCompleted(ch, 1);
+            rig.dmas.memory().revoke(rig.guestA);
+            ch.copy(host.address(), a.address(), 64, OpFlags.SUBMIT);
+            ch.fill(7, a.address(), 64, OpFlags.SUBMIT);
+            int revoked = DmaStatus.REVOKED;
+            assertArrayEqualsInts(new int[] {revoked, revoked}, rig.awaitStatuses(ch, 2));
+            assertEquals(64, ch.stats().bytes(0, rig.guestA.handle()));
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"cpu", "sw"})
+    void shouldCountBytesPerPairWhenFillsInterleaveWithCopies(String engine) {
+        try (Rig rig = new Rig(engine, EngineOptions.defaults(), 1, RING)) {
+            DmaChannel ch = rig.ch();
+            MemorySegment host = rig.memory(DomainId.HOST, Rig.PAGE * 4);
+            MemorySegment a = rig.memory(rig.guestA, Rig.PAGE * 4);
+            for (int op = 0; op < 12; op++) {
+                ch.copy(host.address(), a.address() + 256, 16, 0);          // host→A 16
+                ch.fill(op, a.address() + 1024, 8, 0);                     // host→A 8 (fills count as host)
+                ch.fill(op, host.address() + 8192, 4, 0);                  // host→host 4
+                ch.copy(a.address() + 256, host.address() + 4096, 2, 0);   // A→host 2
+            }
+            for (int op = 0; op < 5; op++) {                              // same runs, pair changes
+                ch.copy(a.address() + 256, a.address() + 2048, 10, 0);    // A→A 10
+                ch.fill(op, a.address() + 1024, 8, 0);                     // host→A 8
+            }
+            ch.submit();
+            rig.awaitCompleted(ch, 58);
+            assertBytes(ch, rig, 12 * 24 + 5 * 8, 12 * 2, 12 * 4);
+            assertEquals(50, ch.stats().bytes(rig.guestA.handle(), rig.guestA.handle()));
+        }
+    }
+
+    private static void assertArrayEqualsInts(int[] want, int[] got) {
+        assertEquals(java.util.Arrays.toString(want), java.util.Arrays.toString(got));
+    }
+
     private static void assertBytes(DmaChannel ch, Rig rig, long hostToGuest, long guestToHost, long hostToHost) {
         DmaStats s = ch.stats();
         assertEquals(hostToGuest, s.bytes(0, rig.guestA.handle()));

@@ -26,6 +26,9 @@ import java.lang.foreign.ValueLayout;
 public final class OpExecutor {
     private static final ValueLayout.OfLong LONG_LE =
         ValueLayout.JAVA_LONG_UNALIGNED.withOrder(java.nio.ByteOrder.LITTLE_ENDIAN);
+    /** The flag bits the access rules read: both handles and their valid bits. */
+    private static final long ACCESS_BITS = 0xFFFF_FFFF_0000_0000L | OpFlags.SRC_HANDLE | OpFlags.DST_HANDLE;
+    private static final long NOT_VERIFIED = OpFlags.FENCE;
     private final DescriptorRing ring;
     private final DeviceTables tables;
     private final ChannelCounters counters;
@@ -35,6 +38,12 @@ public final class OpExecutor {
     private final RunCache dstCache = new RunCache();
     private MemoryTable memory = MemoryTable.EMPTY; // the batch's tables, read at beginBatch()
     private AccessTable access = AccessTable.EMPTY;
+    /**
+     * The handle bits ({@link #ACCESS_BITS}) of the last copy that passed every check with the runs now
+     * in the caches; the pending byte pair is then that copy's pair. {@link #NOT_VERIFIED} (a bit outside
+     * the mask, so no op matches) after anything that changes the caches, the pending pair or the tables.
+     */
+    private long verified = NOT_VERIFIED;
     private int allowedSrc = -1; // last guest pair the batch's access table allowed (handles are >= 0)
     private int allowedDst = -1;
     private int pendingSrc;    // bytes moved for the pair (pendingSrc, pendingDst) not yet in the counters
@@ -76,6 +85,7 @@ public final class OpExecutor {
             dstCache.clear();
         }
         access = tables.access();
+        verified = NOT_VERIFIED;
         allowedSrc = -1; // the access table may have changed
         allowedDst = -1;
     }
@@ -142,6 +152,20 @@ public final class OpExecutor {
     private int copy(long src, long dst, int len, long flags) {
         RunCache s = srcCache;
         RunCache d = dstCache;
+        if (s.hit(src, len) && d.hit(dst, len) && (flags & ACCESS_BITS) == verified) {
+            // same runs, same handles as the last copy that passed every check: the same verdict
+            if (!move(s, src, d, dst, len)) {
+                return BUS_ERROR;
+            }
+            pendingBytes += len; // the pending pair is this pair (see verified)
+            return SUCCESS;
+        }
+        return copyChecked(src, dst, len, flags);
+    }
+
+    private int copyChecked(long src, long dst, int len, long flags) {
+        RunCache s = srcCache;
+        RunCache d = dstCache;
         if (!s.hit(src, len) || !d.hit(dst, len)) {
             int verdict = translate(src, dst, len);
             if (verdict != SUCCESS) {
@@ -152,14 +176,22 @@ public final class OpExecutor {
         if (verdict != SUCCESS) {
             return verdict;
         }
-        try {
-            MemorySegment.copy(s.segment, src + s.bias, d.segment, dst + d.bias, len);
-        } catch (RuntimeException e) {
-            lastFault = e;
+        if (!move(s, src, d, dst, len)) {
             return BUS_ERROR;
         }
         countBytes(s.domain, d.domain, len);
+        verified = flags & ACCESS_BITS;
         return SUCCESS;
+    }
+
+    private boolean move(RunCache s, long src, RunCache d, long dst, int len) {
+        try {
+            MemorySegment.copy(s.segment, src + s.bias, d.segment, dst + d.bias, len);
+            return true;
+        } catch (RuntimeException e) {
+            lastFault = e;
+            return false;
+        }
     }
 
     /**
@@ -179,6 +211,7 @@ public final class OpExecutor {
         if (t.revoked(sr) || t.revoked(dr)) {
             return REVOKED;
         }
+        verified = NOT_VERIFIED;
         srcCache.fill(t, sr);
         dstCache.fill(t, dr);
         return SUCCESS;
@@ -187,6 +220,7 @@ public final class OpExecutor {
     /** Accumulates moved bytes in plain fields while the domain pair stays the same. */
     private void countBytes(int srcDomain, int dstDomain, long n) {
         if (srcDomain != pendingSrc || dstDomain != pendingDst) {
+            verified = NOT_VERIFIED;
             flushBytes();
             pendingSrc = srcDomain;
             pendingDst = dstDomain;
@@ -256,6 +290,7 @@ public final class OpExecutor {
             if (t.revoked(run)) {
                 return REVOKED;
             }
+            verified = NOT_VERIFIED;
             d.fill(t, run);
         }
         if (OpFlags.hasDstHandle(flags) && OpFlags.dstHandle(flags) != d.domain) {
