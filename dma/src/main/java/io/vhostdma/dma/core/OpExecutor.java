@@ -23,7 +23,7 @@ import java.lang.foreign.ValueLayout;
  * ({@code INVALID_DST_ADDR}), revocation ({@code REVOKED}), domain access ({@code ACCESS_DENIED}). A
  * segment that throws while copying (its arena was closed) ends the op with {@code BUS_ERROR}.
  */
-public final class OpExecutor {
+public final class OpExecutor extends RouteCache {
     private static final ValueLayout.OfLong LONG_LE =
         ValueLayout.JAVA_LONG_UNALIGNED.withOrder(java.nio.ByteOrder.LITTLE_ENDIAN);
     /** The flag bits the access rules read: both handles and their valid bits. */
@@ -34,8 +34,6 @@ public final class OpExecutor {
     private final ChannelCounters counters;
     private final FaultInjector faults;
     private final boolean faultsOn; // the injector is enabled (a final field: no load chain per op)
-    private final RunCache srcCache = new RunCache(); // last run hit by a source: tried before the search
-    private final RunCache dstCache = new RunCache();
     private MemoryTable memory = MemoryTable.EMPTY; // the batch's tables, read at beginBatch()
     private AccessTable access = AccessTable.EMPTY;
     /**
@@ -81,8 +79,7 @@ public final class OpExecutor {
         MemoryTable t = tables.memory();
         if (t != memory) {
             memory = t;
-            srcCache.clear();
-            dstCache.clear();
+            clearRoute();
         }
         access = tables.access();
         verified = NOT_VERIFIED;
@@ -150,11 +147,9 @@ public final class OpExecutor {
     }
 
     private int copy(long src, long dst, int len, long flags) {
-        RunCache s = srcCache;
-        RunCache d = dstCache;
-        if (s.hit(src, len) && d.hit(dst, len) && (flags & ACCESS_BITS) == verified) {
+        if (srcHit(src, len) && dstHit(dst, len) && (flags & ACCESS_BITS) == verified) {
             // same runs, same handles as the last copy that passed every check: the same verdict
-            if (!move(s, src, d, dst, len)) {
+            if (!move(src, dst, len)) {
                 return BUS_ERROR;
             }
             pendingBytes += len; // the pending pair is this pair (see verified)
@@ -164,29 +159,27 @@ public final class OpExecutor {
     }
 
     private int copyChecked(long src, long dst, int len, long flags) {
-        RunCache s = srcCache;
-        RunCache d = dstCache;
-        if (!s.hit(src, len) || !d.hit(dst, len)) {
+        if (!srcHit(src, len) || !dstHit(dst, len)) {
             int verdict = translate(src, dst, len);
             if (verdict != SUCCESS) {
                 return verdict;
             }
         }
-        int verdict = checkAccess(s.domain, d.domain, flags);
+        int verdict = checkAccess(srcDomain, dstDomain, flags);
         if (verdict != SUCCESS) {
             return verdict;
         }
-        if (!move(s, src, d, dst, len)) {
+        if (!move(src, dst, len)) {
             return BUS_ERROR;
         }
-        countBytes(s.domain, d.domain, len);
+        countBytes(srcDomain, dstDomain, len);
         verified = flags & ACCESS_BITS;
         return SUCCESS;
     }
 
-    private boolean move(RunCache s, long src, RunCache d, long dst, int len) {
+    private boolean move(long src, long dst, int len) {
         try {
-            MemorySegment.copy(s.segment, src + s.bias, d.segment, dst + d.bias, len);
+            MemorySegment.copy(srcSegment, src + srcBias, dstSegment, dst + dstBias, len);
             return true;
         } catch (RuntimeException e) {
             lastFault = e;
@@ -212,8 +205,8 @@ public final class OpExecutor {
             return REVOKED;
         }
         verified = NOT_VERIFIED;
-        srcCache.fill(t, sr);
-        dstCache.fill(t, dr);
+        fillSrc(t, sr);
+        fillDst(t, dr);
         return SUCCESS;
     }
 
@@ -280,8 +273,7 @@ public final class OpExecutor {
     }
 
     private int fill(long pattern, long dst, int len, long flags) {
-        RunCache d = dstCache;
-        if (!d.hit(dst, len)) {
+        if (!dstHit(dst, len)) {
             MemoryTable t = memory;
             int run = t.find(dst, len);
             if (run < 0) {
@@ -291,18 +283,18 @@ public final class OpExecutor {
                 return REVOKED;
             }
             verified = NOT_VERIFIED;
-            d.fill(t, run);
+            fillDst(t, run);
         }
-        if (OpFlags.hasDstHandle(flags) && OpFlags.dstHandle(flags) != d.domain) {
+        if (OpFlags.hasDstHandle(flags) && OpFlags.dstHandle(flags) != dstDomain) {
             return ACCESS_DENIED;
         }
         try {
-            fillBytes(d.segment, dst + d.bias, len, pattern);
+            fillBytes(dstSegment, dst + dstBias, len, pattern);
         } catch (RuntimeException e) {
             lastFault = e;
             return BUS_ERROR;
         }
-        countBytes(0, d.domain, len);
+        countBytes(0, dstDomain, len);
         return SUCCESS;
     }
 
