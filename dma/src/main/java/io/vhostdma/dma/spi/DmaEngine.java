@@ -10,8 +10,8 @@ import java.util.List;
  *
  * <p>Contract: ops execute in sequence order per channel through {@link EngineChannel#executor()}, which
  * records failed statuses (a success stores nothing), flushes byte counters and publishes {@code done};
- * every batch is bracketed by
- * {@link EngineChannel#gate()} {@code enter()/exit()} on the executing thread. An engine that
+ * every batch is bracketed by {@link EngineChannel#gate()} {@code enter()/exit()} on the executing
+ * thread. An engine that
  * {@link #executesOnEnqueue()} is driven by the channel itself (the op runs inside {@code copy()} on the
  * caller's thread).
  */
