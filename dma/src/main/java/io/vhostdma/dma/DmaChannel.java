@@ -32,13 +32,17 @@ public final class DmaChannel {
     private volatile boolean active; // written by the device's control thread at start/stop
     private long tail;               // user thread: ops enqueued
     private long head;               // user thread: ops reaped
+    private long limit;              // user thread: head + ring size (the first seq with no free slot)
     private long submittedLocal;     // user thread: ops submitted
+    private long failuresReaped;     // user thread: failed ops reaped (see DescriptorRing#failures)
+    private boolean inBatch;         // inline engines, user thread: inside the gate (mirrors it, no load)
 
     DmaChannel(DmaDevice device, int id, int ringSize, DmaEngine engine, DeviceTables tables,
                EngineOptions options) {
         this.device = device;
         this.id = id;
         this.size = ringSize;
+        this.limit = ringSize;
         this.engine = engine;
         this.inline = engine.executesOnEnqueue();
         this.ring = new DescriptorRing(ringSize, DmaDevice.MAX_SGES);
@@ -90,7 +94,10 @@ public final class DmaChannel {
         long seq = tail;
         if (inline) { // executes now: no descriptor needed
             enterGate();
-            ring.statusSet(seq, executor.copyNow(seq, srcIova, dstIova, len, flags));
+            int status = executor.copyNow(seq, srcIova, dstIova, len, flags);
+            if (status != DmaStatus.SUCCESS) {
+                ring.fail(seq, status); // successes store nothing: slots are SUCCESS unless failed
+            }
             return executed(seq, flags);
         }
         ring.put(seq, DescriptorRing.KIND_COPY, srcIova, dstIova, len, flags);
@@ -172,7 +179,7 @@ public final class DmaChannel {
         if (len <= 0) {
             return -DmaErrno.EINVAL;
         }
-        if (tail - head >= size) {
+        if (tail >= limit) {
             return -DmaErrno.ENOSPC;
         }
         return 0;
@@ -181,7 +188,10 @@ public final class DmaChannel {
     private int enqueued(long seq, long flags) {
         if (inline) {
             enterGate();
-            ring.statusSet(seq, executor.execute(seq));
+            int status = executor.execute(seq);
+            if (status != DmaStatus.SUCCESS) {
+                ring.fail(seq, status);
+            }
             return executed(seq, flags);
         }
         tail = seq + 1;
@@ -203,15 +213,24 @@ public final class DmaChannel {
 
     /** Inline engines only: the gate belongs to the executing thread, which is this one only then. */
     private void leaveGate() {
-        if (inline) {
+        if (inBatch) {
+            inBatch = false;
+            executor.flushBytes(); // byte counters exact once submit/completion calls return
             gate.exit();
         }
     }
 
     private void enterGate() {
-        if (gate.enter()) { // left at the next submit/completion poll: one fence per burst, not per op
-            counters.noteExecutor(Thread.currentThread().threadId());
+        if (!inBatch) { // left at the next submit/completion poll: one fence per burst, not per op
+            openBatch();
         }
+    }
+
+    private void openBatch() {
+        inBatch = true;
+        gate.enter();
+        executor.beginBatch();
+        counters.noteExecutor(Thread.currentThread().threadId());
     }
 
     /**
@@ -249,11 +268,15 @@ public final class DmaChannel {
     public int completed(int max, CompletionInfo out) {
         leaveGate();
         long avail = available(max);
-        int n = 0;
-        while (n < avail && ring.status(head + n) == DmaStatus.SUCCESS) {
-            n++;
+        int n = (int) avail;
+        if (!failureFree()) { // some executed op failed and was not reaped: find the first one
+            n = 0;
+            while (n < avail && ring.status(head + n) == DmaStatus.SUCCESS) {
+                n++;
+            }
         }
         head += n;
+        limit = head + size;
         counters.addCompleted(n);
         out.lastIndex = (int) (head - 1) & INDEX_MASK;
         out.hasError = n < avail;
@@ -271,20 +294,33 @@ public final class DmaChannel {
     public int completedStatus(int max, int[] statuses, CompletionInfo out) {
         leaveGate();
         int n = (int) available(Math.min(max, statuses.length));
+        boolean clean = failureFree();
         int errors = 0;
         for (int i = 0; i < n; i++) {
-            int s = ring.status(head + i);
+            int s = clean ? DmaStatus.SUCCESS : ring.status(head + i);
             statuses[i] = s;
             if (s != DmaStatus.SUCCESS) {
                 errors++;
+                ring.statusSet(head + i, DmaStatus.SUCCESS); // clean again before the slot is reused
             }
         }
         head += n;
+        limit = head + size;
+        failuresReaped += errors;
         counters.addCompleted(n);
         counters.addErrors(errors);
         out.lastIndex = (int) (head - 1) & INDEX_MASK;
         out.hasError = errors > 0;
         return n;
+    }
+
+    /**
+     * Whether every executed op that is not reaped yet succeeded: then their status slots need not be
+     * read. Read after {@link #available}'s acquire of {@code done}, so it counts at least the failures
+     * of the ops below {@code done}; a count that already includes later ops only means a scan.
+     */
+    private boolean failureFree() {
+        return ring.failures.getOpaque() == failuresReaped;
     }
 
     private long available(int max) {

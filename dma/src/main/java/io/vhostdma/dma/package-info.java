@@ -102,10 +102,16 @@
  * <h2>Statistics</h2>
  * Per channel, readable from any thread: submitted, completed (reaped), errors (failed ops reaped) and
  * bytes per source→destination domain-handle pair; {@link io.vhostdma.dma.DmaDevice#dump()} prints them.
+ * The engine accumulates bytes while consecutive ops share a domain pair and adds them to the counters
+ * when the pair changes and at the end of every batch, so the byte counts are exact for every op reaped
+ * once a completion call returned, and with {@code cpu} for every op submitted once {@code submit()}
+ * returned (ops enqueued but not submitted yet may be missing).
  *
  * <h2>Quiescence and the {@code cpu} engine</h2>
- * Control calls that change tables wait until no op that may have read the old table is executing. The
- * {@code cpu} engine's "executing" window on a channel lasts from its first enqueue to the next
+ * Control calls that change tables wait until no op that may have read the old table is executing. An
+ * executing batch (a {@code sw} engine batch, or a {@code cpu} window as below) reads the translation
+ * and access tables once when it starts and checks each of its ops against them; the next batch reads
+ * the new ones. The {@code cpu} engine's "executing" window on a channel lasts from its first enqueue to the next
  * {@code submit()} or completion poll; a channel left with unsubmitted ops makes such control calls fail
  * with {@code EBUSY} after 5 s.
  */

@@ -13,7 +13,13 @@ package io.vhostdma.dma.core;
  *     the descriptors below it are visible to the engine.</li>
  * <li>{@link #done}: executing side, release after writing statuses; the user thread reads it with
  *     acquire before reading statuses.</li>
+ * <li>{@link #failures}: executing side, opaque, before the release of {@link #done}; read by the user
+ *     thread after its acquire of {@code done}.</li>
  * </ul>
+ * Status slots are written only for failures: a slot holds {@code SUCCESS} unless it holds a failed op
+ * that is not reaped yet; the user thread writes {@code SUCCESS} back when it reaps a failed op (before
+ * the slot can be reused: reuse needs a later enqueue, published by the release of {@code submitted}).
+ * So while {@code failures} equals the failures reaped, reaping needs no status read.
  */
 public final class DescriptorRing {
     /** Descriptor kind: copy. */
@@ -45,6 +51,8 @@ public final class DescriptorRing {
     public final PaddedCounter submitted = new PaddedCounter();
     /** Executed count; writer: executing side. */
     public final PaddedCounter done = new PaddedCounter();
+    /** Failed ops executed (ever); writer: executing side. */
+    public final PaddedCounter failures = new PaddedCounter();
 
     /**
      * @param size    ring size, a power of two dividing 65536
@@ -103,7 +111,19 @@ public final class DescriptorRing {
         System.arraycopy(dstLens, 0, sgDstLen, base, nbDst);
     }
 
-    /** Stores an op's status (executing side, before publishing {@link #done}). */
+    /**
+     * Records a failed op: stores its status and counts it (executing side, before publishing
+     * {@link #done}; single writer, so the opaque read-modify-write is exact).
+     *
+     * @param seq    the op's sequence number
+     * @param status its (non-SUCCESS) status
+     */
+    public void fail(long seq, int status) {
+        this.status[(int) seq & mask] = status;
+        failures.setOpaque(failures.getOpaque() + 1);
+    }
+
+    /** Stores a status slot (the user thread resets a reaped failure to SUCCESS). */
     public void statusSet(long seq, int value) {
         status[(int) seq & mask] = value;
     }

@@ -21,6 +21,11 @@ public final class FaultInjector {
         this.enabled = errorAtOp >= 0 || threshold > 0;
     }
 
+    /** @return whether any fault is configured ({@link #shouldFail} may return true) */
+    public boolean enabled() {
+        return enabled;
+    }
+
     /**
      * @param seq the op's per-channel sequence number
      * @return whether to fail it

@@ -23,15 +23,30 @@ import java.lang.foreign.ValueLayout;
  * ({@code INVALID_DST_ADDR}), revocation ({@code REVOKED}), domain access ({@code ACCESS_DENIED}). A
  * segment that throws while copying (its arena was closed) ends the op with {@code BUS_ERROR}.
  */
-public final class OpExecutor {
+public final class OpExecutor extends RouteCache {
     private static final ValueLayout.OfLong LONG_LE =
         ValueLayout.JAVA_LONG_UNALIGNED.withOrder(java.nio.ByteOrder.LITTLE_ENDIAN);
+    /** The flag bits the access rules read: both handles and their valid bits. */
+    private static final long ACCESS_BITS = 0xFFFF_FFFF_0000_0000L | OpFlags.SRC_HANDLE | OpFlags.DST_HANDLE;
+    private static final long NOT_VERIFIED = OpFlags.FENCE;
     private final DescriptorRing ring;
     private final DeviceTables tables;
     private final ChannelCounters counters;
     private final FaultInjector faults;
-    private final RunCache srcCache = new RunCache(); // last run hit by a source: tried before the search
-    private final RunCache dstCache = new RunCache();
+    private final boolean faultsOn; // the injector is enabled (a final field: no load chain per op)
+    private MemoryTable memory = MemoryTable.EMPTY; // the batch's tables, read at beginBatch()
+    private AccessTable access = AccessTable.EMPTY;
+    /**
+     * The handle bits ({@link #ACCESS_BITS}) of the last copy that passed every check with the runs now
+     * in the caches; the pending byte pair is then that copy's pair. {@link #NOT_VERIFIED} (a bit outside
+     * the mask, so no op matches) after anything that changes the caches, the pending pair or the tables.
+     */
+    private long verified = NOT_VERIFIED;
+    private int allowedSrc = -1; // last guest pair the batch's access table allowed (handles are >= 0)
+    private int allowedDst = -1;
+    private int pendingSrc;    // bytes moved for the pair (pendingSrc, pendingDst) not yet in the counters
+    private int pendingDst;
+    private long pendingBytes;
     private volatile RuntimeException lastFault; // diagnostics only; written on the (cold) failure path
 
     /**
@@ -45,6 +60,7 @@ public final class OpExecutor {
         this.tables = tables;
         this.counters = counters;
         this.faults = faults;
+        this.faultsOn = faults.enabled();
     }
 
     /** @return the last exception caught while moving bytes, or {@code null} */
@@ -53,15 +69,41 @@ public final class OpExecutor {
     }
 
     /**
-     * Executes ops {@code [from, to)}, writes their statuses and publishes {@code done = to}.
+     * Starts a batch: reads the device's current tables once (volatile reads, ordered after the gate's
+     * {@code enter()}); every op of the batch translates and checks against them. Valid for the whole
+     * batch: a control call that publishes a new table waits, through the {@link ExecutionGate}, until
+     * the batch ended, and the next batch reads the new one. Called inside the gate, before the
+     * batch's first op.
+     */
+    public void beginBatch() {
+        MemoryTable t = tables.memory();
+        if (t != memory) {
+            memory = t;
+            clearRoute();
+        }
+        access = tables.access();
+        verified = NOT_VERIFIED;
+        allowedSrc = -1; // the access table may have changed
+        allowedDst = -1;
+    }
+
+    /**
+     * Executes ops {@code [from, to)} as one batch (see {@link #beginBatch()}), records their failures
+     * ({@link DescriptorRing#fail}; a success stores nothing), flushes the byte counters and publishes
+     * {@code done = to}.
      *
      * @param from first sequence number
      * @param to   one past the last
      */
     public void executeRange(long from, long to) {
+        beginBatch();
         for (long seq = from; seq < to; seq++) {
-            ring.status[(int) seq & ring.mask] = execute(seq);
+            int status = execute(seq);
+            if (status != SUCCESS) {
+                ring.fail(seq, status);
+            }
         }
+        flushBytes();
         // release: statuses and moved bytes happen-before the user thread's acquire read of done
         ring.done.setRelease(to);
     }
@@ -74,7 +116,7 @@ public final class OpExecutor {
      */
     public int execute(long seq) {
         int slot = (int) seq & ring.mask;
-        if (faults.shouldFail(seq)) {
+        if (faultsOn && faults.shouldFail(seq)) {
             return BUS_ERROR;
         }
         byte kind = ring.kind[slot];
@@ -98,37 +140,97 @@ public final class OpExecutor {
      * @return the status
      */
     public int copyNow(long seq, long src, long dst, int len, long flags) {
-        if (faults.shouldFail(seq)) {
+        if (faultsOn && faults.shouldFail(seq)) {
             return BUS_ERROR;
         }
         return copy(src, dst, len, flags);
     }
 
     private int copy(long src, long dst, int len, long flags) {
-        MemoryTable t = tables.memory(); // volatile read: ordered after the gate's enter()
-        RunCache s = srcCache;
-        RunCache d = dstCache;
-        if (!s.lookup(t, src, len)) {
-            return INVALID_SRC_ADDR;
+        if (srcHit(src, len) && dstHit(dst, len) && (flags & ACCESS_BITS) == verified) {
+            // same runs, same handles as the last copy that passed every check: the same verdict
+            if (!move(src, dst, len)) {
+                return BUS_ERROR;
+            }
+            pendingBytes += len; // the pending pair is this pair (see verified)
+            return SUCCESS;
         }
-        if (!d.lookup(t, dst, len)) {
-            return INVALID_DST_ADDR;
+        return copyChecked(src, dst, len, flags);
+    }
+
+    private int copyChecked(long src, long dst, int len, long flags) {
+        if (!srcHit(src, len) || !dstHit(dst, len)) {
+            int verdict = translate(src, dst, len);
+            if (verdict != SUCCESS) {
+                return verdict;
+            }
         }
-        if (s.revoked || d.revoked) {
-            return REVOKED;
-        }
-        int verdict = checkAccess(s.domain, d.domain, flags);
+        int verdict = checkAccess(srcDomain, dstDomain, flags);
         if (verdict != SUCCESS) {
             return verdict;
         }
-        try {
-            MemorySegment.copy(s.segment, src + s.bias, d.segment, dst + d.bias, len);
-        } catch (RuntimeException e) {
-            lastFault = e;
+        if (!move(src, dst, len)) {
             return BUS_ERROR;
         }
-        counters.addBytes(s.domain, d.domain, len);
+        countBytes(srcDomain, dstDomain, len);
+        verified = flags & ACCESS_BITS;
         return SUCCESS;
+    }
+
+    private boolean move(long src, long dst, int len) {
+        try {
+            MemorySegment.copy(srcSegment, src + srcBias, dstSegment, dst + dstBias, len);
+            return true;
+        } catch (RuntimeException e) {
+            lastFault = e;
+            return false;
+        }
+    }
+
+    /**
+     * Cache miss: translates both sides through the batch's table, in check order, and caches the runs
+     * (revoked runs are never cached, so a cache hit implies not revoked).
+     */
+    private int translate(long src, long dst, int len) {
+        MemoryTable t = memory;
+        int sr = t.find(src, len);
+        if (sr < 0) {
+            return INVALID_SRC_ADDR;
+        }
+        int dr = t.find(dst, len);
+        if (dr < 0) {
+            return INVALID_DST_ADDR;
+        }
+        if (t.revoked(sr) || t.revoked(dr)) {
+            return REVOKED;
+        }
+        verified = NOT_VERIFIED;
+        fillSrc(t, sr);
+        fillDst(t, dr);
+        return SUCCESS;
+    }
+
+    /** Accumulates moved bytes in plain fields while the domain pair stays the same. */
+    private void countBytes(int srcDomain, int dstDomain, long n) {
+        if (srcDomain != pendingSrc || dstDomain != pendingDst) {
+            verified = NOT_VERIFIED;
+            flushBytes();
+            pendingSrc = srcDomain;
+            pendingDst = dstDomain;
+        }
+        pendingBytes += n;
+    }
+
+    /**
+     * Adds the accumulated bytes to the channel's counters. Called at the end of every batch (by
+     * {@link #executeRange}, and by the channel at {@code submit()} and completion polls for inline
+     * engines), so the counters are exact once those calls return.
+     */
+    public void flushBytes() {
+        if (pendingBytes != 0) {
+            counters.addBytes(pendingSrc, pendingDst, pendingBytes);
+            pendingBytes = 0;
+        }
     }
 
     private int check(MemoryTable t, int s, int d, long flags) {
@@ -151,31 +253,48 @@ public final class OpExecutor {
         if (srcDomain == 0 || dstDomain == 0 || srcDomain == dstDomain) {
             return SUCCESS;
         }
-        if (!hasSrc || !hasDst || !tables.access().allows(srcDomain, dstDomain)) {
+        if (!hasSrc || !hasDst || !allows(srcDomain, dstDomain)) {
             return ACCESS_DENIED;
         }
         return SUCCESS;
     }
 
+    /** The batch's access table, remembering the last allowed pair (forgotten when a batch starts). */
+    private boolean allows(int srcDomain, int dstDomain) {
+        if (srcDomain == allowedSrc && dstDomain == allowedDst) {
+            return true;
+        }
+        if (!access.allows(srcDomain, dstDomain)) {
+            return false;
+        }
+        allowedSrc = srcDomain;
+        allowedDst = dstDomain;
+        return true;
+    }
+
     private int fill(long pattern, long dst, int len, long flags) {
-        MemoryTable t = tables.memory();
-        RunCache d = dstCache;
-        if (!d.lookup(t, dst, len)) {
-            return INVALID_DST_ADDR;
+        if (!dstHit(dst, len)) {
+            MemoryTable t = memory;
+            int run = t.find(dst, len);
+            if (run < 0) {
+                return INVALID_DST_ADDR;
+            }
+            if (t.revoked(run)) {
+                return REVOKED;
+            }
+            verified = NOT_VERIFIED;
+            fillDst(t, run);
         }
-        if (d.revoked) {
-            return REVOKED;
-        }
-        if (OpFlags.hasDstHandle(flags) && OpFlags.dstHandle(flags) != d.domain) {
+        if (OpFlags.hasDstHandle(flags) && OpFlags.dstHandle(flags) != dstDomain) {
             return ACCESS_DENIED;
         }
         try {
-            fillBytes(d.segment, dst + d.bias, len, pattern);
+            fillBytes(dstSegment, dst + dstBias, len, pattern);
         } catch (RuntimeException e) {
             lastFault = e;
             return BUS_ERROR;
         }
-        counters.addBytes(0, d.domain, len);
+        countBytes(0, dstDomain, len);
         return SUCCESS;
     }
 
@@ -191,7 +310,7 @@ public final class OpExecutor {
     }
 
     private int copySg(int slot) {
-        MemoryTable t = tables.memory();
+        MemoryTable t = memory;
         int verdict = validateSg(t, slot);
         if (verdict != SUCCESS) {
             return verdict;
@@ -246,7 +365,7 @@ public final class OpExecutor {
             int s = t.find(sIova, n);
             int d = t.find(dIova, n);
             MemorySegment.copy(t.segment(s), t.offsetOf(s, sIova), t.segment(d), t.offsetOf(d, dIova), n);
-            counters.addBytes(t.domainHandle(s), t.domainHandle(d), n);
+            countBytes(t.domainHandle(s), t.domainHandle(d), n);
             sUsed += n;
             dUsed += n;
             if (sUsed == ring.sgSrcLen[base + si]) {

@@ -9,8 +9,9 @@ import java.util.List;
  * {@link #doorbell} from a channel's user thread inside {@code submit()}.
  *
  * <p>Contract: ops execute in sequence order per channel through {@link EngineChannel#executor()}, which
- * stores each status and publishes {@code done}; every batch is bracketed by
- * {@link EngineChannel#gate()} {@code enter()/exit()} on the executing thread. An engine that
+ * records failed statuses (a success stores nothing), flushes byte counters and publishes {@code done};
+ * every batch is bracketed by {@link EngineChannel#gate()} {@code enter()/exit()} on the executing
+ * thread. An engine that
  * {@link #executesOnEnqueue()} is driven by the channel itself (the op runs inside {@code copy()} on the
  * caller's thread).
  */

@@ -13,9 +13,10 @@ import java.util.concurrent.locks.LockSupport;
  * consumes every channel's submitted descriptors in order and posts completions.
  *
  * <p>Duty cycle: poll all channels; execute up to {@link #BATCH} submitted ops per channel inside the
- * channel's gate, publishing {@code done} per batch. With no work it spins for {@link #SPIN_NANOS},
- * then sets {@code parked} and re-checks (a volatile store then loads: the doorbell's fence pairs with
- * it, so a submit racing with parking is seen by one side or the other) and parks. The doorbell unparks
+ * channel's gate, publishing {@code done} per batch. With no work it spins for {@link #SPIN_NANOS}
+ * (reading the clock once every {@link #CLOCK_EVERY} idle polls, never while busy), then sets
+ * {@code parked} and re-checks (a volatile store then loads: the doorbell's fence pairs with it, so a
+ * submit racing with parking is seen by one side or the other) and parks. The doorbell unparks
  * only when {@code parked} is set. The park has a {@link #PARK_LIMIT_NANOS} limit as a safety net.
  * With the completion-delay knob, submitted work waits that long after first being seen (parked, not
  * spinning, and outside the gate).
@@ -23,6 +24,8 @@ import java.util.concurrent.locks.LockSupport;
 final class SwEngine implements DmaEngine, Runnable {
     static final int BATCH = 256;
     static final long SPIN_NANOS = 100_000L;
+    /** Idle polls between clock reads (a clock read costs more than a poll on some virtual machines). */
+    static final int CLOCK_EVERY = 64;
     static final long PARK_LIMIT_NANOS = 50_000_000L;
     private static final long STOP_TIMEOUT_NANOS = 5_000_000_000L;
 
@@ -116,7 +119,8 @@ final class SwEngine implements DmaEngine, Runnable {
 
     @Override
     public void run() {
-        long lastWork = System.nanoTime();
+        int spins = 0;          // idle polls since the last work
+        long idleSince = 0;     // when the idle spell was first timed (valid when spins >= CLOCK_EVERY)
         while (running) {
             long due = Long.MAX_VALUE;
             int work = 0;
@@ -129,14 +133,16 @@ final class SwEngine implements DmaEngine, Runnable {
                 }
             }
             if (work > 0) {
-                lastWork = System.nanoTime();
+                spins = 0; // busy: no clock read at all
             } else if (due != Long.MAX_VALUE) {
                 LockSupport.parkNanos(this, Math.max(1_000L, due - System.nanoTime()));
-            } else if (System.nanoTime() - lastWork < SPIN_NANOS) {
+            } else if (++spins % CLOCK_EVERY != 0) {
                 Thread.onSpinWait();
-            } else {
+            } else if (spins == CLOCK_EVERY) {
+                idleSince = System.nanoTime(); // the spell is timed from here: at most CLOCK_EVERY polls late
+            } else if (System.nanoTime() - idleSince >= SPIN_NANOS) {
                 park();
-                lastWork = System.nanoTime();
+                spins = 0;
             }
         }
     }
