@@ -33,24 +33,36 @@ class ZeroAllocationTest {
             for (int i = 0; i < 3000; i++) {
                 burst.run(); // warm-up: let the JIT compile the fast path
             }
-            long self = Thread.currentThread().threadId();
-            long calibrate0 = THREADS.getThreadAllocatedBytes(self);
-            long calibrate1 = THREADS.getThreadAllocatedBytes(self);
-            long probeCost = calibrate1 - calibrate0;
-            long engineBefore = THREADS.getThreadAllocatedBytes(engineThread);
-            long before = THREADS.getThreadAllocatedBytes(self);
-            for (int i = 0; i < 2000; i++) {
-                burst.run();
+            // Steady state: a round of 2000 bursts (64k ops) in which neither thread allocated. A real
+            // per-op allocation shows in every round; a one-off (a late JIT recompilation or
+            // deoptimisation re-materialising an object) does not repeat, so allow a few rounds for it.
+            long[] round = new long[2];
+            for (int r = 0; r < MAX_ROUNDS; r++) {
+                measure(burst, engine.equals("sw") ? engineThread : -1, round);
+                if (round[0] == 0 && round[1] == 0) {
+                    break;
+                }
             }
-            long after = THREADS.getThreadAllocatedBytes(self);
-            long engineAfter = THREADS.getThreadAllocatedBytes(engineThread);
-            assertEquals(0, after - before - probeCost, "bytes allocated by the submitting thread");
-            if (engine.equals("sw")) {
-                assertEquals(0, engineAfter - engineBefore, "bytes allocated by the engine thread");
-            }
+            assertEquals(0, round[0], "bytes allocated by the submitting thread in a steady-state round");
+            assertEquals(0, round[1], "bytes allocated by the engine thread in a steady-state round");
             assertTrue(rig.device.stats().completed() >= 5000L * Burst.OPS);
             assertEquals(0, rig.device.stats().errors());
         }
+    }
+
+    private static final int MAX_ROUNDS = 10;
+
+    /** Runs one round; {@code out[0]} = bytes allocated by this thread, {@code out[1]} by the engine thread. */
+    private static void measure(Burst burst, long engineThread, long[] out) {
+        long engineBefore = engineThread < 0 ? 0 : THREADS.getThreadAllocatedBytes(engineThread);
+        long before = THREADS.getCurrentThreadAllocatedBytes(); // allocation-free, unlike the by-id probe
+        for (int i = 0; i < 2000; i++) {
+            burst.run();
+        }
+        long after = THREADS.getCurrentThreadAllocatedBytes();
+        long engineAfter = engineThread < 0 ? 0 : THREADS.getThreadAllocatedBytes(engineThread);
+        out[0] = after - before;
+        out[1] = engineAfter - engineBefore;
     }
 
     /** One steady-state burst: copies (host→guest, guest→host, guest→guest), fill, submit, reap. */
