@@ -163,8 +163,8 @@ public final class Vhostd implements AutoCloseable {
         vertx.close().toCompletionStage().toCompletableFuture().join();
         printer.printFinal();
         for (io.vhostdma.backend.dataplane.Worker w : plane.workers()) {
-            out.printf("final worker=%d packets=%d busy_cycles=%d sleeps=%d%n", w.id(), w.stats().packets(),
-                    w.stats().busyCycles(), w.stats().sleeps());
+            out.printf("final worker=%d packets=%d busy_cycles=%d idle_cycles=%d sleeps=%d%n", w.id(),
+                    w.stats().packets(), w.stats().busyCycles(), w.stats().idleCycles(), w.stats().sleeps());
         }
         out.flush();
     }

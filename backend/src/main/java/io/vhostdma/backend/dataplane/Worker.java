@@ -112,6 +112,7 @@ public final class Worker implements Runnable {
                 stats.busy(work);
                 idleSince = 0;
             } else {
+                stats.idle();
                 idle();
             }
         }

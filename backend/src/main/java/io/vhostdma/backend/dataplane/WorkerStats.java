@@ -8,6 +8,7 @@ public final class WorkerStats {
     private static final VarHandle BUSY;
     private static final VarHandle PACKETS;
     private static final VarHandle SLEEPS;
+    private static final VarHandle IDLE;
 
     static {
         try {
@@ -15,6 +16,7 @@ public final class WorkerStats {
             BUSY = l.findVarHandle(WorkerStats.class, "busyCycles", long.class);
             PACKETS = l.findVarHandle(WorkerStats.class, "packets", long.class);
             SLEEPS = l.findVarHandle(WorkerStats.class, "sleeps", long.class);
+            IDLE = l.findVarHandle(WorkerStats.class, "idleCycles", long.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -23,10 +25,20 @@ public final class WorkerStats {
     private long busyCycles;
     private long packets;
     private long sleeps;
+    private long idleCycles;
 
     void busy(int work) {
         BUSY.setOpaque(this, busyCycles + 1);
         PACKETS.setOpaque(this, packets + work);
+    }
+
+    void idle() {
+        IDLE.setOpaque(this, idleCycles + 1);
+    }
+
+    /** Duty cycles that found nothing to do (spinning before a sleep). */
+    public long idleCycles() {
+        return (long) IDLE.getOpaque(this);
     }
 
     void slept() {
