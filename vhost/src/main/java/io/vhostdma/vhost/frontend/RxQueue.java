@@ -14,9 +14,7 @@ final class RxQueue {
     private final DriverVirtqueue vq;
     private final QueueCounters counters;
     private final int bufferSize;
-    private final MemorySegment[] bufSeg;
-    private final long[] bufOff;
-    private final long[] bufGpa;
+    private final BufferPool pool;
     private final boolean[] posted;
     private final int[] scratch;
     private int headerSize = 12;
@@ -27,16 +25,9 @@ final class RxQueue {
         this.vq = vq;
         this.counters = counters;
         this.bufferSize = bufferSize;
-        this.bufSeg = new MemorySegment[n];
-        this.bufOff = new long[n];
-        this.bufGpa = new long[n];
         this.posted = new boolean[n];
         this.scratch = new int[n];
-        for (int d = 0; d < n; d++) {
-            bufGpa[d] = memory.allocate(bufferSize, 64);
-            bufSeg[d] = memory.segmentOf(bufGpa[d], bufferSize);
-            bufOff[d] = memory.offsetOf(bufGpa[d]);
-        }
+        this.pool = new BufferPool(memory, n, bufferSize, 64);
     }
 
     void configure(int netHeaderSize, boolean mergeableRx) {
@@ -54,7 +45,7 @@ final class RxQueue {
     }
 
     private void repost(int d) {
-        vq.writeDescriptor(d, bufGpa[d], bufferSize, VringDescLayout.F_WRITE, 0);
+        vq.writeDescriptor(d, pool.gpa(d), bufferSize, VringDescLayout.F_WRITE, 0);
         posted[d] = true;
         vq.addAvail(d);
     }
@@ -77,7 +68,7 @@ final class RxQueue {
             return dropBad(1);
         }
         int buffers = mergeable
-                ? bufSeg[id0].get(SplitRingLayout.U16_PLAIN, bufOff[id0] + NetHeaderLayout.NUM_BUFFERS) & 0xffff : 1;
+                ? pool.segment(id0).get(SplitRingLayout.U16_PLAIN, pool.offset(id0) + NetHeaderLayout.NUM_BUFFERS) & 0xffff : 1;
         if (buffers == 0 || buffers > vq.size()) {
             return dropBad(1);
         }
@@ -96,12 +87,12 @@ final class RxQueue {
             recycle(buffers);
             return VhostUserFrontend.ERR_DST_TOO_SMALL;
         }
-        MemorySegment.copy(bufSeg[id0], bufOff[id0] + headerSize, dst, offset, len0 - headerSize);
+        MemorySegment.copy(pool.segment(id0), pool.offset(id0) + headerSize, dst, offset, len0 - headerSize);
         long at = offset + len0 - headerSize;
         for (int i = 1; i < buffers; i++) {
             int id = vq.peekUsedId(i);
             int len = vq.peekUsedLen(i);
-            MemorySegment.copy(bufSeg[id], bufOff[id], dst, at, len);
+            MemorySegment.copy(pool.segment(id), pool.offset(id), dst, at, len);
             at += len;
         }
         recycle(buffers);

@@ -13,12 +13,8 @@ final class TxQueue {
     private final DriverVirtqueue vq;
     private final QueueCounters counters;
     private final int bufferSize;
-    private final MemorySegment[] bufSeg;
-    private final long[] bufOff;
-    private final long[] bufGpa;
-    private final MemorySegment[] tableSeg;
-    private final long[] tableOff;
-    private final long[] tableGpa;
+    private final BufferPool buffers;
+    private final BufferPool tables;
     private final boolean[] inFlight;
     private int headerSize = 12;
     private boolean indirect;
@@ -28,21 +24,9 @@ final class TxQueue {
         this.vq = vq;
         this.counters = counters;
         this.bufferSize = bufferSize;
-        this.bufSeg = new MemorySegment[n];
-        this.bufOff = new long[n];
-        this.bufGpa = new long[n];
-        this.tableSeg = new MemorySegment[n];
-        this.tableOff = new long[n];
-        this.tableGpa = new long[n];
         this.inFlight = new boolean[n];
-        for (int d = 0; d < n; d++) {
-            bufGpa[d] = memory.allocate(bufferSize, 64);
-            bufSeg[d] = memory.segmentOf(bufGpa[d], bufferSize);
-            bufOff[d] = memory.offsetOf(bufGpa[d]);
-            tableGpa[d] = memory.allocate(TABLE_BYTES, 16);
-            tableSeg[d] = memory.segmentOf(tableGpa[d], TABLE_BYTES);
-            tableOff[d] = memory.offsetOf(tableGpa[d]);
-        }
+        this.buffers = new BufferPool(memory, n, bufferSize, 64);
+        this.tables = new BufferPool(memory, n, TABLE_BYTES, 16);
     }
 
     void configure(int netHeaderSize, boolean useIndirect) {
@@ -72,8 +56,8 @@ final class TxQueue {
             counters.txFull++;
             return 0;
         }
-        MemorySegment seg = bufSeg[d];
-        long off = bufOff[d];
+        MemorySegment seg = buffers.segment(d);
+        long off = buffers.offset(d);
         // header: all zero (no offloads; num_buffers 0 on TX)
         seg.set(ValueLayout.JAVA_LONG_UNALIGNED, off, 0L);
         seg.set(ValueLayout.JAVA_SHORT_UNALIGNED, off + 8, (short) 0);
@@ -82,11 +66,11 @@ final class TxQueue {
         }
         MemorySegment.copy(frame, offset, seg, off + headerSize, length);
         if (indirect) {
-            VringDescLayout.write(tableSeg[d], tableOff[d], bufGpa[d], headerSize, VringDescLayout.F_NEXT, 1);
-            VringDescLayout.write(tableSeg[d], tableOff[d] + VringDescLayout.BYTES, bufGpa[d] + headerSize, length, 0, 0);
-            vq.writeDescriptor(d, tableGpa[d], TABLE_BYTES, VringDescLayout.F_INDIRECT, 0);
+            VringDescLayout.write(tables.segment(d), tables.offset(d), buffers.gpa(d), headerSize, VringDescLayout.F_NEXT, 1);
+            VringDescLayout.write(tables.segment(d), tables.offset(d) + VringDescLayout.BYTES, buffers.gpa(d) + headerSize, length, 0, 0);
+            vq.writeDescriptor(d, tables.gpa(d), TABLE_BYTES, VringDescLayout.F_INDIRECT, 0);
         } else {
-            vq.writeDescriptor(d, bufGpa[d], headerSize + length, 0, 0);
+            vq.writeDescriptor(d, buffers.gpa(d), headerSize + length, 0, 0);
         }
         inFlight[d] = true;
         vq.addAvail(d);

@@ -91,15 +91,23 @@ class ZeroAllocationTest {
         for (int i = 0; i < 50_000; i++) {
             onePacket();
         }
-        long before = allocatedBytes();
-        for (int i = 0; i < 10_000; i++) {
-            onePacket();
+        // Steady state = a round of 10k packets with nothing allocated. A per-packet allocation shows in
+        // every round; a one-off JIT event (a late C2 compile on a loaded machine) does not repeat.
+        long allocated = -1;
+        int rounds = 0;
+        while (allocated != 0 && rounds < 10) {
+            long before = allocatedBytes();
+            for (int i = 0; i < 10_000; i++) {
+                onePacket();
+            }
+            allocated = allocatedBytes() - before;
+            rounds++;
         }
-        long after = allocatedBytes();
-        assertEquals(0, after - before, "bytes allocated by 10k steady-state packets");
-        assertEquals(60_000, goodPackets, "every packet went through");
-        assertEquals(60_000, multicastFrames, "every frame's destination was parsed");
-        assertEquals((3 * 60_000) & 0xFFFF, rx.usedIdx());
-        assertEquals(60_000 & 0xFFFF, tx.usedIdx());
+        assertEquals(0, allocated, "bytes allocated by 10k steady-state packets");
+        int packets = 50_000 + rounds * 10_000;
+        assertEquals(packets, goodPackets, "every packet went through");
+        assertEquals(packets, multicastFrames, "every frame's destination was parsed");
+        assertEquals((3 * packets) & 0xFFFF, rx.usedIdx());
+        assertEquals(packets & 0xFFFF, tx.usedIdx());
     }
 }
