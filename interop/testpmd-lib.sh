@@ -97,3 +97,21 @@ fe_samples() {
       r[v["block"]] += v["rx_pps"]; t[v["block"]] += v["tx_pps"]; if (v["block"] > last) last = v["block"] }
     END { for (k = 2; k < last; k++) printf "sample=%d rx_pps=%d tx_pps=%d\n", k - 1, r[k], t[k] }'
 }
+
+# fe_measure NAME PORTS START_CMD WARMUP SECONDS TIMEOUT FIGURE: waits for the prompt, starts the
+# traffic, samples "show port stats" once a second for SECONDS after WARMUP, quits, and reports the
+# FIGURE (rx|tx) over PORTS ports; returns non-zero (log tail printed) when something failed.
+fe_measure() {
+  local name=$1 ports=$2 start=$3 warmup=$4 seconds=$5 timeout=$6 figure=$7
+  if ! fe_wait_prompt "$timeout"; then
+    echo "FAIL $name: no testpmd prompt within ${timeout}s (back end not reachable?)"
+    tail_log testpmd "$FE_LOG"; return 1
+  fi
+  fe_cmd "$start"
+  sleep "$warmup"
+  fe_show_stats "$ports" || true
+  for _ in $(seq "$seconds"); do sleep 1; fe_show_stats "$ports" || true; done
+  fe_quit "$ports"
+  fe_samples "$ports"
+  if ! fe_report "$ports" "$figure"; then tail_log testpmd "$FE_LOG"; return 1; fi
+}

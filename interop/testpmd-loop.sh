@@ -40,14 +40,4 @@ trap 'kill_all; fe_cleanup; rm -rf "$dir"' EXIT
 dev() { echo "net_virtio_user$1,path=$2,queues=$queues,mrg_rxbuf=$mrg,server=$server"; }
 fe_start "$dir" fe_loop --vdev "$(dev 0 "$sock1")" --vdev "$(dev 1 "$sock2")" -- -i \
   --forward-mode=io --nb-cores=1 --rxq="$queues" --txq="$queues" --txpkts="$txpkts" --total-num-mbufs=32768
-if ! fe_wait_prompt "$connect_timeout"; then
-  echo "FAIL testpmd-loop: no testpmd prompt within ${connect_timeout}s (back end not reachable?)"
-  tail_log testpmd "$FE_LOG"; exit 1
-fi
-fe_cmd "start tx_first 16"
-sleep "$warmup"
-fe_show_stats 2 || true
-for _ in $(seq "$seconds"); do sleep 1; fe_show_stats 2 || true; done
-fe_quit 2
-fe_samples 2
-if ! fe_report 2 rx; then tail_log testpmd "$FE_LOG"; exit 1; fi
+fe_measure testpmd-loop 2 "start tx_first 16" "$warmup" "$seconds" "$connect_timeout" rx || exit 1

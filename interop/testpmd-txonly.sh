@@ -33,14 +33,4 @@ dir=$(make_run_dir txonly)
 trap 'kill_all; fe_cleanup; rm -rf "$dir"' EXIT
 fe_start "$dir" fe_tx --vdev "net_virtio_user0,path=$sock,queues=$queues,mrg_rxbuf=$mrg,server=$server" -- -i \
   --forward-mode=txonly --nb-cores=1 --rxq="$queues" --txq="$queues" --txpkts="$txpkts" --total-num-mbufs=32768
-if ! fe_wait_prompt "$connect_timeout"; then
-  echo "FAIL testpmd-txonly: no testpmd prompt within ${connect_timeout}s (back end not reachable?)"
-  tail_log testpmd "$FE_LOG"; exit 1
-fi
-fe_cmd "start"
-sleep "$warmup"
-fe_show_stats 1 || true
-for _ in $(seq "$seconds"); do sleep 1; fe_show_stats 1 || true; done
-fe_quit 1
-fe_samples 1
-if ! fe_report 1 tx; then tail_log testpmd "$FE_LOG"; exit 1; fi
+fe_measure testpmd-txonly 1 "start" "$warmup" "$seconds" "$connect_timeout" tx || exit 1
