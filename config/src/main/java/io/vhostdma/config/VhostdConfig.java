@@ -7,18 +7,21 @@ import java.util.Objects;
  * A validated vhostd configuration (design.md §7). Obtain one from {@link ConfigLoader} or
  * {@link EmbeddedDefault}; the lists are immutable.
  *
- * <p>Evolution: the {@code dma}, {@code bindings} and {@code access-groups} sections will be added as
- * new trailing components (empty lists when absent); this five-component constructor will stay as a
- * secondary constructor so code written against it keeps compiling.
+ * <p>The five-component constructor (no DMA devices, bindings or groups) stays for code written
+ * before the DMA sections existed.
  *
  * @param ports      the ports, at least one, unique names and sockets
  * @param workers    number of data-plane worker agents, 1..64
  * @param workerCpus CPU to pin each worker to (index = worker); empty = no pinning, else size = workers
  * @param forwarding what happens to transmitted packets
  * @param management management-plane listen addresses
+ * @param dma        the DMA devices (may be empty)
+ * @param bindings   per-virtqueue DMA channel bindings; an unbound queue copies with the CPU
+ * @param accessGroups the access groups; ports in none share the default segment
  */
 public record VhostdConfig(List<PortConfig> ports, int workers, List<Integer> workerCpus,
-                           Forwarding forwarding, ManagementConfig management) {
+                           Forwarding forwarding, ManagementConfig management, List<DmaDeviceConfig> dma,
+                           List<BindingConfig> bindings, List<AccessGroupConfig> accessGroups) {
 
     /** Default {@code workers}. */
     public static final int DEFAULT_WORKERS = 1;
@@ -27,8 +30,37 @@ public record VhostdConfig(List<PortConfig> ports, int workers, List<Integer> wo
     public VhostdConfig {
         ports = List.copyOf(ports);
         workerCpus = List.copyOf(workerCpus);
+        dma = List.copyOf(dma);
+        bindings = List.copyOf(bindings);
+        accessGroups = List.copyOf(accessGroups);
         Objects.requireNonNull(forwarding, "forwarding");
         Objects.requireNonNull(management, "management");
+    }
+
+    /** A config without DMA devices, bindings or access groups. */
+    public VhostdConfig(List<PortConfig> ports, int workers, List<Integer> workerCpus, Forwarding forwarding,
+                        ManagementConfig management) {
+        this(ports, workers, workerCpus, forwarding, management, List.of(), List.of(), List.of());
+    }
+
+    /** The binding of {@code port}'s {@code queue}, or {@code null} when it is unbound. */
+    public BindingConfig binding(String port, QueueRef queue) {
+        for (BindingConfig b : bindings) {
+            if (b.port().equals(port) && b.queue().equals(queue)) {
+                return b;
+            }
+        }
+        return null;
+    }
+
+    /** The access group {@code port} is a configured member of, or {@code null}. */
+    public AccessGroupConfig groupOf(String port) {
+        for (AccessGroupConfig g : accessGroups) {
+            if (g.members().contains(port)) {
+                return g;
+            }
+        }
+        return null;
     }
 
     /** The port called {@code name}, or {@code null} if there is none. */
