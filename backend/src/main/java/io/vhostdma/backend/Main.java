@@ -68,6 +68,10 @@ public final class Main {
         }
         try {
             return demo ? Demo.run(config, demoSeconds, out) : serve(config, out);
+        } catch (io.vhostdma.backend.dma.DmaSetupException e) {
+            err.println(e.getMessage());
+            err.println("vhostd: 1 config problem(s); nothing was started");
+            return EXIT_CONFIG;
         } catch (RuntimeException e) {
             err.println("vhostd: " + e.getMessage());
             return EXIT_RUNTIME;

@@ -4,6 +4,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.transport.Transport;
 import io.vhostdma.backend.dataplane.DataPlaneImpl;
+import io.vhostdma.backend.dma.DmaRuntime;
 import io.vhostdma.backend.dataplane.PortState;
 import io.vhostdma.backend.stats.PortCounters;
 import io.vhostdma.backend.stats.StatsPrinter;
@@ -33,6 +34,7 @@ public final class Vhostd implements AutoCloseable {
     private final VhostdConfig config;
     private final PrintStream out;
     private final DataPlaneImpl plane;
+    private final DmaRuntime dma;
     private final Vertx vertx;
     private final List<AutoCloseable> endpoints = new ArrayList<>();
     private final List<SessionCounters> sessionCounters = new ArrayList<>();
@@ -50,13 +52,14 @@ public final class Vhostd implements AutoCloseable {
             ports.add(s);
             counters.add(s.counters());
         }
-        this.plane = new DataPlaneImpl(ports, config.workers(), config.workerCpus(),
-                config.forwarding() == Forwarding.SINK);
-        this.printer = new StatsPrinter(counters, out);
         if (!io.netty.channel.uring.IoUring.isAvailable()) {
             throw new IllegalStateException("io_uring is not available: cause="
                     + io.netty.channel.uring.IoUring.unavailabilityCause());
         }
+        this.dma = new DmaRuntime(config);
+        this.plane = new DataPlaneImpl(ports, config.workers(), config.workerCpus(),
+                config.forwarding() == Forwarding.SINK, dma);
+        this.printer = new StatsPrinter(counters, dma.devices().values(), out);
         this.vertx = Vertx.builder().with(new VertxOptions().setEventLoopPoolSize(2).setWorkerPoolSize(2))
                 .withTransport(Transport.IO_URING).build();
     }
@@ -65,6 +68,7 @@ public final class Vhostd implements AutoCloseable {
     public static Vhostd start(VhostdConfig config, PrintStream out) {
         Vhostd d = new Vhostd(config, out);
         try {
+            d.dma.start(d.plane);
             d.plane.start();
             for (PortConfig p : config.ports()) {
                 d.startPort(p);
@@ -117,6 +121,16 @@ public final class Vhostd implements AutoCloseable {
                     p.mode().configName(), p.queuePairs());
         }
         out.printf("vhostd: workers=%d forwarding=%s%n", config.workers(), config.forwarding().configName());
+        for (io.vhostdma.config.DmaDeviceConfig d : config.dma()) {
+            out.printf("vhostd: dma device=%s engine=%s channels=%d ring-size=%d%n", d.name(), d.engine(),
+                    d.channels(), d.ringSize());
+        }
+        for (io.vhostdma.config.BindingConfig b : config.bindings()) {
+            out.printf("vhostd: binding port=%s queue=%s channel=%s%n", b.port(), b.queue(), b.channelName());
+        }
+        for (io.vhostdma.config.AccessGroupConfig g : config.accessGroups()) {
+            out.printf("vhostd: access-group name=%s members=%s%n", g.name(), String.join(",", g.members()));
+        }
         PortConfig first = config.ports().get(0);
         String chardev = first.mode() == PortMode.SERVER ? "path=" + first.socket() + ",reconnect=1"
                 : "path=" + first.socket() + ",server=on,wait=off";
@@ -131,6 +145,11 @@ public final class Vhostd implements AutoCloseable {
     /** The data plane (ports, workers, counters). */
     public DataPlaneImpl dataPlane() {
         return plane;
+    }
+
+    /** The DMA devices, bindings, guest-memory registrations and access groups. */
+    public DmaRuntime dma() {
+        return dma;
     }
 
     /** Protocol counters of each port, in config order. */
@@ -162,6 +181,7 @@ public final class Vhostd implements AutoCloseable {
         }
         vertx.close().toCompletionStage().toCompletableFuture().join();
         printer.printFinal();
+        dma.close();
         for (io.vhostdma.backend.dataplane.Worker w : plane.workers()) {
             out.printf("final worker=%d packets=%d busy_cycles=%d idle_cycles=%d sleeps=%d%n", w.id(),
                     w.stats().packets(), w.stats().busyCycles(), w.stats().idleCycles(), w.stats().sleeps());

@@ -131,6 +131,28 @@ final class DaemonFixture implements AutoCloseable {
         private final StringBuilder ports = new StringBuilder();
         private int workers = 1;
         private String forwarding = "switch";
+        private final List<io.vhostdma.config.DmaDeviceConfig> dma = new ArrayList<>();
+        private final List<io.vhostdma.config.BindingConfig> bindings = new ArrayList<>();
+        private final List<io.vhostdma.config.AccessGroupConfig> groups = new ArrayList<>();
+
+        /** Adds a DMA device (knobs: error probability, completion delay in microseconds). */
+        Builder dma(String name, String engine, int channels, int ringSize, double errorProbability, long delayUs) {
+            dma.add(new io.vhostdma.config.DmaDeviceConfig(name, engine, channels, ringSize, errorProbability, delayUs));
+            return this;
+        }
+
+        /** Binds {@code port}'s {@code queue} ({@code rxq0}, {@code txq1}, ...) to {@code device/channel}. */
+        Builder bind(String port, String queue, String device, int channel) {
+            bindings.add(new io.vhostdma.config.BindingConfig(port, io.vhostdma.config.QueueRef.parse(queue), device,
+                    channel));
+            return this;
+        }
+
+        /** Adds an access group. */
+        Builder group(String name, String token, String... members) {
+            groups.add(new io.vhostdma.config.AccessGroupConfig(name, token, List.of(members)));
+            return this;
+        }
 
         private Builder(Path dir) {
             this.dir = dir;
@@ -166,6 +188,8 @@ final class DaemonFixture implements AutoCloseable {
             VhostdConfig config;
             try {
                 config = ConfigLoader.parse(yaml(), "test");
+                config = new VhostdConfig(config.ports(), config.workers(), config.workerCpus(), config.forwarding(),
+                        config.management(), dma, bindings, groups);
             } catch (ConfigException e) {
                 throw new AssertionError("test config refused: " + e.problems(), e);
             }

@@ -3,6 +3,7 @@ package io.vhostdma.backend.dataplane;
 import io.vhostdma.backend.forward.MacTable;
 import io.vhostdma.vhost.protocol.DataPlane;
 import io.vhostdma.vhost.protocol.VhostDevice;
+import io.vhostdma.vhost.memory.GuestMemory;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,6 +23,7 @@ public final class DataPlaneImpl implements DataPlane, AutoCloseable {
     private final Thread[] threads;
     private final Handoff[][] handoffs;
     private final MacTable macs = new MacTable(4096);
+    private final DmaHooks dma;
 
     /**
      * @param ports      the configured ports (id = index)
@@ -30,6 +32,14 @@ public final class DataPlaneImpl implements DataPlane, AutoCloseable {
      * @param sink       true for {@code forwarding: sink}, false for the switch
      */
     public DataPlaneImpl(List<PortState> ports, int workers, List<Integer> cpus, boolean sink) {
+        this(ports, workers, cpus, sink, DmaHooks.NONE);
+    }
+
+    /**
+     * @param dma the queues' DMA bindings and guest-memory registration
+     */
+    public DataPlaneImpl(List<PortState> ports, int workers, List<Integer> cpus, boolean sink, DmaHooks dma) {
+        this.dma = dma;
         this.ports = ports.toArray(new PortState[0]);
         for (PortState p : this.ports) {
             byName.put(p.name(), p);
@@ -40,7 +50,7 @@ public final class DataPlaneImpl implements DataPlane, AutoCloseable {
         this.handoffs = new Handoff[workers][workers];
         for (int w = 0; w < workers; w++) {
             int cpu = cpus.isEmpty() ? -1 : cpus.get(w);
-            this.workers[w] = new Worker(w, this, forwarder, cpu, workers);
+            this.workers[w] = new Worker(w, this, forwarder, cpu, workers, sink);
         }
         for (int to = 0; to < workers; to++) {
             for (int from = 0; from < workers; from++) {
@@ -84,6 +94,17 @@ public final class DataPlaneImpl implements DataPlane, AutoCloseable {
         return threads;
     }
 
+    /**
+     * Moves a port to another switching segment (it joined or left an access group): its MACs are
+     * forgotten so no stale entry forwards across segments; other traffic is not disturbed.
+     */
+    public void moveToSegment(PortState port, int segment) {
+        if (port.segment() != segment) {
+            port.segment(segment);
+            macs.forgetPort(port.id());
+        }
+    }
+
     /** Forgets every MAC learned on the port (its guest went away). */
     public void portDown(PortState port) {
         macs.forgetPort(port.id());
@@ -100,7 +121,7 @@ public final class DataPlaneImpl implements DataPlane, AutoCloseable {
             throw new IllegalArgumentException("unknown port: port=" + device.portName());
         }
         Worker w = ownerOf(ringIndex);
-        RingContext ring = new RingContext(device, port, ringIndex, w);
+        RingContext ring = new RingContext(device, port, ringIndex, w, dma.binding(port.name(), ringIndex));
         w.submit(() -> w.attachRing(ring));
     }
 
@@ -108,16 +129,47 @@ public final class DataPlaneImpl implements DataPlane, AutoCloseable {
     public CompletableFuture<Integer> detach(VhostDevice device, int ringIndex) {
         Worker w = ownerOf(ringIndex);
         CompletableFuture<Integer> f = new CompletableFuture<>();
+        CompletableFuture<Integer> base = new CompletableFuture<>();
         w.submit(() -> {
             try {
-                int base = w.detachRing(device, ringIndex);
-                f.complete(base >= 0 ? base : device.ring(ringIndex).lastAvailIndex());
+                w.detachRing(device, ringIndex, base);
             } catch (RuntimeException e) {
+                base.completeExceptionally(e);
+            }
+        });
+        base.whenComplete((b, e) -> {
+            if (e != null) {
                 f.completeExceptionally(e);
+            } else {
+                f.complete(b >= 0 ? b : device.ring(ringIndex).lastAvailIndex());
             }
         });
         return f;
     }
+
+    @Override
+    public CompletableFuture<Void> memoryRetiring(VhostDevice device) {
+        return CompletableFuture.supplyAsync(() -> dma.retire(device.portName()), BLOCKING)
+                .thenCompose(f -> f);
+    }
+
+    @Override
+    public CompletableFuture<Void> memoryChanged(VhostDevice device, GuestMemory old, GuestMemory next) {
+        return CompletableFuture.supplyAsync(() -> dma.changed(device.portName(), old, next), BLOCKING)
+                .thenCompose(f -> f);
+    }
+
+    /** The host buffers of every worker (registered with each DMA device as host memory). */
+    public List<java.lang.foreign.MemorySegment> stagingMemory() {
+        List<java.lang.foreign.MemorySegment> out = new java.util.ArrayList<>();
+        for (Worker w : workers) {
+            out.add(w.pool.memory());
+        }
+        return out;
+    }
+
+    /** DMA registration calls may wait for engines: they run here, never on an event loop. */
+    private static final java.util.concurrent.Executor BLOCKING = r -> Thread.ofVirtual().name("vhostd-dma-ctl").start(r);
 
     @Override
     public CompletableFuture<Void> quiesce() {

@@ -18,6 +18,13 @@ public final class PortState {
     private final PortCounters counters;
     private final RingContext[] rx;
     private volatile VhostDevice device;
+    /** The switching segment: {@link #DEFAULT_SEGMENT}, or 1 + the index of the port's access group. */
+    private volatile int segment = DEFAULT_SEGMENT;
+    /** The port's DMA domain handle (its guest memory's owner in the DMA layer); 0 without one. */
+    private volatile int domainHandle;
+
+    /** The segment of ports in no access group. */
+    public static final int DEFAULT_SEGMENT = 0;
 
     public PortState(int id, String name, int queuePairs) {
         this.id = id;
@@ -50,6 +57,32 @@ public final class PortState {
 
     public void device(VhostDevice d) {
         this.device = d;
+    }
+
+    /**
+     * The port's switching segment. Written by the control plane when membership changes; read by
+     * workers per packet (volatile: a worker sees the new segment at its next packet).
+     */
+    public int segment() {
+        return segment;
+    }
+
+    public void segment(int s) {
+        segment = s;
+    }
+
+    public int domainHandle() {
+        return domainHandle;
+    }
+
+    public void domainHandle(int handle) {
+        domainHandle = handle;
+    }
+
+    /** Whether a DMA op may join the two ports' memories: both in one access group. */
+    static boolean sameGroup(PortState a, PortState b) {
+        int s = a.segment();
+        return s != DEFAULT_SEGMENT && s == b.segment();
     }
 
     /** The started RX ring of queue pair {@code q}, or null. Acquire: pairs with {@link #setRx}. */

@@ -25,12 +25,29 @@ final class RingContext {
     final QueueCounters counters;
     final Worker owner;
     final int kickFd;
+    /** Guest TX only: the chains taken and not yet returned, in order. */
+    final TxFifo fifo;
+    /** Bound guest-RX ring: its DMA enqueue path; null when the CPU copies. */
+    final AsyncRx asyncRx;
+    /** Bound guest-TX ring: its DMA staging path; null when the CPU copies. */
+    final AsyncTx asyncTx;
+    /** The bound channel's copies (of {@link #asyncRx} or {@link #asyncTx}), or null. */
+    final CopyQueue copies;
+    /** Set by a detach while copies are still outstanding: completed once they all finished (owner-local). */
+    java.util.concurrent.CompletableFuture<Integer> detaching;
     /** RX only: used entries were added and not yet published (owner-local). */
     boolean dirty;
     /** Set once the guest broke the ring; the owner stops serving it (owner-local). */
     boolean stopped;
 
     RingContext(VhostDevice device, PortState port, int ringIndex, Worker owner) {
+        this(device, port, ringIndex, owner, null);
+    }
+
+    /**
+     * @param binding the DMA channel bound to this queue, or null for CPU copies
+     */
+    RingContext(VhostDevice device, PortState port, int ringIndex, Worker owner, ChannelBinding binding) {
         this.device = device;
         this.port = port;
         this.ringIndex = ringIndex;
@@ -45,6 +62,23 @@ final class RingContext {
         queue.setLastAvailIndex(cfg.lastAvailIndex());
         this.rxScratch = new RxScratch(cfg.size());
         this.counters = guestTx ? port.counters().tx(queuePair) : port.counters().rx(queuePair);
+        this.fifo = guestTx ? new TxFifo(cfg.size()) : null;
+        this.copies = binding == null ? null : new CopyQueue(binding.channel(), binding.name(), cfg.size());
+        this.asyncRx = copies != null && !guestTx ? new AsyncRx(this, copies) : null;
+        this.asyncTx = copies != null && guestTx ? new AsyncTx(this, copies) : null;
+        counters.bound(binding == null ? null : binding.name());
+    }
+
+    /** Returns a guest TX chain to the driver (used len 0); nothing once the guest broke the ring. */
+    void returnTxChain(int head) {
+        if (!stopped) {
+            queue.addUsed(head, io.vhostdma.vhost.net.NetTx.USED_LEN);
+        }
+    }
+
+    /** Whether nothing of this ring is in flight: no copy, no unreturned chain. */
+    boolean drained() {
+        return (copies == null || copies.recordsOutstanding() == 0) && (fifo == null || fifo.outstanding() == 0);
     }
 
     /** Whether the front end enabled the ring (volatile read of the session's flag). */

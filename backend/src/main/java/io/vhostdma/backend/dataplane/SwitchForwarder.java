@@ -6,9 +6,11 @@ import io.vhostdma.vhost.net.EthernetHeader;
 import io.vhostdma.vhost.net.GatherList;
 
 /**
- * The L2 learning switch across all ports: learns the source MAC, delivers known unicast to its
- * port and floods broadcast, multicast and unknown unicast to every other connected port. The
- * decision uses a local copy of the Ethernet header, read once.
+ * The L2 learning switch, one per segment (an access group, or the default segment of ports in no
+ * group): learns the source MAC, delivers known unicast to its port when that port is in the
+ * sender's segment and floods broadcast, multicast and unknown unicast to every other connected port
+ * of the segment. Nothing crosses segments. The decision uses a local copy of the Ethernet header,
+ * read once.
  */
 final class SwitchForwarder implements Forwarder {
     private final DataPlaneImpl plane;
@@ -31,7 +33,11 @@ final class SwitchForwarder implements Forwarder {
         if (!EthernetHeader.isMulticast(eth.src())) {
             macs.learn(eth.src(), src);
         }
+        int segment = source.port.segment();
         int dst = EthernetHeader.isMulticast(dstMac) ? MacTable.UNKNOWN : macs.lookup(dstMac);
+        if (dst != MacTable.UNKNOWN && plane.port(dst).segment() != segment) {
+            dst = MacTable.UNKNOWN; // learned in another segment: this segment does not know it
+        }
         if (dst == src) {
             source.counters.drop(DropReason.NO_DESTINATION);
             return;
@@ -43,7 +49,7 @@ final class SwitchForwarder implements Forwarder {
         int delivered = 0;
         PortState[] ports = plane.ports();
         for (PortState p : ports) {
-            if (p.id() != src && p.device() != null) {
+            if (p.id() != src && p.device() != null && p.segment() == segment) {
                 worker.deliver(p, source.queuePair, frame, len);
                 delivered++;
             }

@@ -15,6 +15,7 @@ import io.vhostdma.vhost.virtq.VirtqStatus;
 import java.lang.System.Logger.Level;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import io.vhostdma.dma.OpFlags;
 
 /**
  * A poll-mode data-plane agent. Its duty cycle: run pending commands (its quiescent point), drain
@@ -53,9 +54,25 @@ public final class Worker implements Runnable {
     private volatile boolean running = true;
     private volatile boolean sleeping;
     private final WorkerStats stats = new WorkerStats();
+    /** Host buffers for DMA copies that need host memory (registered with every DMA device). */
+    final StagingPool pool = new StagingPool();
+    /** Rings with a bound channel (polled for completions), and rings whose detach waits for copies. */
+    private final RingContext[] async = new RingContext[MAX_RINGS];
+    private int asyncCount;
+    private final RingContext[] draining = new RingContext[MAX_RINGS];
+    private int drainingCount;
+    private final boolean sink;
+    // where the frame being forwarded lives: a TX chain of srcRing (record srcRecord), or staging slot srcSlot
+    private RingContext srcRing;
+    private int srcRecord = -1;
+    private int srcSlot = -1;
+    /** A host copy of the current frame made for bound rings outside its group (one per frame), or -1. */
+    private int bounceSlot = -1;
+    private final GatherList bounceFrame = new GatherList(1);
 
-    Worker(int id, DataPlaneImpl plane, Forwarder forwarder, int cpu, int workers) {
+    Worker(int id, DataPlaneImpl plane, Forwarder forwarder, int cpu, int workers, boolean sink) {
         this.id = id;
+        this.sink = sink;
         this.plane = plane;
         this.forwarder = forwarder;
         this.cpu = cpu;
@@ -119,6 +136,7 @@ public final class Worker implements Runnable {
         epoll.close();
         Fds.close(wakeFd);
         arena.close();
+        pool.close();
     }
 
     /** One duty cycle; returns the number of packets moved (0 = idle). */
@@ -127,13 +145,19 @@ public final class Worker implements Runnable {
         while ((c = commands.poll()) != null) {
             c.run();
         }
-        int work = drainHandoffs();
+        int work = drainHandoffs() + pollCopies();
         for (int i = 0; i < txCount; i++) {
             current = tx[i];
             work += serveTx(current);
         }
         current = null;
-        flushRx();
+        for (int i = 0; i < asyncCount; i++) {
+            async[i].copies.submit(); // one doorbell per channel per burst
+        }
+        flushUsed();
+        if (drainingCount > 0) {
+            finishDrains();
+        }
         return work;
     }
 
@@ -153,6 +177,9 @@ public final class Worker implements Runnable {
             r.stopped = true;
             r.counters.ringError();
         }
+        srcRing = null;
+        srcSlot = -1;
+        releaseBounce();
         LOG.log(Level.ERROR, "data-plane fault contained: worker=" + id
                 + (r == null ? "" : " " + r.describe()) + " error=" + e);
     }
@@ -172,9 +199,14 @@ public final class Worker implements Runnable {
         GuestMemory mem = r.device.memory();
         int hdrLen = r.device.headerLength();
         boolean enabled = r.enabled();
+        boolean stages = r.asyncTx != null && (sink || r.port.segment() == PortState.DEFAULT_SEGMENT);
+        TxFifo fifo = r.fifo;
         int n = Math.min(pending, BURST);
         int done = 0;
         for (; done < n; done++) {
+            if (!fifo.hasRoom() || (stages && !r.asyncTx.ready(pool))) {
+                break; // back-pressure: the guest's chains wait in its ring
+            }
             int head = q.pop(mem, r.chain);
             if (head < 0) {
                 if (head != VirtqStatus.EMPTY) {
@@ -185,25 +217,74 @@ public final class Worker implements Runnable {
             int len = NetTx.frame(r.chain, hdrLen, r.frame);
             if (len == NetStatus.WRITABLE_IN_TX) {
                 r.counters.drop(DropReason.TX_BAD_FRAME);
-                q.addUsed(head, NetTx.USED_LEN);
+                fifo.open(head);
+                fifo.retire(r);
+                q.publishUsed();
+                notifyGuest(r);
                 done++;
                 breakRing(r, VirtqStatus.ERR_BUFFER_DIRECTION);
                 break;
             } else if (len < 0) {
                 r.counters.drop(DropReason.TX_BAD_FRAME);
+                fifo.open(head);
             } else if (!enabled) {
                 r.counters.drop(DropReason.TX_DISABLED);
+                fifo.open(head);
+            } else if (stages) {
+                if (len > StagingPool.SLOT_BYTES) {
+                    r.counters.drop(DropReason.NO_HOST_BUFFER);
+                    fifo.open(head);
+                } else if (!r.asyncTx.canStage(r.frame, pool)) {
+                    q.rewind(1); // taken again next cycle
+                    break;
+                } else {
+                    r.asyncTx.stage(r.frame, len, fifo.open(head), pool);
+                }
             } else {
                 r.counters.packet(len);
+                srcRing = r;
+                srcRecord = fifo.open(head);
                 forwarder.forward(this, r, r.frame, len);
+                srcRing = null;
+                releaseBounce();
             }
-            q.addUsed(head, NetTx.USED_LEN);
         }
-        if (done > 0) {
-            q.publishUsed();
-            notifyGuest(r);
-        }
+        retireTx(r);
         return done;
+    }
+
+    /** Returns the finished chains at the head of a TX ring's FIFO; the ring is published at the flush. */
+    void retireTx(RingContext r) {
+        if (r.fifo.retire(r) > 0) {
+            markDirty(r);
+        }
+    }
+
+    /** Forwards a frame that a TX ring's channel staged into {@code slot} (called at its completion). */
+    void forwardStaged(RingContext source, GatherList staged, int len, int slot) {
+        srcSlot = slot;
+        forwarder.forward(this, source, staged, len);
+        srcSlot = -1;
+    }
+
+    void markDirty(RingContext r) {
+        if (!r.dirty) {
+            r.dirty = true;
+            dirty[dirtyCount++] = r;
+        }
+    }
+
+    private int pollCopies() {
+        int work = 0;
+        for (int i = 0; i < asyncCount; i++) {
+            RingContext r = async[i];
+            if (r.asyncRx != null) {
+                work += r.asyncRx.complete(this, pool);
+            } else {
+                work += r.asyncTx.complete(this, pool, sink);
+            }
+        }
+        return work;
     }
 
     /** Delivers a frame into port {@code dst}'s RX queue for queue pair {@code qp} (any owner). */
@@ -236,15 +317,79 @@ public final class Worker implements Runnable {
             r.counters.drop(DropReason.RX_TOO_BIG);
             return;
         }
+        if (r.asyncRx != null) {
+            enqueueAsync(r, frame, len);
+            return;
+        }
         int n = NetRx.enqueue(r.queue, r.device.memory(), frame, r.device.mergeable(),
                 r.device.headerLength(), r.rxScratch);
         if (n > 0) {
             r.counters.packet(len);
-            if (!r.dirty) {
-                r.dirty = true;
-                dirty[dirtyCount++] = r;
+            markDirty(r);
+        } else {
+            rxFailed(r, n);
+        }
+    }
+
+    /**
+     * The DMA enqueue: guest → guest in one copy when both ports share an access group, else out of a
+     * host buffer (the staged frame, or a bounce copy made once per frame).
+     */
+    private void enqueueAsync(RingContext r, GatherList frame, int len) {
+        RingContext src = null;
+        int srcRec = -1;
+        long flags = 0L;
+        int slot = srcSlot;
+        GatherList from = frame;
+        if (slot < 0) {
+            if (srcRing != null && PortState.sameGroup(srcRing.port, r.port)) {
+                src = srcRing;
+                srcRec = srcRecord;
+                flags = OpFlags.withHandles(0L, src.port.domainHandle(), r.port.domainHandle());
+            } else {
+                slot = bounce(frame, len);
+                if (slot < 0) {
+                    r.counters.drop(DropReason.NO_HOST_BUFFER);
+                    return;
+                }
+                from = bounceFrame;
             }
-        } else if (n == NetStatus.NO_BUFFERS) {
+        }
+        int n = r.asyncRx.enqueue(from, len, flags, src, srcRec, slot, pool);
+        if (n == AsyncRx.BUSY) {
+            r.counters.drop(DropReason.DMA_BUSY);
+        } else if (n < 0) {
+            rxFailed(r, n);
+        }
+    }
+
+    private int bounce(GatherList frame, int len) {
+        if (bounceSlot >= 0) {
+            return bounceSlot;
+        }
+        if (len > StagingPool.SLOT_BYTES) {
+            return -1;
+        }
+        int slot = pool.take();
+        if (slot < 0) {
+            return -1;
+        }
+        frame.copyTo(pool.memory(), StagingPool.offset(slot));
+        bounceFrame.clear();
+        bounceFrame.add(pool.memory(), StagingPool.offset(slot), len);
+        bounceSlot = slot;
+        return slot;
+    }
+
+    private void releaseBounce() {
+        if (bounceSlot >= 0) {
+            pool.unref(bounceSlot);
+            bounceSlot = -1;
+        }
+    }
+
+    private void rxFailed(RingContext r, int n) {
+        if (n == NetStatus.NO_BUFFERS) {
             r.counters.drop(DropReason.RX_NO_BUFFERS);
         } else if (n == NetStatus.TOO_BIG) {
             r.counters.drop(DropReason.RX_TOO_BIG);
@@ -254,7 +399,7 @@ public final class Worker implements Runnable {
         }
     }
 
-    private void flushRx() {
+    private void flushUsed() {
         for (int i = 0; i < dirtyCount; i++) {
             RingContext r = dirty[i];
             dirty[i] = null;
@@ -307,6 +452,7 @@ public final class Worker implements Runnable {
                     handoffFrame.clear();
                     handoffFrame.add(h.buffers(), Handoff.slotOffset(slot), len);
                     enqueueLocal(r, handoffFrame, len);
+                    releaseBounce();
                 }
                 h.release();
                 work++;
@@ -316,6 +462,11 @@ public final class Worker implements Runnable {
     }
 
     private void idle() {
+        if (copiesInFlight()) {
+            // never sleep with copies in flight; yield so an engine thread sharing the core runs
+            Thread.yield();
+            return;
+        }
         long now = System.nanoTime();
         if (idleSince == 0) {
             idleSince = now;
@@ -352,6 +503,18 @@ public final class Worker implements Runnable {
         idleSince = 0;
     }
 
+    private boolean copiesInFlight() {
+        if (drainingCount > 0) {
+            return true;
+        }
+        for (int i = 0; i < asyncCount; i++) {
+            if (async[i].copies.recordsOutstanding() > 0) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private boolean handoffPending() {
         for (Handoff h : inbound) {
             if (h != null && h.peek() >= 0) {
@@ -386,6 +549,9 @@ public final class Worker implements Runnable {
             LOG.log(Level.WARNING, "ring not started: " + r.describe() + " error=" + VirtqStatus.describe(rc));
             return;
         }
+        if (r.copies != null) {
+            async[asyncCount++] = r;
+        }
         if (r.guestTx) {
             tx[txCount++] = r;
             if (r.kickFd >= 0) {
@@ -401,11 +567,17 @@ public final class Worker implements Runnable {
         }
     }
 
-    int detachRing(io.vhostdma.vhost.protocol.VhostDevice device, int ringIndex) {
+    /**
+     * Stops serving a ring: no new chain is taken and no new copy submitted. The ring's base is
+     * reported once every copy it submitted, and every copy reading its TX chains, completed and every
+     * taken chain was returned; {@code done} completes with it (or with -1 when the ring was not attached).
+     */
+    void detachRing(io.vhostdma.vhost.protocol.VhostDevice device, int ringIndex, CompletableFuture<Integer> done) {
+        RingContext r = null;
         if ((ringIndex & 1) == 1) {
             for (int i = 0; i < txCount; i++) {
-                RingContext r = tx[i];
-                if (r.device == device && r.ringIndex == ringIndex) {
+                if (tx[i].device == device && tx[i].ringIndex == ringIndex) {
+                    r = tx[i];
                     tx[i] = tx[--txCount];
                     tx[txCount] = null;
                     if (r.kickFd >= 0) {
@@ -413,20 +585,54 @@ public final class Worker implements Runnable {
                     } else {
                         pollOnlyRings--;
                     }
-                    r.queue.detach();
-                    return r.queue.lastAvailIndex();
+                    break;
                 }
             }
-            return -1;
+        } else {
+            PortState port = plane.portOf(device);
+            RingContext rx = port == null ? null : port.rx(ringIndex / 2);
+            if (rx != null && rx.device == device && rx.ringIndex == ringIndex) {
+                r = rx;
+                port.setRx(ringIndex / 2, null);
+            }
         }
-        PortState port = plane.portOf(device);
-        RingContext r = port == null ? null : port.rx(ringIndex / 2);
-        if (r == null || r.device != device || r.ringIndex != ringIndex) {
-            return -1;
+        if (r == null) {
+            done.complete(-1);
+            return;
         }
-        flushRx();
-        port.setRx(ringIndex / 2, null);
+        r.detaching = done;
+        if (r.drained()) {
+            finishDetach(r);
+        } else {
+            draining[drainingCount++] = r;
+        }
+    }
+
+    private void finishDrains() {
+        for (int i = 0; i < drainingCount; ) {
+            RingContext r = draining[i];
+            if (r.drained()) {
+                draining[i] = draining[--drainingCount];
+                draining[drainingCount] = null;
+                finishDetach(r);
+            } else {
+                i++;
+            }
+        }
+    }
+
+    private void finishDetach(RingContext r) {
+        for (int i = 0; i < asyncCount; i++) {
+            if (async[i] == r) {
+                async[i] = async[--asyncCount];
+                async[asyncCount] = null;
+                break;
+            }
+        }
+        if (r.dirty) {
+            flushUsed();
+        }
         r.queue.detach();
-        return r.queue.lastAvailIndex();
+        r.detaching.complete(r.queue.lastAvailIndex());
     }
 }

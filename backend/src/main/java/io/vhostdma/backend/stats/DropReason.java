@@ -20,7 +20,16 @@ public enum DropReason {
     /** The frame could not cross to another worker (hand-off queue full or frame too large). */
     HANDOFF_FULL("handoff_full"),
     /** Nowhere to deliver: the switch knows no other port that is up. */
-    NO_DESTINATION("no_destination");
+    NO_DESTINATION("no_destination"),
+    /** A DMA copy of the packet failed (the channel reported an error status): dropped, descriptors returned. */
+    DMA_ERROR("dma_error"),
+    /** The bound DMA channel had no room for the packet's copies. */
+    DMA_BUSY("dma_busy"),
+    /**
+     * The packet needed a host buffer (DMA outside an access group, or sink) and none was free, or the
+     * frame is larger than a staging slot.
+     */
+    NO_HOST_BUFFER("no_host_buffer");
 
     private final String label;
 

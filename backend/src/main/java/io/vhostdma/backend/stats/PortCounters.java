@@ -44,7 +44,13 @@ public final class PortCounters {
         long rxPkts = 0;
         long rxBytes = 0;
         Map<DropReason, Long> drops = new EnumMap<>(DropReason.class);
+        long copies = 0;
+        long copiesDone = 0;
+        long copyErrors = 0;
         for (int q = 0; q < rx.length; q++) {
+            copies += tx[q].dmaSubmitted() + rx[q].dmaSubmitted();
+            copiesDone += tx[q].dmaCompleted() + rx[q].dmaCompleted();
+            copyErrors += tx[q].dmaErrors() + rx[q].dmaErrors();
             txPkts += tx[q].packets();
             txBytes += tx[q].bytes();
             rxPkts += rx[q].packets();
@@ -56,12 +62,12 @@ public final class PortCounters {
                 }
             }
         }
-        return new Snapshot(port, txPkts, txBytes, rxPkts, rxBytes, drops);
+        return new Snapshot(port, txPkts, txBytes, rxPkts, rxBytes, drops, copies, copiesDone, copyErrors);
     }
 
     /** Totals of one port at one moment. */
     public record Snapshot(String port, long guestTxPackets, long guestTxBytes, long guestRxPackets,
-            long guestRxBytes, Map<DropReason, Long> drops) {
+            long guestRxBytes, Map<DropReason, Long> drops, long dmaCopies, long dmaCompleted, long dmaErrors) {
         public long totalDrops() {
             long n = 0;
             for (long v : drops.values()) {
@@ -80,6 +86,12 @@ public final class PortCounters {
                     .append(" guest_rx_bytes=").append(guestRxBytes)
                     .append(" drops=").append(totalDrops());
             drops.forEach((r, n) -> sb.append(" drop.").append(r.label()).append('=').append(n));
+            if (dmaCopies != 0) {
+                sb.append(" dma_copies=").append(dmaCopies)
+                        .append(" dma_completed=").append(dmaCompleted)
+                        .append(" dma_errors=").append(dmaErrors)
+                        .append(" dma_inflight=").append(Math.max(0, dmaCopies - dmaCompleted));
+            }
             return sb.toString();
         }
     }

@@ -13,10 +13,15 @@ public final class QueueCounters {
     private static final int BYTES = 1;
     private static final int DROPS = 2;
     private static final int RING_ERRORS = 3;
-    private static final int FIRST_REASON = 4;
+    private static final int DMA_SUBMITTED = 4;
+    private static final int DMA_COMPLETED = 5;
+    private static final int DMA_ERRORS = 6;
+    private static final int FIRST_REASON = 7;
     private static final DropReason[] REASONS = DropReason.values();
 
     private final String name;
+    /** The bound channel ({@code dev/ch}) or null; written by the control plane, read by anyone. */
+    private volatile String channel;
     // padded so that two queues' counters owned by different workers never share a cache line
     private final long[] values = new long[8 + FIRST_REASON + REASONS.length + 8];
 
@@ -39,6 +44,47 @@ public final class QueueCounters {
     public void drop(DropReason reason) {
         add(DROPS, 1);
         add(FIRST_REASON + reason.ordinal(), 1);
+    }
+
+    /** Records the channel bound to the queue at its last start ({@code dev/ch}), or null for CPU copies. */
+    public void bound(String channelName) {
+        channel = channelName;
+    }
+
+    /** The channel bound to the queue at its last start, or null. */
+    public String channel() {
+        return channel;
+    }
+
+    /** Counts copies submitted to the bound channel. */
+    public void dmaSubmitted(int copies) {
+        add(DMA_SUBMITTED, copies);
+    }
+
+    /** Counts copies completed by the bound channel, {@code errors} of them failed. */
+    public void dmaCompleted(int copies, long errors) {
+        add(DMA_COMPLETED, copies);
+        if (errors != 0) {
+            add(DMA_ERRORS, errors);
+        }
+    }
+
+    public long dmaSubmitted() {
+        return get(DMA_SUBMITTED);
+    }
+
+    public long dmaCompleted() {
+        return get(DMA_COMPLETED);
+    }
+
+    public long dmaErrors() {
+        return get(DMA_ERRORS);
+    }
+
+    /** Copies submitted and not completed yet (a racy but never negative estimate). */
+    public long dmaInFlight() {
+        long done = dmaCompleted();
+        return Math.max(0, dmaSubmitted() - done);
     }
 
     /** Counts a guest error that stopped this ring. */

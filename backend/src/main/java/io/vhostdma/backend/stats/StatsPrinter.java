@@ -12,10 +12,19 @@ import java.util.List;
 public final class StatsPrinter {
     private final List<PortCounters> ports;
     private final PrintStream out;
+    private final List<io.vhostdma.dma.DmaDevice> devices;
+    private final java.util.Map<String, io.vhostdma.dma.DmaStats> lastChannel = new java.util.HashMap<>();
     private final PortCounters.Snapshot[] last;
     private long lastNanos;
 
     public StatsPrinter(List<PortCounters> ports, PrintStream out) {
+        this(ports, List.of(), out);
+    }
+
+    /** @param devices DMA devices whose channels get a line each while they move */
+    public StatsPrinter(List<PortCounters> ports, java.util.Collection<io.vhostdma.dma.DmaDevice> devices,
+                        PrintStream out) {
+        this.devices = List.copyOf(devices);
         this.ports = ports;
         this.out = out;
         this.last = new PortCounters.Snapshot[ports.size()];
@@ -41,18 +50,61 @@ public final class StatsPrinter {
                 double txMpps = (cur[i].guestTxPackets() - last[i].guestTxPackets()) / seconds / 1e6;
                 double rxMpps = (cur[i].guestRxPackets() - last[i].guestRxPackets()) / seconds / 1e6;
                 out.printf("stats %s tx_mpps=%.3f rx_mpps=%.3f%n", cur[i].fields(), txMpps, rxMpps);
+                printBoundQueues(ports.get(i));
             }
+            printChannels("stats");
             out.flush();
         }
         System.arraycopy(cur, 0, last, 0, cur.length);
         return moved;
     }
 
-    /** Prints one {@code final port=...} line per port. */
+    /** {@code stats queue port=.. queue=rxq0 channel=dma0/0 copies=.. completed=.. errors=.. inflight=..}. */
+    private void printBoundQueues(PortCounters p) {
+        for (int q = 0; q < p.queuePairs(); q++) {
+            for (QueueCounters c : new QueueCounters[] {p.rx(q), p.tx(q)}) {
+                if (c.channel() != null) {
+                    out.printf("stats queue port=%s queue=%s channel=%s pkts=%d drops=%d copies=%d completed=%d"
+                                    + " errors=%d inflight=%d%n", p.port(), c.name(), c.channel(), c.packets(),
+                            c.drops(), c.dmaSubmitted(), c.dmaCompleted(), c.dmaErrors(), c.dmaInFlight());
+                }
+            }
+        }
+    }
+
+    /**
+     * {@code <prefix> dma channel=dma0/1 submitted=.. completed=.. errors=.. bytes.<src>-><dst>=..} for
+     * every channel that moved since the last line (domain handles: 0 is the host).
+     */
+    private void printChannels(String prefix) {
+        for (io.vhostdma.dma.DmaDevice d : devices) {
+            int n = d.info().channels();
+            for (int c = 0; c < n; c++) {
+                io.vhostdma.dma.DmaStats st = d.channel(c).stats();
+                String name = d.name() + "/" + c;
+                if (st.submitted() == 0 || st.equals(lastChannel.get(name))) {
+                    continue;
+                }
+                lastChannel.put(name, st);
+                StringBuilder sb = new StringBuilder(prefix).append(" dma channel=").append(name)
+                        .append(" submitted=").append(st.submitted()).append(" completed=").append(st.completed())
+                        .append(" errors=").append(st.errors());
+                for (io.vhostdma.dma.DmaStats.PairBytes b : st.bytes()) {
+                    sb.append(" bytes.").append(b.srcHandle()).append("->").append(b.dstHandle()).append('=')
+                            .append(b.bytes());
+                }
+                out.println(sb);
+            }
+        }
+    }
+
+    /** Prints one {@code final port=...} line per port, then one {@code final dma ...} line per used channel. */
     public void printFinal() {
         for (PortCounters p : ports) {
             out.println("final " + p.snapshot().fields());
         }
+        lastChannel.clear();
+        printChannels("final");
         out.flush();
     }
 }

@@ -37,17 +37,39 @@ public final class NetRx {
     public static int enqueue(SplitVirtqueue rxq, GuestMemory mem, GatherList frame, boolean mergeable, int hdrLen,
                               RxScratch scratch) {
         long frameLen = frame.totalBytes();
+        int n = reserve(rxq, mem, frameLen, mergeable, hdrLen, scratch);
+        if (n <= 0) {
+            return n;
+        }
+        GatherCopy.copy(frame, 0, scratch.payload, 0, frameLen);
+        for (int i = 0; i < n; i++) {
+            rxq.addUsed(scratch.heads[i], scratch.lens[i]);
+        }
+        return n;
+    }
+
+    /**
+     * Reserves RX chains for a frame of {@code frameLen} bytes without copying it: pops the chains
+     * (same rules as {@link #enqueue}), writes the virtio-net header (zeroed, {@code num_buffers} set)
+     * with the CPU, and leaves in {@code scratch} the chains ({@link RxScratch#head}, {@link RxScratch#length})
+     * and the payload destination ranges, in frame order ({@link RxScratch#payload()}). Adds no used entry:
+     * the caller copies the payload (CPU or DMA) and then adds the chains, in order.
+     *
+     * @return number of chains reserved (≥ 1), or a negative {@link NetStatus} (nothing stays reserved)
+     */
+    public static int reserve(SplitVirtqueue rxq, GuestMemory mem, long frameLen, boolean mergeable, int hdrLen,
+                              RxScratch scratch) {
         if (frameLen > NetTx.MAX_FRAME_LENGTH) {
             return NetStatus.TOO_BIG;
         }
+        scratch.payload.clear();
         long total = hdrLen + frameLen;
         return mergeable
-                ? enqueueMergeable(rxq, mem, frame, hdrLen, total, scratch)
-                : enqueueSingle(rxq, mem, frame, hdrLen, total, scratch);
+                ? reserveMergeable(rxq, mem, hdrLen, total, scratch)
+                : reserveSingle(rxq, mem, hdrLen, total, scratch);
     }
 
-    private static int enqueueSingle(SplitVirtqueue rxq, GuestMemory mem, GatherList frame, int hdrLen, long total,
-                                     RxScratch s) {
+    private static int reserveSingle(SplitVirtqueue rxq, GuestMemory mem, int hdrLen, long total, RxScratch s) {
         DescriptorChain chain = s.chain;
         int head = rxq.pop(mem, chain);
         if (head < 0) {
@@ -64,20 +86,21 @@ public final class NetRx {
         w.clear();
         w.addWritable(chain);
         writeHeader(w, hdrLen, s);
-        GatherCopy.copy(frame, 0, w, hdrLen, total - hdrLen);
+        if (!addPayload(w, hdrLen, total - hdrLen, s.payload)) {
+            rxq.rewind(1);
+            return NetStatus.TOO_BIG;
+        }
         patchNumBuffers(hdrLen, 1, s);
         s.heads[0] = head;
         s.lens[0] = (int) total;
-        rxq.addUsed(head, (int) total);
         return 1;
     }
 
-    private static int enqueueMergeable(SplitVirtqueue rxq, GuestMemory mem, GatherList frame, int hdrLen,
-                                        long total, RxScratch s) {
+    private static int reserveMergeable(SplitVirtqueue rxq, GuestMemory mem, int hdrLen, long total,
+                                        RxScratch s) {
         DescriptorChain chain = s.chain;
         GatherList w = s.writable;
         long remaining = total;
-        long srcPos = 0;
         int n = 0;
         while (remaining > 0) {
             if (n == s.heads.length) {
@@ -107,18 +130,37 @@ public final class NetRx {
                 dstOff = hdrLen;
             }
             long take = Math.min(cap, remaining);
-            GatherCopy.copy(frame, srcPos, w, dstOff, take - dstOff);
-            srcPos += take - dstOff;
+            if (!addPayload(w, dstOff, take - dstOff, s.payload)) {
+                rxq.rewind(n + 1);
+                return NetStatus.TOO_BIG;
+            }
             remaining -= take;
             s.heads[n] = head;
             s.lens[n] = (int) take;
             n++;
         }
         patchNumBuffers(hdrLen, n, s);
-        for (int i = 0; i < n; i++) {
-            rxq.addUsed(s.heads[i], s.lens[i]);
-        }
         return n;
+    }
+
+    /** Appends {@code len} bytes of {@code w}, starting {@code skip} bytes in, to {@code out}; false when full. */
+    private static boolean addPayload(GatherList w, long skip, long len, GatherList out) {
+        long left = skip;
+        long want = len;
+        for (int i = 0; i < w.count() && want > 0; i++) {
+            int l = w.length(i);
+            if (left >= l) {
+                left -= l;
+                continue;
+            }
+            int take = (int) Math.min(l - left, want);
+            if (!out.add(w.segment(i), w.offset(i) + left, take)) {
+                return false;
+            }
+            want -= take;
+            left = 0;
+        }
+        return true;
     }
 
     private static int popFailure(int code) {

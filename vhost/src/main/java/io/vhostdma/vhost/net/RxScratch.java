@@ -11,6 +11,9 @@ public final class RxScratch {
 
     final DescriptorChain chain = new DescriptorChain();
     final GatherList writable = new GatherList();
+    /** Most payload ranges of one reserved packet (several chains of up to 256 descriptors each). */
+    static final int MAX_PAYLOAD_RANGES = 1024;
+    final GatherList payload = new GatherList(MAX_PAYLOAD_RANGES);
     final int[] heads;
     final int[] lens;
     MemorySegment numBuffersLowSeg;
@@ -22,6 +25,11 @@ public final class RxScratch {
     public RxScratch(int ringSize) {
         heads = new int[ringSize];
         lens = new int[ringSize];
+    }
+
+    /** Payload destination ranges of the last successful {@link NetRx#reserve}, in frame order. */
+    public GatherList payload() {
+        return payload;
     }
 
     /** Chains used by the last successful enqueue are {@code head(0..n-1)}; for tests and tracing. */

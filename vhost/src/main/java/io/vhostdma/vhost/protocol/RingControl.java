@@ -111,24 +111,35 @@ final class RingControl {
      * effect (the ack may then be sent); fails if a ring does not translate into the new table.
      */
     CompletableFuture<Void> replaceMemory(int request, GuestMemory next) {
-        return stopAll().thenComposeAsync(was -> {
+        return retire().thenComposeAsync(v -> stopAll(), loop).thenComposeAsync(was -> {
             GuestMemory old = device.swapMemory(next);
-            RuntimeException failure = null;
-            try {
-                for (int i = 0; i < device.ringCount(); i++) {
-                    tryStart(request, i);
+            return dataPlane.memoryChanged(device, old, next).handleAsync((v, err) -> {
+                RuntimeException failure = err == null ? null
+                        : new IllegalStateException("cannot register guest memory: port=" + device.portName(),
+                                VhostUserSession.cause(err));
+                try {
+                    for (int i = 0; i < device.ringCount() && failure == null; i++) {
+                        tryStart(request, i);
+                    }
+                } catch (RuntimeException e) {
+                    failure = e;
                 }
-            } catch (RuntimeException e) {
-                failure = e;
-            }
-            RuntimeException f = failure;
-            return dataPlane.quiesce().thenRunAsync(() -> {
+                return failure;
+            }, loop).thenComposeAsync(failure -> dataPlane.quiesce().thenRunAsync(() -> {
                 old.close();
-                if (f != null) {
-                    throw f;
+                if (failure != null) {
+                    throw failure;
                 }
-            }, loop);
+            }, loop), loop);
         }, loop);
+    }
+
+    /** Asks the data plane to stop DMA copies touching the current memory, if there is any. */
+    private CompletableFuture<Void> retire() {
+        if (device.memory().regionCount() == 0) {
+            return DONE;
+        }
+        return dataPlane.memoryRetiring(device).handle((v, err) -> null);
     }
 
     /** Publishes a new call or err fd on ring {@code i} and closes the old one once nobody uses it. */
@@ -148,8 +159,11 @@ final class RingControl {
      * to the end even when the data plane fails a detach or quiesce (the fds must not leak).
      */
     CompletableFuture<Void> shutdown() {
-        return stopAll().handleAsync((was, err) -> device.swapMemory(GuestMemory.EMPTY), loop)
-                .thenComposeAsync(old -> dataPlane.quiesce().handleAsync((v, err) -> {
+        return retire().thenComposeAsync(v -> stopAll(), loop)
+                .handleAsync((was, err) -> device.swapMemory(GuestMemory.EMPTY), loop)
+                .thenComposeAsync(old -> dataPlane.memoryChanged(device, old, GuestMemory.EMPTY)
+                        .handle((v, err) -> null)
+                        .thenCompose(v -> dataPlane.quiesce()).handleAsync((v, err) -> {
                     old.close();
                     for (int i = 0; i < device.ringCount(); i++) {
                         VringConfig r = device.ring(i);

@@ -1,0 +1,188 @@
+package io.vhostdma.backend.dataplane;
+
+import io.vhostdma.backend.stats.DropReason;
+import io.vhostdma.vhost.net.GatherList;
+import io.vhostdma.vhost.net.NetRx;
+import io.vhostdma.vhost.net.RxScratch;
+import io.vhostdma.vhost.virtq.SplitVirtqueue;
+
+/**
+ * The DMA enqueue path of one bound guest-RX ring (host → guest, or guest → guest in one copy): the
+ * worker reserves the RX chains and writes the virtio-net header with the CPU, submits the payload as
+ * copies split at every source and destination range boundary, and adds the chains to the used ring
+ * only when all of the packet's copies completed, strictly in submission order. A failed copy drops
+ * the packet ({@code dma_error}) and returns its chains with len 0. Worker-local.
+ */
+final class AsyncRx {
+    /** {@link #enqueue} result: the channel has no room for the packet's copies (counted {@code dma_busy}). */
+    static final int BUSY = -100;
+
+    final CopyQueue copies;
+    private final RingContext ring;
+    private final int chainMask;
+    private final int[] chainHeads;
+    private final int[] chainLens;
+    private long chainHead;
+    private long chainTail;
+    // per record slot
+    private final int[] recChains;
+    private final int[] recLength;
+    private final RingContext[] recSource;
+    private final int[] recSourceSlot;
+    private final int[] recStaging;
+
+    AsyncRx(RingContext ring, CopyQueue copies) {
+        this.ring = ring;
+        this.copies = copies;
+        int size = Integer.highestOneBit(Math.max(2, ring.queue.size()) - 1) << 1;
+        this.chainMask = size - 1;
+        this.chainHeads = new int[size];
+        this.chainLens = new int[size];
+        int records = copies.recordCapacity();
+        this.recChains = new int[records];
+        this.recLength = new int[records];
+        this.recSource = new RingContext[records];
+        this.recSourceSlot = new int[records];
+        this.recStaging = new int[records];
+    }
+
+    /**
+     * Reserves chains and submits the copies of one frame.
+     *
+     * @param frame      the frame's bytes (guest TX buffers or a staging slot), {@code len} in total
+     * @param flags      op flags (domain handles for a guest → guest copy)
+     * @param source     the TX ring whose chain holds the frame (a reference is taken), or null
+     * @param sourceSlot that chain's {@link TxFifo} slot
+     * @param staging    the staging slot holding the frame (a reference is taken), or -1
+     * @return chains reserved (≥ 1), a negative {@link io.vhostdma.vhost.net.NetStatus}, or {@link #BUSY}
+     */
+    int enqueue(GatherList frame, int len, long flags, RingContext source, int sourceSlot, int staging,
+                StagingPool pool) {
+        SplitVirtqueue q = ring.queue;
+        RxScratch s = ring.rxScratch;
+        int n = NetRx.reserve(q, ring.device.memory(), len, ring.device.mergeable(), ring.device.headerLength(), s);
+        if (n <= 0) {
+            return n;
+        }
+        GatherList dst = s.payload();
+        int ops = countCopies(frame, dst, len);
+        if (!copies.fits(ops) || chainTail - chainHead + n > chainMask + 1) {
+            q.rewind(n);
+            return BUSY;
+        }
+        submitCopies(frame, dst, len, flags);
+        int rec = copies.closeRecord();
+        for (int i = 0; i < n; i++) {
+            int c = (int) (chainTail++ & chainMask);
+            chainHeads[c] = s.head(i);
+            chainLens[c] = s.length(i);
+        }
+        recChains[rec] = n;
+        recLength[rec] = len;
+        recSource[rec] = source;
+        recSourceSlot[rec] = sourceSlot;
+        recStaging[rec] = staging;
+        if (source != null) {
+            source.fifo.ref(sourceSlot);
+        }
+        if (staging >= 0) {
+            pool.ref(staging);
+        }
+        ring.counters.dmaSubmitted(ops);
+        return n;
+    }
+
+    /**
+     * Completes every finished record at the head, in order: adds its chains to the used ring and
+     * releases its source.
+     *
+     * @return records completed
+     */
+    int complete(Worker worker, StagingPool pool) {
+        int reaped = copies.poll();
+        if (reaped == 0) {
+            return 0;
+        }
+        ring.counters.dmaCompleted(reaped, copies.takeNewErrors());
+        int done = 0;
+        while (copies.headComplete()) {
+            int rec = copies.headSlot();
+            boolean failed = copies.headFailed();
+            for (int i = 0; i < recChains[rec]; i++) {
+                int c = (int) (chainHead++ & chainMask);
+                if (!ring.stopped) {
+                    ring.queue.addUsed(chainHeads[c], failed ? 0 : chainLens[c]);
+                }
+            }
+            if (failed) {
+                ring.counters.drop(DropReason.DMA_ERROR);
+            } else {
+                ring.counters.packet(recLength[rec]);
+            }
+            RingContext src = recSource[rec];
+            if (src != null) {
+                recSource[rec] = null;
+                src.fifo.unref(recSourceSlot[rec]);
+                worker.retireTx(src);
+            }
+            if (recStaging[rec] >= 0) {
+                pool.unref(recStaging[rec]);
+            }
+            copies.popHead();
+            done++;
+        }
+        worker.markDirty(ring);
+        return done;
+    }
+
+    /** Copies needed to move {@code len} bytes from {@code src} to {@code dst}: one per common piece. */
+    static int countCopies(GatherList src, GatherList dst, long len) {
+        int si = 0;
+        int di = 0;
+        long so = 0;
+        long dOff = 0;
+        long done = 0;
+        int ops = 0;
+        while (done < len && si < src.count() && di < dst.count()) {
+            long n = Math.min(len - done, Math.min(src.length(si) - so, dst.length(di) - dOff));
+            ops++;
+            done += n;
+            so += n;
+            dOff += n;
+            if (so == src.length(si)) {
+                si++;
+                so = 0;
+            }
+            if (dOff == dst.length(di)) {
+                di++;
+                dOff = 0;
+            }
+        }
+        return ops;
+    }
+
+    private void submitCopies(GatherList src, GatherList dst, long len, long flags) {
+        int si = 0;
+        int di = 0;
+        long so = 0;
+        long dOff = 0;
+        long done = 0;
+        while (done < len && si < src.count() && di < dst.count()) {
+            int n = (int) Math.min(len - done, Math.min(src.length(si) - so, dst.length(di) - dOff));
+            // IOVA-as-VA: a mapped segment's address is the IOVA it was registered at
+            copies.copy(src.segment(si).address() + src.offset(si) + so,
+                    dst.segment(di).address() + dst.offset(di) + dOff, n, flags);
+            done += n;
+            so += n;
+            dOff += n;
+            if (so == src.length(si)) {
+                si++;
+                so = 0;
+            }
+            if (dOff == dst.length(di)) {
+                di++;
+                dOff = 0;
+            }
+        }
+    }
+}

@@ -1,0 +1,193 @@
+package io.vhostdma.backend.dma;
+
+import io.vhostdma.backend.dataplane.ChannelBinding;
+import io.vhostdma.backend.dataplane.DataPlaneImpl;
+import io.vhostdma.backend.dataplane.DmaHooks;
+import io.vhostdma.backend.dataplane.PortState;
+import io.vhostdma.config.BindingConfig;
+import io.vhostdma.config.DmaDeviceConfig;
+import io.vhostdma.config.PortConfig;
+import io.vhostdma.config.VhostdConfig;
+import io.vhostdma.dma.ChannelConfig;
+import io.vhostdma.dma.DeviceConfig;
+import io.vhostdma.dma.DmaDevice;
+import io.vhostdma.dma.DmaDevices;
+import io.vhostdma.dma.DmaException;
+import io.vhostdma.dma.EngineOptions;
+import io.vhostdma.dma.memory.DomainId;
+import io.vhostdma.dma.memory.Registration;
+import java.lang.System.Logger.Level;
+import java.lang.foreign.MemorySegment;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The DMA devices, channel bindings, guest-memory registrations and access groups of one vhostd.
+ * Create it, hand it to the data plane as its {@link DmaHooks}, then {@link #start(DataPlaneImpl)}.
+ */
+public final class DmaRuntime implements DmaHooks, AutoCloseable {
+    private static final System.Logger LOG = System.getLogger("io.vhostdma.dma");
+    private static final long PAGE = 4096;
+
+    private final VhostdConfig config;
+    private final DmaDevices devices = new DmaDevices();
+    private final Map<String, DmaDevice> byName = new LinkedHashMap<>();
+    /** "port/ring" → binding; read by the control plane at every ring start. */
+    private final Map<String, ChannelBinding> bindings = new ConcurrentHashMap<>();
+    private final Map<String, DomainId> domains = new LinkedHashMap<>();
+    private final Map<String, List<Registration>> guestMemory = new ConcurrentHashMap<>();
+    private final Map<String, String> memoryKind = new ConcurrentHashMap<>();
+    private final List<Registration> hostMemory = new ArrayList<>();
+    private AccessControl access;
+
+    /** Creates and starts every configured device and resolves the bindings. */
+    public DmaRuntime(VhostdConfig config) {
+        this.config = config;
+        try {
+            for (int i = 0; i < config.dma().size(); i++) {
+                DmaDeviceConfig d = config.dma().get(i);
+                byName.put(d.name(), startDevice(i, d));
+            }
+        } catch (RuntimeException e) {
+            devices.close();
+            throw e;
+        }
+        for (BindingConfig b : config.bindings()) {
+            DmaDevice d = byName.get(b.device());
+            bindings.put(key(b.port(), b.queue().ringIndex()), new ChannelBinding(d.channel(b.channel()),
+                    b.channelName()));
+        }
+        for (PortConfig p : config.ports()) {
+            UUID id = UUID.nameUUIDFromBytes(("vhostd-port:" + p.name()).getBytes(StandardCharsets.UTF_8));
+            domains.put(p.name(), devices.domains().domain(id));
+        }
+    }
+
+    private DmaDevice startDevice(int index, DmaDeviceConfig d) {
+        String where = "dma[" + index + "]";
+        if (!DmaDevices.engines().contains(d.engine())) {
+            throw new DmaSetupException(where + ".engine: unknown engine " + d.engine() + " (available: "
+                    + String.join(", ", DmaDevices.engines()) + ")", null);
+        }
+        EngineOptions options = EngineOptions.defaults()
+                .withErrorProbability(d.errorProbability(), 0x5eedL + index)
+                .withCompletionDelayNanos(d.completionDelayUs() * 1000L);
+        options = new EngineOptions(Math.max(options.maxChannels(), d.channels()), options.maxRingSize(),
+                options.errorAtOp(), options.errorProbability(), options.seed(), options.completionDelayNanos());
+        try {
+            DmaDevice dev = devices.create(d.name(), d.engine(), options);
+            dev.configure(new DeviceConfig(d.channels()));
+            for (int c = 0; c < d.channels(); c++) {
+                dev.setupChannel(c, new ChannelConfig(d.ringSize()));
+            }
+            dev.start();
+            return dev;
+        } catch (DmaException e) {
+            throw new DmaSetupException(where + ": cannot start device " + d.name() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Registers the workers' staging buffers as host memory on every device, assigns each port its
+     * domain and creates the configured access groups.
+     */
+    public void start(DataPlaneImpl plane) {
+        for (MemorySegment seg : plane.stagingMemory()) {
+            Registration r = devices.memory().register(DomainId.HOST, seg, null, PAGE);
+            hostMemory.add(r);
+            for (DmaDevice d : byName.values()) {
+                devices.memory().map(d, r);
+            }
+        }
+        for (PortState p : plane.ports()) {
+            p.domainHandle(domains.get(p.name()).handle());
+        }
+        access = new AccessControl(config.accessGroups(), plane, devices.access(), List.copyOf(byName.values()),
+                domains);
+        access.start();
+    }
+
+    private static String key(String port, int ring) {
+        return port + "/" + ring;
+    }
+
+    @Override
+    public ChannelBinding binding(String port, int ringIndex) {
+        return bindings.get(key(port, ringIndex));
+    }
+
+    @Override
+    public CompletableFuture<Void> retire(String port) {
+        DomainId domain = domains.get(port);
+        if (domain != null && guestMemory.containsKey(port)) {
+            int n = devices.memory().revoke(domain);
+            LOG.log(Level.DEBUG, "guest memory revoked: port=" + port + " registrations=" + n);
+        }
+        return CompletableFuture.completedFuture(null);
+    }
+
+    @Override
+    public CompletableFuture<Void> changed(String port, io.vhostdma.vhost.memory.GuestMemory old,
+                                           io.vhostdma.vhost.memory.GuestMemory next) {
+        List<Registration> previous = guestMemory.remove(port);
+        if (previous != null) {
+            for (Registration r : previous) {
+                devices.memory().unregister(r);
+            }
+        }
+        memoryKind.remove(port);
+        if (next.regionCount() == 0 || byName.isEmpty()) {
+            return CompletableFuture.completedFuture(null);
+        }
+        GuestMemoryRegistrar.Result result = GuestMemoryRegistrar.register(devices.memory(), domains.get(port),
+                next, List.copyOf(byName.values()), port);
+        guestMemory.put(port, result.registrations());
+        memoryKind.put(port, result.kind());
+        LOG.log(Level.INFO, "guest memory registered: port=" + port + " regions=" + next.regionCount()
+                + " kind=" + result.kind());
+        return CompletableFuture.completedFuture(null);
+    }
+
+    /** How {@code port}'s guest memory is registered ({@code external}, {@code dmabuf}, mixed), or null. */
+    public String memoryKind(String port) {
+        return memoryKind.get(port);
+    }
+
+    /** The DMA devices by name. */
+    public Map<String, DmaDevice> devices() {
+        return byName;
+    }
+
+    /** The DMA layer (domains, registry, access groups). */
+    public DmaDevices layer() {
+        return devices;
+    }
+
+    /** The domain of {@code port}. */
+    public DomainId domain(String port) {
+        return domains.get(port);
+    }
+
+    /** Access groups: run-time join and leave, membership. */
+    public AccessControl access() {
+        return access;
+    }
+
+    @Override
+    public void close() {
+        for (Registration r : hostMemory) {
+            try {
+                devices.memory().unregister(r);
+            } catch (DmaException e) {
+                LOG.log(Level.WARNING, "cannot unregister host memory: " + e.getMessage());
+            }
+        }
+        devices.close();
+    }
+}
