@@ -116,7 +116,7 @@ public final class Fds {
 
     /**
      * Whether {@code fd} is a dma-buf: its {@code /proc/self/fd} link names the dmabuf pseudo file system
-     * ({@code /dmabuf:<name>}, or {@code anon_inode:dmabuf} on kernels before 5.3). False when {@code fd} is not
+     * ({@code /dmabuf:<name>}, or {@code anon_inode:dmabuf} on older kernels). False when {@code fd} is not
      * open. Control plane: allocates.
      */
     public static boolean isDmabuf(int fd) {
