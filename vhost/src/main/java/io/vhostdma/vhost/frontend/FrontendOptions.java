@@ -25,10 +25,12 @@ import java.nio.file.Path;
  * @param txBufferSize      bytes per TX buffer (header included); bounds the largest frame sent
  * @param notificationMode  kick always, or respect the back end's suppression
  * @param timeoutMillis     bound on each control-plane wait (reply, accept)
+ * @param sealedMemory      seal each region's memfd with F_SEAL_SHRINK | F_SEAL_GROW (fixed size, still writable),
+ *                          so a back end with {@code /dev/udmabuf} can turn it into a dma-buf
  */
 public record FrontendOptions(Path socketPath, boolean listen, int queuePairs, int ringSize, long memorySize,
         int regions, long features, long protocolFeatures, boolean indirectTx, int rxBufferSize, int txBufferSize,
-        NotificationMode notificationMode, long timeoutMillis) {
+        NotificationMode notificationMode, long timeoutMillis, boolean sealedMemory) {
     /** Protocol features requested by default: MQ | REPLY_ACK | STATUS (DPDK virtio-user's set). */
     public static final long DEFAULT_PROTOCOL_FEATURES = ProtocolFeatures.bit(ProtocolFeatures.MQ)
             | ProtocolFeatures.bit(ProtocolFeatures.REPLY_ACK) | ProtocolFeatures.bit(ProtocolFeatures.STATUS);
@@ -52,7 +54,10 @@ public record FrontendOptions(Path socketPath, boolean listen, int queuePairs, i
         }
     }
 
-    /** A builder with the defaults: connect, 1 pair, 256 descriptors, 64 MiB in 1 region, 2048-byte buffers. */
+    /**
+     * A builder with the defaults: connect, 1 pair, 256 descriptors, 64 MiB in 1 region (unsealed memfd), 2048-byte
+     * buffers.
+     */
     public static Builder builder(Path socketPath) {
         return new Builder(socketPath);
     }
@@ -88,6 +93,7 @@ public record FrontendOptions(Path socketPath, boolean listen, int queuePairs, i
         private int txBufferSize = 2048;
         private NotificationMode notificationMode = NotificationMode.RESPECT_SUPPRESSION;
         private long timeoutMillis = 5000;
+        private boolean sealedMemory;
 
         private Builder(Path socketPath) {
             this.socketPath = socketPath;
@@ -153,9 +159,16 @@ public record FrontendOptions(Path socketPath, boolean listen, int queuePairs, i
             return this;
         }
 
+        /** Seal the guest memfds (F_SEAL_SHRINK | F_SEAL_GROW) so the back end may make udmabufs of them. */
+        public Builder sealedMemory(boolean value) {
+            this.sealedMemory = value;
+            return this;
+        }
+
         public FrontendOptions build() {
             return new FrontendOptions(socketPath, listen, queuePairs, ringSize, memorySize, regions, features,
-                    protocolFeatures, indirectTx, rxBufferSize, txBufferSize, notificationMode, timeoutMillis);
+                    protocolFeatures, indirectTx, rxBufferSize, txBufferSize, notificationMode, timeoutMillis,
+                    sealedMemory);
         }
     }
 }

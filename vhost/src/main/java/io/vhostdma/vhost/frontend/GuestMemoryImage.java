@@ -17,6 +17,9 @@ import java.lang.foreign.ValueLayout;
  * are contiguous from 0 (region i starts at {@code i × regionSize}) while UVAs are wherever the
  * kernel mapped each memfd, so a back end that confuses the two address spaces fails visibly.
  * Allocations never straddle regions. Not thread-safe for allocation; reads are.
+ *
+ * <p>Sealed images ({@link #create(long, int, boolean)}) seal each memfd with F_SEAL_SHRINK | F_SEAL_GROW after
+ * sizing it: the back end can then make a udmabuf of it, and the memory stays writable on both sides.
  */
 public final class GuestMemoryImage implements AutoCloseable {
     private final Arena arena = Arena.ofShared();
@@ -35,8 +38,16 @@ public final class GuestMemoryImage implements AutoCloseable {
         java.util.Arrays.fill(fds, -1);
     }
 
-    /** Creates {@code regions} memfds of {@code totalSize / regions} bytes each and maps them. */
+    /** Creates {@code regions} unsealed memfds of {@code totalSize / regions} bytes each and maps them. */
     public static GuestMemoryImage create(long totalSize, int regions) {
+        return create(totalSize, regions, false);
+    }
+
+    /**
+     * Creates {@code regions} memfds of {@code totalSize / regions} bytes each, sealed with F_SEAL_SHRINK |
+     * F_SEAL_GROW when {@code sealed}, and maps them.
+     */
+    public static GuestMemoryImage create(long totalSize, int regions, boolean sealed) {
         if (regions < 1 || regions > MemoryRegionLayout.MAX_REGIONS || totalSize <= 0
                 || totalSize % (4096L * regions) != 0) {
             throw new IllegalArgumentException("bad guest memory shape: totalSize=" + totalSize + " regions=" + regions);
@@ -44,7 +55,8 @@ public final class GuestMemoryImage implements AutoCloseable {
         GuestMemoryImage image = new GuestMemoryImage(totalSize, regions);
         try {
             for (int i = 0; i < regions; i++) {
-                image.fds[i] = Memfd.create("vhost-frontend-ram" + i, image.regionSize);
+                String name = "vhost-frontend-ram" + i;
+                image.fds[i] = sealed ? Memfd.createSealed(name, image.regionSize) : Memfd.create(name, image.regionSize);
                 image.segments[i] = Mmap.mapShared(image.fds[i], 0, image.regionSize, image.arena);
                 image.gpaBase[i] = regions == 1 ? image.segments[i].address() : i * image.regionSize;
             }

@@ -39,7 +39,7 @@ public final class VhostUserFrontend implements AutoCloseable {
     private VhostUserFrontend(FrontendOptions options) {
         this.options = options;
         int pairs = options.queuePairs();
-        this.memory = GuestMemoryImage.create(options.memorySize(), options.regions());
+        this.memory = GuestMemoryImage.create(options.memorySize(), options.regions(), options.sealedMemory());
         this.rings = new DriverVirtqueue[2 * pairs];
         this.tx = new TxQueue[pairs];
         this.rx = new RxQueue[pairs];

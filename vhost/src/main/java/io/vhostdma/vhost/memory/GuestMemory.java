@@ -1,5 +1,7 @@
 package io.vhostdma.vhost.memory;
 
+import io.vhostdma.vhost.internal.sys.Fds;
+import io.vhostdma.vhost.internal.sys.SysException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.List;
@@ -10,6 +12,9 @@ import java.util.List;
  * <p>The table is validated once, at construction: no region is empty, no two regions overlap in guest-physical or
  * in user address space, and no region end overflows 64 bits. Lookups by guest-physical address are
  * allocation-free and try the caller's last hit first.
+ *
+ * <p>Regions backed by a dma-buf ({@link GuestRegion#isDmabuf()}) hand their fd to the table: {@link #close()} closes
+ * it, after unmapping.
  *
  * <p>Thread-safety: immutable; {@link #close()} must only be called once every data-plane user has moved to a newer
  * table.
@@ -28,6 +33,8 @@ public final class GuestMemory implements AutoCloseable {
     private final long[] sizes;
     private final MemorySegment[] segments;
     private final Arena owner;
+    private final int dmabufCount;
+    private boolean closed;
 
     private GuestMemory(GuestRegion[] regions, Arena owner) {
         this.regions = regions;
@@ -37,12 +44,15 @@ public final class GuestMemory implements AutoCloseable {
         this.uvaBase = new long[n];
         this.sizes = new long[n];
         this.segments = new MemorySegment[n];
+        int dmabufs = 0;
         for (int i = 0; i < n; i++) {
             gpaBase[i] = regions[i].gpa();
             uvaBase[i] = regions[i].uva();
             sizes[i] = regions[i].size();
             segments[i] = regions[i].segment();
+            dmabufs += regions[i].isDmabuf() ? 1 : 0;
         }
+        this.dmabufCount = dmabufs;
     }
 
     /**
@@ -50,7 +60,8 @@ public final class GuestMemory implements AutoCloseable {
      *
      * @param regions the regions, 1..{@value #MAX_REGIONS} of them (an empty list gives a table equal to {@link #EMPTY})
      * @param owner   the arena whose close unmaps the regions, or null when the caller keeps ownership
-     * @throws GuestMemoryException when the table is invalid
+     * @return the table, which now owns the regions' dma-buf fds (on failure the caller still owns them)
+     * @throws GuestMemoryException when the table is invalid, including two regions naming the same dma-buf fd
      */
     public static GuestMemory of(List<GuestRegion> regions, Arena owner) {
         if (regions.size() > MAX_REGIONS) {
@@ -77,6 +88,10 @@ public final class GuestMemory implements AutoCloseable {
             throw new GuestMemoryException("regions overlap in user address space: index=" + ia + " uva=0x"
                     + Long.toHexString(a.uva()) + " otherIndex=" + ib + " otherUva=0x" + Long.toHexString(b.uva()));
         }
+        if (a.isDmabuf() && a.dmabufFd() == b.dmabufFd()) {
+            throw new GuestMemoryException("regions share a dma-buf fd: index=" + ia + " otherIndex=" + ib
+                    + " dmabufFd=" + a.dmabufFd());
+        }
     }
 
     /** Unsigned overlap test of two non-empty ranges whose ends do not overflow. */
@@ -87,6 +102,11 @@ public final class GuestMemory implements AutoCloseable {
     /** Number of regions. */
     public int regionCount() {
         return regions.length;
+    }
+
+    /** Number of regions backed by a dma-buf; the others are external memory. */
+    public int dmabufCount() {
+        return dmabufCount;
     }
 
     /** Region {@code i} as given at construction. */
@@ -163,11 +183,35 @@ public final class GuestMemory implements AutoCloseable {
         return segments[r].asSlice(off, len);
     }
 
-    /** Closes the owning arena (unmapping the regions) if there is one. Idempotent. */
+    /**
+     * Closes the owning arena (unmapping the regions) if there is one, then every region's dma-buf fd. Idempotent:
+     * the fds are closed exactly once, so a later call cannot close an fd number the process has reused.
+     */
     @Override
-    public void close() {
-        if (owner != null && owner.scope().isAlive()) {
-            owner.close();
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        try {
+            if (owner != null && owner.scope().isAlive()) {
+                owner.close();
+            }
+        } finally {
+            closeDmabufs();
+        }
+    }
+
+    private void closeDmabufs() {
+        for (GuestRegion r : regions) {
+            if (r.isDmabuf()) {
+                try {
+                    Fds.close(r.dmabufFd());
+                } catch (SysException e) {
+                    System.getLogger("io.vhostdma.vhost.memory").log(System.Logger.Level.WARNING,
+                            "cannot close dma-buf: gpa=0x" + Long.toHexString(r.gpa()) + " cause=" + e.getMessage());
+                }
+            }
         }
     }
 
@@ -176,7 +220,8 @@ public final class GuestMemory implements AutoCloseable {
         StringBuilder sb = new StringBuilder("GuestMemory[");
         for (int i = 0; i < regions.length; i++) {
             sb.append(i == 0 ? "" : ", ").append("gpa=0x").append(Long.toHexString(gpaBase[i]))
-                    .append(" uva=0x").append(Long.toHexString(uvaBase[i])).append(" size=").append(sizes[i]);
+                    .append(" uva=0x").append(Long.toHexString(uvaBase[i])).append(" size=").append(sizes[i])
+                    .append(" kind=").append(regions[i].kind());
         }
         return sb.append(']').toString();
     }

@@ -3,15 +3,22 @@ package io.vhostdma.vhost.memory;
 import java.lang.foreign.MemorySegment;
 
 /**
- * One guest memory region.
+ * One guest memory region and how the DMA layer can register it.
  *
- * @param gpa     guest-physical address of the first byte (unsigned)
- * @param size    length in bytes, greater than zero
- * @param uva     front-end user address of the first byte (unsigned)
- * @param segment host mapping of exactly {@code size} bytes; its {@code address()} is the host virtual address,
- *                later used as the DMA IOVA
+ * <p>A region is either <em>external memory</em> ({@code dmabufFd == -1}: the DMA layer registers the host mapping by
+ * address) or a <em>dma-buf</em> ({@code dmabufFd >= 0}: the DMA layer imports the fd, and the region's first byte is
+ * {@code dmabufOffset} bytes into it). The dma-buf fd belongs to the {@link GuestMemory} holding the region, which
+ * closes it in {@link GuestMemory#close()}.
+ *
+ * @param gpa          guest-physical address of the first byte (unsigned)
+ * @param size         length in bytes, greater than zero
+ * @param uva          front-end user address of the first byte (unsigned)
+ * @param segment      host mapping of exactly {@code size} bytes; its {@code address()} is the host virtual address,
+ *                     later used as the DMA IOVA
+ * @param dmabufFd     the dma-buf fd backing the region, or -1 for external memory
+ * @param dmabufOffset offset of the region's first byte inside the dma-buf; 0 for external memory
  */
-public record GuestRegion(long gpa, long size, long uva, MemorySegment segment) {
+public record GuestRegion(long gpa, long size, long uva, MemorySegment segment, int dmabufFd, long dmabufOffset) {
 
     /** Validates the region on its own; overlap with other regions is checked by {@link GuestMemory}. */
     public GuestRegion {
@@ -30,6 +37,25 @@ public record GuestRegion(long gpa, long size, long uva, MemorySegment segment) 
             throw new GuestMemoryException("region end overflows 64 bits: gpa=0x" + Long.toHexString(gpa)
                     + " uva=0x" + Long.toHexString(uva) + " size=" + size);
         }
+        if (dmabufFd < -1 || dmabufOffset < 0 || (dmabufFd == -1 && dmabufOffset != 0)) {
+            throw new GuestMemoryException("bad dma-buf: gpa=0x" + Long.toHexString(gpa) + " dmabufFd=" + dmabufFd
+                    + " dmabufOffset=" + dmabufOffset);
+        }
+    }
+
+    /** An external-memory region (no dma-buf). */
+    public GuestRegion(long gpa, long size, long uva, MemorySegment segment) {
+        this(gpa, size, uva, segment, -1, 0);
+    }
+
+    /** True when the region is backed by a dma-buf ({@link #dmabufFd()} ≥ 0). */
+    public boolean isDmabuf() {
+        return dmabufFd >= 0;
+    }
+
+    /** How the DMA layer registers the region: {@code "dmabuf"} or {@code "external"} (for status output). */
+    public String kind() {
+        return isDmabuf() ? "dmabuf" : "external";
     }
 
     /** True when {@code addr} lies inside {@code [gpa, gpa + size)}. */

@@ -15,8 +15,12 @@
  *       lookup for a whole range.</li>
  *   <li>Addresses are unsigned 64-bit values; containment is tested as {@code (addr - base) <u size}, which cannot
  *       overflow.</li>
- *   <li>{@link io.vhostdma.vhost.memory.GuestMemory#close()} closes the owning arena, which unmaps the regions.
- *       A racing access afterwards throws in the accessing thread instead of crashing the JVM.</li>
+ *   <li>Each region has a registration kind for the DMA layer: external memory (the host mapping, by address) or a
+ *       dma-buf ({@link io.vhostdma.vhost.memory.GuestRegion#dmabufFd()} with
+ *       {@link io.vhostdma.vhost.memory.GuestRegion#dmabufOffset()}). The table owns the dma-buf fds.</li>
+ *   <li>{@link io.vhostdma.vhost.memory.GuestMemory#close()} closes the owning arena, which unmaps the regions, then
+ *       closes the dma-buf fds, once. A racing access afterwards throws in the accessing thread instead of crashing
+ *       the JVM.</li>
  * </ul>
  */
 package io.vhostdma.vhost.memory;

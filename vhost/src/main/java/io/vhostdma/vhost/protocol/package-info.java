@@ -21,7 +21,10 @@
  *       bits we did not offer, or a request needing an un-negotiated feature fails with
  *       {@link io.vhostdma.vhost.protocol.ProtocolException}; the transport closes that
  *       connection only and counts it in {@link io.vhostdma.vhost.protocol.SessionCounters}.</li>
- *   <li>Every received fd is kept (and closed when replaced or at disconnect) or closed at once.</li>
+ *   <li>Every received fd is kept (and closed when replaced or at disconnect) or closed at once. A
+ *       SET_MEM_TABLE region fd is closed once mapped, unless it is a dma-buf: then the memory table keeps
+ *       it as the region's dma-buf (as it keeps a udmabuf made from a sealed memfd where
+ *       {@code /dev/udmabuf} is usable) and closes it when the table is unmapped.</li>
  * </ul>
  */
 package io.vhostdma.vhost.protocol;

@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.vhostdma.vhost.internal.sys.Fds;
+import io.vhostdma.vhost.internal.sys.Memfd;
+import java.nio.file.Path;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import org.junit.jupiter.api.Test;
@@ -61,5 +63,25 @@ class GuestMemoryImageTest {
         m.close();
         assertThrows(IllegalStateException.class, () -> m.regionSegment(0).get(ValueLayout.JAVA_BYTE, 0));
         m.close();
+    }
+
+    @Test
+    void shouldSealMemfdsWhenCreatedSealedAndLeaveThemUnsealedOtherwise() {
+        try (GuestMemoryImage sealed = GuestMemoryImage.create(1 << 20, 2, true);
+                GuestMemoryImage plain = GuestMemoryImage.create(1 << 20, 2)) {
+            for (int i = 0; i < 2; i++) {
+                assertEquals(Memfd.F_SEAL_SHRINK | Memfd.F_SEAL_GROW, Fds.seals(sealed.fd(i)));
+                assertEquals(0, Fds.seals(plain.fd(i)));
+            }
+            long gpa = sealed.allocate(64, 64);
+            sealed.segmentOf(gpa, 64).set(ValueLayout.JAVA_LONG, sealed.offsetOf(gpa), 7L); // still writable
+            assertEquals(7L, sealed.segmentOf(gpa, 64).get(ValueLayout.JAVA_LONG, sealed.offsetOf(gpa)));
+        }
+    }
+
+    @Test
+    void shouldCarrySealedMemoryOptionWhenBuilt() {
+        assertEquals(false, FrontendOptions.builder(Path.of("s")).build().sealedMemory());
+        assertEquals(true, FrontendOptions.builder(Path.of("s")).sealedMemory(true).build().sealedMemory());
     }
 }

@@ -1,5 +1,7 @@
 package io.vhostdma.vhost.memory;
 
+import io.vhostdma.vhost.internal.sys.Fds;
+import io.vhostdma.vhost.internal.sys.Memfd;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -109,5 +111,44 @@ class GuestMemoryTest {
         assertFalse(owner.scope().isAlive());
         assertThrows(IllegalStateException.class, () -> seg.get(ValueLayout.JAVA_BYTE, 0));
         mem.close();
+    }
+
+    @Test
+    void shouldCloseDmabufFdsExactlyOnceWhenClosedTwice() {
+        int baseline = Fds.openCount();
+        int fd = Memfd.create("stand-in-for-a-dmabuf", 4096); // the table closes whatever fd it is handed
+        GuestMemory mem = GuestMemory.of(List.of(new GuestRegion(0, 4096, 0x1000, arena.allocate(4096), fd, 64),
+                region(0x10000, 4096, 0x20000)), null);
+        assertEquals(1, mem.dmabufCount());
+        assertTrue(mem.region(0).isDmabuf());
+        assertEquals("dmabuf", mem.region(0).kind());
+        assertEquals("external", mem.region(1).kind());
+        assertTrue(mem.toString().contains("kind=dmabuf"), mem.toString());
+        mem.close();
+        assertEquals(baseline, Fds.openCount());
+        int reused = Memfd.create("takes-the-freed-number", 4096);
+        try {
+            mem.close();
+            assertTrue(Fds.isOpen(reused)); // a second close did not close the reused number
+        } finally {
+            Fds.close(reused);
+        }
+    }
+
+    @Test
+    void shouldRefuseTableWhenTwoRegionsShareADmabufFd() {
+        List<GuestRegion> regions = List.of(new GuestRegion(0, 4096, 0x1000, arena.allocate(4096), 7, 0),
+                new GuestRegion(0x10000, 4096, 0x20000, arena.allocate(4096), 7, 4096));
+        GuestMemoryException e = assertThrows(GuestMemoryException.class, () -> GuestMemory.of(regions, null));
+        assertTrue(e.getMessage().contains("dmabufFd=7"), e.getMessage());
+    }
+
+    @Test
+    void shouldRefuseRegionWhenDmabufFieldsAreInconsistent() {
+        MemorySegment seg = arena.allocate(4096);
+        assertThrows(GuestMemoryException.class, () -> new GuestRegion(0, 4096, 0, seg, -2, 0));
+        assertThrows(GuestMemoryException.class, () -> new GuestRegion(0, 4096, 0, seg, 5, -1));
+        assertThrows(GuestMemoryException.class, () -> new GuestRegion(0, 4096, 0, seg, -1, 4096));
+        assertEquals(-1, new GuestRegion(0, 4096, 0, seg).dmabufFd());
     }
 }

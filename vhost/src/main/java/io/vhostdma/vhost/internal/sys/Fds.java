@@ -9,7 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.stream.Stream;
 
-/** File-descriptor utilities: close, non-blocking mode, block size, open-fd count. */
+/** File-descriptor utilities: close, non-blocking mode, block size, seals, dmabuf test, open-fd count. */
 public final class Fds {
     private static final int F_GETFL = 3;
     private static final int F_SETFL = 4;
@@ -18,6 +18,8 @@ public final class Fds {
     private static final long STAT_SIZE = 144;
     private static final long STAT_BLKSIZE = 56;
     private static final long STAT_SIZE_FIELD = 48;
+    private static final String DMABUF_LINK = "/dmabuf:";
+    private static final String DMABUF_ANON_LINK = "anon_inode:dmabuf";
 
     private Fds() {
     }
@@ -87,6 +89,45 @@ public final class Fds {
             return st.get(ValueLayout.JAVA_LONG, field);
         } catch (Throwable t) {
             throw Libc.rethrow("fstat", t);
+        }
+    }
+
+    /**
+     * The memfd seals of {@code fd} ({@code fcntl F_GET_SEALS}): a mask of {@code Memfd.F_SEAL_*} bits, {@code 0}
+     * for a memfd without seals, or {@code -1} when the file does not support sealing (EINVAL: not a memfd, tmpfs or
+     * hugetlbfs file — a socket, pipe, eventfd or dmabuf, for example).
+     *
+     * @throws SysException for any other failure (EBADF: {@code fd} is not open)
+     */
+    public static int seals(int fd) {
+        try {
+            int r = (int) Libc.FCNTL.invokeExact(Libc.state(), fd, Memfd.F_GET_SEALS, 0);
+            if (r >= 0) {
+                return r;
+            }
+            if (Libc.errno() == Errno.EINVAL) {
+                return -1;
+            }
+            throw Libc.fail("fcntl", "fd=" + fd + " cmd=F_GET_SEALS");
+        } catch (Throwable t) {
+            throw Libc.rethrow("fcntl", t);
+        }
+    }
+
+    /**
+     * Whether {@code fd} is a dma-buf: its {@code /proc/self/fd} link names the dmabuf pseudo file system
+     * ({@code /dmabuf:<name>}, or {@code anon_inode:dmabuf} on older kernels). False when {@code fd} is not
+     * open. Control plane: allocates.
+     */
+    public static boolean isDmabuf(int fd) {
+        if (fd < 0) {
+            return false;
+        }
+        try {
+            String target = Files.readSymbolicLink(Path.of("/proc/self/fd/" + fd)).toString();
+            return target.startsWith(DMABUF_LINK) || target.startsWith(DMABUF_ANON_LINK);
+        } catch (IOException e) {
+            return false;
         }
     }
 

@@ -51,7 +51,10 @@ final class Libc {
     static final MethodHandle EPOLL_WAIT = errno("epoll_wait", JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT);
     static final MethodHandle FCNTL = errnoVariadic("fcntl", JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT);
     static final MethodHandle FSTAT = errno("fstat", JAVA_INT, JAVA_INT, ADDRESS);
+    static final MethodHandle OPEN = errnoVariadic("open", JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT);
+    static final MethodHandle IOCTL = errnoVariadic("ioctl", JAVA_INT, JAVA_INT, JAVA_LONG, ADDRESS);
     static final MethodHandle SCHED_SETAFFINITY = errno("sched_setaffinity", JAVA_INT, JAVA_INT, JAVA_LONG, ADDRESS);
+    static final MethodHandle GETPAGESIZE = plain("getpagesize", JAVA_INT);
     private static final MethodHandle STRERROR = plain("strerror", ADDRESS, JAVA_INT);
 
     // Hot-path variants without errno capture: the JDK materialises a segment per call to check the

@@ -9,7 +9,22 @@ public final class Mmap {
     private static final int PROT_WRITE = 0x2;
     private static final int MAP_SHARED = 0x01;
 
+    private static final long PAGE_SIZE = queryPageSize();
+
     private Mmap() {
+    }
+
+    /** The system page size ({@code getpagesize()}). */
+    public static long pageSize() {
+        return PAGE_SIZE;
+    }
+
+    private static long queryPageSize() {
+        try {
+            return (int) Libc.GETPAGESIZE.invokeExact();
+        } catch (Throwable t) {
+            throw Libc.rethrow("getpagesize", t);
+        }
     }
 
     /**

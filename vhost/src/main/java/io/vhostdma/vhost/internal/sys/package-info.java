@@ -1,6 +1,7 @@
 /**
  * Thin FFM bindings over the Linux system calls vhost-dma needs: AF_UNIX stream sockets with
- * SCM_RIGHTS fd passing, memfd, mmap/munmap, eventfd, epoll, and errno reporting.
+ * SCM_RIGHTS fd passing, memfd and its seals, mmap/munmap, eventfd, epoll, {@code /dev/udmabuf} (sealed memfd to
+ * dma-buf), and errno reporting.
  *
  * <p>Internal: nothing outside the {@code vhost} module should use it. Contract:
  * <ul>
