@@ -76,26 +76,29 @@ class TopLevelValidationTest {
 
     @Test
     void shouldRejectWhenTopLevelKeyIsUnknown() {
-        assertEquals(List.of("worker: unknown key (known: ports, workers, worker-cpus, forwarding, management)"),
+        assertEquals(List.of("worker: unknown key (known: ports, workers, worker-cpus, forwarding, management, dma, bindings, access-groups)"),
                 problems(ONE_PORT + "worker: 1\n"));
     }
 
     @Test
-    void shouldRejectWhenDmaSectionIsPresent() {
-        assertEquals(List.of("dma: not supported yet (arrives with the DMA data path)"),
-                problems(ONE_PORT + "dma: []\n"));
+    void shouldHaveNoDmaBindingsOrGroupsWhenSectionsAreAbsent() throws ConfigException {
+        VhostdConfig config = ConfigLoader.parse(ONE_PORT, "t");
+        assertEquals(List.of(), config.dma());
+        assertEquals(List.of(), config.bindings());
+        assertEquals(List.of(), config.accessGroups());
     }
 
     @Test
-    void shouldRejectWhenBindingsSectionIsPresent() {
-        assertEquals(List.of("bindings: not supported yet (arrives with the DMA data path)"),
-                problems(ONE_PORT + "bindings: []\n"));
+    void shouldAcceptEmptyListsWhenDmaSectionsAreEmpty() throws ConfigException {
+        VhostdConfig config = ConfigLoader.parse(ONE_PORT + "dma: []\nbindings: []\naccess-groups: []\n", "t");
+        assertEquals(ConfigLoader.parse(ONE_PORT, "t"), config);
     }
 
     @Test
-    void shouldRejectWhenAccessGroupsSectionIsPresent() {
-        assertEquals(List.of("access-groups: not supported yet (arrives with DMA access groups)"),
-                problems(ONE_PORT + "access-groups: []\n"));
+    void shouldRejectWhenDmaSectionsAreNotLists() {
+        assertEquals(List.of("dma: must be a list, got a mapping", "bindings: must be a list, got \"x\"",
+                        "access-groups: must be a list, got null"),
+                problems(ONE_PORT + "dma: {}\nbindings: x\naccess-groups:\n"));
     }
 
     @Test
@@ -116,7 +119,7 @@ class TopLevelValidationTest {
                     sockett: /tmp/x
                 workers: two
                 forwarding: hub
-                dma: []
+                dma: {}
                 management:
                   grpc: 0.0.0.0:50051
                 colour: blue
@@ -128,9 +131,9 @@ class TopLevelValidationTest {
                 "ports[1].queue-pairs: 0 is out of range (1..128)",
                 "workers: must be an integer, got \"two\"",
                 "forwarding: \"hub\" is not one of switch, sink",
-                "dma: not supported yet (arrives with the DMA data path)",
+                "dma: must be a list, got a mapping",
                 "management.grpc: host 0.0.0.0 is not loopback (allowed: 127.0.0.0/8, localhost, ::1)",
-                "colour: unknown key (known: ports, workers, worker-cpus, forwarding, management)"),
+                "colour: unknown key (known: ports, workers, worker-cpus, forwarding, management, dma, bindings, access-groups)"),
                 problems(yaml));
     }
 
