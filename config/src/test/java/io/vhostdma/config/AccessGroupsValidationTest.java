@@ -74,7 +74,8 @@ class AccessGroupsValidationTest {
 
     @Test
     void shouldAcceptLiteralTokenWhenItHasEightOr256Characters() throws ConfigException {
-        VhostdConfig config = parse(groups("{name: a, token: \"12345678\"}", "{name: b, token: " + "y".repeat(256) + "}"));
+        VhostdConfig config = parse(groups("{name: a, token: \"12345678\"}",
+                "{name: b, token: " + "y".repeat(256) + "}"));
         assertEquals(List.of(8, 256), config.accessGroups().stream().map(g -> g.token().length()).toList());
     }
 
