@@ -12,6 +12,8 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
 
 /**
  * Reads and validates the vhostd config file (YAML; JSON accepted). Every problem is collected and
@@ -20,6 +22,9 @@ import java.util.List;
  * <p>JSON: a document whose first non-blank character is <code>{</code> is parsed as strict JSON
  * first (YAML forbids tab indentation, which JSON files often use); if that fails it is tried as
  * YAML flow style, and if both fail the JSON error is reported. Duplicate keys are errors in both.
+ *
+ * <p>Access-group tokens written {@code env:VAR} are read from an environment map ({@code System.getenv()}
+ * unless one is given) and {@code file:PATH} tokens from the file, both at load time.
  */
 public final class ConfigLoader {
 
@@ -35,12 +40,22 @@ public final class ConfigLoader {
     }
 
     /**
-     * Loads {@code file}.
+     * Loads {@code file}, reading {@code env:} tokens from {@code System.getenv()}.
      *
      * @throws ConfigException with the single problem {@code <file>: cannot read: <reason>} when the
      *                         file cannot be read, else with every validation problem
      */
     public static VhostdConfig load(Path file) throws ConfigException {
+        return load(file, System.getenv());
+    }
+
+    /**
+     * Loads {@code file}, reading {@code env:} tokens from {@code env}.
+     *
+     * @throws ConfigException with the single problem {@code <file>: cannot read: <reason>} when the
+     *                         file cannot be read, else with every validation problem
+     */
+    public static VhostdConfig load(Path file, Map<String, String> env) throws ConfigException {
         String source = file.toString();
         String text;
         try {
@@ -54,18 +69,30 @@ public final class ConfigLoader {
         } catch (IOException e) {
             throw cannotRead(source, reason(e));
         }
-        return parse(text, source);
+        return parse(text, source, env);
     }
 
     /**
-     * Parses and validates {@code text}.
+     * Parses and validates {@code text}, reading {@code env:} tokens from {@code System.getenv()}.
      *
      * @param sourceName the file name (or a label such as {@code <embedded>}) used in syntax errors
      */
     public static VhostdConfig parse(String text, String sourceName) throws ConfigException {
+        return parse(text, sourceName, System.getenv());
+    }
+
+    /**
+     * Parses and validates {@code text}, reading {@code env:} tokens from {@code env}.
+     *
+     * @param sourceName the file name (or a label such as {@code <embedded>}) used in syntax errors
+     * @param env        the environment ({@code System.getenv()} in vhostd)
+     */
+    public static VhostdConfig parse(String text, String sourceName, Map<String, String> env)
+            throws ConfigException {
+        Objects.requireNonNull(env, "env");
         JsonNode root = tree(text, sourceName);
         Problems problems = new Problems();
-        VhostdConfig config = RootReader.read(root, sourceName, problems);
+        VhostdConfig config = RootReader.read(root, sourceName, env, problems);
         if (!problems.isEmpty()) {
             throw problems.toException(sourceName);
         }
@@ -99,7 +126,8 @@ public final class ConfigLoader {
         return new ConfigException(source, List.of(source + ": cannot read: " + reason));
     }
 
-    private static String reason(IOException e) {
+    /** A short reason for a failed read: {@code no such file}, {@code permission denied}, …. */
+    static String reason(IOException e) {
         return switch (e) {
             case NoSuchFileException ignored -> "no such file";
             case AccessDeniedException ignored -> "permission denied";

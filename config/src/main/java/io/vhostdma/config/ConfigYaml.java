@@ -3,11 +3,14 @@ package io.vhostdma.config;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import java.math.BigDecimal;
 import java.util.regex.Pattern;
 
 /**
  * Renders a {@link VhostdConfig} as YAML that {@link ConfigLoader} reads back to an equal config.
  * Every key is written, defaults included, so the output documents the effective configuration.
+ * Access-group tokens are written as quoted literals (the resolved secret, not its {@code env:} or
+ * {@code file:} source).
  */
 final class ConfigYaml {
 
@@ -28,6 +31,9 @@ final class ConfigYaml {
             out.append("    queue-pairs: ").append(port.queuePairs()).append('\n');
             out.append("    socket-mode: \"").append(SocketModes.format(port.socketMode())).append("\"\n");
         }
+        renderDma(config, out);
+        renderBindings(config, out);
+        renderAccessGroups(config, out);
         out.append("workers: ").append(config.workers()).append('\n');
         if (!config.workerCpus().isEmpty()) {
             out.append("worker-cpus: ").append(config.workerCpus()).append('\n');
@@ -37,6 +43,45 @@ final class ConfigYaml {
         out.append("  grpc: ").append(scalar(config.management().grpc().toString())).append('\n');
         out.append("  metrics: ").append(scalar(config.management().metrics().toString())).append('\n');
         return out.toString();
+    }
+
+    private static void renderDma(VhostdConfig config, StringBuilder out) {
+        out.append(config.dma().isEmpty() ? "dma: []\n" : "dma:\n");
+        for (DmaDeviceConfig device : config.dma()) {
+            out.append("  - name: ").append(scalar(device.name())).append('\n');
+            out.append("    engine: ").append(scalar(device.engine())).append('\n');
+            out.append("    channels: ").append(device.channels()).append('\n');
+            out.append("    ring-size: ").append(device.ringSize()).append('\n');
+            out.append("    error-probability: ")
+                    .append(BigDecimal.valueOf(device.errorProbability()).toPlainString()).append('\n');
+            out.append("    completion-delay-us: ").append(device.completionDelayUs()).append('\n');
+        }
+    }
+
+    private static void renderBindings(VhostdConfig config, StringBuilder out) {
+        out.append(config.bindings().isEmpty() ? "bindings: []\n" : "bindings:\n");
+        for (BindingConfig binding : config.bindings()) {
+            out.append("  - { port: ").append(scalar(binding.port()))
+                    .append(", queue: ").append(binding.queue())
+                    .append(", channel: ").append(scalar(binding.channelName())).append(" }\n");
+        }
+    }
+
+    private static void renderAccessGroups(VhostdConfig config, StringBuilder out) {
+        out.append(config.accessGroups().isEmpty() ? "access-groups: []\n" : "access-groups:\n");
+        for (AccessGroupConfig group : config.accessGroups()) {
+            if (!Tokens.isLiteral(group.token())) {
+                throw new IllegalArgumentException("token cannot be written as a literal (it begins with env: or"
+                        + " file:): group=" + group.name());
+            }
+            out.append("  - name: ").append(scalar(group.name())).append('\n');
+            out.append("    token: ").append(Nodes.quote(group.token())).append('\n');
+            out.append("    members: [");
+            for (int i = 0; i < group.members().size(); i++) {
+                out.append(i == 0 ? "" : ", ").append(scalar(group.members().get(i)));
+            }
+            out.append("]\n");
+        }
     }
 
     /**

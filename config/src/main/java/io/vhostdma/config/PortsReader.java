@@ -6,13 +6,11 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Pattern;
 
 /** The {@code ports} section: a non-empty list of ports with unique names and unique sockets. */
 final class PortsReader {
 
     static final List<String> KEYS = List.of("name", "socket", "mode", "queue-pairs", "socket-mode");
-    static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,31}");
     static final int MAX_QUEUE_PAIRS = 128;
 
     private final ConfigPath listPath;
@@ -50,12 +48,8 @@ final class PortsReader {
         return problems.count() == before ? ports : null;
     }
 
-    /** Reports {@code key} when an earlier port already used it; names and sockets are per-file unique. */
     private <K> void checkUnique(Map<K, Integer> seen, K key, int index, ConfigPath at, String what) {
-        Integer first = seen.putIfAbsent(key, index);
-        if (first != null) {
-            problems.add(at, "duplicate " + what + " " + key + " (also " + listPath.index(first) + ")");
-        }
+        Names.checkUnique(seen, key, index, listPath, at, what, problems);
     }
 
     /** One port, or {@code null} when any of its fields is invalid (all of them are reported). */
@@ -66,7 +60,7 @@ final class PortsReader {
         }
         int before = problems.count();
         Mapping port = Mapping.of(node, path, problems, KEYS);
-        String name = readName(port);
+        String name = Names.readName(port, problems);
         if (name != null) {
             checkUnique(names, name, index, port.path("name"), "name");
         }
@@ -87,21 +81,6 @@ final class PortsReader {
             return null;
         }
         return new PortConfig(name, socket, mode, queuePairs, socketMode);
-    }
-
-    private String readName(Mapping port) {
-        ConfigPath path = port.path("name");
-        if (!port.has("name")) {
-            problems.add(path, "is required");
-            return null;
-        }
-        String name = Nodes.string(port.get("name"), path, problems);
-        if (name != null && !NAME.matcher(name).matches()) {
-            problems.add(path, Nodes.quote(name) + " is not a valid name"
-                    + " (1..32 of A-Z a-z 0-9 _ . -, starting with a letter or digit)");
-            return null;
-        }
-        return name;
     }
 
     private Path readSocket(Mapping port) {

@@ -9,28 +9,32 @@ import java.util.Map;
  * reader, then applies defaults and the checks that span sections.
  *
  * <p>Adding a section: give it a reader, a key in {@link #KEYS}, a case in {@link #readKey} and a
- * record component; a section that is planned but not built yet goes in {@link #NOT_SUPPORTED_YET}.
+ * record component. Checks that need another section ({@link BindingRules}, {@link MembershipRules},
+ * the {@code worker-cpus} count) run in {@link #finish}, after every section is read, so their problems
+ * come last.
  */
 final class RootReader {
 
-    static final List<String> KEYS = List.of("ports", "workers", "worker-cpus", "forwarding", "management");
-
-    /** Sections of design.md §7 that arrive with later work, each with the reason shown to the user. */
-    static final Map<String, String> NOT_SUPPORTED_YET = Map.of(
-            "dma", "not supported yet (arrives with the DMA data path)",
-            "bindings", "not supported yet (arrives with the DMA data path)",
-            "access-groups", "not supported yet (arrives with DMA access groups)");
+    static final List<String> KEYS = List.of("ports", "workers", "worker-cpus", "forwarding", "management",
+            "dma", "bindings", "access-groups");
 
     private final Problems problems;
+    private final Map<String, String> env;
     private List<PortConfig> ports;
     private boolean portsSeen;
     private Integer workers = VhostdConfig.DEFAULT_WORKERS;
     private List<Integer> workerCpus = List.of();
     private Forwarding forwarding = Forwarding.SWITCH;
     private ManagementConfig management = ManagementConfig.defaults();
+    private List<DmaDeviceConfig> dma = List.of();
+    /** One element per entry, {@code null} where the entry had a problem; {@code null} if not a list. */
+    private List<BindingConfig> bindings = List.of();
+    /** One element per entry, {@code null} where the entry had a problem; {@code null} if not a list. */
+    private List<AccessGroupConfig> accessGroups = List.of();
 
-    private RootReader(Problems problems) {
+    private RootReader(Problems problems, Map<String, String> env) {
         this.problems = problems;
+        this.env = env;
     }
 
     /**
@@ -38,9 +42,10 @@ final class RootReader {
      *
      * @param root   the parsed document; a missing or null node is an empty document
      * @param source label for problems about the document as a whole
+     * @param env    the environment {@code env:VAR} tokens are read from
      */
-    static VhostdConfig read(JsonNode root, String source, Problems problems) {
-        RootReader reader = new RootReader(problems);
+    static VhostdConfig read(JsonNode root, String source, Map<String, String> env, Problems problems) {
+        RootReader reader = new RootReader(problems, env);
         if (root == null || root.isMissingNode() || root.isNull()) {
             reader.finish();
             return null;
@@ -66,11 +71,10 @@ final class RootReader {
             case "worker-cpus" -> workerCpus = WorkersReader.readCpus(value, path, problems);
             case "forwarding" -> forwarding = Nodes.oneOf(value, path, problems, Forwarding.class);
             case "management" -> management = ManagementReader.read(value, path, problems);
-            default -> {
-                String notYet = NOT_SUPPORTED_YET.get(key);
-                problems.add(path, notYet != null ? notYet
-                        : "unknown key (known: " + String.join(", ", KEYS) + ")");
-            }
+            case "dma" -> dma = DmaReader.read(value, path, problems);
+            case "bindings" -> bindings = BindingsReader.read(value, path, problems);
+            case "access-groups" -> accessGroups = AccessGroupsReader.read(value, path, env, problems);
+            default -> problems.add(path, "unknown key (known: " + String.join(", ", KEYS) + ")");
         }
     }
 
@@ -81,9 +85,15 @@ final class RootReader {
         if (workers != null && workerCpus != null) {
             WorkersReader.checkOnePerWorker(workerCpus, workers, ConfigPath.ROOT.key("worker-cpus"), problems);
         }
+        if (bindings != null) {
+            BindingRules.check(bindings, ConfigPath.ROOT.key("bindings"), ports, dma, problems);
+        }
+        if (accessGroups != null) {
+            MembershipRules.check(accessGroups, ConfigPath.ROOT.key("access-groups"), ports, problems);
+        }
         if (!problems.isEmpty()) {
             return null;
         }
-        return new VhostdConfig(ports, workers, workerCpus, forwarding, management);
+        return new VhostdConfig(ports, workers, workerCpus, forwarding, management, dma, bindings, accessGroups);
     }
 }

@@ -7,6 +7,7 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Map;
 
 /** Helpers shared by the loader tests. */
 final class ConfigTestSupport {
@@ -18,12 +19,41 @@ final class ConfigTestSupport {
                 socket: /tmp/vhostd/vm0.sock
             """;
 
+    /**
+     * Two ports ({@code vm0} with one queue pair, {@code vm1} with two) and two DMA devices
+     * ({@code dma0} with 4 channels, {@code dma1} with 1); tests append bindings or groups after it.
+     */
+    static final String TWO_PORTS_TWO_DEVICES = """
+            ports:
+              - name: vm0
+                socket: /tmp/vhostd/vm0.sock
+              - name: vm1
+                socket: /tmp/vhostd/vm1.sock
+                queue-pairs: 2
+            dma:
+              - name: dma0
+                engine: sw
+              - name: dma1
+                engine: cpu
+                channels: 1
+            """;
+
     private ConfigTestSupport() {
     }
 
-    /** The problems reported for {@code yaml}, which must be invalid. */
+    /** The problems reported for {@code yaml}, which must be invalid, with an empty environment. */
     static List<String> problems(String yaml) {
-        return assertThrows(ConfigException.class, () -> ConfigLoader.parse(yaml, "test.yaml")).problems();
+        return problems(yaml, Map.of());
+    }
+
+    /** The problems reported for {@code yaml}, which must be invalid, reading tokens from {@code env}. */
+    static List<String> problems(String yaml, Map<String, String> env) {
+        return assertThrows(ConfigException.class, () -> ConfigLoader.parse(yaml, "test.yaml", env)).problems();
+    }
+
+    /** {@code yaml} loaded with an empty environment. */
+    static VhostdConfig parse(String yaml) throws ConfigException {
+        return ConfigLoader.parse(yaml, "test.yaml", Map.of());
     }
 
     /** A single port with the given extra lines (each indented under the port). */

@@ -76,26 +76,30 @@ class TopLevelValidationTest {
 
     @Test
     void shouldRejectWhenTopLevelKeyIsUnknown() {
-        assertEquals(List.of("worker: unknown key (known: ports, workers, worker-cpus, forwarding, management)"),
+        assertEquals(List.of("worker: unknown key (known: ports, workers, worker-cpus, forwarding, management,"
+                        + " dma, bindings, access-groups)"),
                 problems(ONE_PORT + "worker: 1\n"));
     }
 
     @Test
-    void shouldRejectWhenDmaSectionIsPresent() {
-        assertEquals(List.of("dma: not supported yet (arrives with the DMA data path)"),
-                problems(ONE_PORT + "dma: []\n"));
+    void shouldHaveNoDmaBindingsOrGroupsWhenSectionsAreAbsent() throws ConfigException {
+        VhostdConfig config = ConfigLoader.parse(ONE_PORT, "t");
+        assertEquals(List.of(), config.dma());
+        assertEquals(List.of(), config.bindings());
+        assertEquals(List.of(), config.accessGroups());
     }
 
     @Test
-    void shouldRejectWhenBindingsSectionIsPresent() {
-        assertEquals(List.of("bindings: not supported yet (arrives with the DMA data path)"),
-                problems(ONE_PORT + "bindings: []\n"));
+    void shouldAcceptEmptyListsWhenDmaSectionsAreEmpty() throws ConfigException {
+        VhostdConfig config = ConfigLoader.parse(ONE_PORT + "dma: []\nbindings: []\naccess-groups: []\n", "t");
+        assertEquals(ConfigLoader.parse(ONE_PORT, "t"), config);
     }
 
     @Test
-    void shouldRejectWhenAccessGroupsSectionIsPresent() {
-        assertEquals(List.of("access-groups: not supported yet (arrives with DMA access groups)"),
-                problems(ONE_PORT + "access-groups: []\n"));
+    void shouldRejectWhenDmaSectionsAreNotLists() {
+        assertEquals(List.of("dma: must be a list, got a mapping", "bindings: must be a list, got \"x\"",
+                        "access-groups: must be a list, got null"),
+                problems(ONE_PORT + "dma: {}\nbindings: x\naccess-groups:\n"));
     }
 
     @Test
@@ -116,7 +120,7 @@ class TopLevelValidationTest {
                     sockett: /tmp/x
                 workers: two
                 forwarding: hub
-                dma: []
+                dma: {}
                 management:
                   grpc: 0.0.0.0:50051
                 colour: blue
@@ -128,9 +132,45 @@ class TopLevelValidationTest {
                 "ports[1].queue-pairs: 0 is out of range (1..128)",
                 "workers: must be an integer, got \"two\"",
                 "forwarding: \"hub\" is not one of switch, sink",
-                "dma: not supported yet (arrives with the DMA data path)",
+                "dma: must be a list, got a mapping",
                 "management.grpc: host 0.0.0.0 is not loopback (allowed: 127.0.0.0/8, localhost, ::1)",
-                "colour: unknown key (known: ports, workers, worker-cpus, forwarding, management)"),
+                "colour: unknown key (known: ports, workers, worker-cpus, forwarding, management,"
+                        + " dma, bindings, access-groups)"),
+                problems(yaml));
+    }
+
+    @Test
+    void shouldReportEntryProblemsInDocumentOrderThenCrossSectionProblemsWhenDmaSectionsAreWrong() {
+        String yaml = """
+                access-groups:
+                  - {name: tenant-a, token: short, members: [vm0]}
+                  - {name: tenant-b, token: tenant-b-token, members: [vm1, vm5]}
+                  - {name: tenant-c, token: tenant-c-token, members: [vm1]}
+                bindings:
+                  - {port: vm0, queue: rxq0, channel: dma0/0}
+                  - {port: vm1, queue: rxq1, channel: dma0/1}
+                  - {port: vm1, queue: txq0, channel: dma0/9}
+                  - {port: vm1, queue: txq0, channel: dma0/0}
+                  - {port: vm1, queue: rxq, channel: dma0/2}
+                ports:
+                  - {name: vm0, socket: /tmp/vm0.sock}
+                  - {name: vm1, socket: /tmp/vm1.sock}
+                dma:
+                  - {name: dma0, engine: sw}
+                  - {name: dma1, engine: sw, ring-size: 48}
+                workers: 2
+                worker-cpus: [0]
+                """;
+        assertEquals(List.of(
+                "access-groups[0].token: literal token has 5 characters (8..256 required)",
+                "bindings[4].queue: \"rxq\" is not a queue name (rxq<N> or txq<N>, N 0..127)",
+                "dma[1].ring-size: 48 is not a power of two",
+                "worker-cpus: 1 cpus given for 2 workers (need one per worker, or none)",
+                "bindings[1].queue: rxq1 is beyond port vm1's queue-pairs (1)",
+                "bindings[3].queue: vm1/txq0 is already bound to dma0/9 (bindings[2])",
+                "bindings[3].channel: dma0/0 is already bound to vm0/rxq0 (bindings[0])",
+                "access-groups[1].members[1]: vm5 does not exist (ports: vm0, vm1)",
+                "access-groups[2].members[0]: vm1 is already a member of tenant-b"),
                 problems(yaml));
     }
 
