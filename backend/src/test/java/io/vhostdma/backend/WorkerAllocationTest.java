@@ -8,7 +8,6 @@ import io.vhostdma.vhost.frontend.VhostUserFrontend;
 import java.lang.foreign.Arena;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -28,10 +27,23 @@ class WorkerAllocationTest {
 
     private static final int MEASURED_ROUNDS = 3;
 
-    @Test
-    void shouldAllocateNothingOnWorkerWhenSteadyTrafficFlows() {
+    static java.util.stream.Stream<org.junit.jupiter.params.provider.Arguments> paths() {
+        return java.util.stream.Stream.of(
+                org.junit.jupiter.params.provider.Arguments.of("CPU copies", (java.util.function.UnaryOperator<DaemonFixture.Builder>) b -> b),
+                org.junit.jupiter.params.provider.Arguments.of("DMA cpu engine, one access group",
+                        (java.util.function.UnaryOperator<DaemonFixture.Builder>) b -> AsyncDataPathTest.bindAll(b, "cpu", 0).group("g", "token-123456", "a", "b")),
+                org.junit.jupiter.params.provider.Arguments.of("DMA sw engine, one access group",
+                        (java.util.function.UnaryOperator<DaemonFixture.Builder>) b -> AsyncDataPathTest.bindAll(b, "sw", 0).group("g", "token-123456", "a", "b")),
+                org.junit.jupiter.params.provider.Arguments.of("DMA sw engine, default segment (host staging)",
+                        (java.util.function.UnaryOperator<DaemonFixture.Builder>) b -> AsyncDataPathTest.bindAll(b, "sw", 0)));
+    }
+
+    @org.junit.jupiter.params.ParameterizedTest(name = "{0}")
+    @org.junit.jupiter.params.provider.MethodSource("paths")
+    void shouldAllocateNothingOnWorkerWhenSteadyTrafficFlows(String path,
+            java.util.function.UnaryOperator<DaemonFixture.Builder> setup) {
         com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
-        try (DaemonFixture d = DaemonFixture.builder(dir).port("a", 1).port("b", 1).start();
+        try (DaemonFixture d = setup.apply(DaemonFixture.builder(dir).port("a", 1).port("b", 1)).start();
                 Arena arena = Arena.ofConfined()) {
             VhostUserFrontend a = d.connect("a");
             VhostUserFrontend b = d.connect("b");
@@ -66,7 +78,7 @@ class WorkerAllocationTest {
                 measured.append(allocated).append(" bytes/").append(moved).append(" frames/")
                         .append(stats.sleeps() - sleeps0).append(" sleeps; ");
             }
-            System.out.printf("worker allocation: warm-up rounds [%s] bytes; measured rounds [%s]%n",
+            System.out.printf(path + ": worker allocation: warm-up rounds [%s] bytes; measured rounds [%s]%n",
                     history.toString().trim(), measured.toString().trim());
             assertEquals(0, pump.wrongLength(), "frames arrived with their lengths");
             assertEquals(0L, allocated, "bytes allocated by the worker in a measured round; rounds ["

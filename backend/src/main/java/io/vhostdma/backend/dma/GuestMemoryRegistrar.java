@@ -61,6 +61,9 @@ final class GuestMemoryRegistrar {
     }
 
     private static Registration registerRegion(MemoryRegistry registry, DomainId domain, GuestRegion g) {
+        if (g.isDmabuf()) {
+            return registry.registerDmabuf(domain, g.segment(), g.dmabufFd(), g.dmabufOffset(), null, PAGE);
+        }
         return registry.register(domain, g.segment(), null, PAGE);
     }
 }
