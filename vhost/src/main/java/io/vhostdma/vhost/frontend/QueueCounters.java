@@ -16,6 +16,7 @@ public final class QueueCounters {
     long rxBytes;
     long rxMerged;
     long rxTooSmall;
+    long rxShort;
     long rxBadUsed;
     long rxWakeups;
 
@@ -70,6 +71,11 @@ public final class QueueCounters {
     }
 
     /** Received frames dropped because the caller's buffer was too small. */
+    /** RX buffers returned shorter than the virtio-net header (no packet: e.g. a failed copy), re-posted. */
+    public long rxShort() {
+        return rxShort;
+    }
+
     public long rxTooSmall() {
         return rxTooSmall;
     }
@@ -88,7 +94,7 @@ public final class QueueCounters {
     public String toString() {
         return "QueueCounters[txPackets=" + txPackets + " txBytes=" + txBytes + " txFull=" + txFull
                 + " kicks=" + kicks + " kicksSuppressed=" + kicksSuppressed + " rxPackets=" + rxPackets
-                + " rxBytes=" + rxBytes + " rxMerged=" + rxMerged + " rxTooSmall=" + rxTooSmall
+                + " rxBytes=" + rxBytes + " rxMerged=" + rxMerged + " rxTooSmall=" + rxTooSmall + " rxShort=" + rxShort
                 + " rxBadUsed=" + rxBadUsed + " txBadUsed=" + txBadUsed + "]";
     }
 }

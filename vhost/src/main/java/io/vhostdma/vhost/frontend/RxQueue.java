@@ -64,7 +64,18 @@ final class RxQueue {
         // back end before its release store of used.idx, which pendingUsed() acquire-loaded
         int id0 = vq.peekUsedId(0);
         int len0 = vq.peekUsedLen(0);
-        if (!validEntry(id0, len0) || len0 < headerSize) {
+        while (validEntry(id0, len0) && len0 < headerSize) {
+            // a buffer the back end gave back without a packet (e.g. a failed DMA copy: len 0): like
+            // Linux virtio-net, count it as a short packet, re-post the buffer and look at the next one
+            counters.rxShort++;
+            recycle(1);
+            if (--pending == 0) {
+                return 0;
+            }
+            id0 = vq.peekUsedId(0);
+            len0 = vq.peekUsedLen(0);
+        }
+        if (!validEntry(id0, len0)) {
             return dropBad(1);
         }
         int buffers = mergeable
