@@ -52,6 +52,20 @@ class MainCliTest {
     }
 
     @Test
+    void shouldExitTwoWithoutTouchingSocketsWhenDmaEngineIsUnknown() throws IOException {
+        Path sock = dir.resolve("e.sock");
+        Path file = dir.resolve("engine.yaml");
+        Files.writeString(file, "ports:\n  - { name: e, socket: " + sock + " }\n"
+                + "dma:\n  - { name: dma0, engine: warp, channels: 2 }\n"
+                + "bindings:\n  - { port: e, queue: rxq0, channel: dma0/0 }\n");
+        assertEquals(2, run("--config", file.toString()));
+        List<String> lines = err.toString(StandardCharsets.UTF_8).lines().toList();
+        assertEquals("dma[0].engine: unknown engine warp (available: cpu, sw)", lines.getFirst(), lines.toString());
+        assertEquals("vhostd: 1 config problem(s); nothing was started", lines.getLast());
+        assertFalse(Files.exists(sock), "no socket created");
+    }
+
+    @Test
     void shouldPrintDefaultConfigThatTheLoaderAccepts() throws ConfigException {
         assertEquals(0, run("--print-default-config"));
         VhostdConfig c = ConfigLoader.parse(out.toString(StandardCharsets.UTF_8), "default");

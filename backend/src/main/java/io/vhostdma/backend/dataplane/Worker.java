@@ -121,7 +121,8 @@ public final class Worker implements Runnable {
             int work;
             try {
                 work = doWork();
-            } catch (RuntimeException e) {
+            } catch (RuntimeException | LinkageError | AssertionError e) {
+                // anything but a VM error (out of memory, stack overflow) is contained to one ring
                 containFault(e);
                 continue;
             }
@@ -165,7 +166,7 @@ public final class Worker implements Runnable {
      * A ring's memory failed under us (e.g. an access to a table that was unmapped throws in this
      * thread instead of crashing the JVM): stop the ring being served, count it, keep the worker.
      */
-    private void containFault(RuntimeException e) {
+    private void containFault(Throwable e) {
         RingContext r = current;
         current = null;
         for (int i = 0; i < dirtyCount; i++) {

@@ -16,7 +16,17 @@
  *   <li>Adaptive notification: while busy a worker polls with guest kicks suppressed; after an idle
  *       spin it re-enables kicks, re-checks every ring (closing the lost-kick race), and sleeps in
  *       epoll on the kick eventfds and its wake-up eventfd.</li>
- *   <li>The per-packet path allocates nothing.</li>
+ *   <li>A queue bound to a DMA channel ({@link io.vhostdma.backend.dataplane.ChannelBinding}) submits its
+ *       payload copies to that channel ({@code AsyncRx}, {@code AsyncTx}); only the queue's owner drives the
+ *       channel. Copies are grouped per packet into records that complete in channel order
+ *       ({@code CopyQueue}); RX chains are used, and guest TX chains returned ({@code TxFifo}), strictly in
+ *       order once every copy touching them completed. A worker with copies in flight never sleeps.</li>
+ *   <li>Inside an access group (same switching segment) a frame moves guest TX buffer → guest RX buffer
+ *       in one DMA copy on the destination RX queue's channel; outside, DMA goes through the worker's
+ *       registered host {@code StagingPool}.</li>
+ *   <li>Detach drains: a ring's base is reported once its copies completed and its taken chains were
+ *       returned, so guest memory is unmapped only after every in-flight copy touching it finished.</li>
+ *   <li>The per-packet path allocates nothing (sync and async).</li>
  * </ul>
  */
 package io.vhostdma.backend.dataplane;
