@@ -94,8 +94,24 @@ class HostileGuestTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("attacks")
     void shouldStopOnlyTheBrokenRingWhenGuestCorruptsItsTxRing(String name, Attack attack) {
+        corruptTxRing(name, attack, DaemonFixture.builder(dir).port("a", 1).port("b", 1).port("c", 1));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("attacks")
+    void shouldStopOnlyTheBrokenRingWhenGuestCorruptsItsTxRingWithEveryQueueBoundToDma(String name, Attack attack) {
+        DaemonFixture.Builder b = DaemonFixture.builder(dir).port("a", 1).port("b", 1).port("c", 1)
+                .dma("dma0", "sw", 6, 256, 0.0, 0).group("g", AsyncDataPathTest.TOKEN, "a", "b", "c");
+        int ch = 0;
+        for (String port : List.of("a", "b", "c")) {
+            b.bind(port, "rxq0", "dma0", ch++).bind(port, "txq0", "dma0", ch++);
+        }
+        corruptTxRing(name, attack, b);
+    }
+
+    private void corruptTxRing(String name, Attack attack, DaemonFixture.Builder builder) {
         try (LogCapture log = new LogCapture("io.vhostdma.dataplane");
-                DaemonFixture d = DaemonFixture.builder(dir).port("a", 1).port("b", 1).port("c", 1).start()) {
+                DaemonFixture d = builder.start()) {
             VhostUserFrontend a = d.connect("a");
             VhostUserFrontend b = d.connect("b");
             VhostUserFrontend c = d.connect("c");
