@@ -52,4 +52,25 @@ class MultiWorkerTest {
             assertEquals(0, d.counters("a").snapshot().totalDrops() + d.counters("b").snapshot().totalDrops());
         }
     }
+
+    @Test
+    void shouldDeliverIntactAcrossWorkersWhenEveryQueueIsBoundToDma() {
+        try (DaemonFixture d = DaemonFixture.builder(dir).port("a", 1).port("b", 2).workers(2)
+                .dma("dma0", "sw", 6, 1024, 0.0, 0)
+                .bind("a", "rxq0", "dma0", 0).bind("a", "txq0", "dma0", 1)
+                .bind("b", "rxq0", "dma0", 2).bind("b", "txq0", "dma0", 3)
+                .bind("b", "rxq1", "dma0", 4).bind("b", "txq1", "dma0", 5)
+                .group("g", AsyncDataPathTest.TOKEN, "a", "b").start()) {
+            VhostUserFrontend a = d.connect("a", o -> o.rxBufferSize(1024).txBufferSize(9216));
+            VhostUserFrontend b = d.connect("b", o -> o.queuePairs(2).rxBufferSize(1024).txBufferSize(9216));
+            // b q1 (worker 1) -> a q0 (worker 0): the frame crosses through the hand-off, then worker 0
+            // copies it from its host staging slot into a's RX buffers on a's rxq channel
+            Flow.run(List.of(new Flow(a, 0, b, 0, B, A, Frames.sizes(FRAMES, 1, 10, 9000), 1, 16),
+                    new Flow(b, 1, a, 0, A, B, Frames.sizes(FRAMES, 2, 10, 9000), 2, 16)), 60_000);
+            assertEquals(FRAMES, d.counters("a").rx(0).packets(), "a received every handed-off frame");
+            assertEquals(0, d.counters("a").snapshot().totalDrops() + d.counters("b").snapshot().totalDrops());
+            assertTrue(d.counters("a").rx(0).dmaSubmitted() >= FRAMES, "a's rxq used its channel");
+            assertEquals(d.counters("a").rx(0).dmaSubmitted(), d.counters("a").rx(0).dmaCompleted());
+        }
+    }
 }
