@@ -63,10 +63,19 @@ class MultiWorkerTest {
                 .group("g", AsyncDataPathTest.TOKEN, "a", "b").start()) {
             VhostUserFrontend a = d.connect("a", o -> o.rxBufferSize(1024).txBufferSize(9216));
             VhostUserFrontend b = d.connect("b", o -> o.queuePairs(2).rxBufferSize(1024).txBufferSize(9216));
-            // b q1 (worker 1) -> a q0 (worker 0): the frame crosses through the hand-off, then worker 0
-            // copies it from its host staging slot into a's RX buffers on a's rxq channel
-            Flow.run(List.of(new Flow(a, 0, b, 0, B, A, Frames.sizes(FRAMES, 1, 10, 9000), 1, 16),
-                    new Flow(b, 1, a, 0, A, B, Frames.sizes(FRAMES, 2, 10, 9000), 2, 16)), 60_000);
+            // b q1 (worker 1) -> a q0 (worker 0): worker 1 hands a reference to b's TX chain to worker 0,
+            // which copies it guest to guest in one DMA copy on a's rxq channel and gives the reference back
+            Flow ba = new Flow(b, 1, a, 0, A, B, Frames.sizes(FRAMES, 2, 10, 9000), 2, 16);
+            Flow.run(List.of(new Flow(a, 0, b, 0, B, A, Frames.sizes(FRAMES, 1, 10, 9000), 1, 16), ba), 60_000);
+            int ha = d.vhostd().dma().domain("a").handle();
+            int hb = d.vhostd().dma().domain("b").handle();
+            var rxA = d.vhostd().dma().devices().get("dma0").channel(0).stats();
+            assertEquals(ba.bytes(), rxA.bytes(hb, ha), "b→a bytes: one guest-to-guest copy across workers");
+            assertEquals(0, rxA.bytes(0, ha), "no host buffer on the way");
+            DaemonFixture.awaitUntil(() -> {
+                b.reclaimTx(1);
+                return b.txInFlight(1) == 0;
+            }, "b's q1 TX chains all returned by worker 1 after worker 0's copies");
             assertEquals(FRAMES, d.counters("a").rx(0).packets(), "a received every handed-off frame");
             assertEquals(0, d.counters("a").snapshot().totalDrops() + d.counters("b").snapshot().totalDrops());
             assertTrue(d.counters("a").rx(0).dmaSubmitted() >= FRAMES, "a's rxq used its channel");

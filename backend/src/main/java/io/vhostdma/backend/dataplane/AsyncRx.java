@@ -51,7 +51,7 @@ final class AsyncRx {
      *
      * @param frame      the frame's bytes (guest TX buffers or a staging slot), {@code len} in total
      * @param flags      op flags (domain handles for a guest → guest copy)
-     * @param source     the TX ring whose chain holds the frame (a reference is taken), or null
+     * @param source     the TX ring whose chain holds the frame (the caller accounts its reference), or null
      * @param sourceSlot that chain's {@link TxFifo} slot
      * @param staging    the staging slot holding the frame (a reference is taken), or -1
      * @return chains reserved (≥ 1), a negative {@link io.vhostdma.vhost.net.NetStatus}, or {@link #BUSY}
@@ -82,9 +82,6 @@ final class AsyncRx {
         recSource[rec] = source;
         recSourceSlot[rec] = sourceSlot;
         recStaging[rec] = staging;
-        if (source != null) {
-            source.fifo.ref(sourceSlot);
-        }
         if (staging >= 0) {
             pool.ref(staging);
         }
@@ -122,8 +119,7 @@ final class AsyncRx {
             RingContext src = recSource[rec];
             if (src != null) {
                 recSource[rec] = null;
-                src.fifo.unref(recSourceSlot[rec]);
-                worker.retireTx(src);
+                worker.releaseSource(src, recSourceSlot[rec]);
             }
             if (recStaging[rec] >= 0) {
                 pool.unref(recStaging[rec]);

@@ -57,6 +57,7 @@ public final class DataPlaneImpl implements DataPlane, AutoCloseable {
                 if (from != to) {
                     handoffs[from][to] = new Handoff(HANDOFF_SLOTS);
                     this.workers[to].setInbound(from, handoffs[from][to]);
+                    this.workers[from].setReturns(to, new Returns()); // references `to` gives back to `from`
                 }
             }
         }

@@ -45,6 +45,12 @@ public final class Worker implements Runnable {
     /** Worker-local host buffer (sink forwarding). */
     final java.lang.foreign.MemorySegment hostBuffer = SinkForwarder.newBuffer(arena);
     private final Handoff[] inbound;
+    /** References other workers give back to this one (index: the giving worker). */
+    private final Returns[] returnsIn;
+    /** References this worker has out to each other worker (bounded by {@link Returns#CAPACITY}). */
+    private final int[] refsOut;
+    /** Set when a referenced frame from another worker was taken by a DMA record (which returns it). */
+    private boolean refTaken;
     private int txCount;
     /** The TX ring being served (for fault containment). */
     private RingContext current;
@@ -77,6 +83,8 @@ public final class Worker implements Runnable {
         this.forwarder = forwarder;
         this.cpu = cpu;
         this.inbound = new Handoff[workers];
+        this.returnsIn = new Returns[workers];
+        this.refsOut = new int[workers];
         epoll.add(wakeFd, Epoll.EPOLLIN, -1L);
     }
 
@@ -92,6 +100,10 @@ public final class Worker implements Runnable {
 
     void setInbound(int fromWorker, Handoff h) {
         inbound[fromWorker] = h;
+    }
+
+    void setReturns(int fromWorker, Returns r) {
+        returnsIn[fromWorker] = r;
     }
 
     /** Queues a command for the duty cycle's quiescent point and wakes the worker. */
@@ -146,7 +158,7 @@ public final class Worker implements Runnable {
         while ((c = commands.poll()) != null) {
             c.run();
         }
-        int work = drainHandoffs() + pollCopies();
+        int work = drainReturns() + drainHandoffs() + pollCopies();
         for (int i = 0; i < txCount; i++) {
             current = tx[i];
             work += serveTx(current);
@@ -357,6 +369,13 @@ public final class Worker implements Runnable {
             }
         }
         int n = r.asyncRx.enqueue(from, len, flags, src, srcRec, slot, pool);
+        if (n > 0 && src != null) {
+            if (src.owner == this) {
+                src.fifo.ref(srcRec);
+            } else {
+                refTaken = true; // the handed-off reference now belongs to the record
+            }
+        }
         if (n == AsyncRx.BUSY) {
             r.counters.drop(DropReason.DMA_BUSY);
         } else if (n < 0) {
@@ -424,6 +443,20 @@ public final class Worker implements Runnable {
 
     private void handOff(Worker owner, PortState dst, int q, GatherList frame, int len) {
         Handoff h = owner.inbound[id];
+        if (srcRing != null && srcSlot < 0 && frame.count() <= Handoff.MAX_PIECES
+                && refsOut[owner.id] < Returns.CAPACITY) {
+            // the frame stays in the guest's TX chain: hand over a reference, copied from there once
+            int slot = h.claim();
+            if (slot < 0) {
+                dst.counters().rx(q).drop(DropReason.HANDOFF_FULL);
+                return;
+            }
+            srcRing.fifo.ref(srcRecord);
+            refsOut[owner.id]++;
+            h.publishRef(slot, frame, len, dst.id(), q, srcRing, srcRecord);
+            wake(owner);
+            return;
+        }
         int slot = len > Handoff.SLOT_BYTES ? -1 : h.claim();
         if (slot < 0) {
             dst.counters().rx(q).drop(DropReason.HANDOFF_FULL);
@@ -431,9 +464,50 @@ public final class Worker implements Runnable {
         }
         frame.copyTo(h.buffers(), Handoff.slotOffset(slot));
         h.publish(slot, len, dst.id(), q);
-        if (owner.sleeping) {
-            EventFd.signal(owner.wakeFd);
+        wake(owner);
+    }
+
+    /**
+     * Wakes {@code other} if it sleeps. The full fence orders our publication before the read of its
+     * {@code sleeping} flag; it pairs with the fence between its store of the flag and its last check
+     * of the queues in {@link #idle()}, so one of the two sides always sees the other.
+     */
+    private static void wake(Worker other) {
+        java.lang.invoke.VarHandle.fullFence();
+        if (other.sleeping) {
+            EventFd.signal(other.wakeFd);
         }
+    }
+
+    /** A copy reading chain {@code record} of TX ring {@code src} is over: release it (any owner). */
+    void releaseSource(RingContext src, int record) {
+        if (src.owner == this) {
+            src.fifo.unref(record);
+            retireTx(src);
+        } else {
+            giveBack(src, record);
+        }
+    }
+
+    private void giveBack(RingContext src, int record) {
+        if (!src.owner.returnsIn[id].offer(src, record)) {
+            // the owner bounds its references to CAPACITY, so this cannot happen; never lose one silently
+            throw new IllegalStateException("reference return queue full: worker=" + id + " owner=" + src.owner.id);
+        }
+        wake(src.owner);
+    }
+
+    private int drainReturns() {
+        int n = 0;
+        for (int w = 0; w < returnsIn.length; w++) {
+            Returns r = returnsIn[w];
+            if (r != null && r.pending()) {
+                int k = r.drain(this);
+                refsOut[w] -= k;
+                n += k;
+            }
+        }
+        return n;
     }
 
     private int drainHandoffs() {
@@ -447,15 +521,30 @@ public final class Worker implements Runnable {
                 PortState dst = plane.port(h.port(slot));
                 int len = h.length(slot);
                 RingContext r = dst.rx(h.queuePair(slot));
+                boolean ref = h.isRef(slot);
+                RingContext src = ref ? h.source(slot) : null;
+                int rec = ref ? h.sourceRecord(slot) : -1;
                 if (r == null || r.owner != this || r.stopped) {
                     dst.counters().rx(h.queuePair(slot)).drop(DropReason.RX_NOT_READY);
                 } else {
-                    handoffFrame.clear();
-                    handoffFrame.add(h.buffers(), Handoff.slotOffset(slot), len);
+                    if (ref) {
+                        h.pieces(slot, handoffFrame);
+                        srcRing = src;
+                        srcRecord = rec;
+                        refTaken = false;
+                    } else {
+                        handoffFrame.clear();
+                        handoffFrame.add(h.buffers(), Handoff.slotOffset(slot), len);
+                    }
                     enqueueLocal(r, handoffFrame, len);
+                    srcRing = null;
                     releaseBounce();
                 }
                 h.release();
+                if (ref && !refTaken) {
+                    giveBack(src, rec); // copied (CPU) or dropped: the chain is free again
+                }
+                refTaken = false;
                 work++;
             }
         }
@@ -483,18 +572,24 @@ public final class Worker implements Runnable {
                 tx[i].queue.enableNotifications();
             }
         }
-        boolean work = !commands.isEmpty() || handoffPending();
+        boolean work = !commands.isEmpty() || handoffPending() || returnsPending();
         for (int i = 0; i < txCount && !work; i++) {
             work = !tx[i].stopped && tx[i].queue.pending() != 0;
         }
         if (!work) {
             sleeping = true;
-            int ready = epoll.await(pollOnlyRings > 0 ? 1 : 1000);
-            sleeping = false;
-            for (int i = 0; i < ready; i++) {
-                EventFd.drain((int) epoll.data(i) < 0 ? wakeFd : (int) epoll.data(i));
+            // pairs with the fence in wake(): either the producer sees sleeping, or we see its entry
+            java.lang.invoke.VarHandle.fullFence();
+            if (handoffPending() || returnsPending()) {
+                sleeping = false;
+            } else {
+                int ready = epoll.await(pollOnlyRings > 0 ? 1 : 1000);
+                sleeping = false;
+                for (int i = 0; i < ready; i++) {
+                    EventFd.drain((int) epoll.data(i) < 0 ? wakeFd : (int) epoll.data(i));
+                }
+                stats.slept();
             }
-            stats.slept();
         }
         for (int i = 0; i < txCount; i++) {
             if (!tx[i].stopped) {
@@ -510,6 +605,15 @@ public final class Worker implements Runnable {
         }
         for (int i = 0; i < asyncCount; i++) {
             if (async[i].copies.recordsOutstanding() > 0) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private boolean returnsPending() {
+        for (Returns r : returnsIn) {
+            if (r != null && r.pending()) {
                 return true;
             }
         }

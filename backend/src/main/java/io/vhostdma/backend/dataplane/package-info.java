@@ -7,9 +7,11 @@
  *       avail ring and writes the used ring. Both rings of a queue pair, on every port, belong to
  *       the same worker, so a frame forwarded between ports with equal queue-pair counts is copied
  *       once, guest TX buffer → guest RX buffer, by the one worker that owns both rings.</li>
- *   <li>When the destination RX ring belongs to another worker, the frame is copied into a slot of
- *       a single-producer/single-consumer {@link io.vhostdma.backend.dataplane.Handoff} queue and
- *       the owner delivers it (two copies; a full queue is a counted drop).</li>
+ *   <li>When the destination RX ring belongs to another worker, the frame crosses through a
+ *       single-producer/single-consumer {@link io.vhostdma.backend.dataplane.Handoff} queue, as a
+ *       reference to the source TX chain (the owner copies from guest memory once and gives the
+ *       reference back through {@code Returns}), or as bytes in the slot (a full queue is a counted
+ *       drop).</li>
  *   <li>The control plane never touches a ring: it sends commands ({@code attach}, {@code detach},
  *       {@code quiesce}) through each worker's command queue and waits on their futures. A worker
  *       runs commands only between duty cycles, which are its quiescent points.</li>
