@@ -3,6 +3,7 @@
 #
 # Usage:
 #   interop/dpdk-backend.sh start --dir D --sock P1 [--sock P2] [--fwd io|rxonly] [--queues N] [--client]
+#                                 [--dma ENGINE] [--group]   # vhostd options: ignored here
 #   interop/dpdk-backend.sh restart --dir D [--kill]  # stop (--kill: SIGKILL, a crash), start again
 #   interop/dpdk-backend.sh stop --dir D [--kill]
 # start: launches testpmd in the background on core 0 (taskset + --lcores '0@0,1@0', --no-huge -m 256),
@@ -14,21 +15,9 @@ set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 cmd=${1:-}; shift || true
-dir="" socks=() fwd=io queues=1 client=0 sig=TERM
-parse() {
-  while [ $# -gt 0 ]; do
-    case "$1" in
-      --dir) dir=$2; shift 2 ;;
-      --sock) socks+=("$2"); shift 2 ;;
-      --fwd) fwd=$2; shift 2 ;;
-      --queues) queues=$2; shift 2 ;;
-      --client) client=1; shift ;;
-      --kill) sig=KILL; shift ;;
-      *) die "dpdk-backend: unknown argument $1" ;;
-    esac
-  done
-  [ -n "$dir" ] || die "dpdk-backend: --dir is required"
-}
+# --dma and --group configure vhostd only: accepted and ignored here, so one command line runs
+# against either back end.
+parse() { parse_backend_args dpdk-backend "$@"; }
 
 start() {
   [ "${#socks[@]}" -gt 0 ] || die "dpdk-backend: at least one --sock"
@@ -75,8 +64,8 @@ case "$cmd" in
     parse "$@"
     [ -f "$dir/backend.args" ] || die "dpdk-backend: nothing recorded in $dir/backend.args"
     stop
-    eval "set -- $(cat "$dir/backend.args")"; socks=(); parse "$@"
+    eval "set -- $(cat "$dir/backend.args")"; parse "$@"
     [ "$client" -eq 1 ] || for s in "${socks[@]}"; do rm -f "$s"; done
     start ;;
-  *) sed -n '2,13p' "$0"; exit 2 ;;
+  *) sed -n '2,14p' "$0"; exit 2 ;;
 esac

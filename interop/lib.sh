@@ -57,3 +57,25 @@ need_root() { is_root || { echo "SKIPPED: $1 needs root (DPDK/QEMU peers)"; exit
 
 # need_cmd NAME CMD...: fails unless every CMD is on PATH.
 need_cmd() { local n=$1 c; shift; for c in "$@"; do command -v "$c" >/dev/null || die "$n: $c not found (run interop/install-peers.sh)"; done; }
+
+# parse_backend_args NAME ARGS...: the arguments dpdk-backend.sh and vhostd-backend.sh share. Sets
+# dir, socks (array), fwd (io), queues (1), client (0|1), sig (TERM|KILL), dma ("" or an engine name),
+# group (0|1). Fails on an unknown argument or without --dir.
+parse_backend_args() {
+  local name=$1; shift
+  dir="" socks=() fwd=io queues=1 client=0 sig=TERM dma="" group=0
+  while [ $# -gt 0 ]; do
+    case "$1" in
+      --dir) dir=$2; shift 2 ;;
+      --sock) socks+=("$2"); shift 2 ;;
+      --fwd) fwd=$2; shift 2 ;;
+      --queues) queues=$2; shift 2 ;;
+      --client) client=1; shift ;;
+      --kill) sig=KILL; shift ;;
+      --dma) dma=$2; shift 2 ;;
+      --group) group=1; shift ;;
+      *) die "$name: unknown argument $1" ;;
+    esac
+  done
+  [ -n "$dir" ] || die "$name: --dir is required"
+}

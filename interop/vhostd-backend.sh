@@ -3,32 +3,26 @@
 #
 # Usage:
 #   interop/vhostd-backend.sh start --dir D --sock P1 [--sock P2] [--fwd io|rxonly] [--queues N] [--client]
+#                                   [--dma cpu|sw] [--group]
 #   interop/vhostd-backend.sh restart --dir D [--kill]  # stop (--kill: SIGKILL, a crash), start again
-#   interop/vhostd-backend.sh stop --dir D [--kill]     # SIGTERM; prints vhostd's "final port=..." lines
+#   interop/vhostd-backend.sh stop --dir D [--kill]     # SIGTERM; prints vhostd's "final ..." lines
 # start: writes D/vhostd.yaml (ports vm1, vm2, ... on the sockets; mode server, or client with
 #   --client; forwarding switch for --fwd io, sink for --fwd rxonly; workers 1; gRPC and metrics on
 #   loopback port 0), runs "taskset -c 0 bin/vhostd --config D/vhostd.yaml" in the background and
 #   waits (VHOSTD_READY_TIMEOUT, default 120 s) for "vhostd: ready" on its stdout. Prints the pid.
+#   --dma ENGINE: one DMA device dma0 of that engine with 2 x queues x ports channels (at most 64),
+#   and EVERY queue bound: port i (0-based), queue pair q: rxq<q> -> dma0/<2(i*queues+q)>, txq<q> ->
+#   the next channel. --group: all ports in access group "interop" (token $INTEROP_GROUP_TOKEN).
 #   Fails (exit 1, reason on stderr) when bin/vhostd is missing, exits, or never gets ready.
-# stop: exits 1 when vhostd needed SIGKILL or exited non-zero. Log: D/vhostd.log.
+# stop: exits 1 when vhostd needed SIGKILL or exited non-zero. Prints the "final port=" and
+#   "final dma channel=" lines of this run. Log: D/vhostd.log.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 VHOSTD=${VHOSTD:-$REPO_ROOT/bin/vhostd}
 cmd=${1:-}; shift || true
-dir="" socks=() fwd=io queues=1 client=0 sig=TERM
-while [ $# -gt 0 ]; do
-  case "$1" in
-    --dir) dir=$2; shift 2 ;;
-    --sock) socks+=("$2"); shift 2 ;;
-    --fwd) fwd=$2; shift 2 ;;
-    --queues) queues=$2; shift 2 ;;
-    --client) client=1; shift ;;
-    --kill) sig=KILL; shift ;;
-    *) die "vhostd-backend: unknown argument $1" ;;
-  esac
-done
-[ -n "$dir" ] || die "vhostd-backend: --dir is required"
+parse_backend_args vhostd-backend "$@"
+case "$dma" in ""|cpu|sw) ;; *) die "vhostd-backend: --dma $dma: engine must be cpu or sw" ;; esac
 mkdir -p "$dir"
 
 write_config() {
@@ -44,7 +38,35 @@ write_config() {
     echo "workers: 1"
     echo "forwarding: $forwarding"
     echo 'management: { grpc: "127.0.0.1:0", metrics: "127.0.0.1:0" }'
+    [ -z "$dma" ] || dma_config
+    [ "$group" -eq 0 ] || group_config
   } > "$dir/vhostd.yaml"
+}
+
+# dma_config: device dma0 and one binding per queue (two channels per queue pair and port).
+dma_config() {
+  local ports=${#socks[@]} p q ch
+  local channels=$((2 * queues * ports))
+  [ "$channels" -le 64 ] || die "vhostd-backend: --dma needs $channels channels (2 x $queues queues x $ports ports), a device has at most 64"
+  echo "dma:"
+  echo "  - { name: dma0, engine: $dma, channels: $channels, ring-size: 4096 }"
+  echo "bindings:"
+  for ((p = 0; p < ports; p++)); do
+    for ((q = 0; q < queues; q++)); do
+      ch=$((2 * (p * queues + q)))
+      echo "  - { port: vm$((p + 1)), queue: rxq$q, channel: dma0/$ch }"
+      echo "  - { port: vm$((p + 1)), queue: txq$q, channel: dma0/$((ch + 1)) }"
+    done
+  done
+}
+
+# group_config: every port in one access group with a fixed test token.
+INTEROP_GROUP_TOKEN=${INTEROP_GROUP_TOKEN:-3d6f2a7c-interop-test-token-51e0b9c4}
+group_config() {
+  local members="" i
+  for ((i = 1; i <= ${#socks[@]}; i++)); do members+="${members:+, }vm$i"; done
+  echo "access-groups:"
+  echo "  - { name: interop, token: \"$INTEROP_GROUP_TOKEN\", members: [$members] }"
 }
 
 start() {
@@ -75,7 +97,7 @@ stop() {
   if ! wait_pid_exit "$pid" 15; then kill -KILL -- "-${pg:-$pid}" 2>/dev/null || true; rc=1; echo "vhostd-backend: SIGKILL needed" >&2; fi
   [ "$sig" = KILL ] || wait_for 5 grep -q '^vhostd-exit=' "$dir/vhostd.log" || true
   rm -f "$dir/vhostd.pid"
-  grep '^final port=' "$dir/vhostd.log" || true
+  grep -E '^final (port=|dma channel=)' "$dir/vhostd.log" || true
   local code; code=$(sed -n 's/^vhostd-exit=//p' "$dir/vhostd.log" | tail -n1)
   [ "$sig" = KILL ] || [ "${code:-1}" = 0 ] || { echo "vhostd-backend: vhostd exit code ${code:-unknown}" >&2; rc=1; }
   mv "$dir/vhostd.log" "$dir/vhostd.log.$(date +%s%N)"
@@ -86,5 +108,5 @@ case "$cmd" in
   start) [ "${#socks[@]}" -gt 0 ] || die "vhostd-backend: at least one --sock"; write_config; start ;;
   stop) stop ;;
   restart) stop || true; start ;;
-  *) sed -n '2,14p' "$0"; exit 2 ;;
+  *) sed -n '2,20p' "$0"; exit 2 ;;
 esac

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The interop tier: real DPDK and QEMU peers against the back end (bin/vhostd by default).
 #
-# Usage: interop/vhostd-interop.sh [--only a,b,c,d,e]
+# Usage: interop/vhostd-interop.sh [--only a,b,c,d,e,f,g]
 #   BACKEND=vhostd (default; runs $VHOSTD, default bin/vhostd) or BACKEND=dpdk (DPDK's vhost PMD,
 #   to validate the harness itself). Scenarios, each printing "PASS <name> (<s>s)" or "FAIL <name> ...":
 #   a loop-accounting  testpmd loop through two server ports (switch) for 5 s; then SIGTERM the back
@@ -15,11 +15,19 @@
 #                      is killed (SIGKILL) and restarted with the same config; pings must resume in 10 s
 #   e qemu-client      QEMU listens (server=on,wait=off), the back end connects (mode: client);
 #                      ping + 4 MiB md5 transfer
-#   Takes about 2 minutes. Exit 1 if any scenario failed. Not root: "SKIPPED: ..." and exit 0.
+#   f loop-dma-sw      scenario a with both ports in one access group and every queue bound to a
+#                      `sw`-engine DMA channel: the same ledger, and from vhostd's final lines
+#                      [vhostd only]: dma_copies > 0, dma_errors = 0, every channel completed =
+#                      submitted with errors = 0, and no host-memory pair (bytes.0->N / N->0)
+#   g qemu-dma-group   two QEMU guests, both ports in one access group, every queue bound to a
+#                      `sw`-engine channel: ping + 4 MiB md5 transfer; then [vhostd only] the same
+#                      final-line checks as f: guest->guest bytes counted on the rxq channels and
+#                      no host-memory pair on them
+#   Takes about 3 minutes. Exit 1 if any scenario failed. Not root: "SKIPPED: ..." and exit 0.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
-only=a,b,c,d,e
+only=a,b,c,d,e,f,g
 while [ $# -gt 0 ]; do
   case "$1" in
     --only) only=$2; shift 2 ;;
@@ -39,26 +47,63 @@ run=$(make_run_dir interop)
 cleanup() { local d; for d in "$run"/*/; do [ -d "$d" ] && { "$be" stop --dir "$d" >/dev/null 2>&1 || true; }; done; kill_all; rm -rf "$run"; }
 trap cleanup EXIT
 RING=256   # virtio-user's default queue size
+QEMU_DMA_ENGINE=${QEMU_DMA_ENGINE:-sw}   # scenario g
 failed=0
 pass() { echo "PASS $1 ($((SECONDS - t0))s)"; }
 fail() { echo "FAIL $1 ($((SECONDS - t0))s): $2"; failed=1; }
 val() { sed -n "s/.*[ ]$1=\([0-9-]*\).*/\1/p" | head -n1; }
 sum_final() { grep '^final port=' "$1" | sed -n "s/.*[ ]$2=\([0-9]*\).*/\1/p" | awk '{ s += $1 } END { print s + 0 }'; }
 
-scenario_loop() {
-  local d=$run/a; mkdir -p "$d"
-  "$be" start --dir "$d" --sock "$d/vm1.sock" --sock "$d/vm2.sock" --fwd io > "$d/start.out" 2>&1 \
-    || { fail loop-accounting "back end did not start: $(tail -n1 "$d/start.out")"; return; }
+scenario_loop() { loop_ledger a loop-accounting; }
+scenario_loop_dma() { loop_ledger f loop-dma-sw --dma sw --group; }
+
+# loop_ledger DIR NAME [BACK END OPTIONS...]: the testpmd loop, then the ledger (and with --dma the
+# DMA checks of dma_checks) from testpmd's counters and vhostd's final lines.
+loop_ledger() {
+  local d=$run/$1 name=$2; shift 2; mkdir -p "$d"
+  "$be" start --dir "$d" --sock "$d/vm1.sock" --sock "$d/vm2.sock" --fwd io "$@" > "$d/start.out" 2>&1 \
+    || { fail "$name" "back end did not start: $(tail -n1 "$d/start.out")"; return; }
   "$INTEROP_DIR/testpmd-loop.sh" --sock1 "$d/vm1.sock" --sock2 "$d/vm2.sock" --seconds 5 > "$d/fe.out" 2>&1 \
-    || { "$be" stop --dir "$d" > /dev/null 2>&1 || true; fail loop-accounting "no loop traffic: $(tail -n 3 "$d/fe.out" | tr '\n' ' ')"; return; }
-  "$be" stop --dir "$d" > "$d/final.out" 2>&1 || { fail loop-accounting "back end stop: $(tail -n1 "$d/final.out")"; return; }
+    || { "$be" stop --dir "$d" > /dev/null 2>&1 || true; fail "$name" "no loop traffic: $(tail -n 3 "$d/fe.out" | tr '\n' ' ')"; return; }
+  "$be" stop --dir "$d" > "$d/final.out" 2>&1 || { fail "$name" "back end stop: $(tail -n1 "$d/final.out")"; return; }
   local tx rx; tx=$(grep '^testpmd total' "$d/fe.out" | val tx_packets); rx=$(grep '^testpmd total' "$d/fe.out" | val rx_packets)
-  if [ "$BACKEND" != vhostd ]; then echo "  accounting: testpmd tx=$tx rx=$rx (drop counters only checked for vhostd)"; pass loop-accounting; return; fi
+  if [ "$BACKEND" != vhostd ]; then echo "  accounting: testpmd tx=$tx rx=$rx (drop counters only checked for vhostd)"; pass "$name"; return; fi
   sed 's/^/  /' "$d/final.out"
   local ledger errs; ledger=$(loop_accounting "$d/fe.out" "$d/final.out")
+  [[ " $* " == *" --dma "* ]] && ledger+=$'\n'$(dma_checks "$d/final.out")
   grep -v '^ERR ' <<< "$ledger" || true
-  errs=$(sed -n 's/^ERR //p' <<< "$ledger")
-  if [ -n "$errs" ]; then fail loop-accounting "$errs"; else pass loop-accounting; fi
+  errs=$(sed -n 's/^ERR //p' <<< "$ledger" | tr '\n' ' ')
+  if [ -n "$errs" ]; then fail "$name" "$errs"; else pass "$name"; fi
+}
+
+# dma_checks FINAL_OUT: for a run with every queue bound and both ports in one access group, prints
+# the DMA figures, then "ERR <violations>" unless: sum dma_copies > 0, sum dma_errors = 0; every
+# "final dma channel=" line has completed = submitted and errors = 0; guest->guest bytes (both
+# handles >= 1) were counted on the rxq channels (even channel numbers: vhostd-backend.sh binds
+# rxq<q> of port i to dma0/2(i*queues+q)); no channel moved bytes from or to host memory (handle 0).
+dma_checks() {
+  awk '
+    /^final port=/ { for (i = 2; i <= NF; i++) { split($i, kv, "="); f[kv[1]] = kv[2] }
+      copies += f["dma_copies"]; errs += f["dma_errors"]; pkts += f["guest_rx_pkts"]; delete f }
+    /^final dma channel=/ { lines++
+      for (i = 3; i <= NF; i++) { split($i, kv, "="); f[kv[1]] = kv[2] }
+      split(f["channel"], ch, "/"); rxq = (ch[2] % 2 == 0)
+      if (f["completed"] != f["submitted"]) err = err sprintf("%s completed=%s != submitted=%s; ", f["channel"], f["completed"], f["submitted"])
+      if (f["errors"] != 0) err = err sprintf("%s errors=%s; ", f["channel"], f["errors"])
+      for (k in f) if (k ~ /^bytes\./) {
+        split(substr(k, 7), h, "->")
+        if (h[1] == 0 || h[2] == 0) err = err sprintf("%s moved host memory: %s=%s; ", f["channel"], k, f[k])
+        else if (rxq) g2g += f[k]
+      }
+      delete f }
+    END {
+      printf "  dma: copies=%d errors=%d delivered=%d copies/pkt=%.2f; channel lines=%d, guest->guest bytes on rxq channels=%d\n", copies, errs, pkts, pkts ? copies / pkts : 0, lines, g2g
+      if (copies <= 0) err = err "no DMA copies counted (dma_copies = 0); "
+      if (errs != 0) err = err sprintf("dma_errors=%d; ", errs)
+      if (lines == 0) err = err "no final dma channel= lines; "
+      if (g2g <= 0) err = err "no guest->guest bytes on the rxq channels; "
+      if (err != "") print "ERR " err
+    }' "$1"
 }
 
 # loop_accounting FE_OUT FINAL_OUT: prints the ledger, then "ERR <violations>" when it does not balance.
@@ -137,11 +182,29 @@ scenario_qemu_client() {
   "$be" stop --dir "$d" > /dev/null 2>&1 || true
 }
 
+scenario_qemu_dma() {
+  local d=$run/g name=qemu-dma-group; mkdir -p "$d"
+  "$be" start --dir "$d" --sock "$d/vm1.sock" --sock "$d/vm2.sock" --fwd io --dma "$QEMU_DMA_ENGINE" --group > "$d/start.out" 2>&1 \
+    || { fail "$name" "back end did not start: $(tail -n1 "$d/start.out")"; return; }
+  if ! "$INTEROP_DIR/qemu-pair.sh" --sock1 "$d/vm1.sock" --sock2 "$d/vm2.sock" --timeout 150 > "$d/qemu.out" 2>&1; then
+    "$be" stop --dir "$d" > /dev/null 2>&1 || true
+    fail "$name" "$(grep -m1 '^FAIL' "$d/qemu.out" || tail -n 1 "$d/qemu.out")"; sed 's/^/  /' "$d/qemu.out" | tail -n 40; return
+  fi
+  sed -n 's/^PASS qemu-pair /  /p' "$d/qemu.out"
+  "$be" stop --dir "$d" > "$d/final.out" 2>&1 || { fail "$name" "back end stop: $(tail -n1 "$d/final.out")"; return; }
+  if [ "$BACKEND" != vhostd ]; then pass "$name"; return; fi
+  local checks errs; sed 's/^/  /' "$d/final.out"; checks=$(dma_checks "$d/final.out")
+  grep -v '^ERR ' <<< "$checks" || true
+  errs=$(sed -n 's/^ERR //p' <<< "$checks")
+  if [ -n "$errs" ]; then fail "$name" "$errs"; else pass "$name"; fi
+}
+
 echo "interop tier: back end = $BACKEND"
 for s in ${only//,/ }; do
   t0=$SECONDS
   case "$s" in
     a) scenario_loop ;; b) scenario_sink ;; c) scenario_client ;; d) scenario_qemu ;; e) scenario_qemu_client ;;
+    f) scenario_loop_dma ;; g) scenario_qemu_dma ;;
     *) die "unknown scenario $s" ;;
   esac
 done
