@@ -30,7 +30,12 @@ ensure_built() {
   fi
 }
 
-backend_classpath() { local root; root=$(vhostdma_root); echo "$root/backend/target/classes:$(cat "$root/backend/target/classpath.txt")"; }
+# The project's own modules come from this tree's target/classes, not from the shared local Maven
+# repository (another checkout's "mvn install" must not swap jars under a running vhostd).
+backend_classpath() {
+  local root; root=$(vhostdma_root)
+  echo "$root/backend/target/classes:$(sed -E "s#[^:]*/io/vhostdma/([a-z]+)/[^/:]+/[^/:]+\.jar#$root/\1/target/classes#g" "$root/backend/target/classpath.txt")"
+}
 
 # ParallelGC and a fixed heap: a JVM pinned to one core (taskset) would otherwise pick SerialGC; the
 # data plane allocates nothing per packet, so GC choice only matters for the control plane.

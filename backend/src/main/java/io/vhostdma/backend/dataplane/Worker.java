@@ -51,6 +51,8 @@ public final class Worker implements Runnable {
     private final int[] refsOut;
     /** Set when a referenced frame from another worker was taken by a DMA record (which returns it). */
     private boolean refTaken;
+    /** At this cycle's last completion poll, submitted copies were still outstanding. */
+    private boolean engineLagging;
     private int txCount;
     /** The TX ring being served (for fault containment). */
     private RingContext current;
@@ -164,12 +166,21 @@ public final class Worker implements Runnable {
             work += serveTx(current);
         }
         current = null;
-        for (int i = 0; i < asyncCount; i++) {
-            async[i].copies.submit(); // one doorbell per channel per burst
+        if (asyncCount > 0) {
+            for (int i = 0; i < asyncCount; i++) {
+                async[i].copies.submit(); // one doorbell per channel per burst
+            }
+            // copies that already landed (the cpu engine runs them inside copy()) are used this cycle
+            work += pollCopies();
         }
         flushUsed();
         if (drainingCount > 0) {
             finishDrains();
+        }
+        if (engineLagging) {
+            // submitted copies are still running: an engine thread may share this core (the sw engine
+            // on small machines), so give it the CPU instead of spinning past it
+            Thread.yield();
         }
         return work;
     }
@@ -289,6 +300,7 @@ public final class Worker implements Runnable {
 
     private int pollCopies() {
         int work = 0;
+        boolean lagging = false;
         for (int i = 0; i < asyncCount; i++) {
             RingContext r = async[i];
             if (r.asyncRx != null) {
@@ -296,7 +308,9 @@ public final class Worker implements Runnable {
             } else {
                 work += r.asyncTx.complete(this, pool, sink);
             }
+            lagging |= r.copies.recordsOutstanding() > 0;
         }
+        engineLagging = lagging;
         return work;
     }
 

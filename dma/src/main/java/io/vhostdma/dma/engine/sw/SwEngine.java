@@ -13,7 +13,8 @@ import java.util.concurrent.locks.LockSupport;
  * consumes every channel's submitted descriptors in order and posts completions.
  *
  * <p>Duty cycle: poll all channels; execute up to {@link #BATCH} submitted ops per channel inside the
- * channel's gate, publishing {@code done} per batch. With no work it spins for {@link #SPIN_NANOS}
+ * channel's gate, publishing {@code done} per batch. With no work it spins, yielding the CPU each poll
+ * (a submitting thread may share the core), for {@link #SPIN_NANOS}
  * (reading the clock once every {@link #CLOCK_EVERY} idle polls, never while busy), then sets
  * {@code parked} and re-checks (a volatile store then loads: the doorbell's fence pairs with it, so a
  * submit racing with parking is seen by one side or the other) and parks. The doorbell unparks
@@ -137,7 +138,9 @@ final class SwEngine implements DmaEngine, Runnable {
             } else if (due != Long.MAX_VALUE) {
                 LockSupport.parkNanos(this, Math.max(1_000L, due - System.nanoTime()));
             } else if (++spins % CLOCK_EVERY != 0) {
-                Thread.onSpinWait();
+                // yield rather than pause: on a small machine the submitting worker may share this
+                // core, and the next doorbell comes sooner if it runs (alone on a core: a cheap no-op)
+                Thread.yield();
             } else if (spins == CLOCK_EVERY) {
                 idleSince = System.nanoTime(); // the spell is timed from here: at most CLOCK_EVERY polls late
             } else if (System.nanoTime() - idleSince >= SPIN_NANOS) {
