@@ -133,6 +133,20 @@ final class AsyncRx {
 
     /** Copies needed to move {@code len} bytes from {@code src} to {@code dst}: one per common piece. */
     static int countCopies(GatherList src, GatherList dst, long len) {
+        return walk(src, dst, len, 0L, null);
+    }
+
+    private void submitCopies(GatherList src, GatherList dst, long len, long flags) {
+        walk(src, dst, len, flags, copies);
+    }
+
+    /**
+     * Walks the common pieces of {@code src} and {@code dst} over {@code len} bytes, enqueueing one copy
+     * per piece on {@code out} (or only counting them when {@code out} is null).
+     *
+     * @return the number of pieces
+     */
+    private static int walk(GatherList src, GatherList dst, long len, long flags, CopyQueue out) {
         int si = 0;
         int di = 0;
         long so = 0;
@@ -140,7 +154,12 @@ final class AsyncRx {
         long done = 0;
         int ops = 0;
         while (done < len && si < src.count() && di < dst.count()) {
-            long n = Math.min(len - done, Math.min(src.length(si) - so, dst.length(di) - dOff));
+            int n = (int) Math.min(len - done, Math.min(src.length(si) - so, dst.length(di) - dOff));
+            if (out != null) {
+                // IOVA-as-VA: a mapped segment's address is the IOVA it was registered at
+                out.copy(src.segment(si).address() + src.offset(si) + so,
+                        dst.segment(di).address() + dst.offset(di) + dOff, n, flags);
+            }
             ops++;
             done += n;
             so += n;
@@ -155,30 +174,5 @@ final class AsyncRx {
             }
         }
         return ops;
-    }
-
-    private void submitCopies(GatherList src, GatherList dst, long len, long flags) {
-        int si = 0;
-        int di = 0;
-        long so = 0;
-        long dOff = 0;
-        long done = 0;
-        while (done < len && si < src.count() && di < dst.count()) {
-            int n = (int) Math.min(len - done, Math.min(src.length(si) - so, dst.length(di) - dOff));
-            // IOVA-as-VA: a mapped segment's address is the IOVA it was registered at
-            copies.copy(src.segment(si).address() + src.offset(si) + so,
-                    dst.segment(di).address() + dst.offset(di) + dOff, n, flags);
-            done += n;
-            so += n;
-            dOff += n;
-            if (so == src.length(si)) {
-                si++;
-                so = 0;
-            }
-            if (dOff == dst.length(di)) {
-                di++;
-                dOff = 0;
-            }
-        }
     }
 }
