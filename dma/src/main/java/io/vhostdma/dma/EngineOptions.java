@@ -24,6 +24,11 @@ public record EngineOptions(int maxChannels, int maxRingSize, long errorAtOp, do
         return new EngineOptions(8, MAX_RING_SIZE, -1, 0.0, 1L, 0L);
     }
 
+    /** @param channels most virtual channels @return a copy with that limit */
+    public EngineOptions withMaxChannels(int channels) {
+        return new EngineOptions(channels, maxRingSize, errorAtOp, errorProbability, seed, completionDelayNanos);
+    }
+
     /** @param op op sequence number to fail @return a copy with that knob */
     public EngineOptions withErrorAtOp(long op) {
         return new EngineOptions(maxChannels, maxRingSize, op, errorProbability, seed, completionDelayNanos);

@@ -96,11 +96,9 @@ final class AsyncRx {
      * @return records completed
      */
     int complete(Worker worker, StagingPool pool) {
-        int reaped = copies.poll();
-        if (reaped == 0) {
+        if (copies.poll(ring.counters) == 0) {
             return 0;
         }
-        ring.counters.dmaCompleted(reaped, copies.takeNewErrors());
         int done = 0;
         while (copies.headComplete()) {
             int rec = copies.headSlot();

@@ -60,11 +60,9 @@ final class AsyncTx {
      * @return frames completed
      */
     int complete(Worker worker, StagingPool pool, boolean sink) {
-        int reaped = copies.poll();
-        if (reaped == 0) {
+        if (copies.poll(ring.counters) == 0) {
             return 0;
         }
-        ring.counters.dmaCompleted(reaped, copies.takeNewErrors());
         int done = 0;
         while (copies.headComplete()) {
             int rec = copies.headSlot();

@@ -1,5 +1,6 @@
 package io.vhostdma.backend.dataplane;
 
+import io.vhostdma.backend.stats.QueueCounters;
 import io.vhostdma.dma.CompletionInfo;
 import io.vhostdma.dma.DmaChannel;
 import io.vhostdma.dma.DmaStatus;
@@ -12,18 +13,17 @@ import io.vhostdma.dma.DmaStatus;
  *
  * <p>Protocol per packet: {@link #fits(int)} (capacity first: a packet is submitted whole or not at
  * all), {@link #copy} for each piece, {@link #closeRecord()}; once per burst {@link #submit()} (one
- * doorbell); each duty cycle {@link #poll()}, then {@link #headComplete()} / {@link #headFailed()} /
+ * doorbell); each duty cycle {@link #poll}, then {@link #headComplete()} / {@link #headFailed()} /
  * {@link #popHead()} while records are complete.
  *
  * <p>Ordering: the DMA layer's completion calls read the engine's progress with acquire semantics,
- * so bytes the engine wrote are visible to this thread once {@link #poll()} counted their op; the
+ * so bytes the engine wrote are visible to this thread once {@link #poll} counted their op; the
  * owner's later release store of {@code used.idx} passes them on to the driver.
  */
 final class CopyQueue {
     private static final int REAP = 256;
 
     private final DmaChannel channel;
-    private final String name;
     private final long[] recordEnd;
     private final boolean[] recordFailed;
     private final int mask;
@@ -34,31 +34,17 @@ final class CopyQueue {
     private long submittedUpTo;
     private long head;
     private long tail;
-    private long errors;
-    private long completedRecords;
-    private int lastErrorStatus;
-    private long errorsReported;
 
     /**
      * @param channel  the bound channel
-     * @param name     {@code dev/ch}, for status output
      * @param records  most records outstanding at once (rounded up to a power of two)
      */
-    CopyQueue(DmaChannel channel, String name, int records) {
+    CopyQueue(DmaChannel channel, int records) {
         this.channel = channel;
-        this.name = name;
         int cap = Integer.highestOneBit(Math.max(2, records) - 1) << 1;
         this.recordEnd = new long[cap];
         this.recordFailed = new boolean[cap];
         this.mask = cap - 1;
-    }
-
-    DmaChannel channel() {
-        return channel;
-    }
-
-    String name() {
-        return name;
     }
 
     /** Whether one more record of {@code ops} copies can be enqueued now. */
@@ -97,40 +83,44 @@ final class CopyQueue {
     }
 
     /**
-     * Reaps the channel's completions, marking the records of failed ops.
+     * Reaps the channel's completions, marking the records of failed ops, and counts them on the
+     * queue's {@code counters}.
      *
      * @return ops reaped
      */
-    int poll() {
+    int poll(QueueCounters counters) {
         if (reaped == enqueued) {
             return 0;
         }
         int n = channel.completed(REAP, info);
         reaped += n;
         int total = n;
+        int failed = 0;
         if (info.hasError) {
             int k = channel.completedStatus(REAP, statuses, info);
             for (int i = 0; i < k; i++) {
                 if (statuses[i] != DmaStatus.SUCCESS) {
-                    markFailed(reaped + i, statuses[i]);
+                    markFailed(reaped + i);
+                    failed++;
                 }
             }
             reaped += k;
             total += k;
         }
+        if (total > 0) {
+            counters.dmaCompleted(total, failed);
+        }
         return total;
     }
 
-    private void markFailed(long op, int status) {
+    private void markFailed(long op) {
         for (long r = head; r < tail; r++) {
             int slot = (int) (r & mask);
             if (recordEnd[slot] > op) {
                 recordFailed[slot] = true;
-                break;
+                return;
             }
         }
-        errors++;
-        lastErrorStatus = status;
     }
 
     /** Whether the oldest record exists and all its copies completed. */
@@ -151,7 +141,6 @@ final class CopyQueue {
     /** Retires the oldest record. */
     void popHead() {
         head++;
-        completedRecords++;
     }
 
     /** Most records outstanding at once: the size of per-record arrays kept by the owner. */
@@ -159,41 +148,8 @@ final class CopyQueue {
         return mask + 1;
     }
 
-    /** Failed copies reaped since the last call (for the queue's counters). */
-    long takeNewErrors() {
-        long n = errors - errorsReported;
-        errorsReported = errors;
-        return n;
-    }
-
     /** Records not yet complete. */
     int recordsOutstanding() {
         return (int) (tail - head);
-    }
-
-    /** Copies enqueued and not yet reaped. */
-    long copiesInFlight() {
-        return enqueued - reaped;
-    }
-
-    long copiesEnqueued() {
-        return enqueued;
-    }
-
-    long copiesCompleted() {
-        return reaped;
-    }
-
-    long copyErrors() {
-        return errors;
-    }
-
-    long recordsCompleted() {
-        return completedRecords;
-    }
-
-    /** Status of the last failed copy, for logs. */
-    String lastError() {
-        return DmaStatus.name(lastErrorStatus);
     }
 }

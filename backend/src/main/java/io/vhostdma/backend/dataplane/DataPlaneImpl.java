@@ -130,19 +130,11 @@ public final class DataPlaneImpl implements DataPlane, AutoCloseable {
     public CompletableFuture<Integer> detach(VhostDevice device, int ringIndex) {
         Worker w = ownerOf(ringIndex);
         CompletableFuture<Integer> f = new CompletableFuture<>();
-        CompletableFuture<Integer> base = new CompletableFuture<>();
         w.submit(() -> {
             try {
-                w.detachRing(device, ringIndex, base);
+                w.detachRing(device, ringIndex, f);
             } catch (RuntimeException e) {
-                base.completeExceptionally(e);
-            }
-        });
-        base.whenComplete((b, e) -> {
-            if (e != null) {
                 f.completeExceptionally(e);
-            } else {
-                f.complete(b >= 0 ? b : device.ring(ringIndex).lastAvailIndex());
             }
         });
         return f;
@@ -150,14 +142,12 @@ public final class DataPlaneImpl implements DataPlane, AutoCloseable {
 
     @Override
     public CompletableFuture<Void> memoryRetiring(VhostDevice device) {
-        return CompletableFuture.supplyAsync(() -> dma.retire(device.portName()), BLOCKING)
-                .thenCompose(f -> f);
+        return CompletableFuture.runAsync(() -> dma.retire(device.portName()), BLOCKING);
     }
 
     @Override
     public CompletableFuture<Void> memoryChanged(VhostDevice device, GuestMemory old, GuestMemory next) {
-        return CompletableFuture.supplyAsync(() -> dma.changed(device.portName(), old, next), BLOCKING)
-                .thenCompose(f -> f);
+        return CompletableFuture.runAsync(() -> dma.changed(device.portName(), old, next), BLOCKING);
     }
 
     /** The host buffers of every worker (registered with each DMA device as host memory). */

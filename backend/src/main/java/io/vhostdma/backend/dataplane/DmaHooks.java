@@ -1,7 +1,6 @@
 package io.vhostdma.backend.dataplane;
 
 import io.vhostdma.vhost.memory.GuestMemory;
-import java.util.concurrent.CompletableFuture;
 
 /**
  * What the data plane needs from the DMA side of the daemon: which channel serves a queue, and the
@@ -19,12 +18,10 @@ public interface DmaHooks {
     }
 
     /** Stop every copy into or out of {@code port}'s current guest memory (it is about to go away). */
-    default CompletableFuture<Void> retire(String port) {
-        return CompletableFuture.completedFuture(null);
+    default void retire(String port) {
     }
 
     /** {@code port}'s guest memory changed from {@code old} to {@code next}: re-register it. */
-    default CompletableFuture<Void> changed(String port, GuestMemory old, GuestMemory next) {
-        return CompletableFuture.completedFuture(null);
+    default void changed(String port, GuestMemory old, GuestMemory next) {
     }
 }

@@ -63,7 +63,7 @@ final class RingContext {
         this.rxScratch = new RxScratch(cfg.size());
         this.counters = guestTx ? port.counters().tx(queuePair) : port.counters().rx(queuePair);
         this.fifo = guestTx ? new TxFifo(cfg.size()) : null;
-        this.copies = binding == null ? null : new CopyQueue(binding.channel(), binding.name(), cfg.size());
+        this.copies = binding == null ? null : new CopyQueue(binding.channel(), cfg.size());
         this.asyncRx = copies != null && !guestTx ? new AsyncRx(this, copies) : null;
         this.asyncTx = copies != null && guestTx ? new AsyncTx(this, copies) : null;
         counters.bound(binding == null ? null : binding.name());

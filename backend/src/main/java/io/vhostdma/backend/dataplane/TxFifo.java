@@ -57,10 +57,6 @@ final class TxFifo {
         staging[slot] = pending;
     }
 
-    int chainHead(int slot) {
-        return heads[slot];
-    }
-
     /** Records not yet returned. */
     int outstanding() {
         return (int) (tail - head);

@@ -689,7 +689,7 @@ public final class Worker implements Runnable {
     /**
      * Stops serving a ring: no new chain is taken and no new copy submitted. The ring's base is
      * reported once every copy it submitted, and every copy reading its TX chains, completed and every
-     * taken chain was returned; {@code done} completes with it (or with -1 when the ring was not attached).
+     * taken chain was returned; {@code done} completes with it (or with the session's base when the ring was not attached).
      */
     void detachRing(io.vhostdma.vhost.protocol.VhostDevice device, int ringIndex, CompletableFuture<Integer> done) {
         RingContext r = null;
@@ -716,7 +716,7 @@ public final class Worker implements Runnable {
             }
         }
         if (r == null) {
-            done.complete(-1);
+            done.complete(device.ring(ringIndex).lastAvailIndex()); // never attached: the session's base
             return;
         }
         r.detaching = done;

@@ -5,7 +5,6 @@ import io.vhostdma.backend.dataplane.PortState;
 import io.vhostdma.config.AccessGroupConfig;
 import io.vhostdma.dma.DmaDevice;
 import io.vhostdma.dma.DmaException;
-import io.vhostdma.dma.access.AccessEvent;
 import io.vhostdma.dma.access.AccessGroups;
 import io.vhostdma.dma.memory.DomainId;
 import java.lang.System.Logger.Level;
@@ -36,6 +35,7 @@ public final class AccessControl {
     private final Map<String, DomainId> domains;
     private final Map<String, Group> groups = new LinkedHashMap<>();
     private final AtomicLong refused = new AtomicLong();
+    private final List<AccessGroupConfig> configured;
 
     private static final class Group {
         final int segment;
@@ -67,12 +67,10 @@ public final class AccessControl {
         this.configured = config;
     }
 
-    private final List<AccessGroupConfig> configured;
-
     /** Joins the configured members on the administrator's behalf and listens for membership events. */
     void start() {
         for (DmaDevice d : devices) {
-            access.addListener(d, (dev, event, groupId) -> onEvent(event));
+            access.addListener(d, (dev, event, groupId) -> refresh());
         }
         for (AccessGroupConfig g : configured) {
             for (String member : g.members()) {
@@ -177,10 +175,6 @@ public final class AccessControl {
         if (devices.isEmpty()) {
             refresh();
         }
-    }
-
-    private void onEvent(AccessEvent event) {
-        refresh();
     }
 
     /** Recomputes every port's switching segment from the DMA layer's membership. */

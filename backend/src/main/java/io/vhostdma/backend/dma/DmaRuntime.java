@@ -24,7 +24,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -75,11 +74,10 @@ public final class DmaRuntime implements DmaHooks, AutoCloseable {
             throw new DmaSetupException(where + ".engine: unknown engine " + d.engine() + " (available: "
                     + String.join(", ", DmaDevices.engines()) + ")", null);
         }
-        EngineOptions options = EngineOptions.defaults()
+        EngineOptions defaults = EngineOptions.defaults();
+        EngineOptions options = defaults.withMaxChannels(Math.max(defaults.maxChannels(), d.channels()))
                 .withErrorProbability(d.errorProbability(), 0x5eedL + index)
                 .withCompletionDelayNanos(d.completionDelayUs() * 1000L);
-        options = new EngineOptions(Math.max(options.maxChannels(), d.channels()), options.maxRingSize(),
-                options.errorAtOp(), options.errorProbability(), options.seed(), options.completionDelayNanos());
         try {
             DmaDevice dev = devices.create(d.name(), d.engine(), options);
             dev.configure(new DeviceConfig(d.channels()));
@@ -123,18 +121,17 @@ public final class DmaRuntime implements DmaHooks, AutoCloseable {
     }
 
     @Override
-    public CompletableFuture<Void> retire(String port) {
+    public void retire(String port) {
         DomainId domain = domains.get(port);
         if (domain != null && guestMemory.containsKey(port)) {
             int n = devices.memory().revoke(domain);
             LOG.log(Level.DEBUG, "guest memory revoked: port=" + port + " registrations=" + n);
         }
-        return CompletableFuture.completedFuture(null);
     }
 
     @Override
-    public CompletableFuture<Void> changed(String port, io.vhostdma.vhost.memory.GuestMemory old,
-                                           io.vhostdma.vhost.memory.GuestMemory next) {
+    public void changed(String port, io.vhostdma.vhost.memory.GuestMemory old,
+                        io.vhostdma.vhost.memory.GuestMemory next) {
         List<Registration> previous = guestMemory.remove(port);
         if (previous != null) {
             for (Registration r : previous) {
@@ -143,7 +140,7 @@ public final class DmaRuntime implements DmaHooks, AutoCloseable {
         }
         memoryKind.remove(port);
         if (next.regionCount() == 0 || byName.isEmpty()) {
-            return CompletableFuture.completedFuture(null);
+            return;
         }
         GuestMemoryRegistrar.Result result = GuestMemoryRegistrar.register(devices.memory(), domains.get(port),
                 next, List.copyOf(byName.values()), port);
@@ -151,7 +148,6 @@ public final class DmaRuntime implements DmaHooks, AutoCloseable {
         memoryKind.put(port, result.kind());
         LOG.log(Level.INFO, "guest memory registered: port=" + port + " regions=" + next.regionCount()
                 + " kind=" + result.kind());
-        return CompletableFuture.completedFuture(null);
     }
 
     /** How {@code port}'s guest memory is registered ({@code external}, {@code dmabuf}, mixed), or null. */
