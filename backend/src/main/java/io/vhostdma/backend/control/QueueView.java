@@ -1,0 +1,26 @@
+package io.vhostdma.backend.control;
+
+import java.util.Map;
+
+/**
+ * One virtqueue of a port, with its counters.
+ *
+ * @param port         port name
+ * @param queue        {@code rxqN} (vhostd enqueues) or {@code txqN} (vhostd dequeues)
+ * @param ringIndex    vhost-user ring index (rxqN = 2N, txqN = 2N + 1)
+ * @param started      whether a worker serves it now
+ * @param worker       the worker owning it
+ * @param channel      bound DMA channel {@code dev/ch}, or null for CPU copies
+ * @param packets      packets moved
+ * @param bytes        bytes moved
+ * @param drops        drops by reason label ({@code rx_no_buffers}, …), reasons with a count only
+ * @param ringErrors   times the ring was stopped on a guest error
+ * @param dmaSubmitted copies submitted
+ * @param dmaCompleted copies completed (including failed ones)
+ * @param dmaErrors    copies that failed
+ * @param dmaInFlight  copies submitted and not completed
+ */
+public record QueueView(String port, String queue, int ringIndex, boolean started, int worker, String channel,
+                        long packets, long bytes, Map<String, Long> drops, long ringErrors, long dmaSubmitted,
+                        long dmaCompleted, long dmaErrors, long dmaInFlight) {
+}
