@@ -64,6 +64,7 @@ public final class GrpcEndpoint implements AutoCloseable {
                     () -> feeds.remove(holder[0]));
             holder[0] = feed;
             feeds.add(feed);
+            req.errorHandler(e -> feed.close()); // the client cancelled (RST_STREAM)
             req.exceptionHandler(e -> feed.close());
             req.response().exceptionHandler(e -> feed.close());
             try {
@@ -71,7 +72,9 @@ public final class GrpcEndpoint implements AutoCloseable {
             } catch (RuntimeException e) {
                 feed.close();
                 req.response().fail(Statuses.toStatus(e));
+                return;
             }
+            req.response().writeHead(); // the client sees the stream open before the first event
         });
     }
 
