@@ -5,7 +5,7 @@ import java.util.List;
 
 /**
  * An aligned text table: a header row and data rows, columns separated by two spaces, each padded to
- * its widest cell; columns whose header is in {@link #numeric} are right-aligned.
+ * its widest cell; numeric columns (header given with a trailing {@code #}) are right-aligned.
  */
 final class Table {
     private final List<String> header;
@@ -20,11 +20,6 @@ final class Table {
             right[i] = headers[i].endsWith("#");
             header.add(right[i] ? headers[i].substring(0, headers[i].length() - 1) : headers[i]);
         }
-    }
-
-    /** Whether column {@code i} is right-aligned. */
-    boolean numeric(int i) {
-        return right[i];
     }
 
     Table row(Object... cells) {
