@@ -34,7 +34,7 @@ import java.util.function.Supplier;
  */
 public final class VhostBackend {
     /** Receive ring slots per queue pair (each holds a frame up to 10 KiB). */
-    static final int RECEIVE_SLOTS = 512;
+    public static final int RECEIVE_SLOTS = 512;
     private static final PrintStream DISCARD = new PrintStream(OutputStream.nullOutputStream());
 
     private final Vhostd vhostd;
