@@ -27,6 +27,11 @@ public final class PortState {
     /** Frames sent into the port by the reactive API (set once by the data plane), or null. */
     private Injector injector;
 
+    /** Rings started now (attached and not detached), for the management views. */
+    private final java.util.Set<Integer> started = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    /** Set once the port was removed live; its id is never reused (workers may still hold it). */
+    private volatile boolean removed;
+
     /** The segment of ports in no access group. */
     public static final int DEFAULT_SEGMENT = 0;
 
@@ -109,6 +114,28 @@ public final class PortState {
     /** Set by the data plane before its workers start (published to them by the thread start). */
     void injector(Injector i) {
         injector = i;
+    }
+
+    /** Whether ring {@code ringIndex} is started (control-plane view: set at attach, cleared at detach). */
+    public boolean started(int ringIndex) {
+        return started.contains(ringIndex);
+    }
+
+    void started(int ringIndex, boolean on) {
+        if (on) {
+            started.add(ringIndex);
+        } else {
+            started.remove(ringIndex);
+        }
+    }
+
+    /** Whether the port was removed live. */
+    public boolean removed() {
+        return removed;
+    }
+
+    void markRemoved() {
+        removed = true;
     }
 
     /** Whether a DMA op may join the two ports' memories: both in one access group. */

@@ -104,6 +104,11 @@ public final class Worker implements Runnable {
         return id;
     }
 
+    /** The CPU this worker is pinned to, or -1. */
+    public int cpu() {
+        return cpu;
+    }
+
     /** Work reports for the busy ratio. */
     public WorkerStats stats() {
         return stats;
@@ -227,7 +232,7 @@ public final class Worker implements Runnable {
     }
 
     private int serveTx(RingContext r) {
-        if (r.stopped) {
+        if (r.stopped || r.paused) {
             return 0;
         }
         SplitVirtqueue q = r.queue;
@@ -344,7 +349,7 @@ public final class Worker implements Runnable {
             q = 0;
             r = dst.rx(0);
         }
-        if (r == null || r.stopped) {
+        if (r == null || r.stopped || r.paused) {
             dst.counters().rx(q).drop(DropReason.RX_NOT_READY);
             return;
         }
@@ -568,7 +573,7 @@ public final class Worker implements Runnable {
                 boolean ref = h.isRef(slot);
                 RingContext src = ref ? h.source(slot) : null;
                 int rec = ref ? h.sourceRecord(slot) : -1;
-                if (r == null || r.owner != this || r.stopped) {
+                if (r == null || r.owner != this || r.stopped || r.paused) {
                     dst.counters().rx(h.queuePair(slot)).drop(DropReason.RX_NOT_READY);
                 } else {
                     if (ref) {
@@ -828,10 +833,83 @@ public final class Worker implements Runnable {
             return;
         }
         r.detaching = done;
+        if (r.rebound != null) {
+            // the front end stops the ring while a rebind drains it: the stop wins (already draining)
+            r.rebound.complete(false);
+            r.rebound = null;
+            return;
+        }
         if (r.drained()) {
             finishDetach(r);
         } else {
             draining[drainingCount++] = r;
+        }
+    }
+
+    /**
+     * Moves a started ring to another channel (or to CPU copies when {@code binding} is null) without
+     * stopping the guest: the ring stops taking work, drains its copies on the old channel, then runs
+     * on the new one from where it stopped. {@code done} completes with true once it does, or with
+     * false when the ring is not started (its next start uses the new binding) or stops meanwhile.
+     */
+    void rebindRing(PortState port, int ringIndex, ChannelBinding binding, CompletableFuture<Boolean> done) {
+        RingContext r = startedRing(port, ringIndex);
+        if (r == null || r.detaching != null || r.rebound != null) {
+            done.complete(false);
+            return;
+        }
+        r.paused = true;
+        r.rebindTo = binding;
+        r.rebound = done;
+        if (r.drained()) {
+            finishRebind(r);
+        } else {
+            draining[drainingCount++] = r;
+        }
+    }
+
+    private RingContext startedRing(PortState port, int ringIndex) {
+        if ((ringIndex & 1) == 0) {
+            RingContext rx = port.rx(ringIndex / 2);
+            return rx != null && rx.ringIndex == ringIndex && rx.owner == this ? rx : null;
+        }
+        for (int i = 0; i < txCount; i++) {
+            if (tx[i].port == port && tx[i].ringIndex == ringIndex) {
+                return tx[i];
+            }
+        }
+        return null;
+    }
+
+    private void finishRebind(RingContext r) {
+        removeAsync(r);
+        if (r.dirty) {
+            flushUsed();
+        }
+        RingContext next = new RingContext(r, r.rebindTo);
+        if (next.copies != null) {
+            async[asyncCount++] = next;
+        }
+        if (r.guestTx) {
+            for (int i = 0; i < txCount; i++) {
+                if (tx[i] == r) {
+                    tx[i] = next;
+                }
+            }
+        } else {
+            r.port.setRx(r.queuePair, next);
+        }
+        r.rebound.complete(true);
+        r.rebound = null;
+    }
+
+    private void removeAsync(RingContext r) {
+        for (int i = 0; i < asyncCount; i++) {
+            if (async[i] == r) {
+                async[i] = async[--asyncCount];
+                async[asyncCount] = null;
+                break;
+            }
         }
     }
 
@@ -841,7 +919,11 @@ public final class Worker implements Runnable {
             if (r.drained()) {
                 draining[i] = draining[--drainingCount];
                 draining[drainingCount] = null;
-                finishDetach(r);
+                if (r.rebound != null) {
+                    finishRebind(r);
+                } else {
+                    finishDetach(r);
+                }
             } else {
                 i++;
             }
@@ -849,13 +931,7 @@ public final class Worker implements Runnable {
     }
 
     private void finishDetach(RingContext r) {
-        for (int i = 0; i < asyncCount; i++) {
-            if (async[i] == r) {
-                async[i] = async[--asyncCount];
-                async[asyncCount] = null;
-                break;
-            }
-        }
+        removeAsync(r);
         if (r.dirty) {
             flushUsed();
         }
