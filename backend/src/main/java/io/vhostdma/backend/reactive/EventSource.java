@@ -22,6 +22,7 @@ final class EventSource implements PolledMulti.Source<BackendEvent> {
     private long lastLost; // guarded by queue
     private AutoCloseable subscription;
     private volatile boolean ended;
+    private volatile boolean closed;
     private Runnable wake;
 
     EventSource(EventHub hub, int capacity) {
@@ -76,8 +77,13 @@ final class EventSource implements PolledMulti.Source<BackendEvent> {
         return ended;
     }
 
+    boolean isClosed() {
+        return closed;
+    }
+
     @Override
     public CompletableFuture<Void> close() {
+        closed = true;
         try {
             subscription.close();
         } catch (Exception e) {

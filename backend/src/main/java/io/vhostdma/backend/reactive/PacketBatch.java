@@ -11,8 +11,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * A batch of Ethernet frames (no virtio-net header).
  *
  * <p>A <em>received</em> batch ({@link VhostBackend#receive}) views the receiver's ring slots directly:
- * its buffers stay valid until the subscriber requests the next batch (or the next batch is emitted,
- * with demand already outstanding, or the subscription ends); then its slots are reused. Every segment
+ * its buffers stay valid at least until the subscriber requests the next batch; the batch is released
+ * when that next batch is emitted (which needs the subscriber's demand), or when the subscription ends,
+ * and then its slots are reused. A subscriber with unbounded demand may therefore use a batch only
+ * until its {@code onItem} returns. Every segment
  * of a received batch belongs to a per-batch shared {@link Arena} that is closed at that moment, so any
  * access afterwards throws {@link IllegalStateException} instead of reading reused bytes. Copy what must
  * outlive the batch ({@link #toArray}).

@@ -11,7 +11,8 @@ import java.util.concurrent.CompletableFuture;
 /**
  * One receive subscription: installs a {@link PacketTap} on the port (its guest TX frames leave the
  * switch), turns published slots into {@link PacketBatch}es viewing the slots, and frees a batch's slots
- * when the next poll runs, which happens only once the subscriber's demand for another batch exists.
+ * when the next batch is emitted (polls run only while the subscriber's demand for another batch exists)
+ * or the subscription ends.
  * Runs on the reactive context; {@link #end()} may be called from any thread.
  */
 final class TapSource implements PolledMulti.Source<PacketBatch> {
@@ -27,6 +28,7 @@ final class TapSource implements PolledMulti.Source<PacketBatch> {
     private PacketBatch outstanding;
     private int nextQueuePair;
     private volatile boolean ended;
+    private volatile boolean closed;
     private Runnable wake;
 
     TapSource(PortState port, DataPlaneImpl plane, int slots) {
@@ -61,7 +63,6 @@ final class TapSource implements PolledMulti.Source<PacketBatch> {
 
     @Override
     public PacketBatch poll() {
-        releaseOutstanding(); // demand for another batch exists: the previous one's slots are reused
         int qps = cursor.length;
         int n = 0;
         for (int i = 0; i < qps && n < MAX_BATCH; i++) {
@@ -76,6 +77,7 @@ final class TapSource implements PolledMulti.Source<PacketBatch> {
         if (n == 0) {
             return null;
         }
+        releaseOutstanding(); // the subscriber asked for another batch and it exists: the previous one ends
         Arena arena = Arena.ofShared(); // shared: the subscriber may read the batch on another thread
         MemorySegment[] segments = new MemorySegment[n];
         for (int i = 0; i < n; i++) {
@@ -96,8 +98,13 @@ final class TapSource implements PolledMulti.Source<PacketBatch> {
         }
     }
 
+    boolean isClosed() {
+        return closed;
+    }
+
     @Override
     public CompletableFuture<Void> close() {
+        closed = true;
         if (outstanding != null) {
             outstanding.release();
             outstanding = null;

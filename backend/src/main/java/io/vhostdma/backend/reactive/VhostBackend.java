@@ -7,6 +7,8 @@ import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vhostdma.backend.Vhostd;
 import io.vhostdma.backend.control.ControlException;
+import io.vhostdma.backend.control.Management;
+import io.vhostdma.backend.events.BackendEvent;
 import io.vhostdma.backend.dataplane.DataPlaneImpl;
 import io.vhostdma.backend.dataplane.PortState;
 import io.vhostdma.config.ConfigException;
@@ -101,6 +103,32 @@ public final class VhostBackend {
         return vhostd;
     }
 
+    /** What an operator can see and steer: ports, queues, channels, groups, live changes. */
+    public Management management() {
+        return vhostd.management();
+    }
+
+    /**
+     * The backend's events from the moment of subscription, in sequence order, with back-pressure. Each
+     * subscriber has its own buffer of {@value EventSource#CAPACITY} events; while it is full, further
+     * events are counted and reported as one {@link BackendEvent.EventsLost} (its sequence is the last
+     * lost event's) before the next event delivered. Completes when the backend closes.
+     */
+    public Multi<BackendEvent> events() {
+        return PolledMulti.create(context, this::openEvents, this::track);
+    }
+
+    private EventSource openEvents() {
+        checkOpen();
+        EventSource e = new EventSource(vhostd.management().events(), EventSource.CAPACITY);
+        eventSources.removeIf(EventSource::isClosed);
+        eventSources.add(e);
+        if (closing) {
+            e.end();
+        }
+        return e;
+    }
+
     /** The Vert.x context every item and result of this object is delivered on. */
     public Context context() {
         return context;
@@ -128,6 +156,7 @@ public final class VhostBackend {
             throw new ControlException(ControlException.Code.NOT_FOUND, "unknown port: port=" + name);
         }
         TapSource t = new TapSource(p, vhostd.dataPlane(), RECEIVE_SLOTS);
+        taps.removeIf(TapSource::isClosed);
         taps.add(t);
         if (closing) {
             t.end();
