@@ -5,10 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.smallrye.mutiny.helpers.test.AssertSubscriber;
 import io.smallrye.mutiny.subscription.Cancellable;
+import io.vhostdma.backend.events.BackendEvent;
 import io.vertx.core.Context;
 import io.vhostdma.backend.reactive.PacketBatch;
-import io.vhostdma.backend.stats.DropReason;
 import io.vhostdma.backend.stats.PortCounters;
 import io.vhostdma.vhost.frontend.FrontendOptions;
 import io.vhostdma.vhost.frontend.VhostUserFrontend;
@@ -53,8 +54,12 @@ class ReactiveApiTest {
     void shouldReceiveGuestFramesInOrderOnVertxContextWhenSubscribed(String path,
             UnaryOperator<DaemonFixture.Builder> setup) {
         try (ReactiveFixture f = start(dir, setup)) {
+            AssertSubscriber<BackendEvent> events = f.backend.events().subscribe()
+                    .withSubscriber(AssertSubscriber.create(Long.MAX_VALUE));
             VhostUserFrontend a = f.connect("a", JUMBO);
             VhostUserFrontend b = f.connect("b", JUMBO);
+            ReactiveFixture.awaitUntil(() -> events.getItems().stream().anyMatch(
+                    e -> e instanceof BackendEvent.PortConnected c && c.port().equals("a")), "port_connected event of a");
             List<byte[]> got = Collections.synchronizedList(new ArrayList<>());
             AtomicReference<String> wrongThread = new AtomicReference<>();
             AtomicReference<Throwable> failure = new AtomicReference<>();
