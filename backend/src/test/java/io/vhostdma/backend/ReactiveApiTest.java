@@ -133,4 +133,62 @@ class ReactiveApiTest {
             }
         }
     }
+
+    @org.junit.jupiter.api.Test
+    void shouldCountDropsWhenSentFramesCannotBeDelivered() {
+        try (ReactiveFixture f = start(dir, b -> b)) {
+            byte[] ok = Frames.frame(A, B, 1, 100, 6);
+            int none = f.backend.send("b", PacketBatch.of(ok, ok, ok)).await().atMost(ReactiveFixture.WAIT);
+            assertEquals(0, none, "delivered without a front end");
+            PortCounters cb = f.counters("b");
+            assertEquals(3, cb.rx(0).drops(io.vhostdma.backend.stats.DropReason.RX_NOT_READY), "rx_not_ready drops");
+            VhostUserFrontend b = f.connect("b", JUMBO);
+            byte[] huge = Frames.frame(A, B, 2, 12_000, 6);
+            int one = f.backend.send("b", List.of(java.nio.ByteBuffer.wrap(huge), java.nio.ByteBuffer.wrap(ok)))
+                    .await().atMost(ReactiveFixture.WAIT);
+            assertEquals(1, one, "delivered of a too-big and a good frame");
+            assertEquals(1, cb.rx(0).drops(io.vhostdma.backend.stats.DropReason.RX_TOO_BIG), "rx_too_big drops");
+            assertArrayEquals(ok, ReactiveFixture.next(b, "b"), "the good frame");
+            Throwable unknown = f.backend.send("zz", PacketBatch.of(ok)).onItem().transform(x -> (Throwable) null)
+                    .onFailure().recoverWithItem(e -> e).await().atMost(ReactiveFixture.WAIT);
+            assertEquals(io.vhostdma.backend.control.ControlException.Code.NOT_FOUND,
+                    ((io.vhostdma.backend.control.ControlException) unknown).code());
+        }
+    }
+
+    @org.junit.jupiter.api.Test
+    void shouldKeepOrderPerQueuePairWhenTwoWorkersFillTheTap() {
+        try (ReactiveFixture f = new ReactiveFixture(dir,
+                DaemonFixture.builder(dir).port("a", 2).port("b", 1).workers(2).config())) {
+            VhostUserFrontend a = f.connect("a", o -> o.queuePairs(2));
+            List<byte[]> got = Collections.synchronizedList(new ArrayList<>());
+            Cancellable sub = f.backend.receive("a").subscribe().with(batch -> {
+                for (int i = 0; i < batch.size(); i++) {
+                    got.add(batch.toArray(i));
+                }
+            });
+            for (int i = 0; i < 100; i++) {
+                for (int qp = 0; qp < 2; qp++) {
+                    byte[] frame = Frames.frame(B, A, qp * 1000 + i, 64 + i, 8);
+                    long deadline = System.nanoTime() + ReactiveFixture.WAIT_MILLIS * 1_000_000L;
+                    while (a.send(qp, frame) != 1) {
+                        assertTrue(System.nanoTime() < deadline, "TX ring of queue pair " + qp + " stayed full");
+                        a.reclaimTx(qp);
+                    }
+                }
+            }
+            ReactiveFixture.awaitUntil(() -> got.size() == 200, "frames of both queue pairs");
+            int[] next = {0, 1000};
+            for (byte[] frame : got) {
+                int seq = ((frame[14] & 0xff) << 24) | ((frame[15] & 0xff) << 16) | ((frame[16] & 0xff) << 8)
+                        | (frame[17] & 0xff);
+                int qp = seq / 1000;
+                assertEquals(next[qp], seq, "next frame of queue pair " + qp);
+                assertArrayEquals(Frames.frame(B, A, seq, 64 + seq % 1000, 8), frame, "frame " + seq);
+                next[qp]++;
+            }
+            assertEquals(100, f.counters("a").tx(1).packets(), "frames taken on txq1 (worker 1)");
+            sub.cancel();
+        }
+    }
 }
