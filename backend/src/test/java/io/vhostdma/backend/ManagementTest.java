@@ -278,4 +278,40 @@ class ManagementTest {
             assertTrue(f.names().contains("VERSION_1"));
         }
     }
+
+    @Test
+    void shouldReportDmaErrorsWhenCopiesFail() {
+        try (DaemonFixture d = DaemonFixture.builder(dir).port("a", 1).port("b", 1)
+                .dma("dma0", "sw", 2, 512, 0.05, 0).bind("b", "rxq0", "dma0", 1)
+                .group("g", AsyncDataPathTest.TOKEN, "a", "b").start()) {
+            Management m = d.vhostd().management();
+            List<BackendEvent> events = new CopyOnWriteArrayList<>();
+            m.events().subscribe(events::add);
+            VhostUserFrontend a = d.connect("a");
+            VhostUserFrontend b = d.connect("b");
+            for (int i = 0; i < 400; i++) {
+                while (a.send(0, Frames.frame(B, A, i, 200, 1)) != 1) {
+                    a.reclaimTx(0);
+                    while (b.receive(0) != null) {
+                        // keep b's ring supplied
+                    }
+                }
+            }
+            DaemonFixture.awaitUntil(() -> {
+                while (b.receive(0) != null) {
+                    // drain
+                }
+                long failed = d.counters("b").rx(0).dmaErrors();
+                long reported = events.stream().filter(e -> e instanceof BackendEvent.DmaErrors)
+                        .mapToLong(e -> ((BackendEvent.DmaErrors) e).errors()).sum();
+                return failed > 0 && reported == failed && d.counters("b").rx(0).dmaInFlight() == 0;
+            }, "every failed copy reported by dma_errors events");
+            BackendEvent.DmaErrors e = (BackendEvent.DmaErrors) events.stream()
+                    .filter(x -> x instanceof BackendEvent.DmaErrors).findFirst().orElseThrow();
+            assertEquals("b", e.port());
+            assertEquals("rxq0", e.queue());
+            assertEquals("dma0/1", e.channel());
+            assertEquals(m.queues("b").get(0).dmaErrors(), m.queues("b").get(0).drops().get("dma_error"));
+        }
+    }
 }
