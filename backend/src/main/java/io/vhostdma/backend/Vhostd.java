@@ -167,6 +167,7 @@ public final class Vhostd implements AutoCloseable {
             PortState state = new PortState(plane.nextPortId(), p.name(), p.queuePairs());
             state.domainHandle(dma.addDomain(p.name()));
             plane.addPort(state);
+            dma.registerHost(state.injector().memory()); // frames the reactive API sends may be copied by DMA
             try {
                 startPort(p);
             } catch (RuntimeException e) {

@@ -54,6 +54,9 @@ public final class DataPlaneImpl implements DataPlane, AutoCloseable {
             int cpu = cpus.isEmpty() ? -1 : cpus.get(w);
             this.workers[w] = new Worker(w, this, forwarder, cpu, workers, sink);
         }
+        for (PortState p : this.ports) {
+            p.injector(new Injector(this.workers[0])); // queue pair 0's RX ring belongs to worker 0
+        }
         for (int to = 0; to < workers; to++) {
             for (int from = 0; from < workers; from++) {
                 if (from != to) {
@@ -94,13 +97,17 @@ public final class DataPlaneImpl implements DataPlane, AutoCloseable {
         if (port.id() != ports.length || byName.containsKey(port.name())) {
             throw new IllegalArgumentException("port id or name taken: port=" + port.name() + " id=" + port.id());
         }
+        port.injector(new Injector(workers[0])); // as for configured ports: queue pair 0's RX ring is worker 0's
         PortState[] next = java.util.Arrays.copyOf(ports, ports.length + 1);
         next[port.id()] = port;
         byName.put(port.name(), port);
         ports = next;
     }
 
-    /** Removes a disconnected port: it keeps its id slot, flagged removed, and its MACs are forgotten. */
+    /**
+     * Removes a disconnected port: it keeps its id slot (and its injector's registered memory, which a
+     * worker may still look at), flagged removed, and its MACs are forgotten.
+     */
     public synchronized void removePort(PortState port) {
         port.markRemoved();
         byName.remove(port.name(), port);
@@ -217,11 +224,16 @@ public final class DataPlaneImpl implements DataPlane, AutoCloseable {
         return CompletableFuture.runAsync(() -> dma.changed(device.portName(), old, next), BLOCKING);
     }
 
-    /** The host buffers of every worker (registered with each DMA device as host memory). */
+    /** The host buffers of every worker and every port's injector (registered with each DMA device as host memory). */
     public List<java.lang.foreign.MemorySegment> stagingMemory() {
         List<java.lang.foreign.MemorySegment> out = new java.util.ArrayList<>();
         for (Worker w : workers) {
             out.add(w.pool.memory());
+        }
+        for (PortState p : ports) {
+            if (p.injector() != null) {
+                out.add(p.injector().memory()); // frames sent by the reactive API, copied out by DMA too
+            }
         }
         return out;
     }
@@ -253,6 +265,11 @@ public final class DataPlaneImpl implements DataPlane, AutoCloseable {
                 if (h != null) {
                     h.close();
                 }
+            }
+        }
+        for (PortState p : ports) {
+            if (p.injector() != null) {
+                p.injector().close();
             }
         }
     }
