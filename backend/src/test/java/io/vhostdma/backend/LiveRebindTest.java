@@ -96,7 +96,10 @@ class LiveRebindTest {
                 assertEquals(frames, sent);
                 assertEquals(brx.drops(), brx.drops(DropReason.RX_NOT_READY) + brx.drops(DropReason.RX_NO_BUFFERS),
                         "only the drain's drops: " + brx.drops());
-                assertTrue(received >= frames - 200, "nearly every frame arrived: " + received);
+                // how many frames a drain costs depends on the machine's load; that they are counted does not
+                assertEquals(frames, received + brx.drops(), "every frame arrived or is a counted drop");
+                assertTrue(received >= frames / 2, "most frames arrived: " + received);
+                assertEquals(frames - 1, last, "traffic flows after the last rebind: the last frame arrived");
                 assertEquals(4, results.size());
                 assertEquals("dma0/1", results.get(0).channel());
                 assertNull(results.get(1).channel(), "unbound: CPU copies");
