@@ -5,6 +5,6 @@
  * nothing is sampled in between); every family is announced with HELP and TYPE lines even when it has
  * no samples yet; names start {@code vhostd_}, use base units (bytes, seconds) and end in
  * {@code _total} for counters; label values are escaped as the format requires. The data plane is
- * not touched: counters come from the views, which read them with acquire semantics.
+ * not touched: counters come from the views, which read each one whole with an opaque read.
  */
 package io.vhostdma.backend.metrics;
