@@ -7,8 +7,8 @@ import java.util.concurrent.CompletionStage;
 
 /**
  * What an operator or an embedding program can see and steer in a running backend; the gRPC service,
- * vhostctl and the reactive API are views of it. Reads are snapshots (counters read with acquire
- * semantics, never torn per value). Every failure is a {@link ControlException} whose code says what
+ * vhostctl and the reactive API are views of it. Reads are snapshots (each counter read whole with an
+ * opaque read; a view is not atomic across counters). Every failure is a {@link ControlException} whose code says what
  * kind of mistake it was and whose message names the thing ({@code port=vm9}); operations returning a
  * stage fail the stage with it. Queue names are the guest's view ({@code rxq0}, {@code txq0}), a
  * channel is {@code device/index}.
