@@ -2,6 +2,8 @@ package io.vhostdma.backend;
 
 import io.vhostdma.backend.dataplane.DataPlaneImpl;
 import io.vhostdma.backend.dataplane.PortState;
+import io.vhostdma.backend.events.BackendEvent;
+import io.vhostdma.backend.events.EventHub;
 import io.vhostdma.vhost.protocol.ProtocolException;
 import io.vhostdma.vhost.protocol.VhostDevice;
 import io.vhostdma.vhost.transport.PortListener;
@@ -12,17 +14,20 @@ final class PortEvents implements PortListener {
     private final PortState port;
     private final DataPlaneImpl plane;
     private final PrintStream out;
+    private final EventHub events;
 
-    PortEvents(PortState port, DataPlaneImpl plane, PrintStream out) {
+    PortEvents(PortState port, DataPlaneImpl plane, PrintStream out, EventHub events) {
         this.port = port;
         this.plane = plane;
         this.out = out;
+        this.events = events;
     }
 
     @Override
     public void connected(String name, VhostDevice device) {
         port.device(device);
         out.println("vhostd: port=" + name + " connected");
+        events.publish((seq, t) -> new BackendEvent.PortConnected(seq, t, name));
     }
 
     @Override
@@ -32,6 +37,7 @@ final class PortEvents implements PortListener {
         }
         plane.portDown(port);
         out.println("vhostd: port=" + name + " disconnected reason=" + reason);
+        events.publish((seq, t) -> new BackendEvent.PortDisconnected(seq, t, name, reason));
     }
 
     @Override

@@ -3,7 +3,11 @@ package io.vhostdma.backend;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.transport.Transport;
+import io.vhostdma.backend.control.BackendManagement;
+import io.vhostdma.backend.control.Management;
 import io.vhostdma.backend.dataplane.DataPlaneImpl;
+import io.vhostdma.backend.events.BackendEvent;
+import io.vhostdma.backend.events.EventHub;
 import io.vhostdma.backend.dma.DmaRuntime;
 import io.vhostdma.backend.dataplane.PortState;
 import io.vhostdma.backend.stats.PortCounters;
@@ -23,7 +27,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CompletionException;
 
 /**
@@ -36,9 +43,12 @@ public final class Vhostd implements AutoCloseable {
     private final DataPlaneImpl plane;
     private final DmaRuntime dma;
     private final Vertx vertx;
-    private final List<AutoCloseable> endpoints = new ArrayList<>();
-    private final List<SessionCounters> sessionCounters = new ArrayList<>();
+    /** Port name → its vhost-user server or client (insertion order: config order, then live additions). */
+    private final Map<String, AutoCloseable> endpoints = new LinkedHashMap<>();
+    private final List<SessionCounters> sessionCounters = new CopyOnWriteArrayList<>();
     private final StatsPrinter printer;
+    private final EventHub events = new EventHub();
+    private final BackendManagement management;
     private long statsTimer = -1;
     private boolean closed;
 
@@ -59,9 +69,20 @@ public final class Vhostd implements AutoCloseable {
         this.dma = new DmaRuntime(config);
         this.plane = new DataPlaneImpl(ports, config.workers(), config.workerCpus(),
                 config.forwarding() == Forwarding.SINK, dma);
-        this.printer = new StatsPrinter(counters, dma.devices().values(), out);
+        this.printer = new StatsPrinter(this::portCounters, dma.devices().values(), out);
         this.vertx = Vertx.builder().with(new VertxOptions().setEventLoopPoolSize(2).setWorkerPoolSize(2))
                 .withTransport(Transport.IO_URING).build();
+        this.management = new BackendManagement(config, plane, dma, events, new Lifecycle());
+    }
+
+    private List<PortCounters> portCounters() {
+        List<PortCounters> out = new ArrayList<>();
+        for (PortState p : plane.ports()) {
+            if (!p.removed()) {
+                out.add(p.counters());
+            }
+        }
+        return out;
     }
 
     /** Starts the data plane and every port; throws with {@code name=value} context on failure. */
@@ -73,7 +94,10 @@ public final class Vhostd implements AutoCloseable {
             for (PortConfig p : config.ports()) {
                 d.startPort(p);
             }
-            d.statsTimer = d.vertx.setPeriodic(1000, id -> d.printer.tick());
+            d.statsTimer = d.vertx.setPeriodic(1000, id -> {
+                d.printer.tick();
+                d.management.sampleDmaErrors();
+            });
             d.printBanner();
             return d;
         } catch (RuntimeException e) {
@@ -85,21 +109,72 @@ public final class Vhostd implements AutoCloseable {
     private void startPort(PortConfig p) {
         PortState state = plane.port(p.name());
         PortSpec spec = new PortSpec(p.name(), p.socket(), p.socketMode(), p.queuePairs());
-        PortEvents events = new PortEvents(state, plane, out);
+        PortEvents listener = new PortEvents(state, plane, out, events);
         if (p.mode() == PortMode.SERVER) {
             createSocketDirectory(p.socket());
             try {
-                VhostUserServer server = VhostUserServer.listen(vertx, spec, plane, events).toCompletableFuture().join();
-                endpoints.add(server);
+                VhostUserServer server = VhostUserServer.listen(vertx, spec, plane, listener).toCompletableFuture().join();
+                synchronized (this) {
+                    endpoints.put(p.name(), server);
+                }
                 sessionCounters.add(server.counters());
             } catch (CompletionException e) {
                 throw new IllegalStateException("cannot serve port=" + p.name() + " socket=" + p.socket()
                         + ": " + e.getCause().getMessage(), e.getCause());
             }
         } else {
-            VhostUserClient client = VhostUserClient.start(vertx, spec, plane, events);
-            endpoints.add(client);
+            VhostUserClient client = VhostUserClient.start(vertx, spec, plane, listener);
+            synchronized (this) {
+                endpoints.put(p.name(), client);
+            }
             sessionCounters.add(client.counters());
+        }
+        events.publish((seq, t) -> new BackendEvent.PortAdded(seq, t, p.name(), p.socket().toString(),
+                p.mode().configName(), p.queuePairs()));
+    }
+
+    /** Starts and stops ports for {@link BackendManagement}; blocking, called off the event loops. */
+    private final class Lifecycle implements BackendManagement.Ports {
+        @Override
+        public void add(PortConfig p) {
+            synchronized (Vhostd.this) {
+                if (closed) {
+                    throw new IllegalStateException("vhostd is closing");
+                }
+            }
+            PortState state = new PortState(plane.nextPortId(), p.name(), p.queuePairs());
+            state.domainHandle(dma.addDomain(p.name()));
+            plane.addPort(state);
+            try {
+                startPort(p);
+            } catch (RuntimeException e) {
+                plane.removePort(state);
+                dma.removePort(p.name(), 2 * p.queuePairs());
+                throw e;
+            }
+            out.printf("vhostd: serving port=%s socket=%s mode=%s queue-pairs=%d%n", p.name(), p.socket(),
+                    p.mode().configName(), p.queuePairs());
+        }
+
+        @Override
+        public void remove(String name) {
+            AutoCloseable endpoint;
+            synchronized (Vhostd.this) {
+                endpoint = endpoints.remove(name);
+            }
+            PortState state = plane.port(name);
+            if (endpoint == null || state == null) {
+                throw new IllegalStateException("unknown port: port=" + name);
+            }
+            try {
+                endpoint.close(); // disconnects the front end: rings drain, memory is unmapped, fds closed
+            } catch (Exception e) {
+                throw new IllegalStateException("cannot close port=" + name + ": " + e.getMessage(), e);
+            }
+            plane.removePort(state);
+            dma.removePort(name, 2 * state.queuePairs());
+            out.println("vhostd: removed port=" + name);
+            events.publish((seq, t) -> new BackendEvent.PortRemoved(seq, t, name));
         }
     }
 
@@ -142,6 +217,16 @@ public final class Vhostd implements AutoCloseable {
         out.flush();
     }
 
+    /** What an operator or embedding program sees and steers (also behind the gRPC service). */
+    public Management management() {
+        return management;
+    }
+
+    /** The Vert.x instance of the control plane (io_uring transport). */
+    public Vertx vertx() {
+        return vertx;
+    }
+
     /** The data plane (ports, workers, counters). */
     public DataPlaneImpl dataPlane() {
         return plane;
@@ -167,7 +252,11 @@ public final class Vhostd implements AutoCloseable {
         if (statsTimer >= 0) {
             vertx.cancelTimer(statsTimer);
         }
-        for (AutoCloseable e : endpoints) {
+        List<AutoCloseable> open;
+        synchronized (this) {
+            open = new ArrayList<>(endpoints.values());
+        }
+        for (AutoCloseable e : open) {
             try {
                 e.close();
             } catch (Exception ex) {

@@ -184,6 +184,17 @@ final class DaemonFixture implements AutoCloseable {
             return "ports:\n" + ports + "workers: " + workers + "\nforwarding: " + forwarding + "\n";
         }
 
+        /** The config {@link #start()} would run (for tests that start vhostd another way). */
+        VhostdConfig config() {
+            try {
+                VhostdConfig c = ConfigLoader.parse(yaml(), "test");
+                return new VhostdConfig(c.ports(), c.workers(), c.workerCpus(), c.forwarding(), c.management(), dma,
+                        bindings, groups);
+            } catch (ConfigException e) {
+                throw new AssertionError("test config refused: " + e.problems(), e);
+            }
+        }
+
         DaemonFixture start() {
             VhostdConfig config;
             try {

@@ -30,6 +30,10 @@ final class AsyncRx {
     private final RingContext[] recSource;
     private final int[] recSourceSlot;
     private final int[] recStaging;
+    /** The injector slot the record's frame came from (reported at completion), or null / -1. */
+    private final Injector[] recInjector;
+    private final int[] recInjectSlot;
+    private int lastRecord;
 
     AsyncRx(RingContext ring, CopyQueue copies) {
         this.ring = ring;
@@ -44,6 +48,8 @@ final class AsyncRx {
         this.recSource = new RingContext[records];
         this.recSourceSlot = new int[records];
         this.recStaging = new int[records];
+        this.recInjector = new Injector[records];
+        this.recInjectSlot = new int[records];
     }
 
     /**
@@ -82,11 +88,18 @@ final class AsyncRx {
         recSource[rec] = source;
         recSourceSlot[rec] = sourceSlot;
         recStaging[rec] = staging;
+        lastRecord = rec;
         if (staging >= 0) {
             pool.ref(staging);
         }
         ring.counters.dmaSubmitted(ops);
         return n;
+    }
+
+    /** Tags the record just enqueued as carrying injector slot {@code slot}, reported when it completes. */
+    void tagInjected(Injector injector, int slot) {
+        recInjector[lastRecord] = injector;
+        recInjectSlot[lastRecord] = slot;
     }
 
     /**
@@ -121,6 +134,10 @@ final class AsyncRx {
             }
             if (recStaging[rec] >= 0) {
                 pool.unref(recStaging[rec]);
+            }
+            if (recInjector[rec] != null) {
+                worker.injectFinished(recInjector[rec], recInjectSlot[rec], !failed);
+                recInjector[rec] = null;
             }
             copies.popHead();
             done++;

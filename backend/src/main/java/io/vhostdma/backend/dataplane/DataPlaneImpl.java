@@ -17,8 +17,10 @@ public final class DataPlaneImpl implements DataPlane, AutoCloseable {
     /** Hand-off queue slots per worker pair. */
     private static final int HANDOFF_SLOTS = 1024;
 
-    private final PortState[] ports;
-    private final Map<String, PortState> byName = new HashMap<>();
+    /** Every port ever added, by id (copy-on-write: workers read the array published last). */
+    private volatile PortState[] ports;
+    private final Map<String, PortState> byName = new java.util.concurrent.ConcurrentHashMap<>();
+    private volatile RingListener ringListener = RingListener.NONE;
     private final Worker[] workers;
     private final Thread[] threads;
     private final Handoff[][] handoffs;
@@ -52,6 +54,9 @@ public final class DataPlaneImpl implements DataPlane, AutoCloseable {
             int cpu = cpus.isEmpty() ? -1 : cpus.get(w);
             this.workers[w] = new Worker(w, this, forwarder, cpu, workers, sink);
         }
+        for (PortState p : this.ports) {
+            p.injector(new Injector(this.workers[0])); // queue pair 0's RX ring belongs to worker 0
+        }
         for (int to = 0; to < workers; to++) {
             for (int from = 0; from < workers; from++) {
                 if (from != to) {
@@ -70,12 +75,44 @@ public final class DataPlaneImpl implements DataPlane, AutoCloseable {
         }
     }
 
+    /**
+     * Every port by id, including removed ones (flagged {@link PortState#removed()}, never connected
+     * again): an id stays valid for workers that still hold it.
+     */
     public PortState[] ports() {
         return ports;
     }
 
     public PortState port(int id) {
         return ports[id];
+    }
+
+    /** The id the next {@link #addPort} gets. */
+    public synchronized int nextPortId() {
+        return ports.length;
+    }
+
+    /** Adds a port live (its id must be {@link #nextPortId()}); workers see it at their next read of the array. */
+    public synchronized void addPort(PortState port) {
+        if (port.id() != ports.length || byName.containsKey(port.name())) {
+            throw new IllegalArgumentException("port id or name taken: port=" + port.name() + " id=" + port.id());
+        }
+        PortState[] next = java.util.Arrays.copyOf(ports, ports.length + 1);
+        next[port.id()] = port;
+        byName.put(port.name(), port);
+        ports = next;
+    }
+
+    /** Removes a disconnected port: it keeps its id slot, flagged removed, and its MACs are forgotten. */
+    public synchronized void removePort(PortState port) {
+        port.markRemoved();
+        byName.remove(port.name(), port);
+        macs.forgetPort(port.id());
+    }
+
+    /** Tells {@code listener} about every ring start and stop from now on. */
+    public void ringListener(RingListener listener) {
+        this.ringListener = listener;
     }
 
     public PortState port(String name) {
@@ -122,12 +159,45 @@ public final class DataPlaneImpl implements DataPlane, AutoCloseable {
             throw new IllegalArgumentException("unknown port: port=" + device.portName());
         }
         Worker w = ownerOf(ringIndex);
-        RingContext ring = new RingContext(device, port, ringIndex, w, dma.binding(port.name(), ringIndex));
+        ChannelBinding binding = dma.binding(port.name(), ringIndex);
+        RingContext ring = new RingContext(device, port, ringIndex, w, binding);
+        port.started(ringIndex, true);
+        ringListener.started(port, device, ringIndex, binding == null ? null : binding.name());
         w.submit(() -> w.attachRing(ring));
+    }
+
+    /**
+     * Moves a started ring of {@code port} to {@code binding} (null: CPU copies), draining it on its
+     * old channel first; see {@link Worker#rebindRing}. Completes (on the worker) with false when the
+     * ring is not started.
+     */
+    public CompletableFuture<Boolean> rebind(PortState port, int ringIndex, ChannelBinding binding) {
+        Worker w = ownerOf(ringIndex);
+        CompletableFuture<Boolean> f = new CompletableFuture<>();
+        w.submit(() -> w.rebindRing(port, ringIndex, binding, f));
+        return f;
+    }
+
+    /** The worker that owns ring {@code ringIndex} of every port. */
+    public int ownerIndex(int ringIndex) {
+        return ownerOf(ringIndex).id;
     }
 
     @Override
     public CompletableFuture<Integer> detach(VhostDevice device, int ringIndex) {
+        PortState port = portOf(device);
+        CompletableFuture<Integer> f = detachRing(device, ringIndex);
+        if (port == null || !port.started(ringIndex)) {
+            return f;
+        }
+        // the stop is reported before the session goes on (its stages depend on the returned stage)
+        return f.whenComplete((base, error) -> {
+            port.started(ringIndex, false);
+            ringListener.stopped(port, ringIndex);
+        });
+    }
+
+    private CompletableFuture<Integer> detachRing(VhostDevice device, int ringIndex) {
         Worker w = ownerOf(ringIndex);
         CompletableFuture<Integer> f = new CompletableFuture<>();
         w.submit(() -> {
@@ -150,11 +220,16 @@ public final class DataPlaneImpl implements DataPlane, AutoCloseable {
         return CompletableFuture.runAsync(() -> dma.changed(device.portName(), old, next), BLOCKING);
     }
 
-    /** The host buffers of every worker (registered with each DMA device as host memory). */
+    /** The host buffers of every worker and every port's injector (registered with each DMA device as host memory). */
     public List<java.lang.foreign.MemorySegment> stagingMemory() {
         List<java.lang.foreign.MemorySegment> out = new java.util.ArrayList<>();
         for (Worker w : workers) {
             out.add(w.pool.memory());
+        }
+        for (PortState p : ports) {
+            if (p.injector() != null) {
+                out.add(p.injector().memory()); // frames sent by the reactive API, copied out by DMA too
+            }
         }
         return out;
     }
@@ -186,6 +261,11 @@ public final class DataPlaneImpl implements DataPlane, AutoCloseable {
                 if (h != null) {
                     h.close();
                 }
+            }
+        }
+        for (PortState p : ports) {
+            if (p.injector() != null) {
+                p.injector().close();
             }
         }
     }

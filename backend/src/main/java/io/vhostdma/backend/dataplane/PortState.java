@@ -22,6 +22,15 @@ public final class PortState {
     private volatile int segment = DEFAULT_SEGMENT;
     /** The port's DMA domain handle (its guest memory's owner in the DMA layer); 0 without one. */
     private volatile int domainHandle;
+    /** The reactive receiver's tap, or null: the port's guest TX frames go to the switch. */
+    private volatile PacketTap tap;
+    /** Frames sent into the port by the reactive API (set once by the data plane), or null. */
+    private Injector injector;
+
+    /** Rings started now (attached and not detached), for the management views. */
+    private final java.util.Set<Integer> started = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    /** Set once the port was removed live; its id is never reused (workers may still hold it). */
+    private volatile boolean removed;
 
     /** The segment of ports in no access group. */
     public static final int DEFAULT_SEGMENT = 0;
@@ -79,6 +88,56 @@ public final class PortState {
         domainHandle = handle;
     }
 
+    /**
+     * The installed tap, or null. Volatile: the TX owner reads it once per burst; after {@link #removeTap}
+     * a worker sees null from its next burst, so one quiescent point later no worker writes the old tap.
+     */
+    PacketTap tap() {
+        return tap;
+    }
+
+    /** Installs {@code t} unless a tap is installed already; returns whether it was installed. */
+    public boolean installTap(PacketTap t) {
+        return TAP.compareAndSet(this, (PacketTap) null, t);
+    }
+
+    /** Removes {@code t} if it is the installed tap (the port goes back on the switch). */
+    public void removeTap(PacketTap t) {
+        TAP.compareAndSet(this, t, (PacketTap) null);
+    }
+
+    /** The port's injector, or null when the port has none. */
+    public Injector injector() {
+        return injector;
+    }
+
+    /** Set by the data plane before its workers start (published to them by the thread start). */
+    void injector(Injector i) {
+        injector = i;
+    }
+
+    /** Whether ring {@code ringIndex} is started (control-plane view: set at attach, cleared at detach). */
+    public boolean started(int ringIndex) {
+        return started.contains(ringIndex);
+    }
+
+    void started(int ringIndex, boolean on) {
+        if (on) {
+            started.add(ringIndex);
+        } else {
+            started.remove(ringIndex);
+        }
+    }
+
+    /** Whether the port was removed live. */
+    public boolean removed() {
+        return removed;
+    }
+
+    void markRemoved() {
+        removed = true;
+    }
+
     /** Whether a DMA op may join the two ports' memories: both in one access group. */
     static boolean sameGroup(PortState a, PortState b) {
         int s = a.segment();
@@ -92,6 +151,16 @@ public final class PortState {
 
     void setRx(int q, RingContext ring) {
         RX.setRelease(rx, q, ring);
+    }
+
+    private static final java.lang.invoke.VarHandle TAP;
+
+    static {
+        try {
+            TAP = java.lang.invoke.MethodHandles.lookup().findVarHandle(PortState.class, "tap", PacketTap.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
     }
 
     private static final java.lang.invoke.VarHandle RX =

@@ -39,6 +39,14 @@ final class RingContext {
     boolean dirty;
     /** Set once the guest broke the ring; the owner stops serving it (owner-local). */
     boolean stopped;
+    /**
+     * Set while a live rebind drains the ring: no chain is taken and frames for it are dropped as
+     * {@code rx_not_ready} (written by the owner; read by other workers only to route, like {@link #stopped}).
+     */
+    boolean paused;
+    /** The binding a live rebind moves the ring to, and the rebind's completion (owner-local). */
+    ChannelBinding rebindTo;
+    java.util.concurrent.CompletableFuture<Boolean> rebound;
 
     RingContext(VhostDevice device, PortState port, int ringIndex, Worker owner) {
         this(device, port, ringIndex, owner, null);
@@ -64,6 +72,28 @@ final class RingContext {
         this.counters = guestTx ? port.counters().tx(queuePair) : port.counters().rx(queuePair);
         this.fifo = guestTx ? new TxFifo(cfg.size()) : null;
         this.copies = binding == null ? null : new CopyQueue(binding.channel(), cfg.size());
+        this.asyncRx = copies != null && !guestTx ? new AsyncRx(this, copies) : null;
+        this.asyncTx = copies != null && guestTx ? new AsyncTx(this, copies) : null;
+        counters.bound(binding == null ? null : binding.name());
+    }
+
+    /**
+     * The same started ring on another channel (a live rebind, once {@code old} drained): the virtqueue
+     * and its indexes, the TX FIFO and the counters carry over; only the copy machinery is new.
+     */
+    RingContext(RingContext old, ChannelBinding binding) {
+        this.device = old.device;
+        this.port = old.port;
+        this.ringIndex = old.ringIndex;
+        this.queuePair = old.queuePair;
+        this.guestTx = old.guestTx;
+        this.owner = old.owner;
+        this.kickFd = old.kickFd;
+        this.queue = old.queue;
+        this.rxScratch = old.rxScratch;
+        this.counters = old.counters;
+        this.fifo = old.fifo;
+        this.copies = binding == null ? null : new CopyQueue(binding.channel(), queue.size());
         this.asyncRx = copies != null && !guestTx ? new AsyncRx(this, copies) : null;
         this.asyncTx = copies != null && guestTx ? new AsyncTx(this, copies) : null;
         counters.bound(binding == null ? null : binding.name());

@@ -77,6 +77,15 @@ public final class Worker implements Runnable {
     /** A host copy of the current frame made for bound rings outside its group (one per frame), or -1. */
     private int bounceSlot = -1;
     private final GatherList bounceFrame = new GatherList(1);
+    // the frame being enqueued came from injector `injecting`'s slot `injectSlot` (reactive send), or null / -1
+    private Injector injecting;
+    private int injectSlot = -1;
+    /** An injector's frame was taken or finished this cycle: its progress is published after the flush. */
+    private boolean injectDirty;
+    private final GatherList injectFrame = new GatherList(1);
+    /** {@link #enqueueLocal} results: the frame reached the used ring, was dropped, or its DMA copy is in flight. */
+    private static final int DELIVERED = 1;
+    private static final int DROPPED = 0;
 
     Worker(int id, DataPlaneImpl plane, Forwarder forwarder, int cpu, int workers, boolean sink) {
         this.id = id;
@@ -93,6 +102,11 @@ public final class Worker implements Runnable {
     /** This worker's index. */
     public int id() {
         return id;
+    }
+
+    /** The CPU this worker is pinned to, or -1. */
+    public int cpu() {
+        return cpu;
     }
 
     /** Work reports for the busy ratio. */
@@ -160,7 +174,7 @@ public final class Worker implements Runnable {
         while ((c = commands.poll()) != null) {
             c.run();
         }
-        int work = drainReturns() + drainHandoffs() + pollCopies();
+        int work = drainReturns() + drainHandoffs() + drainInjected() + pollCopies();
         for (int i = 0; i < txCount; i++) {
             current = tx[i];
             work += serveTx(current);
@@ -174,6 +188,9 @@ public final class Worker implements Runnable {
             work += pollCopies();
         }
         flushUsed();
+        if (injectDirty) {
+            publishInjected();
+        }
         if (drainingCount > 0) {
             finishDrains();
         }
@@ -204,12 +221,18 @@ public final class Worker implements Runnable {
         srcRing = null;
         srcSlot = -1;
         releaseBounce();
+        if (injecting != null) {
+            injecting.take(injectSlot, DROPPED); // never retried: the faulting frame is dropped
+            injectDirty = true;
+            injecting = null;
+            injectSlot = -1;
+        }
         LOG.log(Level.ERROR, "data-plane fault contained: worker=" + id
                 + (r == null ? "" : " " + r.describe()) + " error=" + e);
     }
 
     private int serveTx(RingContext r) {
-        if (r.stopped) {
+        if (r.stopped || r.paused) {
             return 0;
         }
         SplitVirtqueue q = r.queue;
@@ -225,6 +248,7 @@ public final class Worker implements Runnable {
         boolean enabled = r.enabled();
         boolean stages = r.asyncTx != null && (sink || r.port.segment() == PortState.DEFAULT_SEGMENT);
         TxFifo fifo = r.fifo;
+        PacketTap tap = r.port.tap(); // once per burst: a removed tap is not seen after our next quiescent point
         int n = Math.min(pending, BURST);
         int done = 0;
         for (; done < n; done++) {
@@ -253,6 +277,9 @@ public final class Worker implements Runnable {
                 fifo.open(head);
             } else if (!enabled) {
                 r.counters.drop(DropReason.TX_DISABLED);
+                fifo.open(head);
+            } else if (tap != null) {
+                tapFrame(r, tap, len);
                 fifo.open(head);
             } else if (stages) {
                 if (len > StagingPool.SLOT_BYTES) {
@@ -322,7 +349,7 @@ public final class Worker implements Runnable {
             q = 0;
             r = dst.rx(0);
         }
-        if (r == null || r.stopped) {
+        if (r == null || r.stopped || r.paused) {
             dst.counters().rx(q).drop(DropReason.RX_NOT_READY);
             return;
         }
@@ -333,42 +360,43 @@ public final class Worker implements Runnable {
         enqueueLocal(r, frame, len);
     }
 
-    private void enqueueLocal(RingContext r, GatherList frame, int len) {
+    /** Enqueues into an owned RX ring; returns {@link #DELIVERED}, {@link #DROPPED} or {@link Injector#PENDING}. */
+    private int enqueueLocal(RingContext r, GatherList frame, int len) {
         if (!r.enabled()) {
             r.counters.drop(DropReason.RX_NOT_READY);
-            return;
+            return DROPPED;
         }
         int mtu = r.device.mtu();
         if (mtu > 0 && len > mtu + ETHERNET_HEADER) {
             // NET_SET_MTU negotiated: the guest may not accept a longer frame (no GSO is offered)
             r.counters.drop(DropReason.RX_TOO_BIG);
-            return;
+            return DROPPED;
         }
         if (r.asyncRx != null) {
-            enqueueAsync(r, frame, len);
-            return;
+            return enqueueAsync(r, frame, len);
         }
         int n = NetRx.enqueue(r.queue, r.device.memory(), frame, r.device.mergeable(),
                 r.device.headerLength(), r.rxScratch);
         if (n > 0) {
             r.counters.packet(len);
             markDirty(r);
-        } else {
-            rxFailed(r, n);
+            return DELIVERED;
         }
+        rxFailed(r, n);
+        return DROPPED;
     }
 
     /**
      * The DMA enqueue: guest → guest in one copy when both ports share an access group, else out of a
      * host buffer (the staged frame, or a bounce copy made once per frame).
      */
-    private void enqueueAsync(RingContext r, GatherList frame, int len) {
+    private int enqueueAsync(RingContext r, GatherList frame, int len) {
         RingContext src = null;
         int srcRec = -1;
         long flags = 0L;
         int slot = srcSlot;
         GatherList from = frame;
-        if (slot < 0) {
+        if (slot < 0 && injecting == null) { // an injector slot is registered host memory already
             if (srcRing != null && PortState.sameGroup(srcRing.port, r.port)) {
                 src = srcRing;
                 srcRec = srcRecord;
@@ -377,7 +405,7 @@ public final class Worker implements Runnable {
                 slot = bounce(frame, len);
                 if (slot < 0) {
                     r.counters.drop(DropReason.NO_HOST_BUFFER);
-                    return;
+                    return DROPPED;
                 }
                 from = bounceFrame;
             }
@@ -392,9 +420,16 @@ public final class Worker implements Runnable {
         }
         if (n == AsyncRx.BUSY) {
             r.counters.drop(DropReason.DMA_BUSY);
+            return DROPPED;
         } else if (n < 0) {
             rxFailed(r, n);
+            return DROPPED;
         }
+        if (injecting != null) {
+            r.asyncRx.tagInjected(injecting, injectSlot);
+            return Injector.PENDING;
+        }
+        return DELIVERED;
     }
 
     private int bounce(GatherList frame, int len) {
@@ -486,7 +521,7 @@ public final class Worker implements Runnable {
      * {@code sleeping} flag; it pairs with the fence between its store of the flag and its last check
      * of the queues in {@link #idle()}, so one of the two sides always sees the other.
      */
-    private static void wake(Worker other) {
+    static void wake(Worker other) {
         java.lang.invoke.VarHandle.fullFence();
         if (other.sleeping) {
             EventFd.signal(other.wakeFd);
@@ -538,7 +573,7 @@ public final class Worker implements Runnable {
                 boolean ref = h.isRef(slot);
                 RingContext src = ref ? h.source(slot) : null;
                 int rec = ref ? h.sourceRecord(slot) : -1;
-                if (r == null || r.owner != this || r.stopped) {
+                if (r == null || r.owner != this || r.stopped || r.paused) {
                     dst.counters().rx(h.queuePair(slot)).drop(DropReason.RX_NOT_READY);
                 } else {
                     if (ref) {
@@ -586,7 +621,7 @@ public final class Worker implements Runnable {
                 tx[i].queue.enableNotifications();
             }
         }
-        boolean work = !commands.isEmpty() || handoffPending() || returnsPending();
+        boolean work = !commands.isEmpty() || handoffPending() || returnsPending() || injectPending();
         for (int i = 0; i < txCount && !work; i++) {
             work = !tx[i].stopped && tx[i].queue.pending() != 0;
         }
@@ -594,7 +629,7 @@ public final class Worker implements Runnable {
             sleeping = true;
             // pairs with the fence in wake(): either the producer sees sleeping, or we see its entry
             java.lang.invoke.VarHandle.fullFence();
-            if (handoffPending() || returnsPending()) {
+            if (handoffPending() || returnsPending() || injectPending()) {
                 sleeping = false;
             } else {
                 int ready = epoll.await(pollOnlyRings > 0 ? 1 : 1000);
@@ -637,6 +672,84 @@ public final class Worker implements Runnable {
     private boolean handoffPending() {
         for (Handoff h : inbound) {
             if (h != null && h.peek() >= 0) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    // ---- reactive API: the port tap and the injectors ----
+
+    /** A guest TX frame of a tapped port: copied into the receiver's ring, or counted {@code receiver_full}. */
+    private void tapFrame(RingContext r, PacketTap tap, int len) {
+        if (tap.offer(r.queuePair, r.frame, len)) {
+            r.counters.packet(len);
+        } else {
+            r.counters.drop(DropReason.RECEIVER_FULL);
+        }
+    }
+
+    /** Takes every frame published on the injectors of the ports whose {@code rxq0} this worker owns. */
+    private int drainInjected() {
+        if (id != 0) {
+            return 0;
+        }
+        int work = 0;
+        for (PortState p : plane.ports()) {
+            Injector in = p.injector();
+            int slot;
+            while (in != null && (slot = in.peek()) >= 0) {
+                in.take(slot, enqueueInjected(p, in, slot));
+                injectDirty = true;
+                work++;
+            }
+        }
+        return work;
+    }
+
+    private int enqueueInjected(PortState p, Injector in, int slot) {
+        RingContext r = p.rx(0);
+        int len = in.length(slot);
+        if (r == null || r.owner != this || r.stopped) {
+            p.counters().rx(0).drop(DropReason.RX_NOT_READY);
+            return DROPPED;
+        }
+        if (len > Injector.SLOT_BYTES) {
+            r.counters.drop(DropReason.RX_TOO_BIG);
+            return DROPPED;
+        }
+        in.frame(slot, len, injectFrame);
+        injecting = in;
+        injectSlot = slot;
+        int status = enqueueLocal(r, injectFrame, len);
+        injecting = null;
+        injectSlot = -1;
+        return status;
+    }
+
+    /** An injected frame's DMA record completed (called by {@link AsyncRx}). */
+    void injectFinished(Injector in, int slot, boolean ok) {
+        in.finish(slot, ok);
+        injectDirty = true;
+    }
+
+    /** After the used rings were published: lets the producers see which injected frames are final. */
+    private void publishInjected() {
+        injectDirty = false;
+        for (PortState p : plane.ports()) {
+            if (p.injector() != null) {
+                p.injector().publishDone();
+            }
+        }
+    }
+
+    private boolean injectPending() {
+        if (id != 0) {
+            return false;
+        }
+        for (PortState p : plane.ports()) {
+            Injector in = p.injector();
+            if (in != null && in.pending()) {
                 return true;
             }
         }
@@ -720,10 +833,83 @@ public final class Worker implements Runnable {
             return;
         }
         r.detaching = done;
+        if (r.rebound != null) {
+            // the front end stops the ring while a rebind drains it: the stop wins (already draining)
+            r.rebound.complete(false);
+            r.rebound = null;
+            return;
+        }
         if (r.drained()) {
             finishDetach(r);
         } else {
             draining[drainingCount++] = r;
+        }
+    }
+
+    /**
+     * Moves a started ring to another channel (or to CPU copies when {@code binding} is null) without
+     * stopping the guest: the ring stops taking work, drains its copies on the old channel, then runs
+     * on the new one from where it stopped. {@code done} completes with true once it does, or with
+     * false when the ring is not started (its next start uses the new binding) or stops meanwhile.
+     */
+    void rebindRing(PortState port, int ringIndex, ChannelBinding binding, CompletableFuture<Boolean> done) {
+        RingContext r = startedRing(port, ringIndex);
+        if (r == null || r.detaching != null || r.rebound != null) {
+            done.complete(false);
+            return;
+        }
+        r.paused = true;
+        r.rebindTo = binding;
+        r.rebound = done;
+        if (r.drained()) {
+            finishRebind(r);
+        } else {
+            draining[drainingCount++] = r;
+        }
+    }
+
+    private RingContext startedRing(PortState port, int ringIndex) {
+        if ((ringIndex & 1) == 0) {
+            RingContext rx = port.rx(ringIndex / 2);
+            return rx != null && rx.ringIndex == ringIndex && rx.owner == this ? rx : null;
+        }
+        for (int i = 0; i < txCount; i++) {
+            if (tx[i].port == port && tx[i].ringIndex == ringIndex) {
+                return tx[i];
+            }
+        }
+        return null;
+    }
+
+    private void finishRebind(RingContext r) {
+        removeAsync(r);
+        if (r.dirty) {
+            flushUsed();
+        }
+        RingContext next = new RingContext(r, r.rebindTo);
+        if (next.copies != null) {
+            async[asyncCount++] = next;
+        }
+        if (r.guestTx) {
+            for (int i = 0; i < txCount; i++) {
+                if (tx[i] == r) {
+                    tx[i] = next;
+                }
+            }
+        } else {
+            r.port.setRx(r.queuePair, next);
+        }
+        r.rebound.complete(true);
+        r.rebound = null;
+    }
+
+    private void removeAsync(RingContext r) {
+        for (int i = 0; i < asyncCount; i++) {
+            if (async[i] == r) {
+                async[i] = async[--asyncCount];
+                async[asyncCount] = null;
+                break;
+            }
         }
     }
 
@@ -733,7 +919,11 @@ public final class Worker implements Runnable {
             if (r.drained()) {
                 draining[i] = draining[--drainingCount];
                 draining[drainingCount] = null;
-                finishDetach(r);
+                if (r.rebound != null) {
+                    finishRebind(r);
+                } else {
+                    finishDetach(r);
+                }
             } else {
                 i++;
             }
@@ -741,13 +931,7 @@ public final class Worker implements Runnable {
     }
 
     private void finishDetach(RingContext r) {
-        for (int i = 0; i < asyncCount; i++) {
-            if (async[i] == r) {
-                async[i] = async[--asyncCount];
-                async[asyncCount] = null;
-                break;
-            }
-        }
+        removeAsync(r);
         if (r.dirty) {
             flushUsed();
         }

@@ -28,6 +28,12 @@
  *       registered host {@code StagingPool}.</li>
  *   <li>Detach drains: a ring's base is reported once its copies completed and its taken chains were
  *       returned, so guest memory is unmapped only after every in-flight copy touching it finished.</li>
+ *   <li>Reactive API hooks: while a port has a {@link io.vhostdma.backend.dataplane.PacketTap}, the owner of each
+ *       TX ring copies the guest's frames into the tap's SPSC ring for that queue pair instead of forwarding
+ *       them (full ring: counted {@code receiver_full}). Each port's {@link io.vhostdma.backend.dataplane.Injector}
+ *       is an SPSC ring of registered host slots written by the reactive context and drained by the owner of
+ *       {@code rxq0} (worker 0) through the normal enqueue paths; a slot is reused only once its copy landed
+ *       and the used ring was published. The producer wakes a sleeping worker as a hand-off does.</li>
  *   <li>The per-packet path allocates nothing (sync and async).</li>
  * </ul>
  */

@@ -177,6 +177,43 @@ public final class AccessControl {
         }
     }
 
+    /**
+     * Creates an access group live, on every DMA device, with {@code creator} as its first member (the
+     * creator needs no token check: it sets the token).
+     *
+     * @throws AccessException GROUP_EXISTS for a taken name; as {@link #join} for the creator
+     */
+    public synchronized void create(String group, String token, String creator) {
+        if (groups.containsKey(group)) {
+            throw new AccessException(AccessException.Reason.GROUP_EXISTS, "access group exists: group=" + group);
+        }
+        if (domains.get(creator) == null) {
+            throw new AccessException(AccessException.Reason.UNKNOWN_PORT, "no such port: port=" + creator);
+        }
+        String current = groupOf(creator);
+        if (current != null) {
+            throw new AccessException(AccessException.Reason.ALREADY_MEMBER,
+                    "port is already a member of an access group: port=" + creator + " group=" + current);
+        }
+        int segment = 1;
+        for (Group g : groups.values()) {
+            segment = Math.max(segment, g.segment + 1);
+        }
+        groups.put(group, new Group(segment, group, token));
+        join(creator, group, token);
+    }
+
+    /** The member that created {@code group} on the devices, or null. */
+    public synchronized String creator(String group) {
+        Group g = groups.get(group);
+        return g == null ? null : g.creator;
+    }
+
+    /** Whether {@code group} exists. */
+    public synchronized boolean exists(String group) {
+        return groups.containsKey(group);
+    }
+
     /** Recomputes every port's switching segment from the DMA layer's membership. */
     synchronized void refresh() {
         Map<Integer, String> byHandle = new LinkedHashMap<>();
@@ -204,7 +241,9 @@ public final class AccessControl {
             }
         }
         for (PortState p : plane.ports()) {
-            plane.moveToSegment(p, segment.getOrDefault(p.name(), PortState.DEFAULT_SEGMENT));
+            if (p != null) {
+                plane.moveToSegment(p, segment.getOrDefault(p.name(), PortState.DEFAULT_SEGMENT));
+            }
         }
     }
 

@@ -39,7 +39,9 @@ public final class DmaRuntime implements DmaHooks, AutoCloseable {
     private final Map<String, DmaDevice> byName = new LinkedHashMap<>();
     /** "port/ring" → binding; read by the control plane at every ring start. */
     private final Map<String, ChannelBinding> bindings = new ConcurrentHashMap<>();
-    private final Map<String, DomainId> domains = new LinkedHashMap<>();
+    private final Map<String, DomainId> domains = new ConcurrentHashMap<>();
+    /** "dev/ch" → the queue holding it ("port/queue"): a channel has one producer at a time. */
+    private final Map<String, String> holders = new ConcurrentHashMap<>();
     private final Map<String, List<Registration>> guestMemory = new ConcurrentHashMap<>();
     private final Map<String, String> memoryKind = new ConcurrentHashMap<>();
     private final List<Registration> hostMemory = new ArrayList<>();
@@ -61,11 +63,82 @@ public final class DmaRuntime implements DmaHooks, AutoCloseable {
             DmaDevice d = byName.get(b.device());
             bindings.put(key(b.port(), b.queue().ringIndex()), new ChannelBinding(d.channel(b.channel()),
                     b.channelName()));
+            holders.put(b.channelName(), b.port() + "/" + b.queue());
         }
         for (PortConfig p : config.ports()) {
-            UUID id = UUID.nameUUIDFromBytes(("vhostd-port:" + p.name()).getBytes(StandardCharsets.UTF_8));
-            domains.put(p.name(), devices.domains().domain(id));
+            addDomain(p.name());
         }
+    }
+
+    /** Gives a port its DMA domain (a UUID derived from its name) and returns the domain's handle. */
+    public int addDomain(String port) {
+        UUID id = UUID.nameUUIDFromBytes(("vhostd-port:" + port).getBytes(StandardCharsets.UTF_8));
+        DomainId d = devices.domains().domain(id);
+        domains.put(port, d);
+        return d.handle();
+    }
+
+    /** Forgets a removed port's domain and bindings (its memory was unregistered at its disconnect). */
+    public void removePort(String port, int rings) {
+        for (int r = 0; r < rings; r++) {
+            ChannelBinding b = bindings.remove(key(port, r));
+            if (b != null) {
+                holders.remove(b.name(), port + "/" + queueName(r));
+            }
+        }
+        domains.remove(port);
+    }
+
+    /** The channel named {@code dev/ch}, or null when no such device or channel exists. */
+    public ChannelBinding channel(String name) {
+        int slash = name.lastIndexOf('/');
+        if (slash <= 0) {
+            return null;
+        }
+        DmaDevice d = byName.get(name.substring(0, slash));
+        int index;
+        try {
+            index = Integer.parseInt(name.substring(slash + 1));
+        } catch (NumberFormatException e) {
+            return null;
+        }
+        if (d == null || index < 0 || index >= d.info().channels()) {
+            return null;
+        }
+        return new ChannelBinding(d.channel(index), d.name() + "/" + index);
+    }
+
+    /**
+     * Reserves {@code channel} for {@code holder} ({@code port/queue}). Returns null when reserved (or
+     * already held by {@code holder}), else the queue that holds it.
+     */
+    public String reserve(String channel, String holder) {
+        String prev = holders.putIfAbsent(channel, holder);
+        return prev == null || prev.equals(holder) ? null : prev;
+    }
+
+    /** Releases {@code channel} if {@code holder} holds it. */
+    public void release(String channel, String holder) {
+        holders.remove(channel, holder);
+    }
+
+    /** The queue ({@code port/queue}) holding {@code channel}, or null. */
+    public String holder(String channel) {
+        return holders.get(channel);
+    }
+
+    /** Records the binding a ring gets at its next start (null: CPU copies). */
+    public void setBinding(String port, int ringIndex, ChannelBinding binding) {
+        if (binding == null) {
+            bindings.remove(key(port, ringIndex));
+        } else {
+            bindings.put(key(port, ringIndex), binding);
+        }
+    }
+
+    /** {@code rxqN} for ring 2N, {@code txqN} for ring 2N + 1. */
+    public static String queueName(int ringIndex) {
+        return ((ringIndex & 1) == 0 ? "rxq" : "txq") + ringIndex / 2;
     }
 
     private DmaDevice startDevice(int index, DmaDeviceConfig d) {
@@ -104,7 +177,9 @@ public final class DmaRuntime implements DmaHooks, AutoCloseable {
             }
         }
         for (PortState p : plane.ports()) {
-            p.domainHandle(domains.get(p.name()).handle());
+            if (p != null) {
+                p.domainHandle(domains.get(p.name()).handle());
+            }
         }
         access = new AccessControl(config.accessGroups(), plane, devices.access(), List.copyOf(byName.values()),
                 domains);

@@ -6,7 +6,7 @@ import java.util.function.Consumer;
 
 /**
  * Numbers and fans out a backend's events. {@link #publish} is called by control-plane threads (event
- * loops, management calls), never by a data-plane worker; it assigns the next sequence under a lock
+ * loops, management calls) and by a worker completing a control command, never per packet; it assigns the next sequence under a lock
  * and calls every listener, in subscription order, while holding it, so each listener sees events in
  * sequence order. Listeners must return quickly and never block: one that needs another thread hands
  * the event over through its own bounded queue.

@@ -29,7 +29,13 @@ public enum DropReason {
      * The packet needed a host buffer (DMA outside an access group, or sink) and none was free, or the
      * frame is larger than a staging slot.
      */
-    NO_HOST_BUFFER("no_host_buffer");
+    NO_HOST_BUFFER("no_host_buffer"),
+    /**
+     * The port's guest TX frames go to a reactive receiver ({@code VhostBackend.receive}) and its
+     * bounded ring had no free slot, or the frame is larger than a slot: the frame was taken from the
+     * guest and discarded.
+     */
+    RECEIVER_FULL("receiver_full");
 
     private final String label;
 

@@ -10,26 +10,28 @@ import java.util.List;
  * Called from one thread (a timer); not thread-safe.
  */
 public final class StatsPrinter {
-    private final List<PortCounters> ports;
+    private final java.util.function.Supplier<List<PortCounters>> ports;
     private final PrintStream out;
     private final List<io.vhostdma.dma.DmaDevice> devices;
     private final java.util.Map<String, io.vhostdma.dma.DmaStats> lastChannel = new java.util.HashMap<>();
-    private final PortCounters.Snapshot[] last;
+    private final java.util.Map<PortCounters, PortCounters.Snapshot> last = new java.util.HashMap<>();
     private long lastNanos;
 
     public StatsPrinter(List<PortCounters> ports, PrintStream out) {
-        this(ports, List.of(), out);
+        this(() -> ports, List.of(), out);
     }
 
-    /** @param devices DMA devices whose channels get a line each while they move */
-    public StatsPrinter(List<PortCounters> ports, java.util.Collection<io.vhostdma.dma.DmaDevice> devices,
-                        PrintStream out) {
+    /**
+     * @param ports   the ports to print, read at every tick (ports come and go live)
+     * @param devices DMA devices whose channels get a line each while they move
+     */
+    public StatsPrinter(java.util.function.Supplier<List<PortCounters>> ports,
+                        java.util.Collection<io.vhostdma.dma.DmaDevice> devices, PrintStream out) {
         this.devices = List.copyOf(devices);
         this.ports = ports;
         this.out = out;
-        this.last = new PortCounters.Snapshot[ports.size()];
-        for (int i = 0; i < last.length; i++) {
-            last[i] = ports.get(i).snapshot();
+        for (PortCounters p : ports.get()) {
+            last.put(p, p.snapshot());
         }
         this.lastNanos = System.nanoTime();
     }
@@ -39,23 +41,28 @@ public final class StatsPrinter {
         long now = System.nanoTime();
         double seconds = Math.max(1e-3, (now - lastNanos) / 1e9);
         lastNanos = now;
-        PortCounters.Snapshot[] cur = new PortCounters.Snapshot[last.length];
+        List<PortCounters> current = ports.get();
+        java.util.Map<PortCounters, PortCounters.Snapshot> cur = new java.util.HashMap<>();
         boolean moved = false;
-        for (int i = 0; i < cur.length; i++) {
-            cur[i] = ports.get(i).snapshot();
-            moved |= !cur[i].equals(last[i]);
+        for (PortCounters p : current) {
+            PortCounters.Snapshot s = p.snapshot();
+            cur.put(p, s);
+            moved |= !s.equals(last.get(p));
         }
         if (moved) {
-            for (int i = 0; i < cur.length; i++) {
-                double txMpps = (cur[i].guestTxPackets() - last[i].guestTxPackets()) / seconds / 1e6;
-                double rxMpps = (cur[i].guestRxPackets() - last[i].guestRxPackets()) / seconds / 1e6;
-                out.printf("stats %s tx_mpps=%.3f rx_mpps=%.3f%n", cur[i].fields(), txMpps, rxMpps);
-                printBoundQueues(ports.get(i));
+            for (PortCounters p : current) {
+                PortCounters.Snapshot c = cur.get(p);
+                PortCounters.Snapshot l = last.getOrDefault(p, c);
+                double txMpps = (c.guestTxPackets() - l.guestTxPackets()) / seconds / 1e6;
+                double rxMpps = (c.guestRxPackets() - l.guestRxPackets()) / seconds / 1e6;
+                out.printf("stats %s tx_mpps=%.3f rx_mpps=%.3f%n", c.fields(), txMpps, rxMpps);
+                printBoundQueues(p);
             }
             printChannels("stats");
             out.flush();
         }
-        System.arraycopy(cur, 0, last, 0, cur.length);
+        last.clear();
+        last.putAll(cur);
         return moved;
     }
 
@@ -100,7 +107,7 @@ public final class StatsPrinter {
 
     /** Prints one {@code final port=...} line per port, then one {@code final dma ...} line per used channel. */
     public void printFinal() {
-        for (PortCounters p : ports) {
+        for (PortCounters p : ports.get()) {
             out.println("final " + p.snapshot().fields());
         }
         lastChannel.clear();

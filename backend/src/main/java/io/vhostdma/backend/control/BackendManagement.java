@@ -1,0 +1,424 @@
+package io.vhostdma.backend.control;
+
+import io.vhostdma.backend.control.ControlException.Code;
+import io.vhostdma.backend.dataplane.ChannelBinding;
+import io.vhostdma.backend.dataplane.DataPlaneImpl;
+import io.vhostdma.backend.dataplane.PortState;
+import io.vhostdma.backend.dataplane.RingListener;
+import io.vhostdma.backend.dma.AccessException;
+import io.vhostdma.backend.dma.DmaRuntime;
+import io.vhostdma.backend.events.BackendEvent;
+import io.vhostdma.backend.events.EventHub;
+import io.vhostdma.backend.stats.QueueCounters;
+import io.vhostdma.config.ConfigException;
+import io.vhostdma.config.ConfigLoader;
+import io.vhostdma.config.EmbeddedDefault;
+import io.vhostdma.config.PortConfig;
+import io.vhostdma.config.QueueRef;
+import io.vhostdma.config.VhostdConfig;
+import io.vhostdma.dma.DmaDevices;
+import io.vhostdma.vhost.protocol.VhostDevice;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+
+/**
+ * The {@link Management} of one running vhostd. Views are built on the caller's thread; live
+ * operations that wait (a binding change draining its queue, a port's front end going away) run on a
+ * virtual thread, one at a time per kind of resource, never on an event loop or a worker.
+ */
+public final class BackendManagement implements Management, RingListener {
+    private static final System.Logger LOG = System.getLogger("io.vhostdma.management");
+    private static final Executor BLOCKING = r -> Thread.ofVirtual().name("vhostd-mgmt").start(r);
+
+    /** Starts and stops ports (implemented by the daemon). Blocking calls. */
+    public interface Ports {
+        /** Creates the port's state and starts serving its socket; throws with context on failure. */
+        void add(PortConfig port);
+
+        /** Disconnects the port's front end, closes its socket and forgets it. */
+        void remove(String name);
+    }
+
+    private final VhostdConfig config;
+    private final DataPlaneImpl plane;
+    private final DmaRuntime dma;
+    private final EventHub events;
+    private final Ports lifecycle;
+    private final Views views;
+    private final long startedMillis = System.currentTimeMillis();
+    /** Port name → its settings, in the order ports were added. Guarded by {@code this}. */
+    private final Map<String, PortConfig> ports = new LinkedHashMap<>();
+    /** The device whose features were last reported per port (one report per connection). */
+    private final Map<String, VhostDevice> reported = new HashMap<>();
+    /** Per bound queue: DMA errors already reported. Touched by the sampling timer only. */
+    private final Map<QueueCounters, Long> errorsSeen = new HashMap<>();
+    /** Binding changes run one at a time (a channel has one producer at a time). */
+    private final Object bindLock = new Object();
+
+    public BackendManagement(VhostdConfig config, DataPlaneImpl plane, DmaRuntime dma, EventHub events,
+                             Ports lifecycle) {
+        this.config = config;
+        this.plane = plane;
+        this.dma = dma;
+        this.events = events;
+        this.lifecycle = lifecycle;
+        this.views = new Views(plane, dma);
+        for (PortConfig p : config.ports()) {
+            ports.put(p.name(), p);
+        }
+        plane.ringListener(this);
+    }
+
+    // ---- views ----
+
+    @Override
+    public StatusView status() {
+        long now = System.currentTimeMillis();
+        int n;
+        synchronized (this) {
+            n = ports.size();
+        }
+        return new StatusView(Version.VALUE, startedMillis, now - startedMillis, config.forwarding().configName(), n,
+                views.workers(), List.copyOf(DmaDevices.engines()),
+                dma.access() == null ? 0 : dma.access().refusedJoins());
+    }
+
+    @Override
+    public List<PortView> ports() {
+        List<PortView> out = new ArrayList<>();
+        for (PortConfig c : portConfigs()) {
+            PortState p = plane.port(c.name());
+            if (p != null) {
+                out.add(views.port(c, p));
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public PortView port(String name) {
+        PortConfig c;
+        synchronized (this) {
+            c = ports.get(name);
+        }
+        PortState p = name == null ? null : plane.port(name);
+        if (c == null || p == null) {
+            throw notFoundPort(name);
+        }
+        return views.port(c, p);
+    }
+
+    @Override
+    public List<QueueView> queues(String port) {
+        if (port != null && !port.isEmpty()) {
+            return views.queues(state(port));
+        }
+        List<QueueView> out = new ArrayList<>();
+        for (PortConfig c : portConfigs()) {
+            PortState p = plane.port(c.name());
+            if (p != null) {
+                out.addAll(views.queues(p));
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public List<DeviceView> devices() {
+        return views.devices();
+    }
+
+    @Override
+    public List<GroupView> groups() {
+        List<GroupView> out = new ArrayList<>();
+        if (dma.access() == null) {
+            return out;
+        }
+        for (String g : dma.access().groups()) {
+            out.add(group(g));
+        }
+        return out;
+    }
+
+    private GroupView group(String name) {
+        return new GroupView(name, dma.access().creator(name), List.copyOf(dma.access().members(name)));
+    }
+
+    @Override
+    public EventHub events() {
+        return events;
+    }
+
+    // ---- bindings ----
+
+    @Override
+    public CompletionStage<QueueView> bind(String port, String queue, String channel) {
+        PortState p = state(port);
+        int ring = ring(p, queue);
+        if (channel == null || channel.isBlank()) {
+            throw new ControlException(Code.INVALID_ARGUMENT, "channel is required as device/index: port=" + port
+                    + " queue=" + queue);
+        }
+        ChannelBinding target = dma.channel(channel.trim());
+        if (target == null) {
+            throw new ControlException(Code.NOT_FOUND, "no such DMA channel: channel=" + channel
+                    + " (devices: " + String.join(", ", dma.devices().keySet()) + ")");
+        }
+        return rebind(p, ring, target);
+    }
+
+    @Override
+    public CompletionStage<QueueView> unbind(String port, String queue) {
+        PortState p = state(port);
+        return rebind(p, ring(p, queue), null);
+    }
+
+    private CompletionStage<QueueView> rebind(PortState p, int ring, ChannelBinding target) {
+        String holder = p.name() + "/" + DmaRuntime.queueName(ring);
+        return CompletableFuture.supplyAsync(() -> {
+            synchronized (bindLock) {
+                ChannelBinding old = dma.binding(p.name(), ring);
+                String from = old == null ? null : old.name();
+                String to = target == null ? null : target.name();
+                if (java.util.Objects.equals(from, to)) {
+                    return views.queues(p).get(ring);
+                }
+                if (target != null) {
+                    String other = dma.reserve(to, holder);
+                    if (other != null) {
+                        throw new ControlException(Code.ALREADY_EXISTS, "channel in use: channel=" + to
+                                + " bound to " + other);
+                    }
+                }
+                dma.setBinding(p.name(), ring, target);
+                boolean live = plane.rebind(p, ring, target).join();
+                if (from != null) {
+                    dma.release(from, holder); // only now: its copies drained
+                }
+                LOG.log(System.Logger.Level.INFO, "binding changed: port=" + p.name() + " queue="
+                        + DmaRuntime.queueName(ring) + " from=" + (from == null ? "cpu" : from) + " to="
+                        + (to == null ? "cpu" : to) + " live=" + live);
+                events.publish((seq, t) -> new BackendEvent.BindingChanged(seq, t, p.name(),
+                        DmaRuntime.queueName(ring), from, to));
+                return views.queues(p).get(ring);
+            }
+        }, BLOCKING);
+    }
+
+    private static int ring(PortState p, String queue) {
+        QueueRef ref;
+        try {
+            ref = QueueRef.parse(queue == null ? "" : queue.trim());
+        } catch (IllegalArgumentException e) {
+            throw new ControlException(Code.INVALID_ARGUMENT, "queue must be rxqN or txqN: queue=" + queue);
+        }
+        if (ref == null) {
+            throw new ControlException(Code.INVALID_ARGUMENT, "queue must be rxqN or txqN: queue=" + queue);
+        }
+        if (ref.queuePair() >= p.queuePairs()) {
+            throw new ControlException(Code.NOT_FOUND, "no such queue: port=" + p.name() + " queue=" + queue
+                    + " (queue-pairs=" + p.queuePairs() + ")");
+        }
+        return ref.ringIndex();
+    }
+
+    // ---- ports ----
+
+    @Override
+    public CompletionStage<PortView> addPort(PortConfig port) {
+        return CompletableFuture.supplyAsync(() -> {
+            synchronized (this) {
+                validate(port);
+                lifecycle.add(port);
+                ports.put(port.name(), port);
+            }
+            return port(port.name());
+        }, BLOCKING);
+    }
+
+    /** Checks a new port the way the config file's ports are checked, against the ports running now. */
+    private void validate(PortConfig port) {
+        if (ports.containsKey(port.name())) {
+            throw new ControlException(Code.ALREADY_EXISTS, "port exists: port=" + port.name());
+        }
+        for (PortConfig p : ports.values()) {
+            if (p.socket().equals(port.socket())) {
+                throw new ControlException(Code.ALREADY_EXISTS, "socket in use by port=" + p.name() + ": socket="
+                        + port.socket());
+            }
+        }
+        List<PortConfig> all = new ArrayList<>(ports.values());
+        all.add(port);
+        VhostdConfig candidate = new VhostdConfig(all, 1, List.of(), config.forwarding(), config.management());
+        try {
+            ConfigLoader.parse(EmbeddedDefault.yaml(candidate), "port");
+        } catch (ConfigException e) {
+            throw new ControlException(Code.INVALID_ARGUMENT, String.join("; ", e.problems()));
+        }
+    }
+
+    @Override
+    public CompletionStage<Void> removePort(String name) {
+        PortState p = state(name);
+        return CompletableFuture.runAsync(() -> {
+            synchronized (this) {
+                if (!ports.containsKey(name)) {
+                    throw notFoundPort(name);
+                }
+                String group = dma.access() == null ? null : dma.access().groupOf(name);
+                if (group != null) {
+                    leave(name, group);
+                }
+                lifecycle.remove(name);
+                ports.remove(name);
+                synchronized (bindLock) {
+                    for (int r = 0; r < 2 * p.queuePairs(); r++) {
+                        dma.setBinding(name, r, null);
+                    }
+                }
+            }
+        }, BLOCKING);
+    }
+
+    // ---- access groups ----
+
+    @Override
+    public GroupView createGroup(String group, String token, String creator) {
+        requireAccess();
+        requireToken(token);
+        state(creator);
+        try {
+            dma.access().create(group, token, creator);
+        } catch (AccessException e) {
+            throw translate(e, group, creator);
+        }
+        events.publish((seq, t) -> new BackendEvent.MembershipChanged(seq, t, group, creator, "created"));
+        return group(group);
+    }
+
+    @Override
+    public GroupView join(String port, String group, String token) {
+        requireAccess();
+        state(port);
+        try {
+            dma.access().join(port, group, token);
+        } catch (AccessException e) {
+            throw translate(e, group, port);
+        }
+        events.publish((seq, t) -> new BackendEvent.MembershipChanged(seq, t, group, port, "joined"));
+        return group(group);
+    }
+
+    @Override
+    public GroupView leave(String port, String group) {
+        requireAccess();
+        state(port);
+        boolean creator = port.equals(dma.access().creator(group));
+        try {
+            dma.access().leave(port, group);
+        } catch (AccessException e) {
+            throw translate(e, group, port);
+        }
+        events.publish((seq, t) -> new BackendEvent.MembershipChanged(seq, t, group, port,
+                creator ? "destroyed" : "left"));
+        return group(group);
+    }
+
+    private void requireAccess() {
+        if (dma.access() == null) {
+            throw new ControlException(Code.UNAVAILABLE, "access groups are not started");
+        }
+    }
+
+    private static void requireToken(String token) {
+        if (token == null || token.isEmpty()) {
+            throw new ControlException(Code.INVALID_ARGUMENT, "a group needs a non-empty token");
+        }
+    }
+
+    private ControlException translate(AccessException e, String group, String port) {
+        Code code = switch (e.reason()) {
+            case UNKNOWN_GROUP, UNKNOWN_PORT -> Code.NOT_FOUND;
+            case WRONG_TOKEN -> Code.PERMISSION_DENIED;
+            case GROUP_EXISTS -> Code.ALREADY_EXISTS;
+            case ALREADY_MEMBER, NOT_MEMBER, CREATOR_BUSY -> Code.FAILED_PRECONDITION;
+        };
+        if (e.reason() == AccessException.Reason.WRONG_TOKEN || e.reason() == AccessException.Reason.UNKNOWN_GROUP) {
+            String reason = e.reason() == AccessException.Reason.WRONG_TOKEN ? "wrong token" : "unknown group";
+            events.publish((seq, t) -> new BackendEvent.JoinRefused(seq, t, group, port, reason));
+        }
+        return new ControlException(code, e.getMessage(), e);
+    }
+
+    // ---- ring events (RingListener) and DMA error sampling ----
+
+    @Override
+    public void started(PortState port, VhostDevice device, int ringIndex, String channel) {
+        boolean report;
+        synchronized (reported) {
+            report = reported.put(port.name(), device) != device;
+        }
+        if (report) {
+            long f = device.features();
+            events.publish((seq, t) -> new BackendEvent.FeaturesNegotiated(seq, t, port.name(), f, FeatureNames.of(f)));
+        }
+        events.publish((seq, t) -> new BackendEvent.QueueStarted(seq, t, port.name(), DmaRuntime.queueName(ringIndex),
+                channel));
+    }
+
+    @Override
+    public void stopped(PortState port, int ringIndex) {
+        events.publish((seq, t) -> new BackendEvent.QueueStopped(seq, t, port.name(), DmaRuntime.queueName(ringIndex)));
+    }
+
+    /**
+     * Publishes a {@link BackendEvent.DmaErrors} for every queue whose channel reported failed copies
+     * since the last call (called once a second by the daemon's timer).
+     */
+    public void sampleDmaErrors() {
+        for (PortState p : plane.ports()) {
+            if (p.removed()) {
+                continue;
+            }
+            for (int q = 0; q < p.queuePairs(); q++) {
+                sample(p, p.counters().rx(q));
+                sample(p, p.counters().tx(q));
+            }
+        }
+    }
+
+    private void sample(PortState p, QueueCounters c) {
+        long total = c.dmaErrors();
+        long seen = errorsSeen.getOrDefault(c, 0L);
+        if (total > seen) {
+            errorsSeen.put(c, total);
+            String channel = c.channel();
+            events.publish((seq, t) -> new BackendEvent.DmaErrors(seq, t, p.name(), c.name(), channel, total - seen,
+                    total));
+        }
+    }
+
+    // ---- helpers ----
+
+    private synchronized List<PortConfig> portConfigs() {
+        return new ArrayList<>(ports.values());
+    }
+
+    private PortState state(String name) {
+        PortState p = name == null ? null : plane.port(name);
+        if (p == null || p.removed()) {
+            throw notFoundPort(name);
+        }
+        return p;
+    }
+
+    private static ControlException notFoundPort(String name) {
+        return new ControlException(Code.NOT_FOUND, "unknown port: port=" + name);
+    }
+}

@@ -1,0 +1,154 @@
+package io.vhostdma.backend.reactive;
+
+import io.smallrye.mutiny.subscription.UniEmitter;
+import io.vhostdma.backend.dataplane.Injector;
+import io.vertx.core.Context;
+import java.lang.foreign.MemorySegment;
+import java.util.ArrayDeque;
+
+/**
+ * The producer side of one port's {@link Injector}, confined to the reactive context: sends queue in
+ * order, their frames are copied into free slots as room allows and published to the worker, and each
+ * send completes, in order, once every one of its frames has a final fate (copy landed and used ring
+ * published, or a counted drop), with the number delivered. Sends waiting for room are bounded by
+ * {@link #MAX_QUEUED_FRAMES}; beyond it a send fails at once.
+ */
+final class PortSender {
+    /** Most frames queued (written or waiting for room) per port. */
+    static final int MAX_QUEUED_FRAMES = 4096;
+    private static final int SPINS = 64;
+
+    private final String port;
+    private final Injector injector;
+    private final Context context;
+    private final ArrayDeque<Send> sends = new ArrayDeque<>();
+    private int queuedFrames;
+    /** The next position whose result is collected (positions are written in send order). */
+    private long collected;
+    private boolean scheduled;
+    private long timer = -1;
+    private int spins;
+    private Throwable closedWith;
+
+    PortSender(String port, Injector injector, Context context) {
+        this.port = port;
+        this.injector = injector;
+        this.context = context;
+        this.collected = injector.done();
+    }
+
+    /** On the context: queues {@code batch}; {@code em} completes with the frames delivered. */
+    void submit(PacketBatch batch, UniEmitter<? super Integer> em) {
+        if (closedWith != null) {
+            em.fail(closedWith);
+            return;
+        }
+        if (batch.size() == 0) {
+            em.complete(0);
+            return;
+        }
+        if (queuedFrames + batch.size() > MAX_QUEUED_FRAMES) {
+            em.fail(new IllegalStateException("send queue full: port=" + port + " queued=" + queuedFrames
+                    + " frames=" + batch.size() + " max=" + MAX_QUEUED_FRAMES));
+            return;
+        }
+        sends.add(new Send(batch, em));
+        queuedFrames += batch.size();
+        pump();
+    }
+
+    private void pump() {
+        scheduled = false;
+        if (closedWith != null) {
+            return;
+        }
+        boolean progress = collect() | write();
+        if (!sends.isEmpty()) {
+            schedule(progress);
+        }
+    }
+
+    /** Completes the sends whose frames all have a final fate. */
+    private boolean collect() {
+        long done = injector.done(); // acquire: the results before it are written
+        boolean progress = collected < done;
+        while (collected < done) {
+            Send s = sends.peekFirst();
+            if (injector.delivered(collected)) {
+                s.delivered++;
+            }
+            s.collected++;
+            collected++;
+            if (s.collected == s.batch.size()) {
+                sends.pollFirst();
+                queuedFrames -= s.batch.size();
+                s.em.complete(s.delivered);
+            }
+        }
+        return progress;
+    }
+
+    /** Copies waiting frames into free slots and publishes them. */
+    private boolean write() {
+        int room = injector.room();
+        int wrote = 0;
+        for (Send s : sends) {
+            while (s.written < s.batch.size() && room > 0) {
+                MemorySegment f = s.batch.segment(s.written);
+                injector.write(f, 0, (int) f.byteSize());
+                s.written++;
+                room--;
+                wrote++;
+            }
+            if (s.written < s.batch.size()) {
+                break;
+            }
+        }
+        if (wrote > 0) {
+            injector.publish(); // release store of the tail, then wakes the worker if it sleeps
+        }
+        return wrote > 0;
+    }
+
+    private void schedule(boolean progress) {
+        spins = progress ? 0 : spins + 1;
+        if (spins < SPINS) {
+            if (!scheduled) {
+                scheduled = true;
+                context.runOnContext(v -> pump());
+            }
+        } else if (timer < 0) {
+            timer = context.owner().setTimer(1, id -> {
+                timer = -1;
+                pump();
+            });
+        }
+    }
+
+    /** On the context: fails every queued send (the backend closes); later sends fail too. */
+    void failAll(Throwable cause) {
+        closedWith = cause;
+        if (timer >= 0) {
+            context.owner().cancelTimer(timer);
+            timer = -1;
+        }
+        Send s;
+        while ((s = sends.pollFirst()) != null) {
+            s.em.fail(cause);
+        }
+        queuedFrames = 0;
+    }
+
+    private static final class Send {
+        final PacketBatch batch;
+        final UniEmitter<? super Integer> em;
+        int written;
+        int collected;
+        int delivered;
+
+        Send(PacketBatch batch, UniEmitter<? super Integer> em) {
+            this.batch = batch;
+            this.em = em;
+        }
+    }
+}

@@ -1,0 +1,125 @@
+package io.vhostdma.backend;
+
+import static org.junit.jupiter.api.Assertions.fail;
+
+import io.vhostdma.backend.dataplane.PortState;
+import io.vhostdma.backend.reactive.VhostBackend;
+import io.vhostdma.backend.stats.PortCounters;
+import io.vhostdma.config.VhostdConfig;
+import io.vhostdma.vhost.frontend.FrontendOptions;
+import io.vhostdma.vhost.frontend.VhostUserFrontend;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.BooleanSupplier;
+import java.util.function.UnaryOperator;
+
+/** A {@link VhostBackend} started from a test config, with front ends connected to its ports. */
+final class ReactiveFixture implements AutoCloseable {
+    static final long WAIT_MILLIS = 15_000;
+    static final Duration WAIT = Duration.ofMillis(WAIT_MILLIS);
+    private final Path dir;
+    final VhostBackend backend;
+    private final List<VhostUserFrontend> frontends = new ArrayList<>();
+
+    ReactiveFixture(Path dir, VhostdConfig config) {
+        this.dir = dir;
+        this.backend = VhostBackend.start(config).await().atMost(WAIT);
+    }
+
+    PortState port(String name) {
+        return backend.vhostd().dataPlane().port(name);
+    }
+
+    PortCounters counters(String port) {
+        return port(port).counters();
+    }
+
+    VhostUserFrontend connect(String port, UnaryOperator<FrontendOptions.Builder> custom) {
+        FrontendOptions.Builder b = FrontendOptions.builder(dir.resolve(port + ".sock")).memorySize(16L << 20)
+                .timeoutMillis(WAIT_MILLIS);
+        VhostUserFrontend fe = VhostUserFrontend.connect(custom.apply(b).build());
+        frontends.add(fe);
+        awaitUntil(() -> port(port).device() != null, "port " + port + " connected");
+        settle();
+        return fe;
+    }
+
+    VhostUserFrontend connect(String port) {
+        return connect(port, b -> b);
+    }
+
+    void settle() {
+        try {
+            backend.vhostd().dataPlane().quiesce().get(WAIT_MILLIS, java.util.concurrent.TimeUnit.MILLISECONDS);
+        } catch (Exception e) {
+            throw new AssertionError("data plane did not quiesce", e);
+        }
+    }
+
+    static void awaitUntil(BooleanSupplier condition, String what) {
+        long deadline = System.nanoTime() + WAIT_MILLIS * 1_000_000L;
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                fail("timed out waiting for: " + what);
+            }
+            try {
+                Thread.sleep(2);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                fail("interrupted waiting for: " + what);
+            }
+        }
+    }
+
+    /** Sends one frame on queue pair 0 of {@code fe}, reclaiming TX descriptors until it is queued. */
+    static void send(VhostUserFrontend fe, byte[] frame) {
+        long deadline = System.nanoTime() + WAIT_MILLIS * 1_000_000L;
+        while (true) {
+            int r = fe.send(0, frame);
+            if (r == 1) {
+                return;
+            }
+            if (r < 0) {
+                fail("send failed: code=" + r);
+            }
+            if (System.nanoTime() > deadline) {
+                fail("TX ring stayed full: counters=" + fe.counters(0));
+            }
+            fe.reclaimTx(0);
+            Thread.onSpinWait();
+        }
+    }
+
+    /** The next frame on queue pair 0 of {@code fe}, waiting up to the fixture's bound. */
+    static byte[] next(VhostUserFrontend fe, String who) {
+        long deadline = System.nanoTime() + WAIT_MILLIS * 1_000_000L;
+        while (System.nanoTime() < deadline) {
+            byte[] f = fe.receive(0);
+            if (f != null) {
+                return f;
+            }
+            fe.awaitRx(0, 10_000_000L);
+        }
+        fail("no frame arrived at " + who);
+        return null;
+    }
+
+    void closeFrontends() {
+        for (VhostUserFrontend fe : frontends) {
+            try {
+                fe.close();
+            } catch (RuntimeException ignored) {
+                // a test may have broken the connection on purpose
+            }
+        }
+        frontends.clear();
+    }
+
+    @Override
+    public void close() {
+        closeFrontends();
+        backend.close().await().atMost(Duration.ofSeconds(30));
+    }
+}
