@@ -8,6 +8,8 @@ import io.vhostdma.backend.control.Management;
 import io.vhostdma.backend.dataplane.DataPlaneImpl;
 import io.vhostdma.backend.events.BackendEvent;
 import io.vhostdma.backend.events.EventHub;
+import io.vhostdma.backend.grpc.GrpcEndpoint;
+import io.vhostdma.backend.metrics.MetricsEndpoint;
 import io.vhostdma.backend.dma.DmaRuntime;
 import io.vhostdma.backend.dataplane.PortState;
 import io.vhostdma.backend.stats.PortCounters;
@@ -50,6 +52,8 @@ public final class Vhostd implements AutoCloseable {
     private final EventHub events = new EventHub();
     private final BackendManagement management;
     private long statsTimer = -1;
+    private GrpcEndpoint grpc;
+    private MetricsEndpoint metrics;
     private boolean closed;
 
     private Vhostd(VhostdConfig config, PrintStream out) {
@@ -99,10 +103,28 @@ public final class Vhostd implements AutoCloseable {
                 d.management.sampleDmaErrors();
             });
             d.printBanner();
+            d.startManagement();
             return d;
         } catch (RuntimeException e) {
             d.close();
             throw e;
+        }
+    }
+
+    /** Starts the gRPC and metrics endpoints on {@code management}'s addresses and prints where they listen. */
+    private void startManagement() {
+        grpc = join(GrpcEndpoint.start(vertx, management, config.management().grpc()));
+        metrics = join(MetricsEndpoint.start(vertx, management, config.management().metrics()));
+        out.printf("vhostd: grpc listening on %s:%d%n", config.management().grpc().host(), grpc.port());
+        out.printf("vhostd: metrics on http://%s:%d/metrics%n", config.management().metrics().host(), metrics.port());
+        out.flush();
+    }
+
+    private static <T> T join(io.vertx.core.Future<T> f) {
+        try {
+            return f.toCompletionStage().toCompletableFuture().join();
+        } catch (CompletionException e) {
+            throw e.getCause() instanceof RuntimeException r ? r : e;
         }
     }
 
@@ -145,6 +167,7 @@ public final class Vhostd implements AutoCloseable {
             PortState state = new PortState(plane.nextPortId(), p.name(), p.queuePairs());
             state.domainHandle(dma.addDomain(p.name()));
             plane.addPort(state);
+            dma.registerHost(state.injector().memory()); // frames the reactive API sends may be copied by DMA
             try {
                 startPort(p);
             } catch (RuntimeException e) {
@@ -222,6 +245,16 @@ public final class Vhostd implements AutoCloseable {
         return management;
     }
 
+    /** The TCP port the gRPC management service listens on. */
+    public int grpcPort() {
+        return grpc.port();
+    }
+
+    /** The TCP port the Prometheus endpoint listens on. */
+    public int metricsPort() {
+        return metrics.port();
+    }
+
     /** The Vert.x instance of the control plane (io_uring transport). */
     public Vertx vertx() {
         return vertx;
@@ -242,13 +275,26 @@ public final class Vhostd implements AutoCloseable {
         return sessionCounters;
     }
 
-    /** Stops the ports, the workers and Vert.x, then prints the {@code final} stats lines. */
+    private void closeManagement() {
+        for (AutoCloseable e : new AutoCloseable[] {grpc, metrics}) {
+            try {
+                if (e != null) {
+                    e.close();
+                }
+            } catch (Exception ex) {
+                out.println("vhostd: error closing management endpoint: " + ex.getMessage());
+            }
+        }
+    }
+
+    /** Stops the management endpoints, the ports, the workers and Vert.x, then prints the {@code final} stats lines. */
     @Override
     public synchronized void close() {
         if (closed) {
             return;
         }
         closed = true;
+        closeManagement();
         if (statsTimer >= 0) {
             vertx.cancelTimer(statsTimer);
         }

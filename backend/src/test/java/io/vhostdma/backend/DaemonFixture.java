@@ -25,6 +25,9 @@ import java.util.function.UnaryOperator;
  */
 final class DaemonFixture implements AutoCloseable {
     static final long WAIT_MILLIS = 15_000;
+    /** Management endpoints on free loopback ports, so parallel daemons never clash. */
+    static final io.vhostdma.config.ManagementConfig ANY_PORT = new io.vhostdma.config.ManagementConfig(
+            new io.vhostdma.config.HostPort("127.0.0.1", 0), new io.vhostdma.config.HostPort("127.0.0.1", 0));
     private final Path dir;
     private final Vhostd vhostd;
     private final ByteArrayOutputStream captured;
@@ -200,7 +203,7 @@ final class DaemonFixture implements AutoCloseable {
             try {
                 config = ConfigLoader.parse(yaml(), "test");
                 config = new VhostdConfig(config.ports(), config.workers(), config.workerCpus(), config.forwarding(),
-                        config.management(), dma, bindings, groups);
+                        ANY_PORT, dma, bindings, groups);
             } catch (ConfigException e) {
                 throw new AssertionError("test config refused: " + e.problems(), e);
             }

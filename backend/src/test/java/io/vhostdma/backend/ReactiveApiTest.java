@@ -157,6 +157,47 @@ class ReactiveApiTest {
     }
 
     @org.junit.jupiter.api.Test
+    void shouldSendAndReceiveWhenPortWasAddedLive() throws Exception {
+        try (ReactiveFixture f = start(dir, b -> b.dma("dma0", "cpu", 2, 256, 0, 0))) {
+            f.backend.management().addPort(new io.vhostdma.config.PortConfig("n", dir.resolve("n.sock"),
+                    io.vhostdma.config.PortMode.SERVER, 1, 0600)).toCompletableFuture().get(15,
+                    java.util.concurrent.TimeUnit.SECONDS);
+            f.backend.management().bind("n", "rxq0", "dma0/1").toCompletableFuture().get(15,
+                    java.util.concurrent.TimeUnit.SECONDS);
+            VhostUserFrontend n = f.connect("n", JUMBO);
+            List<byte[]> batch = new ArrayList<>();
+            for (int i = 0; i < 40; i++) {
+                batch.add(Frames.frame(A, B, i, 60 + 37 * i, 8));
+            }
+            assertEquals(40, f.backend.send("n", PacketBatch.of(batch)).await().atMost(ReactiveFixture.WAIT));
+            for (byte[] want : batch) {
+                assertArrayEquals(want, ReactiveFixture.next(n, "n"));
+            }
+            assertEquals(40, f.counters("n").rx(0).packets());
+            assertTrue(f.counters("n").rx(0).dmaCompleted() >= 40, "copied by dma0/1 out of registered host memory");
+            assertEquals(0, f.counters("n").rx(0).dmaErrors(), "the injector's memory is registered with dma0");
+            List<PacketBatch> got = Collections.synchronizedList(new ArrayList<>());
+            List<byte[]> frames = Collections.synchronizedList(new ArrayList<>());
+            Cancellable c = f.backend.receive("n").subscribe().with(pb -> {
+                for (int i = 0; i < pb.size(); i++) {
+                    frames.add(pb.toArray(i));
+                }
+                got.add(pb);
+            });
+            for (byte[] want : batch) {
+                while (n.send(0, want) != 1) {
+                    n.reclaimTx(0);
+                }
+            }
+            DaemonFixture.awaitUntil(() -> frames.size() == 40, "n's frames received");
+            for (int i = 0; i < 40; i++) {
+                assertArrayEquals(batch.get(i), frames.get(i), "frame " + i);
+            }
+            c.cancel();
+        }
+    }
+
+    @org.junit.jupiter.api.Test
     void shouldKeepOrderPerQueuePairWhenTwoWorkersFillTheTap() {
         try (ReactiveFixture f = new ReactiveFixture(dir,
                 DaemonFixture.builder(dir).port("a", 2).port("b", 1).workers(2).config())) {

@@ -97,13 +97,17 @@ public final class DataPlaneImpl implements DataPlane, AutoCloseable {
         if (port.id() != ports.length || byName.containsKey(port.name())) {
             throw new IllegalArgumentException("port id or name taken: port=" + port.name() + " id=" + port.id());
         }
+        port.injector(new Injector(workers[0])); // as for configured ports: queue pair 0's RX ring is worker 0's
         PortState[] next = java.util.Arrays.copyOf(ports, ports.length + 1);
         next[port.id()] = port;
         byName.put(port.name(), port);
         ports = next;
     }
 
-    /** Removes a disconnected port: it keeps its id slot, flagged removed, and its MACs are forgotten. */
+    /**
+     * Removes a disconnected port: it keeps its id slot (and its injector's registered memory, which a
+     * worker may still look at), flagged removed, and its MACs are forgotten.
+     */
     public synchronized void removePort(PortState port) {
         port.markRemoved();
         byName.remove(port.name(), port);

@@ -170,11 +170,7 @@ public final class DmaRuntime implements DmaHooks, AutoCloseable {
      */
     public void start(DataPlaneImpl plane) {
         for (MemorySegment seg : plane.stagingMemory()) {
-            Registration r = devices.memory().register(DomainId.HOST, seg, null, PAGE);
-            hostMemory.add(r);
-            for (DmaDevice d : byName.values()) {
-                devices.memory().map(d, r);
-            }
+            registerHost(seg);
         }
         for (PortState p : plane.ports()) {
             if (p != null) {
@@ -184,6 +180,15 @@ public final class DmaRuntime implements DmaHooks, AutoCloseable {
         access = new AccessControl(config.accessGroups(), plane, devices.access(), List.copyOf(byName.values()),
                 domains);
         access.start();
+    }
+
+    /** Registers vhostd's own buffer {@code seg} as host memory and maps it to every device. */
+    public synchronized void registerHost(MemorySegment seg) {
+        Registration r = devices.memory().register(DomainId.HOST, seg, null, PAGE);
+        hostMemory.add(r);
+        for (DmaDevice d : byName.values()) {
+            devices.memory().map(d, r);
+        }
     }
 
     private static String key(String port, int ring) {

@@ -30,6 +30,11 @@ final class PortSender {
     private int spins;
     private Throwable closedWith;
 
+    /** Whether this sender writes into {@code in} (false once its port was removed and added again). */
+    boolean sendsTo(Injector in) {
+        return injector == in;
+    }
+
     PortSender(String port, Injector injector, Context context) {
         this.port = port;
         this.injector = injector;

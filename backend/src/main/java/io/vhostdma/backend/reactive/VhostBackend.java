@@ -208,13 +208,13 @@ public final class VhostBackend {
     }
 
     private PortSender sender(String port) {
+        DataPlaneImpl plane = vhostd.dataPlane();
+        PortState p = plane.port(port);
+        if (p == null) {
+            throw new ControlException(ControlException.Code.NOT_FOUND, "unknown port: port=" + port);
+        }
         PortSender s = senders.get(port);
-        if (s == null) {
-            DataPlaneImpl plane = vhostd.dataPlane();
-            PortState p = plane.port(port);
-            if (p == null) {
-                throw new ControlException(ControlException.Code.NOT_FOUND, "unknown port: port=" + port);
-            }
+        if (s == null || !s.sendsTo(p.injector())) { // a port removed and added again has a new send ring
             if (p.injector() == null) {
                 throw new ControlException(ControlException.Code.FAILED_PRECONDITION,
                         "port has no send ring: port=" + port);

@@ -1,0 +1,121 @@
+package io.vhostdma.backend.ctl;
+
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.net.SocketAddress;
+import io.vertx.grpc.client.GrpcClient;
+import io.vertx.grpc.client.GrpcClientResponse;
+import io.vertx.grpc.common.GrpcStatus;
+import io.vertx.grpc.common.ServiceMethod;
+import io.vhostdma.backend.grpc.proto.Event;
+import io.vhostdma.backend.grpc.proto.VhostdControlGrpcClient;
+import io.vhostdma.backend.grpc.proto.WatchEventsRequest;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
+
+/**
+ * Blocking calls to vhostd's gRPC service for a command-line program. It uses the generated client's
+ * method descriptors with the plain {@link GrpcClient}, because the generated proxy drops the status
+ * message vhostctl prints. Failures become {@link CtlException}s: a non-OK status keeps its code name
+ * and message; a connection failure says the server cannot be reached.
+ */
+final class CtlClient implements AutoCloseable {
+    static final long CALL_TIMEOUT_SECONDS = 30;
+    private final Vertx vertx;
+    private final GrpcClient client;
+    private final SocketAddress address;
+    private final String addressText;
+
+    CtlClient(String host, int port) {
+        this.vertx = Vertx.vertx();
+        this.client = GrpcClient.client(vertx, new HttpClientOptions().setConnectTimeout(3000));
+        this.address = SocketAddress.inetSocketAddress(port, host);
+        this.addressText = (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + port;
+    }
+
+    /** One unary call, waited for. */
+    <Req, Resp> Resp call(ServiceMethod<Resp, Req> method, Req request) {
+        Future<Resp> f = client.request(address, method)
+                .recover(e -> Future.failedFuture(CtlException.unreachable(addressText, e)))
+                .compose(req -> req.send(request).compose(resp -> resp.last().recover(e -> Future.failedFuture(
+                        failure(resp, e)))));
+        return await(f);
+    }
+
+    /**
+     * Streams events to {@code sink} on a Vert.x thread until {@code stop} completes (then cancels the
+     * call) or the server ends the stream; returns when either happened.
+     */
+    void watch(Consumer<Event> sink, CompletableFuture<Void> stop) {
+        Promise<Void> done = Promise.promise();
+        client.request(address, VhostdControlGrpcClient.WatchEvents)
+                .recover(e -> Future.failedFuture(CtlException.unreachable(addressText, e)))
+                .compose(req -> req.send(WatchEventsRequest.getDefaultInstance()).map(resp -> {
+                    stop.whenComplete((v, e) -> vertx.runOnContext(x -> {
+                        req.cancel();
+                        done.tryComplete();
+                    }));
+                    resp.handler(sink::accept);
+                    resp.exceptionHandler(e -> done.tryFail(failure(resp, e)));
+                    resp.endHandler(v -> {
+                        if (resp.status() != null && resp.status() != GrpcStatus.OK) {
+                            done.tryFail(CtlException.server(resp.status().name(), String.valueOf(resp.statusMessage())));
+                        } else {
+                            done.tryComplete();
+                        }
+                    });
+                    return resp;
+                }))
+                .onFailure(done::tryFail);
+        try {
+            done.future().toCompletionStage().toCompletableFuture().get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException e) {
+            throw unwrap(e.getCause());
+        }
+    }
+
+    private CtlException failure(GrpcClientResponse<?, ?> resp, Throwable e) {
+        if (resp.status() != null && resp.status() != GrpcStatus.OK) {
+            String message = resp.statusMessage() == null ? "" : resp.statusMessage();
+            return CtlException.server(resp.status().name(), message);
+        }
+        return CtlException.unreachable(addressText, e);
+    }
+
+    private <T> T await(Future<T> f) {
+        try {
+            return f.toCompletionStage().toCompletableFuture().get(CALL_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw CtlException.unreachable(addressText, e);
+        } catch (TimeoutException e) {
+            throw CtlException.unreachable(addressText, new TimeoutException("no answer within "
+                    + CALL_TIMEOUT_SECONDS + " s"));
+        } catch (ExecutionException e) {
+            throw unwrap(e.getCause());
+        }
+    }
+
+    private CtlException unwrap(Throwable t) {
+        return t instanceof CtlException c ? c : CtlException.unreachable(addressText, t);
+    }
+
+    @Override
+    public void close() {
+        try {
+            client.close().toCompletionStage().toCompletableFuture().get(2, TimeUnit.SECONDS);
+            vertx.close().toCompletionStage().toCompletableFuture().get(2, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
+            // exiting anyway
+        }
+    }
+}

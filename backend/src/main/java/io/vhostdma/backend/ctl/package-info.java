@@ -1,0 +1,9 @@
+/**
+ * {@code vhostctl}, the command-line management client: parses a command, calls the gRPC service
+ * through the generated {@code VhostdControlGrpcClient} method descriptors, converts replies back to
+ * the management view records and prints them as aligned tables or, with {@code --json}, as JSON
+ * (Jackson on the same records). Contract: exit code 0 when the command did what it says, 1 when the
+ * server refused it ({@code vhostctl: CODE: message}) or could not be reached
+ * ({@code vhostctl: cannot reach vhostd at ADDR: reason}), 2 for a usage mistake (usage on stderr).
+ */
+package io.vhostdma.backend.ctl;

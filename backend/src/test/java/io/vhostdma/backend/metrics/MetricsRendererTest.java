@@ -1,0 +1,77 @@
+package io.vhostdma.backend.metrics;
+
+import static io.vhostdma.backend.metrics.ExpositionParser.value;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.vhostdma.backend.control.GroupView;
+import io.vhostdma.backend.control.PortView;
+import io.vhostdma.backend.grpc.FakeManagement;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The exposition text of hand-built views: conventions, escaping and values. */
+class MetricsRendererTest {
+    private static final Map<String, ExpositionParser.Family> F = ExpositionParser.parse(
+            MetricsRenderer.render(new FakeManagement()));
+
+    @Test
+    void shouldAnnounceEveryFamilyWithHelpAndConventionalNameWhenRendered() {
+        assertTrue(F.size() >= 25, F.keySet().toString());
+        for (ExpositionParser.Family f : F.values()) {
+            assertTrue(f.name().startsWith("vhostd_"), f.name());
+            assertFalse(f.help().isBlank(), "help of " + f.name());
+            assertEquals(f.name().endsWith("_total"), f.type().equals("counter"), "_total iff counter: " + f.name());
+        }
+    }
+
+    @Test
+    void shouldCarryQueueCountersAndDropReasonsWhenQueuesHaveThem() {
+        Map<String, String> rx = Map.of("port", "vm1", "queue", "rxq0");
+        assertEquals(10, value(F, "vhostd_queue_packets_total", rx));
+        assertEquals(1000, value(F, "vhostd_queue_bytes_total", rx));
+        assertEquals(2, value(F, "vhostd_queue_ring_errors_total", Map.of("port", "vm1", "queue", "txq0")));
+        assertEquals(3, value(F, "vhostd_queue_drops_total", Map.of("port", "vm1", "queue", "rxq0", "reason",
+                "rx_no_buffers")));
+        Map<String, String> bound = Map.of("port", "vm1", "queue", "rxq0", "channel", "dma0/0");
+        assertEquals(10, value(F, "vhostd_queue_dma_submitted_total", bound));
+        assertEquals(9, value(F, "vhostd_queue_dma_completed_total", bound));
+        assertEquals(1, value(F, "vhostd_queue_dma_errors_total", bound));
+        assertEquals(1, value(F, "vhostd_queue_dma_in_flight", bound));
+        assertEquals(0, value(F, "vhostd_queue_dma_in_flight", Map.of("port", "vm1", "queue", "txq0")),
+                "no channel label when unbound");
+    }
+
+    @Test
+    void shouldCarryChannelWorkerPortAndGroupValuesWhenRendered() {
+        Map<String, String> ch = Map.of("device", "dma0", "channel", "dma0/0");
+        assertEquals(10, value(F, "vhostd_dma_channel_submitted_total", ch));
+        assertEquals(900, value(F, "vhostd_dma_channel_bytes_total", Map.of("device", "dma0", "channel", "dma0/0",
+                "source", "host", "destination", "vm1")));
+        assertEquals(1, value(F, "vhostd_dma_channel_bound", ch));
+        assertEquals(0, value(F, "vhostd_dma_channel_bound", Map.of("device", "dma0", "channel", "dma0/1")));
+        assertEquals(0.3, value(F, "vhostd_worker_busy_ratio", Map.of("worker", "0")));
+        assertEquals(30, value(F, "vhostd_worker_cycles_total", Map.of("worker", "0", "state", "busy")));
+        assertEquals(70, value(F, "vhostd_worker_cycles_total", Map.of("worker", "0", "state", "idle")));
+        assertEquals(1, value(F, "vhostd_port_connected", Map.of("port", "vm1")));
+        assertEquals(1 << 20, value(F, "vhostd_port_memory_bytes", Map.of("port", "vm1")));
+        assertEquals(1, value(F, "vhostd_group_members", Map.of("group", "g1")));
+        assertEquals(1, value(F, "vhostd_group_member", Map.of("group", "g1", "port", "vm1", "role", "creator")));
+        assertEquals(12.345, value(F, "vhostd_uptime_seconds", Map.of()));
+    }
+
+    @Test
+    void shouldEscapeLabelValuesWhenTheyHoldQuotesBackslashesOrNewlines() {
+        String tricky = "a\"b\\c\nd";
+        var s = new MetricsRenderer.Snapshot(FakeManagement.STATUS, List.of(new PortView(tricky, "/s", "server",
+                "listening", 0, List.of(), 1, null, 0, null, List.of())), List.of(), List.of(),
+                List.of(new GroupView("g", tricky, List.of(tricky))));
+        String text = MetricsRenderer.render(s);
+        assertTrue(text.contains("vhostd_port_connected{port=\"a\\\"b\\\\c\\nd\"} 0\n"), text);
+        var parsed = ExpositionParser.parse(text);
+        assertEquals(0, value(parsed, "vhostd_port_connected", Map.of("port", tricky)));
+        assertEquals(1, value(parsed, "vhostd_group_member", Map.of("group", "g", "port", tricky, "role", "creator")));
+    }
+}
