@@ -17,7 +17,7 @@
 #   Every vhostctl call is a short-lived JVM (a few seconds on a busy 2-core machine), hence the
 #   generous waits.
 #   Prints "check <what> ok|FAIL ..." per step and "RESULT live-rebind ok|FAIL ..."; exit 0 iff every
-#   check passed. Needs root and dpdk-testpmd (interop/install-peers.sh). Takes ~25 s.
+#   check passed. Needs root and dpdk-testpmd (interop/install-peers.sh). Takes ~1 min.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 . "$REPO_ROOT/interop/testpmd-lib.sh"
