@@ -191,7 +191,7 @@ final class DaemonFixture implements AutoCloseable {
         VhostdConfig config() {
             try {
                 VhostdConfig c = ConfigLoader.parse(yaml(), "test");
-                return new VhostdConfig(c.ports(), c.workers(), c.workerCpus(), c.forwarding(), c.management(), dma,
+                return new VhostdConfig(c.ports(), c.workers(), c.workerCpus(), c.forwarding(), ANY_PORT, dma,
                         bindings, groups);
             } catch (ConfigException e) {
                 throw new AssertionError("test config refused: " + e.problems(), e);

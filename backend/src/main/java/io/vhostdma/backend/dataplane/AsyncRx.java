@@ -130,13 +130,13 @@ final class AsyncRx {
             RingContext src = recSource[rec];
             if (src != null) {
                 recSource[rec] = null;
-                worker.releaseSource(src, recSourceSlot[rec]);
+                worker.delivery.releaseSource(src, recSourceSlot[rec]);
             }
             if (recStaging[rec] >= 0) {
                 pool.unref(recStaging[rec]);
             }
             if (recInjector[rec] != null) {
-                worker.injectFinished(recInjector[rec], recInjectSlot[rec], !failed);
+                worker.reactive.injectFinished(recInjector[rec], recInjectSlot[rec], !failed);
                 recInjector[rec] = null;
             }
             copies.popHead();

@@ -75,7 +75,7 @@ final class AsyncTx {
                 if (!sink) {
                     staged.clear();
                     staged.add(pool.memory(), StagingPool.offset(slot), len);
-                    worker.forwardStaged(ring, staged, len, slot);
+                    worker.delivery.forwardStaged(ring, staged, len, slot);
                 }
             }
             pool.unref(slot);

@@ -61,8 +61,8 @@ public final class DataPlaneImpl implements DataPlane, AutoCloseable {
             for (int from = 0; from < workers; from++) {
                 if (from != to) {
                     handoffs[from][to] = new Handoff(HANDOFF_SLOTS);
-                    this.workers[to].setInbound(from, handoffs[from][to]);
-                    this.workers[from].setReturns(to, new Returns()); // references `to` gives back to `from`
+                    this.workers[to].delivery.setInbound(from, handoffs[from][to]);
+                    this.workers[from].delivery.setReturns(to, new Returns()); // references `to` gives back to `from`
                 }
             }
         }
@@ -167,18 +167,18 @@ public final class DataPlaneImpl implements DataPlane, AutoCloseable {
         RingContext ring = new RingContext(device, port, ringIndex, w, binding);
         port.started(ringIndex, true);
         ringListener.started(port, device, ringIndex, binding == null ? null : binding.name());
-        w.submit(() -> w.attachRing(ring));
+        w.submit(() -> w.rings.attachRing(ring));
     }
 
     /**
      * Moves a started ring of {@code port} to {@code binding} (null: CPU copies), draining it on its
-     * old channel first; see {@link Worker#rebindRing}. Completes (on the worker) with false when the
+     * old channel first; see {@link OwnedRings#rebindRing}. Completes (on the worker) with false when the
      * ring is not started.
      */
     public CompletableFuture<Boolean> rebind(PortState port, int ringIndex, ChannelBinding binding) {
         Worker w = ownerOf(ringIndex);
         CompletableFuture<Boolean> f = new CompletableFuture<>();
-        w.submit(() -> w.rebindRing(port, ringIndex, binding, f));
+        w.submit(() -> w.rings.rebindRing(port, ringIndex, binding, f));
         return f;
     }
 
@@ -206,7 +206,7 @@ public final class DataPlaneImpl implements DataPlane, AutoCloseable {
         CompletableFuture<Integer> f = new CompletableFuture<>();
         w.submit(() -> {
             try {
-                w.detachRing(device, ringIndex, f);
+                w.rings.detachRing(device, ringIndex, f);
             } catch (RuntimeException e) {
                 f.completeExceptionally(e);
             }

@@ -43,14 +43,14 @@ final class SwitchForwarder implements Forwarder {
             return;
         }
         if (dst != MacTable.UNKNOWN) {
-            worker.deliver(plane.port(dst), source.queuePair, frame, len);
+            worker.delivery.deliver(plane.port(dst), source.queuePair, frame, len);
             return;
         }
         int delivered = 0;
         PortState[] ports = plane.ports();
         for (PortState p : ports) {
             if (p.id() != src && p.device() != null && p.segment() == segment) {
-                worker.deliver(p, source.queuePair, frame, len);
+                worker.delivery.deliver(p, source.queuePair, frame, len);
                 delivered++;
             }
         }

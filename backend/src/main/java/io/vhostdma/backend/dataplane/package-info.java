@@ -1,6 +1,12 @@
 /**
  * The data plane: poll-mode worker agents that own virtqueues and move packets.
  *
+ * <p>Each {@link io.vhostdma.backend.dataplane.Worker} runs the duty cycle, idles and contains faults; its
+ * package-private parts, used on its thread only, are {@code OwnedRings} (the rings it owns, their epoll
+ * registration and the attach/detach/rebind commands), {@code Delivery} (forwarded frames into owned RX rings,
+ * DMA records, hand-offs and returned references between workers) and {@code ReactivePath} (the port tap and
+ * the injectors).
+ *
  * <p>Contract:
  * <ul>
  *   <li>Every ring has exactly one owner, the worker {@code queuePair % workers}; only it reads the

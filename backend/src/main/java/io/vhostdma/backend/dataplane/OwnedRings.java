@@ -1,0 +1,221 @@
+package io.vhostdma.backend.dataplane;
+
+import io.vhostdma.vhost.internal.sys.Epoll;
+import io.vhostdma.vhost.protocol.VhostDevice;
+import io.vhostdma.vhost.virtq.VirtqStatus;
+import java.lang.System.Logger.Level;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The rings one {@link Worker} owns and their lifecycle: the guest-TX rings it serves (their kick
+ * eventfds registered in its epoll), the rings with a bound DMA channel (polled for completions), and
+ * the rings whose detach or rebind waits for their copies to drain. Its commands ({@code attachRing},
+ * {@code detachRing}, {@code rebindRing}) run on the worker's thread, at its quiescent point; the
+ * worker reads the lists in its duty cycle. Not thread-safe.
+ */
+final class OwnedRings {
+    static final int MAX_RINGS = 512;
+    private static final System.Logger LOG = System.getLogger("io.vhostdma.dataplane");
+
+    private final Worker worker;
+    private final DataPlaneImpl plane;
+    private final Epoll epoll;
+    final RingContext[] tx = new RingContext[MAX_RINGS];
+    int txCount;
+    /** Guest-TX rings without a kick eventfd (the worker's sleep is bounded to poll them). */
+    int pollOnlyRings;
+    /** Rings with a bound channel (polled for completions), and rings whose detach waits for copies. */
+    final RingContext[] async = new RingContext[MAX_RINGS];
+    int asyncCount;
+    private final RingContext[] draining = new RingContext[MAX_RINGS];
+    int drainingCount;
+
+    OwnedRings(Worker worker, DataPlaneImpl plane, Epoll epoll) {
+        this.worker = worker;
+        this.plane = plane;
+        this.epoll = epoll;
+    }
+
+    /** Whether a copy is outstanding on an owned channel, or a detach or rebind still drains. */
+    boolean copiesInFlight() {
+        if (drainingCount > 0) {
+            return true;
+        }
+        for (int i = 0; i < asyncCount; i++) {
+            if (async[i].copies.recordsOutstanding() > 0) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    // ---- commands (run on this worker's thread, at its quiescent point) ----
+
+    void attachRing(RingContext r) {
+        int rc = r.queue.attach(r.device.memory(), true);
+        if (rc != VirtqStatus.OK) {
+            // not served; a later detach finds nothing and answers with the session's base
+            r.stopped = true;
+            r.counters.ringError();
+            LOG.log(Level.WARNING, "ring not started: " + r.describe() + " error=" + VirtqStatus.describe(rc));
+            return;
+        }
+        if (r.copies != null) {
+            async[asyncCount++] = r;
+        }
+        if (r.guestTx) {
+            tx[txCount++] = r;
+            if (r.kickFd >= 0) {
+                epoll.add(r.kickFd, Epoll.EPOLLIN, r.kickFd);
+            } else {
+                pollOnlyRings++;
+            }
+            r.queue.disableNotifications();
+        } else {
+            // RX kicks carry no information for us (we look for buffers when a frame arrives)
+            r.queue.disableNotifications();
+            r.port.setRx(r.queuePair, r);
+        }
+    }
+
+    /**
+     * Stops serving a ring: no new chain is taken and no new copy submitted. The ring's base is
+     * reported once every copy it submitted, and every copy reading its TX chains, completed and every
+     * taken chain was returned; {@code done} completes with it (or with the session's base when the ring was not attached).
+     */
+    void detachRing(VhostDevice device, int ringIndex, CompletableFuture<Integer> done) {
+        RingContext r = null;
+        if ((ringIndex & 1) == 1) {
+            for (int i = 0; i < txCount; i++) {
+                if (tx[i].device == device && tx[i].ringIndex == ringIndex) {
+                    r = tx[i];
+                    tx[i] = tx[--txCount];
+                    tx[txCount] = null;
+                    if (r.kickFd >= 0) {
+                        epoll.remove(r.kickFd);
+                    } else {
+                        pollOnlyRings--;
+                    }
+                    break;
+                }
+            }
+        } else {
+            PortState port = plane.portOf(device);
+            RingContext rx = port == null ? null : port.rx(ringIndex / 2);
+            if (rx != null && rx.device == device && rx.ringIndex == ringIndex) {
+                r = rx;
+                port.setRx(ringIndex / 2, null);
+            }
+        }
+        if (r == null) {
+            done.complete(device.ring(ringIndex).lastAvailIndex()); // never attached: the session's base
+            return;
+        }
+        r.detaching = done;
+        if (r.rebound != null) {
+            // the front end stops the ring while a rebind drains it: the stop wins (already draining)
+            r.rebound.complete(false);
+            r.rebound = null;
+            return;
+        }
+        if (r.drained()) {
+            finishDetach(r);
+        } else {
+            draining[drainingCount++] = r;
+        }
+    }
+
+    /**
+     * Moves a started ring to another channel (or to CPU copies when {@code binding} is null) without
+     * stopping the guest: the ring stops taking work, drains its copies on the old channel, then runs
+     * on the new one from where it stopped. {@code done} completes with true once it does, or with
+     * false when the ring is not started (its next start uses the new binding) or stops meanwhile.
+     */
+    void rebindRing(PortState port, int ringIndex, ChannelBinding binding, CompletableFuture<Boolean> done) {
+        RingContext r = startedRing(port, ringIndex);
+        if (r == null || r.detaching != null || r.rebound != null) {
+            done.complete(false);
+            return;
+        }
+        r.paused = true;
+        r.rebindTo = binding;
+        r.rebound = done;
+        if (r.drained()) {
+            finishRebind(r);
+        } else {
+            draining[drainingCount++] = r;
+        }
+    }
+
+    private RingContext startedRing(PortState port, int ringIndex) {
+        if ((ringIndex & 1) == 0) {
+            RingContext rx = port.rx(ringIndex / 2);
+            return rx != null && rx.ringIndex == ringIndex && rx.owner == worker ? rx : null;
+        }
+        for (int i = 0; i < txCount; i++) {
+            if (tx[i].port == port && tx[i].ringIndex == ringIndex) {
+                return tx[i];
+            }
+        }
+        return null;
+    }
+
+    private void finishRebind(RingContext r) {
+        removeAsync(r);
+        if (r.dirty) {
+            worker.flushUsed();
+        }
+        RingContext next = new RingContext(r, r.rebindTo);
+        if (next.copies != null) {
+            async[asyncCount++] = next;
+        }
+        if (r.guestTx) {
+            for (int i = 0; i < txCount; i++) {
+                if (tx[i] == r) {
+                    tx[i] = next;
+                }
+            }
+        } else {
+            r.port.setRx(r.queuePair, next);
+        }
+        r.rebound.complete(true);
+        r.rebound = null;
+    }
+
+    private void removeAsync(RingContext r) {
+        for (int i = 0; i < asyncCount; i++) {
+            if (async[i] == r) {
+                async[i] = async[--asyncCount];
+                async[asyncCount] = null;
+                break;
+            }
+        }
+    }
+
+    /** Finishes the detaches and rebinds whose rings drained (called at the end of a duty cycle). */
+    void finishDrains() {
+        for (int i = 0; i < drainingCount; ) {
+            RingContext r = draining[i];
+            if (r.drained()) {
+                draining[i] = draining[--drainingCount];
+                draining[drainingCount] = null;
+                if (r.rebound != null) {
+                    finishRebind(r);
+                } else {
+                    finishDetach(r);
+                }
+            } else {
+                i++;
+            }
+        }
+    }
+
+    private void finishDetach(RingContext r) {
+        removeAsync(r);
+        if (r.dirty) {
+            worker.flushUsed();
+        }
+        r.queue.detach();
+        r.detaching.complete(r.queue.lastAvailIndex());
+    }
+}
