@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The interop tier: real DPDK and QEMU peers against the back end (bin/vhostd by default).
 #
-# Usage: interop/vhostd-interop.sh [--only a,b,c,d,e,f,g]
+# Usage: interop/vhostd-interop.sh [--only a,b,c,d,e,f,g,h,i,j]
 #   BACKEND=vhostd (default; runs $VHOSTD, default bin/vhostd) or BACKEND=dpdk (DPDK's vhost PMD,
 #   to validate the harness itself). Scenarios, each printing "PASS <name> (<s>s)" or "FAIL <name> ...":
 #   a loop-accounting  testpmd loop through two server ports (switch) for 5 s; then SIGTERM the back
@@ -23,11 +23,20 @@
 #                      `sw`-engine channel: ping + 4 MiB md5 transfer; then [vhostd only] the same
 #                      final-line checks as f: guest->guest bytes counted on the rxq channels and
 #                      no host-memory pair on them
-#   Takes about 3 minutes. Exit 1 if any scenario failed. Not root: "SKIPPED: ..." and exit 0.
+#   h examples-qemu    examples/scripts/qemu-two-guests.sh (two guests, one group, DMA-bound queues):
+#                      its RESULT ok (pings both ways, md5), then from its vhostd final lines: both
+#                      ports took and received packets, no error drops, and the dma_checks of f
+#   i examples-testpmd examples/scripts/testpmd-interop.sh (testpmd loop through vhostd): exit 0, and
+#                      the ledger of a (loop_accounting) balances on the figures the script printed
+#   j examples-rebind  examples/scripts/live-rebind.sh (vhostctl bind/unbind while testpmd loops):
+#                      every "check" line ok (vhostctl exit codes, the new channel shown, the queue's
+#                      packet counter growing after each change, events received)
+#   h-j run bin/vhostd themselves: with BACKEND=dpdk they print "SKIPPED <name>".
+#   Takes about 4 minutes. Exit 1 if any scenario failed. Not root: "SKIPPED: ..." and exit 0.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
-only=a,b,c,d,e,f,g
+only=a,b,c,d,e,f,g,h,i,j
 while [ $# -gt 0 ]; do
   case "$1" in
     --only) only=$2; shift 2 ;;
@@ -199,12 +208,64 @@ scenario_qemu_dma() {
   if [ -n "$errs" ]; then fail "$name" "$errs"; else pass "$name"; fi
 }
 
+# examples_skip NAME: true (after printing SKIPPED) when the tier runs another back end than vhostd.
+examples_skip() { [ "$BACKEND" = vhostd ] && return 1; echo "SKIPPED $1 (BACKEND=$BACKEND: the examples run bin/vhostd)"; }
+EXAMPLES=$REPO_ROOT/examples/scripts
+
+scenario_examples_qemu() {
+  local d=$run/h name=examples-qemu; mkdir -p "$d"; examples_skip "$name" && return
+  if ! "$EXAMPLES/qemu-two-guests.sh" --timeout 150 > "$d/out" 2>&1; then
+    fail "$name" "$(grep -m1 '^RESULT' "$d/out" || tail -n 1 "$d/out")"; sed 's/^/  /' "$d/out" | tail -n 40; return
+  fi
+  grep -E '^(vm1 ->|RESULT|final )' "$d/out" | sed 's/^/  /'
+  local checks errs; checks=$(port_traffic_checks "$d/out"; dma_checks "$d/out")
+  grep -v '^ERR ' <<< "$checks" || true
+  errs=$(sed -n 's/^ERR //p' <<< "$checks" | tr '\n' ' ')
+  if [ -n "$errs" ]; then fail "$name" "$errs"; else pass "$name"; fi
+}
+
+# port_traffic_checks OUT: "ERR ..." unless there are two "final port=" lines, each with
+# guest_tx_pkts > 0 and guest_rx_pkts > 0, and no error-class drop (rx_too_big, rx_ring_error,
+# tx_bad_frame, dma_error); flow-control drops (e.g. rx_not_ready while a guest boots) are printed.
+port_traffic_checks() {
+  awk '
+    /^final port=/ { n++; for (i = 2; i <= NF; i++) { split($i, kv, "="); f[kv[1]] = kv[2] }
+      if (f["guest_tx_pkts"] + 0 <= 0 || f["guest_rx_pkts"] + 0 <= 0) err = err sprintf("%s: no traffic both ways; ", f["port"])
+      for (k in f) if (k ~ /^drop\.(rx_too_big|rx_ring_error|tx_bad_frame|dma_error)$/ && f[k] > 0) err = err sprintf("%s: %s=%s; ", f["port"], k, f[k])
+      printf "  %s: took=%d delivered=%d drops=%d\n", f["port"], f["guest_tx_pkts"], f["guest_rx_pkts"], f["drops"]
+      delete f }
+    END { if (n != 2) err = err sprintf("expected 2 final port lines, got %d; ", n); if (err != "") print "ERR " err }' "$1"
+}
+
+scenario_examples_testpmd() {
+  local d=$run/i name=examples-testpmd; mkdir -p "$d"; examples_skip "$name" && return
+  if ! "$EXAMPLES/testpmd-interop.sh" --seconds 5 > "$d/out" 2>&1; then
+    fail "$name" "$(tail -n 3 "$d/out" | tr '\n' ' ')"; return
+  fi
+  grep -E '^(testpmd total|ledger)' "$d/out" | sed 's/^/  /'
+  # The script's figures are both inputs of the ledger: its testpmd lines and vhostd's final lines.
+  local ledger errs; ledger=$(loop_accounting "$d/out" "$d/out")
+  grep -v '^ERR ' <<< "$ledger" || true
+  errs=$(sed -n 's/^ERR //p' <<< "$ledger")
+  grep -q '^ledger vhostd .* lost=0$' "$d/out" || errs+="script reported lost packets: $(grep '^ledger vhostd' "$d/out"); "
+  if [ -n "$errs" ]; then fail "$name" "$errs"; else pass "$name"; fi
+}
+
+scenario_examples_rebind() {
+  local d=$run/j name=examples-rebind; mkdir -p "$d"; examples_skip "$name" && return
+  local rc=0; "$EXAMPLES/live-rebind.sh" > "$d/out" 2>&1 || rc=$?
+  grep -E '^(check|RESULT)' "$d/out" | sed 's/^/  /'
+  if [ "$rc" -eq 0 ] && grep -q '^RESULT live-rebind ok' "$d/out" && ! grep -q '^check .* FAIL' "$d/out"; then pass "$name"
+  else fail "$name" "exit $rc: $(grep '^check .* FAIL' "$d/out" | tr '\n' ' ')$(tail -n 2 "$d/out" | tr '\n' ' ')"; sed 's/^/  /' "$d/out" | tail -n 30; fi
+}
+
 echo "interop tier: back end = $BACKEND"
 for s in ${only//,/ }; do
   t0=$SECONDS
   case "$s" in
     a) scenario_loop ;; b) scenario_sink ;; c) scenario_client ;; d) scenario_qemu ;; e) scenario_qemu_client ;;
     f) scenario_loop_dma ;; g) scenario_qemu_dma ;;
+    h) scenario_examples_qemu ;; i) scenario_examples_testpmd ;; j) scenario_examples_rebind ;;
     *) die "unknown scenario $s" ;;
   esac
 done

@@ -1,6 +1,8 @@
 /**
- * Small runnable programs that use vhost-dma's public APIs (the embedded backend, the reactive API,
- * interop scripts). Empty until the management and embedding APIs exist; the runnable walk-through
- * today is {@code bin/vhostd demo} ({@code io.vhostdma.backend.demo}).
+ * Small runnable programs that use vhost-dma's public APIs, one package per Java example:
+ * {@code io.vhostdma.examples.echo} embeds the back end through the reactive API and echoes every
+ * guest's packets back into it. The script examples (two QEMU guests, DPDK testpmd, live rebinding
+ * with {@code vhostctl}) live in {@code examples/scripts/}; {@code examples/README.md} says how to run
+ * each and which test exercises it.
  */
 package io.vhostdma.examples;
