@@ -68,11 +68,21 @@ final class DaemonFixture implements AutoCloseable {
 
     /** Connects a front end to {@code port} (1 queue pair, 16 MiB unless customised) and waits until its rings run. */
     VhostUserFrontend connect(String port, UnaryOperator<FrontendOptions.Builder> custom) {
-        FrontendOptions.Builder b = FrontendOptions.builder(socket(port)).memorySize(16L << 20).timeoutMillis(WAIT_MILLIS);
-        VhostUserFrontend fe = VhostUserFrontend.connect(custom.apply(b).build());
+        VhostUserFrontend fe = connect(vhostd, socket(port), port, custom);
         frontends.add(fe);
-        awaitUntil(() -> port(port).device() != null, "port " + port + " connected");
-        settle();
+        return fe;
+    }
+
+    /**
+     * Connects a front end (1 queue pair, 16 MiB unless customised) to {@code port} of {@code vhostd}
+     * at {@code socket} and waits until its rings run.
+     */
+    static VhostUserFrontend connect(Vhostd vhostd, Path socket, String port,
+                                     UnaryOperator<FrontendOptions.Builder> custom) {
+        FrontendOptions.Builder b = FrontendOptions.builder(socket).memorySize(16L << 20).timeoutMillis(WAIT_MILLIS);
+        VhostUserFrontend fe = VhostUserFrontend.connect(custom.apply(b).build());
+        awaitUntil(() -> vhostd.dataPlane().port(port).device() != null, "port " + port + " connected");
+        settle(vhostd);
         return fe;
     }
 
@@ -85,6 +95,10 @@ final class DaemonFixture implements AutoCloseable {
      * control plane submits a ring's attach before it answers the messages that follow.
      */
     void settle() {
+        settle(vhostd);
+    }
+
+    static void settle(Vhostd vhostd) {
         try {
             vhostd.dataPlane().quiesce().get(WAIT_MILLIS, TimeUnit.MILLISECONDS);
         } catch (Exception e) {

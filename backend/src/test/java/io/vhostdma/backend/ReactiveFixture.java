@@ -37,12 +37,8 @@ final class ReactiveFixture implements AutoCloseable {
     }
 
     VhostUserFrontend connect(String port, UnaryOperator<FrontendOptions.Builder> custom) {
-        FrontendOptions.Builder b = FrontendOptions.builder(dir.resolve(port + ".sock")).memorySize(16L << 20)
-                .timeoutMillis(WAIT_MILLIS);
-        VhostUserFrontend fe = VhostUserFrontend.connect(custom.apply(b).build());
+        VhostUserFrontend fe = DaemonFixture.connect(backend.vhostd(), dir.resolve(port + ".sock"), port, custom);
         frontends.add(fe);
-        awaitUntil(() -> port(port).device() != null, "port " + port + " connected");
-        settle();
         return fe;
     }
 
@@ -51,26 +47,11 @@ final class ReactiveFixture implements AutoCloseable {
     }
 
     void settle() {
-        try {
-            backend.vhostd().dataPlane().quiesce().get(WAIT_MILLIS, java.util.concurrent.TimeUnit.MILLISECONDS);
-        } catch (Exception e) {
-            throw new AssertionError("data plane did not quiesce", e);
-        }
+        DaemonFixture.settle(backend.vhostd());
     }
 
     static void awaitUntil(BooleanSupplier condition, String what) {
-        long deadline = System.nanoTime() + WAIT_MILLIS * 1_000_000L;
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                fail("timed out waiting for: " + what);
-            }
-            try {
-                Thread.sleep(2);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                fail("interrupted waiting for: " + what);
-            }
-        }
+        DaemonFixture.awaitUntil(condition, what);
     }
 
     /** Sends one frame on queue pair 0 of {@code fe}, reclaiming TX descriptors until it is queued. */
