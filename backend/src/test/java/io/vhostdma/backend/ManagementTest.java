@@ -146,6 +146,10 @@ class ManagementTest {
             assertEquals(Code.NOT_FOUND, codeOf(() -> m.bind("b", "rxq1", "dma0/1")));
             assertEquals(Code.NOT_FOUND, codeOf(() -> m.bind("b", "rxq0", "dma9/1")));
             assertEquals(Code.NOT_FOUND, codeOf(() -> m.bind("b", "rxq0", "dma0/7")));
+            ControlException noChannel = assertThrows(ControlException.class, () -> m.bind("b", "rxq0", "dma0/7"));
+            assertEquals("no such DMA channel: channel=dma0/7 (dma0 has 2 channels)", noChannel.getMessage());
+            assertEquals("no such DMA channel: channel=dma9/1 (devices: dma0)",
+                    assertThrows(ControlException.class, () -> m.bind("b", "rxq0", "dma9/1")).getMessage());
             assertEquals(Code.ALREADY_EXISTS, codeOf(() -> m.bind("b", "rxq0", "dma0/0")), "channel in use");
             ControlException inUse = assertThrows(CompletionException.class,
                     () -> m.bind("b", "txq0", "dma0/0").toCompletableFuture().join()).getCause() instanceof ControlException c

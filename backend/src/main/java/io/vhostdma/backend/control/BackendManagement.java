@@ -167,8 +167,8 @@ public final class BackendManagement implements Management, RingListener {
         }
         ChannelBinding target = dma.channel(channel.trim());
         if (target == null) {
-            throw new ControlException(Code.NOT_FOUND, "no such DMA channel: channel=" + channel
-                    + " (devices: " + String.join(", ", dma.devices().keySet()) + ")");
+            throw new ControlException(Code.NOT_FOUND, "no such DMA channel: channel=" + channel + " ("
+                    + describeDevices(channel.trim()) + ")");
         }
         return rebind(p, ring, target);
     }
@@ -211,7 +211,18 @@ public final class BackendManagement implements Management, RingListener {
         }, BLOCKING);
     }
 
-    private static int ring(PortState p, String queue) {
+    /** What exists instead of {@code channel}: its device's channel count, or the device names. */
+    private String describeDevices(String channel) {
+        int slash = channel.lastIndexOf('/');
+        var device = slash > 0 ? dma.devices().get(channel.substring(0, slash)) : null;
+        if (device != null) {
+            return device.name() + " has " + device.info().channels() + " channels";
+        }
+        return dma.devices().isEmpty() ? "no DMA devices are configured"
+                : "devices: " + String.join(", ", dma.devices().keySet());
+    }
+
+        private static int ring(PortState p, String queue) {
         QueueRef ref;
         try {
             ref = QueueRef.parse(queue == null ? "" : queue.trim());
