@@ -1,6 +1,5 @@
 package io.vhostdma.backend;
 
-import static org.junit.jupiter.api.Assertions.fail;
 
 import io.vhostdma.backend.dataplane.PortState;
 import io.vhostdma.backend.reactive.VhostBackend;
@@ -56,35 +55,12 @@ final class ReactiveFixture implements AutoCloseable {
 
     /** Sends one frame on queue pair 0 of {@code fe}, reclaiming TX descriptors until it is queued. */
     static void send(VhostUserFrontend fe, byte[] frame) {
-        long deadline = System.nanoTime() + WAIT_MILLIS * 1_000_000L;
-        while (true) {
-            int r = fe.send(0, frame);
-            if (r == 1) {
-                return;
-            }
-            if (r < 0) {
-                fail("send failed: code=" + r);
-            }
-            if (System.nanoTime() > deadline) {
-                fail("TX ring stayed full: counters=" + fe.counters(0));
-            }
-            fe.reclaimTx(0);
-            Thread.onSpinWait();
-        }
+        Receive.send(fe, frame);
     }
 
     /** The next frame on queue pair 0 of {@code fe}, waiting up to the fixture's bound. */
     static byte[] next(VhostUserFrontend fe, String who) {
-        long deadline = System.nanoTime() + WAIT_MILLIS * 1_000_000L;
-        while (System.nanoTime() < deadline) {
-            byte[] f = fe.receive(0);
-            if (f != null) {
-                return f;
-            }
-            fe.awaitRx(0, 10_000_000L);
-        }
-        fail("no frame arrived at " + who);
-        return null;
+        return Receive.next(fe, who);
     }
 
     void closeFrontends() {
