@@ -1,6 +1,5 @@
 package io.vhostdma.backend;
 
-
 import io.vhostdma.backend.dataplane.PortState;
 import io.vhostdma.backend.reactive.VhostBackend;
 import io.vhostdma.backend.stats.PortCounters;
