@@ -111,6 +111,14 @@ echo "vm1 -> vm2: ping ok ($ping1), vm2 -> vm1: ping ok ($ping2); ${mib} MiB md5
 # "final port=..." per port (guest_tx = what the guest sent, guest_rx = what vhostd delivered into it,
 # dma_copies/dma_errors), "final dma channel=dma0/N submitted= completed= errors= bytes.A->B=..." per
 # channel: with both guests in one group, bytes move guest->guest (handles >= 1) on the rxq channels.
+# The guests power off a second after VD:DONE. Let them, and let vhostd see both disconnects, before
+# stopping vhostd: stopping it under a live guest would revoke that guest's memory under copies still
+# in flight (counted as dma_error drops, as they should be, but not what a clean run shows).
+for p in "${PIDS[@]}"; do
+  [ "$p" = "$VHOSTD_PID" ] || wait_pid_exit "$p" 20 || kill -KILL "$p" 2>/dev/null || true
+done
+both_gone() { [ "$(grep -c 'disconnected reason=' "$run/vhostd.log")" -ge 2 ]; }
+wait_for 10 both_gone || echo "note: vhostd did not report both disconnects within 10 s"
 echo "vhostd final counters:"
 vhostd_stop > "$run/final.out" || { cat "$run/final.out"; result_fail "vhostd did not exit cleanly"; }
 cat "$run/final.out"
