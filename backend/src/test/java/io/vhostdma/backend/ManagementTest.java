@@ -143,6 +143,8 @@ class ManagementTest {
             assertEquals(Code.NOT_FOUND, code(() -> m.queues("zz")));
             assertEquals(Code.NOT_FOUND, codeOf(() -> m.bind("zz", "rxq0", "dma0/1")));
             assertEquals(Code.INVALID_ARGUMENT, codeOf(() -> m.bind("b", "rx0", "dma0/1")));
+            assertEquals(Code.INVALID_ARGUMENT, codeOf(() -> m.bind("b", "rxq0", "dma0")), "channel syntax");
+            assertEquals(Code.INVALID_ARGUMENT, codeOf(() -> m.bind("b", "rxq0", "dma0/01")), "as in the config file");
             assertEquals(Code.NOT_FOUND, codeOf(() -> m.bind("b", "rxq1", "dma0/1")));
             assertEquals(Code.NOT_FOUND, codeOf(() -> m.bind("b", "rxq0", "dma9/1")));
             assertEquals(Code.NOT_FOUND, codeOf(() -> m.bind("b", "rxq0", "dma0/7")));

@@ -65,27 +65,4 @@ final class BindingsReader {
         }
         return Nodes.string(entry.get(key), entry.path(key), problems);
     }
-
-    /** {@code DEVICE/N}: a non-empty device part and a decimal N without sign or leading zeros. */
-    record ChannelRef(String device, int index) {
-
-        private static final int MAX_DIGITS = 9;
-
-        static ChannelRef parse(String text) {
-            int slash = text.lastIndexOf('/');
-            if (slash <= 0) {
-                return null;
-            }
-            String digits = text.substring(slash + 1);
-            if (digits.isEmpty() || digits.length() > MAX_DIGITS || (digits.length() > 1 && digits.charAt(0) == '0')) {
-                return null;
-            }
-            for (int i = 0; i < digits.length(); i++) {
-                if (digits.charAt(i) < '0' || digits.charAt(i) > '9') {
-                    return null;
-                }
-            }
-            return new ChannelRef(text.substring(0, slash), Integer.parseInt(digits));
-        }
-    }
 }

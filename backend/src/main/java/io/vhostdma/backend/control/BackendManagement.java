@@ -10,6 +10,7 @@ import io.vhostdma.backend.dma.DmaRuntime;
 import io.vhostdma.backend.events.BackendEvent;
 import io.vhostdma.backend.events.EventHub;
 import io.vhostdma.backend.stats.QueueCounters;
+import io.vhostdma.config.ChannelRef;
 import io.vhostdma.config.ConfigException;
 import io.vhostdma.config.ConfigLoader;
 import io.vhostdma.config.EmbeddedDefault;
@@ -165,10 +166,14 @@ public final class BackendManagement implements Management, RingListener {
             throw new ControlException(Code.INVALID_ARGUMENT, "channel is required as device/index: port=" + port
                     + " queue=" + queue);
         }
-        ChannelBinding target = dma.channel(channel.trim());
+        ChannelRef ref = ChannelRef.parse(channel.trim());
+        if (ref == null) {
+            throw new ControlException(Code.INVALID_ARGUMENT, "channel must be device/index: channel=" + channel);
+        }
+        ChannelBinding target = dma.channel(ref);
         if (target == null) {
             throw new ControlException(Code.NOT_FOUND, "no such DMA channel: channel=" + channel + " ("
-                    + describeDevices(channel.trim()) + ")");
+                    + describeDevices(ref) + ")");
         }
         return rebind(p, ring, target);
     }
@@ -180,7 +185,7 @@ public final class BackendManagement implements Management, RingListener {
     }
 
     private CompletionStage<QueueView> rebind(PortState p, int ring, ChannelBinding target) {
-        String holder = p.name() + "/" + DmaRuntime.queueName(ring);
+        String holder = p.name() + "/" + QueueRef.ofRing(ring).toString();
         return CompletableFuture.supplyAsync(() -> {
             synchronized (bindLock) {
                 ChannelBinding old = dma.binding(p.name(), ring);
@@ -202,19 +207,18 @@ public final class BackendManagement implements Management, RingListener {
                     dma.release(from, holder); // only now: its copies drained
                 }
                 LOG.log(System.Logger.Level.INFO, "binding changed: port=" + p.name() + " queue="
-                        + DmaRuntime.queueName(ring) + " from=" + (from == null ? "cpu" : from) + " to="
+                        + QueueRef.ofRing(ring).toString() + " from=" + (from == null ? "cpu" : from) + " to="
                         + (to == null ? "cpu" : to) + " live=" + live);
                 events.publish((seq, t) -> new BackendEvent.BindingChanged(seq, t, p.name(),
-                        DmaRuntime.queueName(ring), from, to));
+                        QueueRef.ofRing(ring).toString(), from, to));
                 return views.queues(p).get(ring);
             }
         }, BLOCKING);
     }
 
-    /** What exists instead of {@code channel}: its device's channel count, or the device names. */
-    private String describeDevices(String channel) {
-        int slash = channel.lastIndexOf('/');
-        var device = slash > 0 ? dma.devices().get(channel.substring(0, slash)) : null;
+    /** What exists instead of {@code ref}: its device's channel count, or the device names. */
+    private String describeDevices(ChannelRef ref) {
+        var device = dma.devices().get(ref.device());
         if (device != null) {
             return device.name() + " has " + device.info().channels() + " channels";
         }
@@ -222,13 +226,8 @@ public final class BackendManagement implements Management, RingListener {
                 : "devices: " + String.join(", ", dma.devices().keySet());
     }
 
-        private static int ring(PortState p, String queue) {
-        QueueRef ref;
-        try {
-            ref = QueueRef.parse(queue == null ? "" : queue.trim());
-        } catch (IllegalArgumentException e) {
-            throw new ControlException(Code.INVALID_ARGUMENT, "queue must be rxqN or txqN: queue=" + queue);
-        }
+    private static int ring(PortState p, String queue) {
+        QueueRef ref = QueueRef.parse(queue == null ? null : queue.trim());
         if (ref == null) {
             throw new ControlException(Code.INVALID_ARGUMENT, "queue must be rxqN or txqN: queue=" + queue);
         }
@@ -379,13 +378,13 @@ public final class BackendManagement implements Management, RingListener {
             long f = device.features();
             events.publish((seq, t) -> new BackendEvent.FeaturesNegotiated(seq, t, port.name(), f, FeatureNames.of(f)));
         }
-        events.publish((seq, t) -> new BackendEvent.QueueStarted(seq, t, port.name(), DmaRuntime.queueName(ringIndex),
+        events.publish((seq, t) -> new BackendEvent.QueueStarted(seq, t, port.name(), QueueRef.ofRing(ringIndex).toString(),
                 channel));
     }
 
     @Override
     public void stopped(PortState port, int ringIndex) {
-        events.publish((seq, t) -> new BackendEvent.QueueStopped(seq, t, port.name(), DmaRuntime.queueName(ringIndex)));
+        events.publish((seq, t) -> new BackendEvent.QueueStopped(seq, t, port.name(), QueueRef.ofRing(ringIndex).toString()));
     }
 
     /**

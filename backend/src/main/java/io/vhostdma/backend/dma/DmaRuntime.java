@@ -5,8 +5,10 @@ import io.vhostdma.backend.dataplane.DataPlaneImpl;
 import io.vhostdma.backend.dataplane.DmaHooks;
 import io.vhostdma.backend.dataplane.PortState;
 import io.vhostdma.config.BindingConfig;
+import io.vhostdma.config.ChannelRef;
 import io.vhostdma.config.DmaDeviceConfig;
 import io.vhostdma.config.PortConfig;
+import io.vhostdma.config.QueueRef;
 import io.vhostdma.config.VhostdConfig;
 import io.vhostdma.dma.ChannelConfig;
 import io.vhostdma.dma.DeviceConfig;
@@ -83,29 +85,19 @@ public final class DmaRuntime implements DmaHooks, AutoCloseable {
         for (int r = 0; r < rings; r++) {
             ChannelBinding b = bindings.remove(key(port, r));
             if (b != null) {
-                holders.remove(b.name(), port + "/" + queueName(r));
+                holders.remove(b.name(), port + "/" + QueueRef.ofRing(r));
             }
         }
         domains.remove(port);
     }
 
-    /** The channel named {@code dev/ch}, or null when no such device or channel exists. */
-    public ChannelBinding channel(String name) {
-        int slash = name.lastIndexOf('/');
-        if (slash <= 0) {
+    /** The channel {@code ref} names, or null when no such device or channel exists. */
+    public ChannelBinding channel(ChannelRef ref) {
+        DmaDevice d = byName.get(ref.device());
+        if (d == null || ref.index() >= d.info().channels()) {
             return null;
         }
-        DmaDevice d = byName.get(name.substring(0, slash));
-        int index;
-        try {
-            index = Integer.parseInt(name.substring(slash + 1));
-        } catch (NumberFormatException e) {
-            return null;
-        }
-        if (d == null || index < 0 || index >= d.info().channels()) {
-            return null;
-        }
-        return new ChannelBinding(d.channel(index), d.name() + "/" + index);
+        return new ChannelBinding(d.channel(ref.index()), ref.toString());
     }
 
     /**
@@ -134,11 +126,6 @@ public final class DmaRuntime implements DmaHooks, AutoCloseable {
         } else {
             bindings.put(key(port, ringIndex), binding);
         }
-    }
-
-    /** {@code rxqN} for ring 2N, {@code txqN} for ring 2N + 1. */
-    public static String queueName(int ringIndex) {
-        return ((ringIndex & 1) == 0 ? "rxq" : "txq") + ringIndex / 2;
     }
 
     private DmaDevice startDevice(int index, DmaDeviceConfig d) {
