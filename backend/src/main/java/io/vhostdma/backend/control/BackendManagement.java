@@ -192,7 +192,7 @@ public final class BackendManagement implements Management, RingListener {
                 String from = old == null ? null : old.name();
                 String to = target == null ? null : target.name();
                 if (java.util.Objects.equals(from, to)) {
-                    return views.queues(p).get(ring);
+                    return views.queue(p, ring);
                 }
                 if (target != null) {
                     String other = dma.reserve(to, holder);
@@ -211,7 +211,7 @@ public final class BackendManagement implements Management, RingListener {
                         + (to == null ? "cpu" : to) + " live=" + live);
                 events.publish((seq, t) -> new BackendEvent.BindingChanged(seq, t, p.name(),
                         QueueRef.ofRing(ring).toString(), from, to));
-                return views.queues(p).get(ring);
+                return views.queue(p, ring);
             }
         }, BLOCKING);
     }

@@ -58,6 +58,12 @@ final class Views {
         return out;
     }
 
+    /** Ring {@code ring} of {@code p}. */
+    QueueView queue(PortState p, int ring) {
+        int q = ring / 2;
+        return queue(p, ring, (ring & 1) == 0 ? p.counters().rx(q) : p.counters().tx(q));
+    }
+
     private QueueView queue(PortState p, int ring, QueueCounters c) {
         Map<String, Long> drops = new LinkedHashMap<>();
         for (DropReason r : DropReason.values()) {
