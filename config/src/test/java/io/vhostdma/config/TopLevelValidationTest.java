@@ -82,6 +82,14 @@ class TopLevelValidationTest {
     }
 
     @Test
+    void shouldQuoteKeyInPathWhenKeyIsNotPlain() {
+        assertEquals(List.of("ports[0].\"a\\nb\": unknown key (known: name, socket, mode, queue-pairs, socket-mode)",
+                        "\":\": unknown key (known: ports, workers, worker-cpus, forwarding, management,"
+                        + " dma, bindings, access-groups)"),
+                problems("ports:\n  - { name: vm0, socket: /tmp/vm0.sock, \"a\\nb\": 1 }\n\":\": 1\n"));
+    }
+
+    @Test
     void shouldHaveNoDmaBindingsOrGroupsWhenSectionsAreAbsent() throws ConfigException {
         VhostdConfig config = ConfigLoader.parse(ONE_PORT, "t");
         assertEquals(List.of(), config.dma());
