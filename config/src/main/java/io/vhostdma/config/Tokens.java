@@ -54,14 +54,14 @@ final class Tokens {
         }
         String value = env.get(variable);
         if (value == null) {
-            problems.add(path, "environment variable " + variable + " is not set");
+            problems.add(path, "environment variable " + Nodes.shownPlain(variable) + " is not set");
             return null;
         }
         if (value.isEmpty()) {
-            problems.add(path, "environment variable " + variable + " is set but empty");
+            problems.add(path, "environment variable " + Nodes.shownPlain(variable) + " is set but empty");
             return null;
         }
-        return checkLength(value, "token from environment variable " + variable, path, problems);
+        return checkLength(value, "token from environment variable " + Nodes.shownPlain(variable), path, problems);
     }
 
     private static String fromFile(String name, ConfigPath path, Problems problems) {

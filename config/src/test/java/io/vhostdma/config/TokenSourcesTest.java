@@ -133,4 +133,10 @@ class TokenSourcesTest {
         List<String> found = problems(group("\"file:/no/such\\rfile\""), Map.of());
         assertEquals(List.of("access-groups[0].token: cannot read token file \"/no/such\\rfile\": no such file"), found);
     }
+
+    @Test
+    void shouldQuoteVariableNameWhenItHoldsControlCharacters() {
+        assertEquals(List.of("access-groups[0].token: environment variable \"A\\nB\" is not set"),
+                problems(group("\"env:A\\nB\""), Map.of()));
+    }
 }
