@@ -75,11 +75,6 @@ public final class MacTable {
         this.startNanos = startNanos;
     }
 
-    /** A table with the default aging time, its clock starting now. */
-    public MacTable(int capacity) {
-        this(capacity, DEFAULT_AGING_SECONDS, System.nanoTime());
-    }
-
     /**
      * Slots for ports whose limits add up to {@code totalLimit}: four per entry (the probe windows
      * stay mostly free), a power of two within 4096..1048576.
