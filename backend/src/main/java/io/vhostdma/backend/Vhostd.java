@@ -15,6 +15,7 @@ import io.vhostdma.backend.dataplane.PortState;
 import io.vhostdma.backend.stats.PortCounters;
 import io.vhostdma.backend.stats.StatsPrinter;
 import io.vhostdma.config.Forwarding;
+import io.vhostdma.config.MacAddresses;
 import io.vhostdma.config.PortConfig;
 import io.vhostdma.config.PortMode;
 import io.vhostdma.config.VhostdConfig;
@@ -62,7 +63,7 @@ public final class Vhostd implements AutoCloseable {
         List<PortState> ports = new ArrayList<>();
         List<PortCounters> counters = new ArrayList<>();
         for (PortConfig p : config.ports()) {
-            PortState s = new PortState(ports.size(), p.name(), p.queuePairs());
+            PortState s = portState(ports.size(), p);
             ports.add(s);
             counters.add(s.counters());
         }
@@ -72,11 +73,20 @@ public final class Vhostd implements AutoCloseable {
         }
         this.dma = new DmaRuntime(config);
         this.plane = new DataPlaneImpl(ports, config.workers(), config.workerCpus(),
-                config.forwarding() == Forwarding.SINK, dma);
+                config.forwarding() == Forwarding.SINK, dma, config.macAgingTime());
         this.printer = new StatsPrinter(this::portCounters, dma.devices().values(), out);
         this.vertx = Vertx.builder().with(new VertxOptions().setEventLoopPoolSize(2).setWorkerPoolSize(2))
                 .withTransport(Transport.IO_URING).build();
         this.management = new BackendManagement(config, plane, dma, events, new Lifecycle());
+    }
+
+    /** The data plane's state of port {@code p} with id {@code id}: its MAC limit and allowed MACs from the config. */
+    private static PortState portState(int id, PortConfig p) {
+        long[] allowed = new long[p.allowedMacs().size()];
+        for (int i = 0; i < allowed.length; i++) {
+            allowed[i] = MacAddresses.parse(p.allowedMacs().get(i));
+        }
+        return new PortState(id, p.name(), p.queuePairs(), p.macLimit(), allowed);
     }
 
     private List<PortCounters> portCounters() {
@@ -101,6 +111,7 @@ public final class Vhostd implements AutoCloseable {
             d.statsTimer = d.vertx.setPeriodic(1000, id -> {
                 d.printer.tick();
                 d.management.sampleDmaErrors();
+                d.plane.ageMacs(System.nanoTime());
             });
             d.printBanner();
             d.startManagement();
@@ -164,7 +175,7 @@ public final class Vhostd implements AutoCloseable {
                     throw new IllegalStateException("vhostd is closing");
                 }
             }
-            PortState state = new PortState(plane.nextPortId(), p.name(), p.queuePairs());
+            PortState state = portState(plane.nextPortId(), p);
             state.domainHandle(dma.addDomain(p.name()));
             plane.addPort(state);
             dma.registerHost(state.injector().memory()); // frames the reactive API sends may be copied by DMA

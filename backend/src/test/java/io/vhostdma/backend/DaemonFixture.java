@@ -148,6 +148,7 @@ final class DaemonFixture implements AutoCloseable {
         private final StringBuilder ports = new StringBuilder();
         private int workers = 1;
         private String forwarding = "switch";
+        private int macAgingTime = io.vhostdma.config.VhostdConfig.DEFAULT_MAC_AGING_TIME;
         private final List<io.vhostdma.config.DmaDeviceConfig> dma = new ArrayList<>();
         private final List<io.vhostdma.config.BindingConfig> bindings = new ArrayList<>();
         private final List<io.vhostdma.config.AccessGroupConfig> groups = new ArrayList<>();
@@ -187,6 +188,22 @@ final class DaemonFixture implements AutoCloseable {
             return this;
         }
 
+        /** Adds {@code key: value} to port {@code name} (added before), e.g. {@code mac-limit: 4}. */
+        Builder portOption(String name, String keyValue) {
+            int at = ports.indexOf("  - name: " + name + "\n");
+            if (at < 0) {
+                throw new IllegalArgumentException("no such port: " + name);
+            }
+            ports.insert(at + ("  - name: " + name + "\n").length(), "    " + keyValue + "\n");
+            return this;
+        }
+
+        /** Sets {@code mac-aging-time}. */
+        Builder macAgingTime(int seconds) {
+            this.macAgingTime = seconds;
+            return this;
+        }
+
         Builder workers(int n) {
             this.workers = n;
             return this;
@@ -198,7 +215,8 @@ final class DaemonFixture implements AutoCloseable {
         }
 
         String yaml() {
-            return "ports:\n" + ports + "workers: " + workers + "\nforwarding: " + forwarding + "\n";
+            return "ports:\n" + ports + "workers: " + workers + "\nforwarding: " + forwarding + "\nmac-aging-time: "
+                    + macAgingTime + "\n";
         }
 
         /** The config {@link #start()} would run (for tests that start vhostd another way). */
@@ -206,7 +224,7 @@ final class DaemonFixture implements AutoCloseable {
             try {
                 VhostdConfig c = ConfigLoader.parse(yaml(), "test");
                 return new VhostdConfig(c.ports(), c.workers(), c.workerCpus(), c.forwarding(), ANY_PORT, dma,
-                        bindings, groups);
+                        bindings, groups, c.macAgingTime());
             } catch (ConfigException e) {
                 throw new AssertionError("test config refused: " + e.problems(), e);
             }
@@ -217,7 +235,7 @@ final class DaemonFixture implements AutoCloseable {
             try {
                 config = ConfigLoader.parse(yaml(), "test");
                 config = new VhostdConfig(config.ports(), config.workers(), config.workerCpus(), config.forwarding(),
-                        ANY_PORT, dma, bindings, groups);
+                        ANY_PORT, dma, bindings, groups, config.macAgingTime());
             } catch (ConfigException e) {
                 throw new AssertionError("test config refused: " + e.problems(), e);
             }

@@ -4,8 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vhostdma.backend.dataplane.WorkerStats;
+import io.vhostdma.backend.stats.DropReason;
+import io.vhostdma.config.MacAddresses;
 import io.vhostdma.vhost.frontend.VhostUserFrontend;
 import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import org.junit.jupiter.api.io.TempDir;
@@ -35,7 +38,23 @@ class WorkerAllocationTest {
                 org.junit.jupiter.params.provider.Arguments.of("DMA sw engine, one access group",
                         (java.util.function.UnaryOperator<DaemonFixture.Builder>) b -> AsyncDataPathTest.bindAll(b, "sw", 0).group("g", "token-123456", "a", "b")),
                 org.junit.jupiter.params.provider.Arguments.of("DMA sw engine, default segment (host staging)",
-                        (java.util.function.UnaryOperator<DaemonFixture.Builder>) b -> AsyncDataPathTest.bindAll(b, "sw", 0)));
+                        (java.util.function.UnaryOperator<DaemonFixture.Builder>) b -> AsyncDataPathTest.bindAll(b, "sw", 0)),
+                org.junit.jupiter.params.provider.Arguments.of(PORT_SECURITY,
+                        (java.util.function.UnaryOperator<DaemonFixture.Builder>) b -> b
+                                .portOption("a", "allowed-macs: [" + MacAddresses.format(A) + "]")
+                                .portOption("b", "mac-limit: 1")));
+    }
+
+    /** The case in which a's frames pass the allowed-macs check and every frame of b hits b's mac-limit. */
+    private static final String PORT_SECURITY = "CPU copies, allowed-macs on a, b at its mac-limit";
+
+    /** b learns another MAC first: from then on B is over b's limit of 1, so each of b's frames counts mac_limit. */
+    private static void fillMacLimit(DaemonFixture d, VhostUserFrontend a, VhostUserFrontend b, Arena arena) {
+        assertEquals(1, b.send(0, Frames.frame(A, Frames.mac(0xc), 0, 60, 1)));
+        int bId = d.vhostd().dataPlane().port("b").id();
+        DaemonFixture.awaitUntil(() -> d.vhostd().dataPlane().macs().learnedCount(bId) == 1, "b learned its one MAC");
+        MemorySegment flooded = arena.allocate(2048);
+        DaemonFixture.awaitUntil(() -> a.receive(0, flooded, 0, 2048) > 0, "a received the flooded frame");
     }
 
     @org.junit.jupiter.params.ParameterizedTest(name = "{0}")
@@ -47,6 +66,9 @@ class WorkerAllocationTest {
                 Arena arena = Arena.ofConfined()) {
             VhostUserFrontend a = d.connect("a");
             VhostUserFrontend b = d.connect("b");
+            if (path.equals(PORT_SECURITY)) {
+                fillMacLimit(d, a, b, arena);
+            }
             Pump pump = new Pump(a, A, b, B, arena);
             long tid = d.vhostd().dataPlane().threads()[0].threadId();
             WorkerStats stats = d.vhostd().dataPlane().workers()[0].stats();
@@ -81,6 +103,11 @@ class WorkerAllocationTest {
             System.out.printf(path + ": worker allocation: warm-up rounds [%s] bytes; measured rounds [%s]%n",
                     history.toString().trim(), measured.toString().trim());
             assertEquals(0, pump.wrongLength(), "frames arrived with their lengths");
+            if (path.equals(PORT_SECURITY)) {
+                var counters = d.vhostd().dataPlane().port("b").counters().tx(0);
+                assertTrue(counters.macLimitHits() >= 260_000, "every one of b's frames is over its mac-limit: " + counters.macLimitHits());
+                assertEquals(0, d.vhostd().dataPlane().port("a").counters().tx(0).drops(DropReason.TX_SPOOFED));
+            }
             assertEquals(0L, allocated, "bytes allocated by the worker in a measured round; rounds ["
                     + measured.toString().trim() + "], warm-up rounds [" + history.toString().trim() + "]");
         }

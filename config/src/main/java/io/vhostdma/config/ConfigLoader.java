@@ -8,6 +8,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import java.io.IOException;
 import java.nio.charset.CharacterCodingException;
 import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -62,10 +63,9 @@ public final class ConfigLoader {
             if (Files.isDirectory(file)) {
                 throw cannotRead(source, "is a directory");
             }
-            if (Files.isRegularFile(file) && Files.size(file) > MAX_FILE_BYTES) {
-                throw cannotRead(source, "larger than " + MAX_FILE_BYTES + " bytes");
-            }
-            text = Files.readString(file);
+            text = FileText.read(file, MAX_FILE_BYTES);
+        } catch (FileText.TooLarge e) {
+            throw cannotRead(source, e.getMessage());
         } catch (IOException e) {
             throw cannotRead(source, reason(e));
         }
@@ -132,7 +132,8 @@ public final class ConfigLoader {
             case NoSuchFileException ignored -> "no such file";
             case AccessDeniedException ignored -> "permission denied";
             case CharacterCodingException ignored -> "not valid UTF-8";
-            default -> e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
+            case FileSystemException f when f.getReason() != null -> Nodes.shownPlain(f.getReason());
+            default -> e.getMessage() != null ? Nodes.shownPlain(e.getMessage()) : e.getClass().getSimpleName();
         };
     }
 }

@@ -30,6 +30,14 @@ final class ConfigYaml {
             out.append("    mode: ").append(port.mode().configName()).append('\n');
             out.append("    queue-pairs: ").append(port.queuePairs()).append('\n');
             out.append("    socket-mode: \"").append(SocketModes.format(port.socketMode())).append("\"\n");
+            out.append("    mac-limit: ").append(port.macLimit()).append('\n');
+            if (!port.allowedMacs().isEmpty()) {
+                out.append("    allowed-macs: [");
+                for (int i = 0; i < port.allowedMacs().size(); i++) {
+                    out.append(i == 0 ? "" : ", ").append(scalar(port.allowedMacs().get(i)));
+                }
+                out.append("]\n");
+            }
         }
         renderDma(config, out);
         renderBindings(config, out);
@@ -39,6 +47,7 @@ final class ConfigYaml {
             out.append("worker-cpus: ").append(config.workerCpus()).append('\n');
         }
         out.append("forwarding: ").append(config.forwarding().configName()).append('\n');
+        out.append("mac-aging-time: ").append(config.macAgingTime()).append('\n');
         out.append("management:\n");
         out.append("  grpc: ").append(scalar(config.management().grpc().toString())).append('\n');
         out.append("  metrics: ").append(scalar(config.management().metrics().toString())).append('\n');

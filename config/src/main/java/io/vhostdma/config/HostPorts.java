@@ -35,7 +35,7 @@ final class HostPorts {
         Integer port = port(text.substring(colon + 1), path, problems);
         boolean loopback = isLoopback(host, bracketed);
         if (!loopback) {
-            problems.add(path, "host " + host + LOOPBACK_HINT);
+            problems.add(path, "host " + Nodes.shownPlain(host) + LOOPBACK_HINT);
         }
         return port != null && loopback ? new HostPort(host, port) : null;
     }

@@ -38,7 +38,7 @@ final class Names {
                                 String what, Problems problems) {
         Integer first = seen.putIfAbsent(key, index);
         if (first != null) {
-            problems.add(at, "duplicate " + what + " " + key + " (also " + listPath.index(first) + ")");
+            problems.add(at, "duplicate " + what + " " + Nodes.shownPlain(key.toString()) + " (also " + listPath.index(first) + ")");
         }
     }
 }

@@ -29,6 +29,21 @@ final class Nodes {
         return node.asText();
     }
 
+    /**
+     * {@code s} as is when it is plain printable text, else {@linkplain #quote quoted}: a value
+     * holding a control character (a line break, a carriage return) cannot split or hide part of a
+     * problem line.
+     */
+    static String shownPlain(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (Character.isISOControl(c) || c == '"') {
+                return quote(s);
+            }
+        }
+        return s;
+    }
+
     /** {@code s} as a double-quoted, JSON-escaped string. */
     static String quote(String s) {
         return TextNode.valueOf(s).toString();

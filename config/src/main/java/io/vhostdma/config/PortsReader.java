@@ -10,7 +10,8 @@ import java.util.Map;
 /** The {@code ports} section: a non-empty list of ports with unique names and unique sockets. */
 final class PortsReader {
 
-    static final List<String> KEYS = List.of("name", "socket", "mode", "queue-pairs", "socket-mode");
+    static final List<String> KEYS = List.of("name", "socket", "mode", "queue-pairs", "socket-mode", "mac-limit",
+            "allowed-macs");
     static final int MAX_QUEUE_PAIRS = 128;
 
     private final ConfigPath listPath;
@@ -77,10 +78,44 @@ final class PortsReader {
         Integer socketMode = port.has("socket-mode")
                 ? SocketModes.read(port.get("socket-mode"), port.path("socket-mode"), problems)
                 : Integer.valueOf(PortConfig.DEFAULT_SOCKET_MODE);
+        Integer macLimit = port.has("mac-limit")
+                ? Nodes.intInRange(port.get("mac-limit"), port.path("mac-limit"), problems, 1, PortConfig.MAX_MAC_LIMIT)
+                : Integer.valueOf(PortConfig.DEFAULT_MAC_LIMIT);
+        List<String> allowedMacs = port.has("allowed-macs")
+                ? readAllowedMacs(port.get("allowed-macs"), port.path("allowed-macs"))
+                : List.of();
         if (problems.count() != before) {
             return null;
         }
-        return new PortConfig(name, socket, mode, queuePairs, socketMode);
+        return new PortConfig(name, socket, mode, queuePairs, socketMode, macLimit, allowedMacs);
+    }
+
+    /** {@code allowed-macs}: unicast MACs, no repeats, in canonical form; {@code null} after a problem. */
+    private List<String> readAllowedMacs(JsonNode node, ConfigPath path) {
+        if (!Nodes.isList(node, path, problems)) {
+            return null;
+        }
+        int before = problems.count();
+        List<String> macs = new ArrayList<>();
+        Map<Long, Integer> seen = new HashMap<>();
+        for (int i = 0; i < node.size(); i++) {
+            ConfigPath at = path.index(i);
+            String text = Nodes.string(node.get(i), at, problems);
+            if (text == null) {
+                continue;
+            }
+            long mac = MacAddresses.parse(text);
+            if (mac < 0) {
+                problems.add(at, Nodes.quote(text) + " is not a MAC address (aa:bb:cc:dd:ee:ff)");
+            } else if (MacAddresses.isGroup(mac) || mac == 0) {
+                problems.add(at, Nodes.quote(text) + " is not a unicast address (a guest sends from its own MAC)");
+            } else if (seen.putIfAbsent(mac, i) != null) {
+                problems.add(at, "duplicate MAC " + MacAddresses.format(mac) + " (also " + path.index(seen.get(mac)) + ")");
+            } else {
+                macs.add(MacAddresses.format(mac));
+            }
+        }
+        return problems.count() == before ? macs : null;
     }
 
     private Path readSocket(Mapping port) {

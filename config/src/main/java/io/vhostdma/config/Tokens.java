@@ -54,14 +54,14 @@ final class Tokens {
         }
         String value = env.get(variable);
         if (value == null) {
-            problems.add(path, "environment variable " + variable + " is not set");
+            problems.add(path, "environment variable " + Nodes.shownPlain(variable) + " is not set");
             return null;
         }
         if (value.isEmpty()) {
-            problems.add(path, "environment variable " + variable + " is set but empty");
+            problems.add(path, "environment variable " + Nodes.shownPlain(variable) + " is set but empty");
             return null;
         }
-        return checkLength(value, "token from environment variable " + variable, path, problems);
+        return checkLength(value, "token from environment variable " + Nodes.shownPlain(variable), path, problems);
     }
 
     private static String fromFile(String name, ConfigPath path, Problems problems) {
@@ -76,26 +76,26 @@ final class Tokens {
             problems.add(path, "token file " + Nodes.quote(name) + " is not an absolute path");
             return null;
         }
+        String shown = Nodes.shownPlain(file.toString());
         String contents;
         try {
             if (Files.isDirectory(file)) {
-                problems.add(path, "cannot read token file " + file + ": is a directory");
+                problems.add(path, "cannot read token file " + shown + ": is a directory");
                 return null;
             }
-            if (Files.isRegularFile(file) && Files.size(file) > MAX_FILE_BYTES) {
-                problems.add(path, "cannot read token file " + file + ": larger than " + MAX_FILE_BYTES + " bytes");
-                return null;
-            }
-            contents = Files.readString(file).stripTrailing();
+            contents = FileText.read(file, MAX_FILE_BYTES).stripTrailing();
+        } catch (FileText.TooLarge e) {
+            problems.add(path, "cannot read token file " + shown + ": " + e.getMessage());
+            return null;
         } catch (IOException e) {
-            problems.add(path, "cannot read token file " + file + ": " + ConfigLoader.reason(e));
+            problems.add(path, "cannot read token file " + shown + ": " + ConfigLoader.reason(e));
             return null;
         }
         if (contents.isEmpty()) {
-            problems.add(path, "token file " + file + " is empty");
+            problems.add(path, "token file " + shown + " is empty");
             return null;
         }
-        return checkLength(contents, "token from file " + file, path, problems);
+        return checkLength(contents, "token from file " + shown, path, problems);
     }
 
     private static String checkLength(String token, String what, ConfigPath path, Problems problems) {

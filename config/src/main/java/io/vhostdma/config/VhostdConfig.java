@@ -18,13 +18,18 @@ import java.util.Objects;
  * @param dma        the DMA devices (may be empty)
  * @param bindings   per-virtqueue DMA channel bindings; an unbound queue copies with the CPU
  * @param accessGroups the access groups; ports in none share the default segment
+ * @param macAgingTime seconds after which the switch forgets a source MAC not seen again, 1..{@value #MAX_MAC_AGING_TIME}
  */
 public record VhostdConfig(List<PortConfig> ports, int workers, List<Integer> workerCpus,
                            Forwarding forwarding, ManagementConfig management, List<DmaDeviceConfig> dma,
-                           List<BindingConfig> bindings, List<AccessGroupConfig> accessGroups) {
+                           List<BindingConfig> bindings, List<AccessGroupConfig> accessGroups, int macAgingTime) {
 
     /** Default {@code workers}. */
     public static final int DEFAULT_WORKERS = 1;
+    /** Default {@code mac-aging-time} in seconds (Open vSwitch's default too). */
+    public static final int DEFAULT_MAC_AGING_TIME = 300;
+    /** Highest {@code mac-aging-time} accepted: one day. */
+    public static final int MAX_MAC_AGING_TIME = 86400;
 
     /** Copies the lists and checks the components are present. */
     public VhostdConfig {
@@ -35,6 +40,13 @@ public record VhostdConfig(List<PortConfig> ports, int workers, List<Integer> wo
         accessGroups = List.copyOf(accessGroups);
         Objects.requireNonNull(forwarding, "forwarding");
         Objects.requireNonNull(management, "management");
+    }
+
+    /** A config with the default {@code mac-aging-time}. */
+    public VhostdConfig(List<PortConfig> ports, int workers, List<Integer> workerCpus, Forwarding forwarding,
+                        ManagementConfig management, List<DmaDeviceConfig> dma, List<BindingConfig> bindings,
+                        List<AccessGroupConfig> accessGroups) {
+        this(ports, workers, workerCpus, forwarding, management, dma, bindings, accessGroups, DEFAULT_MAC_AGING_TIME);
     }
 
     /** A config without DMA devices, bindings or access groups. */

@@ -89,11 +89,13 @@ class EmbeddedDefaultTest {
                     mode: server
                     queue-pairs: 1
                     socket-mode: "0600"
+                    mac-limit: 1024
                   - name: vm1
                     socket: /tmp/vhostd-1000/vm1.sock
                     mode: server
                     queue-pairs: 1
                     socket-mode: "0600"
+                    mac-limit: 1024
                 dma:
                   - name: dma0
                     engine: sw
@@ -112,6 +114,7 @@ class EmbeddedDefaultTest {
                     members: [vm0, vm1]
                 workers: 1
                 forwarding: switch
+                mac-aging-time: 300
                 management:
                   grpc: 127.0.0.1:50051
                   metrics: 127.0.0.1:9464

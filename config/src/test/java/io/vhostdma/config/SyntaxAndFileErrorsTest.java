@@ -96,4 +96,10 @@ class SyntaxAndFileErrorsTest {
         Files.write(file, new byte[(int) ConfigLoader.MAX_FILE_BYTES + 1]);
         assertEquals(List.of(file + ": cannot read: larger than 1048576 bytes"), loadProblems(file));
     }
+
+    @Test
+    void shouldReportTooLargeWithoutReadingItAllWhenFileIsEndless() throws IOException {
+        Path file = Files.createSymbolicLink(dir.resolve("endless.yaml"), Path.of("/dev/zero"));
+        assertEquals(List.of(file + ": cannot read: larger than 1048576 bytes"), loadProblems(file));
+    }
 }

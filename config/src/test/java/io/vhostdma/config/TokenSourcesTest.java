@@ -120,4 +120,23 @@ class TokenSourcesTest {
         VhostdConfig loaded = ConfigLoader.load(config, Map.of("VHOSTD_TEST_TOKEN", "loaded-token"));
         assertEquals("loaded-token", loaded.accessGroups().getFirst().token());
     }
+
+    @Test
+    void shouldRejectWithoutReadingItAllWhenTokenFileIsEndless() throws IOException {
+        Path endless = Files.createSymbolicLink(dir.resolve("endless.token"), Path.of("/dev/zero"));
+        assertEquals(List.of("access-groups[0].token: cannot read token file " + endless + ": larger than 4096 bytes"),
+                problems(group("file:" + endless), Map.of()));
+    }
+
+    @Test
+    void shouldQuoteTokenFilePathWhenItHoldsControlCharacters() {
+        List<String> found = problems(group("\"file:/no/such\\rfile\""), Map.of());
+        assertEquals(List.of("access-groups[0].token: cannot read token file \"/no/such\\rfile\": no such file"), found);
+    }
+
+    @Test
+    void shouldQuoteVariableNameWhenItHoldsControlCharacters() {
+        assertEquals(List.of("access-groups[0].token: environment variable \"A\\nB\" is not set"),
+                problems(group("\"env:A\\nB\""), Map.of()));
+    }
 }

@@ -19,8 +19,18 @@ import java.util.Map;
  * @param dmaCompleted copies completed (including failed ones)
  * @param dmaErrors    copies that failed
  * @param dmaInFlight  copies submitted and not completed
+ * @param macLimit     frames forwarded whose new source MAC was not learned: the port held its {@code mac-limit}
+ * @param macTableFull frames forwarded whose new source MAC was not learned: no free MAC-table slot
  */
 public record QueueView(String port, String queue, int ringIndex, boolean started, int worker, String channel,
                         long packets, long bytes, Map<String, Long> drops, long ringErrors, long dmaSubmitted,
-                        long dmaCompleted, long dmaErrors, long dmaInFlight) {
+                        long dmaCompleted, long dmaErrors, long dmaInFlight, long macLimit, long macTableFull) {
+
+    /** A queue without MAC-learning counts (views that do not carry them). */
+    public QueueView(String port, String queue, int ringIndex, boolean started, int worker, String channel,
+                     long packets, long bytes, Map<String, Long> drops, long ringErrors, long dmaSubmitted,
+                     long dmaCompleted, long dmaErrors, long dmaInFlight) {
+        this(port, queue, ringIndex, started, worker, channel, packets, bytes, drops, ringErrors, dmaSubmitted,
+                dmaCompleted, dmaErrors, dmaInFlight, 0, 0);
+    }
 }

@@ -24,7 +24,7 @@ public final class DataPlaneImpl implements DataPlane, AutoCloseable {
     private final Worker[] workers;
     private final Thread[] threads;
     private final Handoff[][] handoffs;
-    private final MacTable macs = new MacTable(4096);
+    private final MacTable macs;
     private final DmaHooks dma;
 
     /**
@@ -41,10 +41,24 @@ public final class DataPlaneImpl implements DataPlane, AutoCloseable {
      * @param dma the queues' DMA bindings and guest-memory registration
      */
     public DataPlaneImpl(List<PortState> ports, int workers, List<Integer> cpus, boolean sink, DmaHooks dma) {
+        this(ports, workers, cpus, sink, dma, MacTable.DEFAULT_AGING_SECONDS);
+    }
+
+    /**
+     * @param macAgingSeconds seconds after which the switch forgets a source MAC not seen again
+     */
+    public DataPlaneImpl(List<PortState> ports, int workers, List<Integer> cpus, boolean sink, DmaHooks dma,
+            int macAgingSeconds) {
         this.dma = dma;
         this.ports = ports.toArray(new PortState[0]);
+        long totalLimit = 0;
+        for (PortState p : this.ports) {
+            totalLimit += p.macLimit();
+        }
+        this.macs = new MacTable(MacTable.capacityFor(totalLimit), macAgingSeconds, System.nanoTime());
         for (PortState p : this.ports) {
             byName.put(p.name(), p);
+            macs.limit(p.id(), p.macLimit());
         }
         Forwarder forwarder = sink ? new SinkForwarder() : new SwitchForwarder(this, macs);
         this.workers = new Worker[workers];
@@ -98,6 +112,7 @@ public final class DataPlaneImpl implements DataPlane, AutoCloseable {
             throw new IllegalArgumentException("port id or name taken: port=" + port.name() + " id=" + port.id());
         }
         port.injector(new Injector(workers[0])); // as for configured ports: queue pair 0's RX ring is worker 0's
+        macs.limit(port.id(), port.macLimit());
         PortState[] next = java.util.Arrays.copyOf(ports, ports.length + 1);
         next[port.id()] = port;
         byName.put(port.name(), port);
@@ -145,6 +160,19 @@ public final class DataPlaneImpl implements DataPlane, AutoCloseable {
             port.segment(segment);
             macs.forgetPort(port.id());
         }
+    }
+
+    /**
+     * Advances the MAC table's clock and frees the entries that aged out (call once a second, never
+     * from a worker). Returns the number freed.
+     */
+    public int ageMacs(long nanoTime) {
+        return macs.tick(nanoTime);
+    }
+
+    /** The switch's MAC table (views and tests). */
+    public MacTable macs() {
+        return macs;
     }
 
     /** Forgets every MAC learned on the port (its guest went away). */

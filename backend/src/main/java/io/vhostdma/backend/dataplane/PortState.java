@@ -1,5 +1,6 @@
 package io.vhostdma.backend.dataplane;
 
+import io.vhostdma.backend.forward.MacTable;
 import io.vhostdma.backend.stats.PortCounters;
 import io.vhostdma.vhost.protocol.VhostDevice;
 
@@ -31,16 +32,46 @@ public final class PortState {
     private final java.util.Set<Integer> started = java.util.concurrent.ConcurrentHashMap.newKeySet();
     /** Set once the port was removed live; its id is never reused (workers may still hold it). */
     private volatile boolean removed;
+    /** Most source MACs the switch learns from this port ({@code mac-limit}). */
+    private final int macLimit;
+    /** Port security ({@code allowed-macs}): the only source MACs accepted, sorted; null = any. */
+    private final long[] allowedMacs;
 
     /** The segment of ports in no access group. */
     public static final int DEFAULT_SEGMENT = 0;
 
     public PortState(int id, String name, int queuePairs) {
+        this(id, name, queuePairs, MacTable.DEFAULT_LIMIT, null);
+    }
+
+    /**
+     * @param macLimit    most source MACs the switch learns from the port
+     * @param allowedMacs the only source MACs the guest may send from (48-bit values), or null for any
+     */
+    public PortState(int id, String name, int queuePairs, int macLimit, long[] allowedMacs) {
         this.id = id;
         this.name = name;
         this.queuePairs = queuePairs;
         this.counters = new PortCounters(name, queuePairs);
         this.rx = new RingContext[queuePairs];
+        this.macLimit = macLimit;
+        this.allowedMacs = allowedMacs == null || allowedMacs.length == 0 ? null : sorted(allowedMacs);
+    }
+
+    private static long[] sorted(long[] macs) {
+        long[] copy = macs.clone();
+        java.util.Arrays.sort(copy);
+        return copy;
+    }
+
+    /** Most source MACs the switch learns from this port. */
+    public int macLimit() {
+        return macLimit;
+    }
+
+    /** Whether the guest may send from {@code mac} (port security; true for every MAC without a list). Allocation-free. */
+    boolean allowsSource(long mac) {
+        return allowedMacs == null || java.util.Arrays.binarySearch(allowedMacs, mac) >= 0;
     }
 
     public int id() {

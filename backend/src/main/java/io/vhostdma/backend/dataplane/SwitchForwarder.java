@@ -7,7 +7,9 @@ import io.vhostdma.vhost.net.GatherList;
 
 /**
  * The L2 learning switch, one per segment (an access group, or the default segment of ports in no
- * group): learns the source MAC, delivers known unicast to its port when that port is in the
+ * group): drops a frame whose source MAC the port may not send from ({@code allowed-macs}, counted
+ * {@code tx_spoofed}), learns the source MAC (within the port's {@code mac-limit}; a MAC not learned
+ * is counted and the frame still forwarded), delivers known unicast to its port when that port is in the
  * sender's segment and floods broadcast, multicast and unknown unicast to every other connected port
  * of the segment. Nothing crosses segments. The decision uses a local copy of the Ethernet header,
  * read once.
@@ -29,9 +31,14 @@ final class SwitchForwarder implements Forwarder {
             return;
         }
         int src = source.port.id();
+        long srcMac = eth.src();
         long dstMac = eth.dst();
-        if (!EthernetHeader.isMulticast(eth.src())) {
-            macs.learn(eth.src(), src);
+        if (!source.port.allowsSource(srcMac)) {
+            source.counters.drop(DropReason.TX_SPOOFED);
+            return;
+        }
+        if (!EthernetHeader.isMulticast(srcMac)) {
+            learn(source, srcMac, src);
         }
         int segment = source.port.segment();
         int dst = EthernetHeader.isMulticast(dstMac) ? MacTable.UNKNOWN : macs.lookup(dstMac);
@@ -56,6 +63,16 @@ final class SwitchForwarder implements Forwarder {
         }
         if (delivered == 0) {
             source.counters.drop(DropReason.NO_DESTINATION);
+        }
+    }
+
+    /** Learns {@code mac} on port {@code src}; a MAC not learned is counted, the frame is forwarded anyway (as OVS does). */
+    private void learn(RingContext source, long mac, int src) {
+        int r = macs.learn(mac, src);
+        if (r == MacTable.OVER_LIMIT) {
+            source.counters.macLimit();
+        } else if (r == MacTable.TABLE_FULL) {
+            source.counters.macTableFull();
         }
     }
 }

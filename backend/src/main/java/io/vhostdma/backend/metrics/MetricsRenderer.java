@@ -128,6 +128,10 @@ public final class MetricsRenderer {
         }
         counter(t, queues, "vhostd_queue_ring_errors_total", "Times the ring was stopped on a guest error.",
                 QueueView::ringErrors);
+        counter(t, queues, "vhostd_queue_mac_limit_total",
+                "Frames forwarded whose new source MAC was not learned: the port held its mac-limit.", QueueView::macLimit);
+        counter(t, queues, "vhostd_queue_mac_table_full_total",
+                "Frames forwarded whose new source MAC was not learned: no free MAC-table slot.", QueueView::macTableFull);
     }
 
     private static void counter(PrometheusText t, List<QueueView> queues, String name, String help,

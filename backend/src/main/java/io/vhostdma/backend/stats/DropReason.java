@@ -35,7 +35,12 @@ public enum DropReason {
      * bounded ring had no free slot, or the frame is larger than a slot: the frame was taken from the
      * guest and discarded.
      */
-    RECEIVER_FULL("receiver_full");
+    RECEIVER_FULL("receiver_full"),
+    /**
+     * Port security: the port has {@code allowed-macs} and the frame's source MAC is not one of them
+     * (counted on the {@code txq} it was taken from).
+     */
+    TX_SPOOFED("tx_spoofed");
 
     private final String label;
 

@@ -47,7 +47,11 @@ public final class PortCounters {
         long copies = 0;
         long copiesDone = 0;
         long copyErrors = 0;
+        long macLimit = 0;
+        long macTableFull = 0;
         for (int q = 0; q < rx.length; q++) {
+            macLimit += tx[q].macLimitHits();
+            macTableFull += tx[q].macTableFullHits();
             copies += tx[q].dmaSubmitted() + rx[q].dmaSubmitted();
             copiesDone += tx[q].dmaCompleted() + rx[q].dmaCompleted();
             copyErrors += tx[q].dmaErrors() + rx[q].dmaErrors();
@@ -62,12 +66,14 @@ public final class PortCounters {
                 }
             }
         }
-        return new Snapshot(port, txPkts, txBytes, rxPkts, rxBytes, drops, copies, copiesDone, copyErrors);
+        return new Snapshot(port, txPkts, txBytes, rxPkts, rxBytes, drops, copies, copiesDone, copyErrors, macLimit,
+                macTableFull);
     }
 
     /** Totals of one port at one moment. */
     public record Snapshot(String port, long guestTxPackets, long guestTxBytes, long guestRxPackets,
-            long guestRxBytes, Map<DropReason, Long> drops, long dmaCopies, long dmaCompleted, long dmaErrors) {
+            long guestRxBytes, Map<DropReason, Long> drops, long dmaCopies, long dmaCompleted, long dmaErrors,
+            long macLimit, long macTableFull) {
         public long totalDrops() {
             long n = 0;
             for (long v : drops.values()) {
@@ -86,6 +92,12 @@ public final class PortCounters {
                     .append(" guest_rx_bytes=").append(guestRxBytes)
                     .append(" drops=").append(totalDrops());
             drops.forEach((r, n) -> sb.append(" drop.").append(r.label()).append('=').append(n));
+            if (macLimit != 0) {
+                sb.append(" mac_limit=").append(macLimit);
+            }
+            if (macTableFull != 0) {
+                sb.append(" mac_table_full=").append(macTableFull);
+            }
             if (dmaCopies != 0) {
                 sb.append(" dma_copies=").append(dmaCopies)
                         .append(" dma_completed=").append(dmaCompleted)

@@ -18,12 +18,16 @@ public final class QueueCounters {
     private static final int DMA_ERRORS = 6;
     private static final int FIRST_REASON = 7;
     private static final DropReason[] REASONS = DropReason.values();
+    /** Frames whose new source MAC the switch did not learn: the port holds its mac-limit of entries. */
+    private static final int MAC_LIMIT = FIRST_REASON + REASONS.length;
+    /** Frames whose new source MAC the switch did not learn: no free slot in the MAC table. */
+    private static final int MAC_TABLE_FULL = MAC_LIMIT + 1;
 
     private final String name;
     /** The bound channel ({@code dev/ch}) or null; written by the control plane, read by anyone. */
     private volatile String channel;
     // padded so that two queues' counters owned by different workers never share a cache line
-    private final long[] values = new long[8 + FIRST_REASON + REASONS.length + 8];
+    private final long[] values = new long[8 + MAC_TABLE_FULL + 1 + 8];
 
     public QueueCounters(String name) {
         this.name = name;
@@ -85,6 +89,24 @@ public final class QueueCounters {
     public long dmaInFlight() {
         long done = dmaCompleted();
         return Math.max(0, dmaSubmitted() - done);
+    }
+
+    /** Counts a frame forwarded but whose new source MAC was not learned (the port is at its mac-limit). */
+    public void macLimit() {
+        add(MAC_LIMIT, 1);
+    }
+
+    public long macLimitHits() {
+        return get(MAC_LIMIT);
+    }
+
+    /** Counts a frame forwarded but whose new source MAC was not learned (no free MAC-table slot). */
+    public void macTableFull() {
+        add(MAC_TABLE_FULL, 1);
+    }
+
+    public long macTableFullHits() {
+        return get(MAC_TABLE_FULL);
     }
 
     /** Counts a guest error that stopped this ring. */

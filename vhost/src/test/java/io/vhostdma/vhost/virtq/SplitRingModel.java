@@ -1,0 +1,155 @@
+package io.vhostdma.vhost.virtq;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The reference model of the device side of a split ring for {@link SplitRingFuzzTest}: the virtio
+ * rules and the hostile-guest rules of {@code docs/architecture.md} ("The duty cycle and the ring
+ * walk"), written as plainly as possible over byte reads of guest memory. It predicts what
+ * {@link SplitVirtqueue#pop} must return, and the buffers of an accepted chain split at region
+ * boundaries.
+ */
+final class SplitRingModel {
+    /** One piece of an accepted chain: {@code len} bytes at {@code gpa}, device-writable or not. */
+    record Piece(long gpa, long len, boolean writable) {
+    }
+
+    /** A predicted pop: the head (≥ 0) or an error code, and for a head the chain's pieces. */
+    record Pop(int rc, List<Piece> pieces, int descriptors, long readable, long writable) {
+    }
+
+    private final FuzzGuestMemory mem;
+    private final int size;
+    private final long descUva;
+    private final long availUva;
+    private final boolean indirect;
+    private int lastAvail;
+    /** avail.idx as last read: like the device, the model reads it again only once it caught up. */
+    private int shadowAvail;
+
+    SplitRingModel(FuzzGuestMemory mem, int size, long descUva, long availUva, boolean indirect, int lastAvail) {
+        this.mem = mem;
+        this.size = size;
+        this.descUva = descUva;
+        this.availUva = availUva;
+        this.indirect = indirect;
+        this.lastAvail = lastAvail;
+        this.shadowAvail = lastAvail;
+    }
+
+    /** What the next pop returns; advances last_avail_idx when it returns a head. */
+    Pop pop() {
+        if (lastAvail == shadowAvail) {
+            int availIdx = (int) mem.readUva(availUva + 2, 2);
+            int n = (availIdx - lastAvail) & 0xffff;
+            if (n > size) {
+                return error(VirtqStatus.ERR_AVAIL_IDX);
+            }
+            if (n == 0) {
+                return error(VirtqStatus.EMPTY);
+            }
+            shadowAvail = availIdx;
+        }
+        int head = (int) mem.readUva(availUva + 4 + 2L * (lastAvail % size), 2);
+        if (head >= size) {
+            return error(VirtqStatus.ERR_HEAD_RANGE);
+        }
+        Walk w = new Walk();
+        int rc = w.run(head);
+        if (rc != VirtqStatus.OK) {
+            return error(rc);
+        }
+        lastAvail = (lastAvail + 1) & 0xffff;
+        return new Pop(head, w.pieces, w.descriptors, w.readable, w.writable);
+    }
+
+    int lastAvail() {
+        return lastAvail;
+    }
+
+    private static Pop error(int rc) {
+        return new Pop(rc, List.of(), 0, 0, 0);
+    }
+
+    /** One chain walk. */
+    private final class Walk {
+        final List<Piece> pieces = new ArrayList<>();
+        int descriptors;
+        long readable;
+        long writable;
+
+        int run(int head) {
+            boolean inTable = false;
+            long tableGpa = 0;
+            int entries = size;
+            int idx = head;
+            for (int visited = 1; ; visited++) {
+                if (visited > entries) {
+                    return VirtqStatus.ERR_CHAIN_LOOP;
+                }
+                descriptors++;
+                long addr = inTable ? mem.readGpa(tableGpa + 16L * idx, 8) : mem.readUva(descUva + 16L * idx, 8);
+                long len = inTable ? mem.readGpa(tableGpa + 16L * idx + 8, 4) : mem.readUva(descUva + 16L * idx + 8, 4);
+                int flags = (int) (inTable ? mem.readGpa(tableGpa + 16L * idx + 12, 2) : mem.readUva(descUva + 16L * idx + 12, 2));
+                int next = (int) (inTable ? mem.readGpa(tableGpa + 16L * idx + 14, 2) : mem.readUva(descUva + 16L * idx + 14, 2));
+                if ((flags & SplitRingLayout.F_INDIRECT) != 0) {
+                    if (!indirect || inTable || (flags & SplitRingLayout.F_NEXT) != 0
+                            || len == 0 || len % 16 != 0 || len / 16 > size) {
+                        return VirtqStatus.ERR_INDIRECT;
+                    }
+                    if (Long.compareUnsigned(addr + len, addr) <= 0 || !mem.gpaMapped(addr, len)) {
+                        return VirtqStatus.ERR_ADDRESS;
+                    }
+                    inTable = true;
+                    tableGpa = addr;
+                    entries = (int) (len / 16);
+                    idx = 0;
+                    visited = 0;
+                    continue;
+                }
+                int rc = buffer(addr, len, (flags & SplitRingLayout.F_WRITE) != 0);
+                if (rc != VirtqStatus.OK || (flags & SplitRingLayout.F_NEXT) == 0) {
+                    return rc;
+                }
+                if (next >= entries) {
+                    return VirtqStatus.ERR_NEXT_RANGE;
+                }
+                idx = next;
+            }
+        }
+
+        private int buffer(long gpa, long len, boolean isWritable) {
+            if (len == 0) {
+                return VirtqStatus.OK;
+            }
+            if (!isWritable && writable > 0) {
+                return VirtqStatus.ERR_WRITE_ORDER;
+            }
+            if (Long.compareUnsigned(gpa + len, gpa) <= 0) {
+                return VirtqStatus.ERR_ADDRESS;
+            }
+            if (readable + writable + len > DescriptorChain.MAX_TOTAL_BYTES) {
+                return VirtqStatus.ERR_LENGTH;
+            }
+            for (long a = gpa, end = gpa + len; Long.compareUnsigned(a, end) < 0; ) {
+                int r = FuzzGuestMemory.regionOfGpa(a);
+                if (r < 0) {
+                    return VirtqStatus.ERR_ADDRESS;
+                }
+                if (pieces.size() == DescriptorChain.MAX_SEGMENTS) {
+                    return VirtqStatus.ERR_CHAIN_TOO_LONG;
+                }
+                long piece = Math.min(end - a, FuzzGuestMemory.GPA[r] + FuzzGuestMemory.REGION - a);
+                pieces.add(new Piece(a, piece, isWritable));
+                a += piece;
+            }
+            if (isWritable) {
+                writable += len;
+            } else {
+                readable += len;
+            }
+            return VirtqStatus.OK;
+        }
+    }
+}
