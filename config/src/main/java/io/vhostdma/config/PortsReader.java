@@ -10,7 +10,8 @@ import java.util.Map;
 /** The {@code ports} section: a non-empty list of ports with unique names and unique sockets. */
 final class PortsReader {
 
-    static final List<String> KEYS = List.of("name", "socket", "mode", "queue-pairs", "socket-mode");
+    static final List<String> KEYS = List.of("name", "socket", "mode", "queue-pairs", "socket-mode",
+            "socket-group");
     static final int MAX_QUEUE_PAIRS = 128;
 
     private final ConfigPath listPath;
@@ -75,12 +76,15 @@ final class PortsReader {
                 ? Nodes.intInRange(port.get("queue-pairs"), port.path("queue-pairs"), problems, 1, MAX_QUEUE_PAIRS)
                 : Integer.valueOf(PortConfig.DEFAULT_QUEUE_PAIRS);
         Integer socketMode = port.has("socket-mode")
-                ? SocketModes.read(port.get("socket-mode"), port.path("socket-mode"), problems)
+                ? SocketModes.read(port.get("socket-mode"), port.path("socket-mode"), PortConfig.MAX_SOCKET_MODE, problems)
                 : Integer.valueOf(PortConfig.DEFAULT_SOCKET_MODE);
+        String socketGroup = port.has("socket-group")
+                ? SocketGroups.read(port.get("socket-group"), port.path("socket-group"), socketMode, problems)
+                : null;
         if (problems.count() != before) {
             return null;
         }
-        return new PortConfig(name, socket, mode, queuePairs, socketMode);
+        return new PortConfig(name, socket, mode, queuePairs, socketMode, socketGroup);
     }
 
     private Path readSocket(Mapping port) {

@@ -1,6 +1,7 @@
 package io.vhostdma.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 
@@ -16,7 +17,7 @@ import java.util.Map;
 final class RootReader {
 
     static final List<String> KEYS = List.of("ports", "workers", "worker-cpus", "forwarding", "management",
-            "dma", "bindings", "access-groups");
+            "dma", "bindings", "access-groups", "runtime-dir");
 
     private final Problems problems;
     private final Map<String, String> env;
@@ -31,6 +32,7 @@ final class RootReader {
     private List<BindingConfig> bindings = List.of();
     /** One element per entry, {@code null} where the entry had a problem; {@code null} if not a list. */
     private List<AccessGroupConfig> accessGroups = List.of();
+    private Path runtimeDir;
 
     private RootReader(Problems problems, Map<String, String> env) {
         this.problems = problems;
@@ -74,6 +76,7 @@ final class RootReader {
             case "dma" -> dma = DmaReader.read(value, path, problems);
             case "bindings" -> bindings = BindingsReader.read(value, path, problems);
             case "access-groups" -> accessGroups = AccessGroupsReader.read(value, path, env, problems);
+            case "runtime-dir" -> runtimeDir = Directories.read(value, path, problems);
             default -> problems.add(path, "unknown key (known: " + String.join(", ", KEYS) + ")");
         }
     }
@@ -94,6 +97,7 @@ final class RootReader {
         if (!problems.isEmpty()) {
             return null;
         }
-        return new VhostdConfig(ports, workers, workerCpus, forwarding, management, dma, bindings, accessGroups);
+        return new VhostdConfig(ports, workers, workerCpus, forwarding, management, dma, bindings, accessGroups,
+                runtimeDir);
     }
 }

@@ -1,5 +1,6 @@
 package io.vhostdma.config;
 
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
 
@@ -18,10 +19,12 @@ import java.util.Objects;
  * @param dma        the DMA devices (may be empty)
  * @param bindings   per-virtqueue DMA channel bindings; an unbound queue copies with the CPU
  * @param accessGroups the access groups; ports in none share the default segment
+ * @param runtimeDir the runtime directory (management sockets), or {@code null} for
+ *                   {@link RuntimeDir#resolve the default}
  */
 public record VhostdConfig(List<PortConfig> ports, int workers, List<Integer> workerCpus,
                            Forwarding forwarding, ManagementConfig management, List<DmaDeviceConfig> dma,
-                           List<BindingConfig> bindings, List<AccessGroupConfig> accessGroups) {
+                           List<BindingConfig> bindings, List<AccessGroupConfig> accessGroups, Path runtimeDir) {
 
     /** Default {@code workers}. */
     public static final int DEFAULT_WORKERS = 1;
@@ -35,12 +38,30 @@ public record VhostdConfig(List<PortConfig> ports, int workers, List<Integer> wo
         accessGroups = List.copyOf(accessGroups);
         Objects.requireNonNull(forwarding, "forwarding");
         Objects.requireNonNull(management, "management");
+        runtimeDir = runtimeDir == null ? null : runtimeDir.normalize();
+    }
+
+    /** A config whose runtime directory is the default. */
+    public VhostdConfig(List<PortConfig> ports, int workers, List<Integer> workerCpus, Forwarding forwarding,
+                        ManagementConfig management, List<DmaDeviceConfig> dma, List<BindingConfig> bindings,
+                        List<AccessGroupConfig> accessGroups) {
+        this(ports, workers, workerCpus, forwarding, management, dma, bindings, accessGroups, null);
     }
 
     /** A config without DMA devices, bindings or access groups. */
     public VhostdConfig(List<PortConfig> ports, int workers, List<Integer> workerCpus, Forwarding forwarding,
                         ManagementConfig management) {
         this(ports, workers, workerCpus, forwarding, management, List.of(), List.of(), List.of());
+    }
+
+    /** This config with runtime directory {@code dir} ({@code null} = the default). */
+    public VhostdConfig withRuntimeDir(Path dir) {
+        return new VhostdConfig(ports, workers, workerCpus, forwarding, management, dma, bindings, accessGroups, dir);
+    }
+
+    /** This config with management settings {@code m}. */
+    public VhostdConfig withManagement(ManagementConfig m) {
+        return new VhostdConfig(ports, workers, workerCpus, forwarding, m, dma, bindings, accessGroups, runtimeDir);
     }
 
     /** The binding of {@code port}'s {@code queue}, or {@code null} when it is unbound. */

@@ -193,7 +193,8 @@ class PortsValidationTest {
 
     @Test
     void shouldRejectWhenPortHasUnknownKey() {
-        assertEquals(List.of("ports[0].sockett: unknown key (known: name, socket, mode, queue-pairs, socket-mode)"),
+        assertEquals(List.of("ports[0].sockett: unknown key (known: name, socket, mode, queue-pairs,"
+                + " socket-mode, socket-group)"),
                 problems(port("sockett: /tmp/x.sock")));
     }
 
