@@ -3,19 +3,24 @@ package io.vhostdma.backend;
 import io.vhostdma.backend.demo.Demo;
 import io.vhostdma.config.ConfigException;
 import io.vhostdma.config.ConfigLoader;
+import io.vhostdma.backend.sockets.EnvironmentException;
 import io.vhostdma.config.EmbeddedDefault;
+import io.vhostdma.config.RuntimeDir;
 import io.vhostdma.config.VhostdConfig;
-import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;
 
-/** {@code vhostd [--config FILE] | demo [--seconds N] | --print-default-config | --help}. */
+/**
+ * {@code vhostd [--config FILE] [--runtime-dir DIR] | demo [--seconds N] | --print-default-config | --help}.
+ * Exit codes: 0 ok, 1 runtime failure, 2 config or usage error, 3 environment problem (a socket
+ * directory someone else owns or may write, a socket path in use).
+ */
 public final class Main {
     static final int EXIT_OK = 0;
     static final int EXIT_RUNTIME = 1;
     static final int EXIT_CONFIG = 2;
+    static final int EXIT_ENVIRONMENT = 3;
 
     private Main() {
     }
@@ -26,6 +31,8 @@ public final class Main {
 
     static int run(String[] args, PrintStream out, PrintStream err) {
         Path configFile = null;
+        Path runtimeDir = null;
+        boolean printDefault = false;
         boolean demo = false;
         int demoSeconds = 0;
         for (int i = 0; i < args.length; i++) {
@@ -36,6 +43,15 @@ public final class Main {
                     }
                     configFile = Path.of(args[++i]);
                 }
+                case "--runtime-dir" -> {
+                    if (i + 1 >= args.length) {
+                        return usage(err, "--runtime-dir needs a directory");
+                    }
+                    runtimeDir = Path.of(args[++i]).toAbsolutePath().normalize();
+                    if (!RuntimeDir.fits(runtimeDir)) {
+                        return usage(err, "--runtime-dir " + runtimeDir + ": too long for a socket path");
+                    }
+                }
                 case "demo" -> demo = true;
                 case "--seconds" -> {
                     if (i + 1 >= args.length || !args[i + 1].matches("\\d{1,6}")) {
@@ -43,10 +59,7 @@ public final class Main {
                     }
                     demoSeconds = Integer.parseInt(args[++i]);
                 }
-                case "--print-default-config" -> {
-                    out.print(EmbeddedDefault.yaml(defaultConfig()));
-                    return EXIT_OK;
-                }
+                case "--print-default-config" -> printDefault = true;
                 case "--help", "-h" -> {
                     out.println(USAGE);
                     return EXIT_OK;
@@ -56,9 +69,16 @@ public final class Main {
                 }
             }
         }
+        if (printDefault) {
+            out.print(EmbeddedDefault.yaml(defaultConfig(runtimeDir)));
+            return EXIT_OK;
+        }
         VhostdConfig config;
         try {
-            config = configFile == null ? defaultConfig() : ConfigLoader.load(configFile);
+            config = configFile == null ? defaultConfig(runtimeDir) : ConfigLoader.load(configFile);
+            if (runtimeDir != null) {
+                config = config.withRuntimeDir(runtimeDir);
+            }
         } catch (ConfigException e) {
             for (String p : e.problems()) {
                 err.println(p);
@@ -72,6 +92,10 @@ public final class Main {
             err.println(e.getMessage());
             err.println("vhostd: 1 config problem(s); nothing was started");
             return EXIT_CONFIG;
+        } catch (EnvironmentException e) {
+            err.println(e.getMessage());
+            err.println("vhostd: environment problem; vhostd stopped");
+            return EXIT_ENVIRONMENT;
         } catch (RuntimeException e) {
             err.println("vhostd: " + e.getMessage());
             return EXIT_RUNTIME;
@@ -95,15 +119,13 @@ public final class Main {
     }
 
     static VhostdConfig defaultConfig() {
-        return EmbeddedDefault.create(System.getenv(), uid());
+        return defaultConfig(null);
     }
 
-    private static int uid() {
-        try {
-            return (Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid");
-        } catch (IOException | RuntimeException e) {
-            return 0;
-        }
+    /** The embedded default with its sockets in {@code runtimeDir}, or in the default runtime directory. */
+    static VhostdConfig defaultConfig(Path runtimeDir) {
+        return runtimeDir == null ? EmbeddedDefault.create(System.getenv(), RuntimeDir.currentUid())
+                : EmbeddedDefault.create(runtimeDir, Runtime.getRuntime().availableProcessors());
     }
 
     private static int usage(PrintStream err, String problem) {
@@ -114,7 +136,11 @@ public final class Main {
 
     static final String USAGE = """
             usage: vhostd [--config FILE]          serve the ports of FILE (embedded default without it)
+                          [--runtime-dir DIR]      management sockets (and the default's ports) in DIR
+                                                   (default: $RUNTIME_DIRECTORY, $XDG_RUNTIME_DIR/vhostd,
+                                                   /tmp/vhostd-UID; overrides the config's runtime-dir)
                    vhostd demo [--seconds N]       default config + two Java front ends pushing traffic
                    vhostd --print-default-config   print the embedded default config as YAML
-            exit codes: 0 ok, 1 runtime failure, 2 config or usage error""";
+            exit codes: 0 ok, 1 runtime failure, 2 config or usage error, 3 environment problem
+              (a socket directory vhostd does not own or others may write, a socket path in use)""";
 }
