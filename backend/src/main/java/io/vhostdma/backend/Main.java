@@ -30,55 +30,24 @@ public final class Main {
     }
 
     static int run(String[] args, PrintStream out, PrintStream err) {
-        Path configFile = null;
-        Path runtimeDir = null;
-        boolean printDefault = false;
-        boolean demo = false;
-        int demoSeconds = 0;
-        for (int i = 0; i < args.length; i++) {
-            switch (args[i]) {
-                case "--config" -> {
-                    if (i + 1 >= args.length) {
-                        return usage(err, "--config needs a file");
-                    }
-                    configFile = Path.of(args[++i]);
-                }
-                case "--runtime-dir" -> {
-                    if (i + 1 >= args.length) {
-                        return usage(err, "--runtime-dir needs a directory");
-                    }
-                    runtimeDir = Path.of(args[++i]).toAbsolutePath().normalize();
-                    if (!RuntimeDir.fits(runtimeDir)) {
-                        return usage(err, "--runtime-dir " + runtimeDir + ": too long for a socket path");
-                    }
-                }
-                case "demo" -> demo = true;
-                case "--seconds" -> {
-                    if (i + 1 >= args.length || !args[i + 1].matches("\\d{1,6}")) {
-                        return usage(err, "--seconds needs a whole number");
-                    }
-                    demoSeconds = Integer.parseInt(args[++i]);
-                }
-                case "--print-default-config" -> printDefault = true;
-                case "--help", "-h" -> {
-                    out.println(USAGE);
-                    return EXIT_OK;
-                }
-                default -> {
-                    return usage(err, "unknown argument: " + args[i]);
-                }
-            }
+        Args a;
+        try {
+            a = Args.parse(args);
+        } catch (IllegalArgumentException e) {
+            return usage(err, e.getMessage());
         }
-        if (printDefault) {
-            out.print(EmbeddedDefault.yaml(defaultConfig(runtimeDir)));
+        if (a.help()) {
+            out.println(USAGE);
+            return EXIT_OK;
+        }
+        if (a.printDefault()) {
+            out.print(EmbeddedDefault.yaml(defaultConfig(a.runtimeDir())));
             return EXIT_OK;
         }
         VhostdConfig config;
         try {
-            config = configFile == null ? defaultConfig(runtimeDir) : ConfigLoader.load(configFile);
-            if (runtimeDir != null) {
-                config = config.withRuntimeDir(runtimeDir);
-            }
+            config = a.configFile() == null ? defaultConfig(a.runtimeDir()) : ConfigLoader.load(a.configFile());
+            config = a.runtimeDir() == null ? config : config.withRuntimeDir(a.runtimeDir());
         } catch (ConfigException e) {
             for (String p : e.problems()) {
                 err.println(p);
@@ -86,8 +55,12 @@ public final class Main {
             err.println("vhostd: " + e.problems().size() + " config problem(s); nothing was started");
             return EXIT_CONFIG;
         }
+        return start(a, config, out, err);
+    }
+
+    private static int start(Args a, VhostdConfig config, PrintStream out, PrintStream err) {
         try {
-            return demo ? Demo.run(config, demoSeconds, out) : serve(config, out);
+            return a.demo() ? Demo.run(config, a.demoSeconds(), out) : serve(config, out);
         } catch (io.vhostdma.backend.dma.DmaSetupException e) {
             err.println(e.getMessage());
             err.println("vhostd: 1 config problem(s); nothing was started");
@@ -102,12 +75,60 @@ public final class Main {
         }
     }
 
+    /** The command line; {@link #parse} throws IllegalArgumentException with the usage problem. */
+    private record Args(Path configFile, Path runtimeDir, boolean printDefault, boolean demo, int demoSeconds,
+                        boolean help) {
+        static Args parse(String[] args) {
+            Path configFile = null;
+            Path runtimeDir = null;
+            boolean printDefault = false;
+            boolean demo = false;
+            int demoSeconds = 0;
+            for (int i = 0; i < args.length; i++) {
+                switch (args[i]) {
+                    case "--config" -> configFile = Path.of(value(args, ++i, "--config needs a file"));
+                    case "--runtime-dir" -> runtimeDir = runtimeDir(value(args, ++i, "--runtime-dir needs a directory"));
+                    case "demo" -> demo = true;
+                    case "--seconds" -> demoSeconds = seconds(value(args, ++i, "--seconds needs a whole number"));
+                    case "--print-default-config" -> printDefault = true;
+                    case "--help", "-h" -> {
+                        return new Args(null, null, false, false, 0, true);
+                    }
+                    default -> throw new IllegalArgumentException("unknown argument: " + args[i]);
+                }
+            }
+            return new Args(configFile, runtimeDir, printDefault, demo, demoSeconds, false);
+        }
+
+        private static String value(String[] args, int i, String problem) {
+            if (i >= args.length) {
+                throw new IllegalArgumentException(problem);
+            }
+            return args[i];
+        }
+
+        private static Path runtimeDir(String text) {
+            Path dir = Path.of(text).toAbsolutePath().normalize();
+            if (!RuntimeDir.fits(dir)) {
+                throw new IllegalArgumentException("--runtime-dir " + dir + ": too long for a socket path");
+            }
+            return dir;
+        }
+
+        private static int seconds(String text) {
+            if (!text.matches("\\d{1,6}")) {
+                throw new IllegalArgumentException("--seconds needs a whole number");
+            }
+            return Integer.parseInt(text);
+        }
+    }
+
     private static int serve(VhostdConfig config, PrintStream out) {
         CountDownLatch stop = new CountDownLatch(1);
-        // SIGTERM/SIGINT end the daemon cleanly (final stats, sockets removed) with exit code 0
-        sun.misc.Signal.handle(new sun.misc.Signal("TERM"), s -> stop.countDown());
-        sun.misc.Signal.handle(new sun.misc.Signal("INT"), s -> stop.countDown());
         try (Vhostd daemon = Vhostd.start(config, out)) {
+            // SIGTERM/SIGINT end the daemon cleanly (final stats, sockets removed) with exit code 0
+            sun.misc.Signal.handle(new sun.misc.Signal("TERM"), s -> stop.countDown());
+            sun.misc.Signal.handle(new sun.misc.Signal("INT"), s -> stop.countDown());
             out.println("vhostd: ready");
             out.flush();
             stop.await();

@@ -155,6 +155,13 @@ final class DaemonFixture implements AutoCloseable {
         private final List<io.vhostdma.config.BindingConfig> bindings = new ArrayList<>();
         private final List<io.vhostdma.config.AccessGroupConfig> groups = new ArrayList<>();
         private io.vhostdma.config.ManagementConfig management = ANY_PORT;
+        private Path runtimeDir;
+
+        /** The runtime directory (management sockets) when it is not the sockets' directory. */
+        Builder runtimeDir(Path runtime) {
+            this.runtimeDir = runtime;
+            return this;
+        }
 
         /** Management settings other than {@link #ANY_PORT} (socket modes, socket-dirs, a TCP endpoint). */
         Builder management(io.vhostdma.config.ManagementConfig m) {
@@ -189,11 +196,15 @@ final class DaemonFixture implements AutoCloseable {
             return port(name, queuePairs, "server");
         }
 
-        Builder port(String name, int queuePairs, String mode) {
+        /** A port with more keys of its own, each a YAML line such as {@code socket-mode: "0660"}. */
+        Builder port(String name, int queuePairs, String mode, String... keys) {
             ports.append("  - name: ").append(name).append('\n')
                     .append("    socket: ").append(dir.resolve(name + ".sock")).append('\n')
                     .append("    mode: ").append(mode).append('\n')
                     .append("    queue-pairs: ").append(queuePairs).append('\n');
+            for (String key : keys) {
+                ports.append("    ").append(key).append('\n');
+            }
             return this;
         }
 
@@ -216,7 +227,7 @@ final class DaemonFixture implements AutoCloseable {
             try {
                 VhostdConfig c = ConfigLoader.parse(yaml(), "test");
                 return new VhostdConfig(c.ports(), c.workers(), c.workerCpus(), c.forwarding(), management, dma,
-                        bindings, groups, dir);
+                        bindings, groups, runtimeDir == null ? dir : runtimeDir);
             } catch (ConfigException e) {
                 throw new AssertionError("test config refused: " + e.problems(), e);
             }
