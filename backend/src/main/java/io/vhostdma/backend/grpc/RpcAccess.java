@@ -30,7 +30,11 @@ final class RpcAccess {
     private RpcAccess() {
     }
 
-    /** Whether the call to HTTP/2 path {@code /package.Service/Method} only reads. */
+    /**
+     * Whether the call to HTTP/2 path {@code /package.Service/Method} only reads. Only an exact
+     * {@code /service/method} of the table (or any method of a read-only service) reads; a longer or
+     * unknown path counts as a change, whatever the router would make of it.
+     */
     static boolean readOnly(String path) {
         int slash = path.lastIndexOf('/');
         if (slash <= 1 || path.charAt(0) != '/') {

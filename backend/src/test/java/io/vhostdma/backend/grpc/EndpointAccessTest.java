@@ -11,8 +11,11 @@ import io.vertx.core.net.SocketAddress;
 import io.vertx.grpc.client.GrpcClient;
 import io.vertx.grpc.client.GrpcClientRequest;
 import io.vertx.grpc.client.GrpcClientResponse;
+import io.vertx.grpc.common.GrpcMessageDecoder;
+import io.vertx.grpc.common.GrpcMessageEncoder;
 import io.vertx.grpc.common.GrpcStatus;
 import io.vertx.grpc.common.ServiceMethod;
+import io.vertx.grpc.common.ServiceName;
 import io.vhostdma.backend.grpc.proto.AddPortRequest;
 import io.vhostdma.backend.grpc.proto.BindRequest;
 import io.vhostdma.backend.grpc.proto.CreateGroupRequest;
@@ -23,6 +26,7 @@ import io.vhostdma.backend.grpc.proto.ListGroupsRequest;
 import io.vhostdma.backend.grpc.proto.ListPortsRequest;
 import io.vhostdma.backend.grpc.proto.ListQueuesRequest;
 import io.vhostdma.backend.grpc.proto.PortRequest;
+import io.vhostdma.backend.grpc.proto.Queue;
 import io.vhostdma.backend.grpc.proto.StatusRequest;
 import io.vhostdma.backend.grpc.proto.UnbindRequest;
 import io.vhostdma.backend.grpc.proto.VhostdControlGrpcClient;
@@ -162,6 +166,23 @@ class EndpointAccessTest {
         assertEquals(GrpcStatus.OK, call(socket("vhostd.sock"), null, VhostdControlGrpcClient.Bind,
                 MUTATING.get(VhostdControlGrpcClient.Bind)).status(), "the control socket takes changes");
         assertEquals(7, m.refusals.total());
+    }
+
+    /** A path that names a read-only method only after a mutating one is not a read. */
+    @Test
+    void shouldRefuseAMutatingRpcHiddenBehindAPathSuffix() {
+        ServiceMethod<Queue, BindRequest> suffixed = ServiceMethod.client(ServiceName.create("vhostdma.v1",
+                "VhostdControl"), "Bind/GetStatus", GrpcMessageEncoder.encoder(), GrpcMessageDecoder.decoder(
+                Queue.newBuilder()));
+        Message bind = MUTATING.get(VhostdControlGrpcClient.Bind);
+        int before = m.calls.get();
+        assertEquals(GrpcStatus.PERMISSION_DENIED, call(socket("vhostd-ro.sock"), null, suffixed, bind).status());
+        assertEquals(GrpcStatus.PERMISSION_DENIED, call(tcp(), null, suffixed, bind).status());
+        assertEquals(before, m.calls.get(), "nothing reached the backend");
+        assertEquals(2L, m.refusals.snapshot().get(RpcAccess.OTHER), "an unknown path is counted as other");
+        assertEquals(GrpcStatus.UNIMPLEMENTED, call(socket("vhostd.sock"), null, suffixed, bind).status(),
+                "no such method where everything is allowed either");
+        assertEquals(before, m.calls.get());
     }
 
     @Test
