@@ -133,6 +133,36 @@ class ManagementAccessTest {
         }
     }
 
+    @Test
+    void shouldTakeChangesOverTcpOnlyWithTheTokenFileWhenTcpIsConfigured() throws Exception {
+        Path token = dir.resolve("mgmt.token");
+        Files.writeString(token, "tcp-token-0123456789\n");
+        Files.setPosixFilePermissions(token, PosixFilePermissions.fromString("rw-------"));
+        ManagementConfig m = ManagementConfig.metricsOn(new HostPort("127.0.0.1", 0))
+                .withTcp(new HostPort("127.0.0.1", 0), token);
+        try (DaemonFixture d = DaemonFixture.builder(dir).port("a", 1).dma("dma0", "cpu", 2, 256, 0, 0)
+                .bind("a", "rxq0", "dma0", 0).management(m).start()) {
+            String addr = "127.0.0.1:" + d.vhostd().grpcPort();
+            assertTrue(d.output().contains("vhostd: grpc listening on " + addr + " (TCP: changes need the management"
+                    + " token)"), d.output());
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            ByteArrayOutputStream err = new ByteArrayOutputStream();
+            PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8);
+            PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8);
+            assertEquals(0, io.vhostdma.backend.ctl.VhostCtl.run(new String[] {"--addr", addr, "ports"}, o, e,
+                    java.util.Map.of()), err.toString(StandardCharsets.UTF_8));
+            assertEquals(1, io.vhostdma.backend.ctl.VhostCtl.run(new String[] {"--addr", addr, "unbind", "a", "rxq0"}, o,
+                    e, java.util.Map.of()));
+            assertTrue(err.toString(StandardCharsets.UTF_8).contains("vhostctl: PERMISSION_DENIED: management refused:"
+                    + " rpc=Unbind endpoint=tcp (needs the management token)"), err.toString(StandardCharsets.UTF_8));
+            assertEquals("dma0/0", d.vhostd().management().queues("a").getFirst().channel());
+            assertEquals(0, io.vhostdma.backend.ctl.VhostCtl.run(new String[] {"--addr", addr, "--token-file",
+                    token.toString(), "unbind", "a", "rxq0"}, o, e, java.util.Map.of()), err.toString(StandardCharsets.UTF_8));
+            assertEquals(null, d.vhostd().management().queues("a").getFirst().channel(), "unbound with the token");
+            assertEquals(java.util.Map.of("Unbind", 1L), d.vhostd().management().refusals().snapshot());
+        }
+    }
+
     private static String mode(Path p) throws Exception {
         return PosixFilePermissions.toString(Files.getPosixFilePermissions(p, LinkOption.NOFOLLOW_LINKS));
     }
