@@ -76,6 +76,12 @@ record Command(String name, List<String> positional, Map<String, String> options
                 options.put(w, "");
             }
         }
+        check(name, shape, positional, options);
+        return new Command(name, List.copyOf(positional), options);
+    }
+
+    /** The argument count, and for a command that needs a group token, where the token comes from. */
+    private static void check(String name, Shape shape, List<String> positional, Map<String, String> options) {
         boolean needsToken = shape.options().containsKey(TOKEN_FILE);
         if (needsToken && positional.size() == shape.max() + 1) {
             throw CtlException.usage(name + ": a token is never taken as an argument (every local user can read the"
@@ -88,7 +94,6 @@ record Command(String name, List<String> positional, Map<String, String> options
         if (needsToken && !options.containsKey(TOKEN_FILE)) {
             throw CtlException.usage(name + ": the group's token is required: " + TOKEN_FILE + " FILE (or - for stdin)");
         }
-        return new Command(name, List.copyOf(positional), options);
     }
 
     /** Whether {@code word} is an option of command {@code name} (so it is not a global option there). */

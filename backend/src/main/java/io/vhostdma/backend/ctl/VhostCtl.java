@@ -33,39 +33,25 @@ public final class VhostCtl {
 
     /** Runs one command; a token given as {@code -} is read from {@code in}. Returns the exit code. */
     public static int run(String[] args, InputStream in, PrintStream out, PrintStream err, Map<String, String> env) {
-        String[] target = new String[3]; // --addr, --socket, --token-file
-        boolean json = false;
-        List<String> rest = new ArrayList<>();
-        for (int i = 0; i < args.length; i++) {
-            String a = args[i];
-            if (!rest.isEmpty() && Command.hasOption(rest.getFirst(), a)) {
-                rest.add(a);
-                continue;
-            }
-            int slot = List.of("--addr", "--socket", "--token-file").indexOf(a);
-            if (slot >= 0) {
-                if (i + 1 >= args.length) {
-                    return usage(err, a + " needs a value");
-                }
-                target[slot] = args[++i];
-            } else if (a.equals("--help") || a.equals("-h")) {
-                out.println(Usage.TEXT);
-                return EXIT_OK;
-            } else if (a.equals("--json")) {
-                json = true;
-            } else {
-                rest.add(a);
-            }
+        Globals g;
+        try {
+            g = Globals.parse(args);
+        } catch (CtlException e) {
+            return usage(err, e.getMessage().substring("vhostctl: ".length()));
         }
-        if (rest.isEmpty()) {
+        if (g.help()) {
+            out.println(Usage.TEXT);
+            return EXIT_OK;
+        }
+        if (g.command().isEmpty()) {
             return usage(err, "no command given");
         }
         try {
-            Command c = Command.parse(rest);
+            Command c = Command.parse(g.command());
             Secrets secrets = new Secrets(in);
-            Target t = Target.resolve(new Target.Options(target[0], target[1], target[2]), c.readOnly(), env, secrets);
+            Target t = Target.resolve(g.target(), c.readOnly(), env, secrets);
             try (CtlClient client = new CtlClient(t)) {
-                new Commands(client, new Output(out, json), secrets).run(c);
+                new Commands(client, new Output(out, g.json()), secrets).run(c);
             }
             out.flush();
             return EXIT_OK;
@@ -76,6 +62,34 @@ public final class VhostCtl {
             }
             err.println(e.getMessage());
             return e.exitCode();
+        }
+    }
+
+    /** The global options and the command's words (a word the command has an option of is the command's). */
+    private record Globals(Target.Options target, boolean json, boolean help, List<String> command) {
+        static Globals parse(String[] args) {
+            String[] target = new String[3]; // --addr, --socket, --token-file
+            boolean json = false;
+            List<String> rest = new ArrayList<>();
+            for (int i = 0; i < args.length; i++) {
+                String a = args[i];
+                int slot = List.of("--addr", "--socket", "--token-file").indexOf(a);
+                if (!rest.isEmpty() && Command.hasOption(rest.getFirst(), a)) {
+                    rest.add(a);
+                } else if (slot >= 0) {
+                    if (i + 1 >= args.length) {
+                        throw CtlException.usage(a + " needs a value");
+                    }
+                    target[slot] = args[++i];
+                } else if (a.equals("--help") || a.equals("-h")) {
+                    return new Globals(null, false, true, List.of());
+                } else if (a.equals("--json")) {
+                    json = true;
+                } else {
+                    rest.add(a);
+                }
+            }
+            return new Globals(new Target.Options(target[0], target[1], target[2]), json, false, rest);
         }
     }
 
