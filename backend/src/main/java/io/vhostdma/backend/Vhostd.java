@@ -171,10 +171,8 @@ public final class Vhostd implements AutoCloseable {
     private void startManagement() {
         ManagementConfig m = config.management();
         List<Listener> listeners = new ArrayList<>(List.of(
-                Listener.unix(config.runtimeDir().resolve(RuntimeDir.CONTROL_SOCKET), m.socketMode(), m.socketGroup(),
-                        Listener.Access.FULL),
-                Listener.unix(config.runtimeDir().resolve(RuntimeDir.READ_ONLY_SOCKET), m.roSocketMode(), null,
-                        Listener.Access.READ_ONLY)));
+                Listener.unix(controlSocket(), m.socketMode(), m.socketGroup(), Listener.Access.FULL),
+                Listener.unix(readOnlySocket(), m.roSocketMode(), null, Listener.Access.READ_ONLY)));
         if (m.grpc() != null) {
             try {
                 listeners.add(Listener.tcp(m.grpc(), m.readToken()));
@@ -319,12 +317,7 @@ public final class Vhostd implements AutoCloseable {
         return grpc.port();
     }
 
-    /** The runtime directory: the management sockets' directory. */
-    public Path runtimeDir() {
-        return config.runtimeDir();
-    }
-
-    /** The management socket that serves every RPC. */
+    /** The management socket that serves every RPC ({@code vhostd.sock} in the runtime directory). */
     public Path controlSocket() {
         return config.runtimeDir().resolve(RuntimeDir.CONTROL_SOCKET);
     }

@@ -59,11 +59,6 @@ public record VhostdConfig(List<PortConfig> ports, int workers, List<Integer> wo
         return new VhostdConfig(ports, workers, workerCpus, forwarding, management, dma, bindings, accessGroups, dir);
     }
 
-    /** This config with management settings {@code m}. */
-    public VhostdConfig withManagement(ManagementConfig m) {
-        return new VhostdConfig(ports, workers, workerCpus, forwarding, m, dma, bindings, accessGroups, runtimeDir);
-    }
-
     /** The binding of {@code port}'s {@code queue}, or {@code null} when it is unbound. */
     public BindingConfig binding(String port, QueueRef queue) {
         for (BindingConfig b : bindings) {

@@ -13,7 +13,6 @@ import io.vhostdma.backend.grpc.proto.VhostdControlGrpcService;
 import io.vhostdma.backend.grpc.proto.WatchEventsRequest;
 import io.vhostdma.config.HostPort;
 import io.vhostdma.vhost.internal.sys.SocketPathException;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -133,11 +132,6 @@ public final class GrpcEndpoint implements AutoCloseable {
     /** The TCP port it listens on, or -1 when it has no TCP listener. */
     public int port() {
         return tcp == null ? -1 : tcp.actualPort();
-    }
-
-    /** The Unix sockets it listens on. */
-    public List<Path> sockets() {
-        return sockets.stream().map(UnixBind::path).toList();
     }
 
     /** Event streams open now. */

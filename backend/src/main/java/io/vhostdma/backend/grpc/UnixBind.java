@@ -77,11 +77,6 @@ final class UnixBind {
         }
     }
 
-    /** The socket's path. */
-    Path path() {
-        return path;
-    }
-
     /** Removes the socket file if the path still names this socket. */
     void remove() {
         try {

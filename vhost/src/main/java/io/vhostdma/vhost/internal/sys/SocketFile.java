@@ -80,6 +80,15 @@ public final class SocketFile {
         }
     }
 
+    /** Removes {@code path} if it exists, ignoring a failure (cleaning up after a failed listen). */
+    static void removeQuietly(Path path) {
+        try {
+            Files.deleteIfExists(path);
+        } catch (IOException e) {
+            // the next start finds a stale socket and removes it
+        }
+    }
+
     /** Sets the permission bits of {@code path} without following a symbolic link (fchmodat). */
     public static void setMode(Path path, int mode) {
         try (Arena arena = Arena.ofConfined()) {

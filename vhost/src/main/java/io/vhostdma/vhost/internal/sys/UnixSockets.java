@@ -34,6 +34,7 @@ public final class UnixSockets {
     public static int listen(Path path, int backlog, int fileMode, String group) {
         SocketFile.clearStale(path);
         int fd = socket(SOCK_NONBLOCK);
+        boolean bound = false;
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment sa = SockaddrUnLayout.of(arena, path);
             if ((int) Libc.FCHMOD.invokeExact(Libc.state(), fd, fileMode) < 0) {
@@ -42,6 +43,7 @@ public final class UnixSockets {
             if ((int) Libc.BIND.invokeExact(Libc.state(), fd, sa, (int) sa.byteSize()) < 0) {
                 throw Libc.fail("bind", "path=" + path);
             }
+            bound = true;
             if (group != null) {
                 SocketFile.setGroup(path, group);
             }
@@ -52,6 +54,9 @@ public final class UnixSockets {
             return fd;
         } catch (Throwable t) {
             Fds.close(fd);
+            if (bound) {
+                SocketFile.removeQuietly(path); // ours: bind created it in a directory only vhostd writes
+            }
             throw Libc.rethrow("listen", t);
         }
     }
