@@ -140,8 +140,9 @@ class ManagementAccessTest {
         Files.setPosixFilePermissions(token, PosixFilePermissions.fromString("rw-------"));
         ManagementConfig m = ManagementConfig.metricsOn(new HostPort("127.0.0.1", 0))
                 .withTcp(new HostPort("127.0.0.1", 0), token);
-        try (DaemonFixture d = DaemonFixture.builder(dir).port("a", 1).dma("dma0", "cpu", 2, 256, 0, 0)
-                .bind("a", "rxq0", "dma0", 0).management(m).start()) {
+        try (LogCapture log = new LogCapture("io.vhostdma.management");
+             DaemonFixture d = DaemonFixture.builder(dir).port("a", 1).dma("dma0", "cpu", 2, 256, 0, 0)
+                     .bind("a", "rxq0", "dma0", 0).management(m).start()) {
             String addr = "127.0.0.1:" + d.vhostd().grpcPort();
             assertTrue(d.output().contains("vhostd: grpc listening on " + addr + " (TCP: changes need the management"
                     + " token)"), d.output());
@@ -156,6 +157,7 @@ class ManagementAccessTest {
             assertTrue(err.toString(StandardCharsets.UTF_8).contains("vhostctl: PERMISSION_DENIED: management refused:"
                     + " rpc=Unbind endpoint=tcp (needs the management token)"), err.toString(StandardCharsets.UTF_8));
             assertEquals("dma0/0", d.vhostd().management().queues("a").getFirst().channel());
+            assertEquals(List.of("management refused: rpc=Unbind endpoint=tcp reason=no token"), log.warnings());
             assertEquals(0, io.vhostdma.backend.ctl.VhostCtl.run(new String[] {"--addr", addr, "--token-file",
                     token.toString(), "unbind", "a", "rxq0"}, o, e, java.util.Map.of()), err.toString(StandardCharsets.UTF_8));
             assertEquals(null, d.vhostd().management().queues("a").getFirst().channel(), "unbound with the token");
