@@ -7,8 +7,8 @@
 #   interop/vhostd-backend.sh restart --dir D [--kill]  # stop (--kill: SIGKILL, a crash), start again
 #   interop/vhostd-backend.sh stop --dir D [--kill]     # SIGTERM; prints vhostd's "final ..." lines
 # start: writes D/vhostd.yaml (ports vm1, vm2, ... on the sockets; mode server, or client with
-#   --client; forwarding switch for --fwd io, sink for --fwd rxonly; workers 1; gRPC and metrics on
-#   loopback port 0), runs "taskset -c 0 bin/vhostd --config D/vhostd.yaml" in the background and
+#   --client; forwarding switch for --fwd io, sink for --fwd rxonly; workers 1; runtime-dir D (the
+#   management sockets D/vhostd.sock, D/vhostd-ro.sock); metrics on loopback port 0), runs "taskset -c 0 bin/vhostd --config D/vhostd.yaml" in the background and
 #   waits (VHOSTD_READY_TIMEOUT, default 120 s) for "vhostd: ready" on its stdout. Prints the pid.
 #   --dma ENGINE: one DMA device dma0 of that engine with 2 x queues x ports channels (at most 64),
 #   and EVERY queue bound: port i (0-based), queue pair q: rxq<q> -> dma0/<2(i*queues+q)>, txq<q> ->
@@ -37,7 +37,8 @@ write_config() {
     done
     echo "workers: 1"
     echo "forwarding: $forwarding"
-    echo 'management: { grpc: "127.0.0.1:0", metrics: "127.0.0.1:0" }'
+    echo "runtime-dir: $dir"
+    echo 'management: { metrics: "127.0.0.1:0" }'
     [ -z "$dma" ] || dma_config
     [ "$group" -eq 0 ] || group_config
   } > "$dir/vhostd.yaml"

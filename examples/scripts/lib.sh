@@ -30,8 +30,9 @@ vhostd_start() {
 }
 vhostd_ready_or_dead() { grep -q '^vhostd: ready' "$VHOSTD_LOG" || ! alive "$VHOSTD_PID"; }
 
-# vhostd_grpc: the gRPC address vhostd printed ("vhostd: grpc listening on HOST:PORT").
-vhostd_grpc() { sed -n 's/^vhostd: grpc listening on \([^ ]*\).*/\1/p' "$VHOSTD_LOG" | head -n1; }
+# vhostd_socket: the management socket that serves every RPC, as vhostd printed it
+# ("vhostd: management socket PATH (every RPC, ...)").
+vhostd_socket() { sed -n 's/^vhostd: management socket \([^ ]*\) (every RPC.*/\1/p' "$VHOSTD_LOG" | head -n1; }
 
 # vhostd_stop: SIGTERM (vhostd prints its "final ..." lines and removes its sockets), waits ≤ 15 s,
 # then SIGKILL. Prints the final lines; returns vhostd's exit code (1 when it had to be killed).

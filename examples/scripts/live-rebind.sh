@@ -4,7 +4,7 @@
 # Usage: examples/scripts/live-rebind.sh [--engine cpu|sw]
 #   1. starts bin/vhostd with two ports (vm0, vm1) in one access group and a DMA device dma0 with 8
 #      channels: vm0 rxq0 -> dma0/0, txq0 -> dma0/1, vm1 rxq0 -> dma0/4, txq0 -> dma0/5 (dma0/2 free);
-#      the gRPC management service on a free loopback port (vhostd prints it);
+#      its runtime directory (management sockets vhostd.sock, vhostd-ro.sock) is the run directory;
 #   2. drives traffic: one dpdk-testpmd loops packets through both ports until step 4;
 #   3. with vhostctl, while the packets flow:
 #        vhostctl queues                    -> vm0 rxq0 on dma0/0, its packet counter moving
@@ -13,6 +13,8 @@
 #        vhostctl unbind vm0 rxq0           -> back to synchronous CPU copies
 #        vhostctl queues                    -> vm0 rxq0 unbound, the counter still moving
 #        vhostctl events --count N          -> the binding events (started before the bind)
+#      vhostctl finds vhostd.sock through VHOSTCTL_SOCKET (set from what vhostd printed), so the
+#      commands take no connection flags;
 #   4. stops testpmd and vhostd and prints their final counters.
 #   Every vhostctl call is a short-lived JVM (a few seconds on a busy 2-core machine), hence the
 #   generous waits.
@@ -57,17 +59,19 @@ access-groups:
   - { name: lab, token: "example-token-6a1f0c2e", members: [vm0, vm1] }
 workers: 1
 forwarding: switch
-management: { grpc: "127.0.0.1:0", metrics: "127.0.0.1:0" }
+runtime-dir: $run
+management: { metrics: "127.0.0.1:0" }
 YAML
 vhostd_start "$run/vhostd.yaml" "$run/vhostd.log"
-addr=$(vhostd_grpc)
-[ -n "$addr" ] || { tail_log vhostd "$run/vhostd.log"; die "live-rebind: vhostd printed no gRPC address"; }
-echo "vhostd: gRPC on $addr"
-ctl() { echo "\$ vhostctl $*" >&2; timeout 20 "$VHOSTCTL" --addr "$addr" "$@"; }
+VHOSTCTL_SOCKET=$(vhostd_socket)
+[ -S "$VHOSTCTL_SOCKET" ] || { tail_log vhostd "$run/vhostd.log"; die "live-rebind: vhostd printed no management socket"; }
+export VHOSTCTL_SOCKET
+echo "vhostd: management socket $VHOSTCTL_SOCKET"
+ctl() { echo "\$ vhostctl $*" >&2; timeout 20 "$VHOSTCTL" "$@"; }
 
 # vm0 rxq0's channel and packet counter, from "vhostctl --json queues" (a JSON array of queue views).
 rxq() {
-  timeout 20 "$VHOSTCTL" --addr "$addr" --json queues \
+  timeout 20 "$VHOSTCTL" --json queues \
     | jq -r '[ .[] | select(.port == "vm0" and .queue == "rxq0") ][0] | "\(.channel // "-") \(.packets)"'
 }
 packets() { local c p; read -r c p < <(rxq); [[ "$p" =~ ^[0-9]+$ ]] || p=0; echo "$p"; }
@@ -84,7 +88,7 @@ fe_cmd "start tx_first 16"
 wait_for 30 moving_past 0 || { tail_log testpmd "$FE_LOG"; die "live-rebind: no traffic on vm0 rxq0"; }
 
 # --- 3. vhostctl -------------------------------------------------------------------------------------
-timeout 60 "$VHOSTCTL" --addr "$addr" events --count 2 > "$run/events.out" 2>&1 &
+timeout 60 "$VHOSTCTL" events --count 2 > "$run/events.out" 2>&1 &
 events=$!; PIDS+=("$events")
 sleep 0.5   # let the event stream subscribe before the first change
 

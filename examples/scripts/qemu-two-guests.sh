@@ -60,7 +60,8 @@ access-groups:
   - { name: lab, token: "example-token-6a1f0c2e", members: [vm1, vm2] }
 workers: 1
 forwarding: switch
-management: { grpc: "127.0.0.1:0", metrics: "127.0.0.1:0" }
+runtime-dir: $run
+management: { metrics: "127.0.0.1:0" }
 YAML
 echo "config: $run/vhostd.yaml"; sed 's/^/  /' "$run/vhostd.yaml"
 

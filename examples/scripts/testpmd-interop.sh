@@ -46,7 +46,8 @@ trap finish EXIT
   echo "  - { name: vm2, socket: $run/vm2.sock, mode: server, queue-pairs: 1 }"
   echo "workers: 1"
   echo "forwarding: switch          # L2 learning switch between the ports"
-  echo 'management: { grpc: "127.0.0.1:0", metrics: "127.0.0.1:0" }'
+  echo "runtime-dir: $run"
+  echo 'management: { metrics: "127.0.0.1:0" }'
   if [ -n "$dma" ]; then
     echo "dma:"
     echo "  - { name: dma0, engine: $dma, channels: 4, ring-size: 4096 }"

@@ -14,21 +14,24 @@ import io.vhostdma.backend.dma.DmaRuntime;
 import io.vhostdma.backend.dataplane.PortState;
 import io.vhostdma.backend.stats.PortCounters;
 import io.vhostdma.backend.stats.StatsPrinter;
+import io.vhostdma.backend.grpc.Listener;
+import io.vhostdma.backend.sockets.EnvironmentException;
+import io.vhostdma.backend.sockets.SocketDirectories;
 import io.vhostdma.config.Forwarding;
 import io.vhostdma.config.MacAddresses;
+import io.vhostdma.config.ManagementConfig;
 import io.vhostdma.config.PortConfig;
 import io.vhostdma.config.PortMode;
+import io.vhostdma.config.RuntimeDir;
 import io.vhostdma.config.VhostdConfig;
+import io.vhostdma.vhost.internal.sys.SocketFile;
+import io.vhostdma.vhost.internal.sys.SocketPathException;
 import io.vhostdma.vhost.protocol.SessionCounters;
 import io.vhostdma.vhost.transport.PortSpec;
 import io.vhostdma.vhost.transport.VhostUserClient;
 import io.vhostdma.vhost.transport.VhostUserServer;
-import java.io.IOException;
 import java.io.PrintStream;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -38,7 +41,14 @@ import java.util.concurrent.CompletionException;
 
 /**
  * A running vhostd: the data plane's workers, one Vert.x (io_uring) instance for the control
- * plane, a vhost-user server or client per port, and the per-second stats line.
+ * plane, a vhost-user server or client per port, the per-second stats line, and the management plane:
+ * the gRPC API on the runtime directory's Unix sockets (and optional token-guarded TCP) on a small
+ * Vert.x instance of its own, and the metrics endpoint.
+ *
+ * <p>Why a second Vert.x instance for gRPC: Vert.x 5.0.7 cannot serve a Unix socket on the io_uring
+ * transport (added in 5.1). The management instance uses the JDK's NIO transport, which can: one event
+ * loop, no native library to add, and management traffic — a human or a script — never shares an event
+ * loop with vhost-user connections. Metrics stay on loopback TCP on the io_uring instance.
  */
 public final class Vhostd implements AutoCloseable {
     private final VhostdConfig config;
@@ -46,6 +56,10 @@ public final class Vhostd implements AutoCloseable {
     private final DataPlaneImpl plane;
     private final DmaRuntime dma;
     private final Vertx vertx;
+    /** The management plane's Vert.x (NIO transport: Unix-socket servers); created with the gRPC endpoint. */
+    private Vertx managementVertx;
+    /** Socket directories vhostd created, removed at close when empty. */
+    private final List<Path> createdDirs;
     /** Port name → its vhost-user server or client (insertion order: config order, then live additions). */
     private final Map<String, AutoCloseable> endpoints = new LinkedHashMap<>();
     private final List<SessionCounters> sessionCounters = new CopyOnWriteArrayList<>();
@@ -57,9 +71,10 @@ public final class Vhostd implements AutoCloseable {
     private MetricsEndpoint metrics;
     private boolean closed;
 
-    private Vhostd(VhostdConfig config, PrintStream out) {
+    private Vhostd(VhostdConfig config, PrintStream out, List<Path> createdDirs) {
         this.config = config;
         this.out = out;
+        this.createdDirs = createdDirs;
         List<PortState> ports = new ArrayList<>();
         List<PortCounters> counters = new ArrayList<>();
         for (PortConfig p : config.ports()) {
@@ -99,14 +114,30 @@ public final class Vhostd implements AutoCloseable {
         return out;
     }
 
-    /** Starts the data plane and every port; throws with {@code name=value} context on failure. */
+    /**
+     * Prepares the socket directories, then starts the data plane, every port and the management plane;
+     * throws {@link EnvironmentException} (exit 3) when a directory or socket path is not usable, else
+     * with {@code name=value} context on failure. A config without a runtime directory gets the default
+     * ({@link RuntimeDir#resolve}).
+     */
     public static Vhostd start(VhostdConfig config, PrintStream out) {
-        Vhostd d = new Vhostd(config, out);
+        int uid = RuntimeDir.currentUid();
+        VhostdConfig c = config.runtimeDir() != null ? config
+                : config.withRuntimeDir(RuntimeDir.resolve(System.getenv(), uid));
+        List<Path> created = SocketDirectories.prepare(c, uid);
+        Vhostd d;
+        try {
+            checkManagementSockets(c.runtimeDir());
+            d = new Vhostd(c, out, created);
+        } catch (RuntimeException e) {
+            SocketDirectories.removeEmpty(created);
+            throw e;
+        }
         try {
             d.dma.start(d.plane);
             d.plane.start();
-            for (PortConfig p : config.ports()) {
-                d.startPort(p);
+            for (int i = 0; i < c.ports().size(); i++) {
+                d.startConfiguredPort(i);
             }
             d.statsTimer = d.vertx.setPeriodic(1000, id -> {
                 d.printer.tick();
@@ -122,12 +153,61 @@ public final class Vhostd implements AutoCloseable {
         }
     }
 
-    /** Starts the gRPC and metrics endpoints on {@code management}'s addresses and prints where they listen. */
+    /** Refuses to start when another process serves this runtime directory's management sockets. */
+    private static void checkManagementSockets(Path runtimeDir) {
+        for (String name : List.of(RuntimeDir.CONTROL_SOCKET, RuntimeDir.READ_ONLY_SOCKET)) {
+            Path p = runtimeDir.resolve(name);
+            switch (SocketFile.probe(p)) {
+                case LIVE -> throw new EnvironmentException("runtime-dir: " + p + " is in use: another vhostd serves"
+                        + " this runtime directory (give this one its own runtime-dir)");
+                case NOT_A_SOCKET -> throw new EnvironmentException("runtime-dir: " + p + " exists and is not a socket");
+                case ABSENT, STALE -> { }
+            }
+        }
+    }
+
+    /** Starts configured port {@code i}; a socket path in use is an environment problem named by its key. */
+    private void startConfiguredPort(int i) {
+        try {
+            startPort(config.ports().get(i));
+        } catch (SocketPathException e) {
+            throw new EnvironmentException("ports[" + i + "].socket: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Starts the gRPC endpoint (the runtime directory's two sockets, TCP when configured) and the
+     * metrics endpoint, and prints where they listen.
+     */
     private void startManagement() {
-        grpc = join(GrpcEndpoint.start(vertx, management, config.management().grpc()));
-        metrics = join(MetricsEndpoint.start(vertx, management, config.management().metrics()));
-        out.printf("vhostd: grpc listening on %s:%d%n", config.management().grpc().host(), grpc.port());
-        out.printf("vhostd: metrics on http://%s:%d/metrics%n", config.management().metrics().host(), metrics.port());
+        ManagementConfig m = config.management();
+        List<Listener> listeners = new ArrayList<>(List.of(
+                Listener.unix(controlSocket(), m.socketMode(), m.socketGroup(), Listener.Access.FULL),
+                Listener.unix(readOnlySocket(), m.roSocketMode(), null, Listener.Access.READ_ONLY)));
+        if (m.grpc() != null) {
+            try {
+                listeners.add(Listener.tcp(m.grpc(), m.readToken()));
+            } catch (IllegalStateException e) {
+                throw new EnvironmentException(e.getMessage(), e);
+            }
+        }
+        managementVertx = Vertx.builder().with(new VertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(2)
+                .setInternalBlockingPoolSize(1)).withTransport(Transport.NIO).build();
+        try {
+            grpc = join(GrpcEndpoint.start(managementVertx, management, listeners));
+        } catch (SocketPathException e) {
+            throw new EnvironmentException("runtime-dir: " + e.getMessage(), e);
+        }
+        metrics = join(MetricsEndpoint.start(vertx, management, m.metrics()));
+        out.printf("vhostd: management socket %s (every RPC, mode %04o%s)%n", listeners.get(0).socket(),
+                m.socketMode(), m.socketGroup() == null ? "" : ", group " + m.socketGroup());
+        out.printf("vhostd: management socket %s (read-only RPCs, mode %04o)%n", listeners.get(1).socket(),
+                m.roSocketMode());
+        if (m.grpc() != null) {
+            out.printf("vhostd: grpc listening on %s:%d (TCP: changes need the management token)%n", m.grpc().host(),
+                    grpc.port());
+        }
+        out.printf("vhostd: metrics on http://%s:%d/metrics%n", m.metrics().host(), metrics.port());
         out.flush();
     }
 
@@ -141,10 +221,9 @@ public final class Vhostd implements AutoCloseable {
 
     private void startPort(PortConfig p) {
         PortState state = plane.port(p.name());
-        PortSpec spec = new PortSpec(p.name(), p.socket(), p.socketMode(), p.queuePairs());
+        PortSpec spec = new PortSpec(p.name(), p.socket(), p.socketMode(), p.queuePairs(), p.socketGroup());
         PortEvents listener = new PortEvents(state, plane, out, events);
         if (p.mode() == PortMode.SERVER) {
-            createSocketDirectory(p.socket());
             try {
                 VhostUserServer server = VhostUserServer.listen(vertx, spec, plane, listener).toCompletableFuture().join();
                 synchronized (this) {
@@ -212,18 +291,6 @@ public final class Vhostd implements AutoCloseable {
         }
     }
 
-    private static void createSocketDirectory(Path socket) {
-        Path dir = socket.toAbsolutePath().getParent();
-        if (dir == null || Files.isDirectory(dir)) {
-            return;
-        }
-        try {
-            Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot create socket directory: dir=" + dir + " error=" + e.getMessage(), e);
-        }
-    }
-
     private void printBanner() {
         for (PortConfig p : config.ports()) {
             out.printf("vhostd: serving port=%s socket=%s mode=%s queue-pairs=%d%n", p.name(), p.socket(),
@@ -256,9 +323,19 @@ public final class Vhostd implements AutoCloseable {
         return management;
     }
 
-    /** The TCP port the gRPC management service listens on. */
+    /** The TCP port the gRPC management service listens on, or -1 when it has no TCP endpoint. */
     public int grpcPort() {
         return grpc.port();
+    }
+
+    /** The management socket that serves every RPC ({@code vhostd.sock} in the runtime directory). */
+    public Path controlSocket() {
+        return config.runtimeDir().resolve(RuntimeDir.CONTROL_SOCKET);
+    }
+
+    /** The management socket that serves read-only RPCs. */
+    public Path readOnlySocket() {
+        return config.runtimeDir().resolve(RuntimeDir.READ_ONLY_SOCKET);
     }
 
     /** The TCP port the Prometheus endpoint listens on. */
@@ -296,6 +373,9 @@ public final class Vhostd implements AutoCloseable {
                 out.println("vhostd: error closing management endpoint: " + ex.getMessage());
             }
         }
+        if (managementVertx != null) {
+            managementVertx.close().toCompletionStage().toCompletableFuture().join();
+        }
     }
 
     /** Stops the management endpoints, the ports, the workers and Vert.x, then prints the {@code final} stats lines. */
@@ -328,6 +408,7 @@ public final class Vhostd implements AutoCloseable {
         vertx.close().toCompletionStage().toCompletableFuture().join();
         printer.printFinal();
         dma.close();
+        SocketDirectories.removeEmpty(createdDirs);
         for (io.vhostdma.backend.dataplane.Worker w : plane.workers()) {
             out.printf("final worker=%d packets=%d busy_cycles=%d idle_cycles=%d sleeps=%d%n", w.id(),
                     w.stats().packets(), w.stats().busyCycles(), w.stats().idleCycles(), w.stats().sleeps());

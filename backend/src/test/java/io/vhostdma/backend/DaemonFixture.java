@@ -25,9 +25,12 @@ import java.util.function.UnaryOperator;
  */
 final class DaemonFixture implements AutoCloseable {
     static final long WAIT_MILLIS = 15_000;
-    /** Management endpoints on free loopback ports, so parallel daemons never clash. */
-    static final io.vhostdma.config.ManagementConfig ANY_PORT = new io.vhostdma.config.ManagementConfig(
-            new io.vhostdma.config.HostPort("127.0.0.1", 0), new io.vhostdma.config.HostPort("127.0.0.1", 0));
+    /**
+     * Metrics on a free loopback port and no TCP gRPC endpoint; the management sockets go in the test's
+     * directory (the runtime directory), so parallel daemons never clash.
+     */
+    static final io.vhostdma.config.ManagementConfig ANY_PORT = io.vhostdma.config.ManagementConfig.metricsOn(
+            new io.vhostdma.config.HostPort("127.0.0.1", 0));
     private final Path dir;
     private final Vhostd vhostd;
     private final ByteArrayOutputStream captured;
@@ -152,6 +155,20 @@ final class DaemonFixture implements AutoCloseable {
         private final List<io.vhostdma.config.DmaDeviceConfig> dma = new ArrayList<>();
         private final List<io.vhostdma.config.BindingConfig> bindings = new ArrayList<>();
         private final List<io.vhostdma.config.AccessGroupConfig> groups = new ArrayList<>();
+        private io.vhostdma.config.ManagementConfig management = ANY_PORT;
+        private Path runtimeDir;
+
+        /** The runtime directory (management sockets) when it is not the sockets' directory. */
+        Builder runtimeDir(Path runtime) {
+            this.runtimeDir = runtime;
+            return this;
+        }
+
+        /** Management settings other than {@link #ANY_PORT} (socket modes, socket-dirs, a TCP endpoint). */
+        Builder management(io.vhostdma.config.ManagementConfig m) {
+            this.management = m;
+            return this;
+        }
 
         /** Adds a DMA device (knobs: error probability, completion delay in microseconds). */
         Builder dma(String name, String engine, int channels, int ringSize, double errorProbability, long delayUs) {
@@ -180,11 +197,15 @@ final class DaemonFixture implements AutoCloseable {
             return port(name, queuePairs, "server");
         }
 
-        Builder port(String name, int queuePairs, String mode) {
+        /** A port with more keys of its own, each a YAML line such as {@code socket-mode: "0660"}. */
+        Builder port(String name, int queuePairs, String mode, String... keys) {
             ports.append("  - name: ").append(name).append('\n')
                     .append("    socket: ").append(dir.resolve(name + ".sock")).append('\n')
                     .append("    mode: ").append(mode).append('\n')
                     .append("    queue-pairs: ").append(queuePairs).append('\n');
+            for (String key : keys) {
+                ports.append("    ").append(key).append('\n');
+            }
             return this;
         }
 
@@ -223,22 +244,15 @@ final class DaemonFixture implements AutoCloseable {
         VhostdConfig config() {
             try {
                 VhostdConfig c = ConfigLoader.parse(yaml(), "test");
-                return new VhostdConfig(c.ports(), c.workers(), c.workerCpus(), c.forwarding(), ANY_PORT, dma,
-                        bindings, groups, c.macAgingTime());
+                return new VhostdConfig(c.ports(), c.workers(), c.workerCpus(), c.forwarding(), management, dma,
+                        bindings, groups, c.macAgingTime(), runtimeDir == null ? dir : runtimeDir);
             } catch (ConfigException e) {
                 throw new AssertionError("test config refused: " + e.problems(), e);
             }
         }
 
         DaemonFixture start() {
-            VhostdConfig config;
-            try {
-                config = ConfigLoader.parse(yaml(), "test");
-                config = new VhostdConfig(config.ports(), config.workers(), config.workerCpus(), config.forwarding(),
-                        ANY_PORT, dma, bindings, groups, config.macAgingTime());
-            } catch (ConfigException e) {
-                throw new AssertionError("test config refused: " + e.problems(), e);
-            }
+            VhostdConfig config = config();
             ByteArrayOutputStream captured = new ByteArrayOutputStream();
             PrintStream out = new PrintStream(new LockedStream(captured), true, StandardCharsets.UTF_8);
             return new DaemonFixture(dir, Vhostd.start(config, out), captured);

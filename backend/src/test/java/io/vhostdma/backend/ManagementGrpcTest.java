@@ -56,9 +56,10 @@ class ManagementGrpcTest {
                 .bind("a", "rxq0", "dma0", 0).bind("a", "txq0", "dma0", 1).group("g1", "token-g1", "a", "b").start();
     }
 
+    /** A client of the socket that serves every RPC ({@code vhostd.sock} in the runtime directory). */
     private VhostdControlGrpcClient client(DaemonFixture d) {
         return VhostdControlGrpcClient.create(GrpcClient.client(vertx),
-                SocketAddress.inetSocketAddress(d.vhostd().grpcPort(), "127.0.0.1"));
+                SocketAddress.domainSocketAddress(d.vhostd().controlSocket().toString()));
     }
 
     static <T> T get(Future<T> f) {

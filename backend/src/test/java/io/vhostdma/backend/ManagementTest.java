@@ -170,8 +170,12 @@ class ManagementTest {
             assertEquals(Code.NOT_FOUND, code(() -> m.join("c", "nope", "x")));
             assertEquals(Code.FAILED_PRECONDITION, code(() -> m.join("b", "g", AsyncDataPathTest.TOKEN)));
             assertEquals(Code.ALREADY_EXISTS, code(() -> m.createGroup("g", "t", "c")));
-            assertEquals(Code.FAILED_PRECONDITION, code(() -> m.leave("a", "g")), "the creator leaves last");
-            assertEquals(Code.FAILED_PRECONDITION, code(() -> m.leave("c", "g")), "not a member");
+            assertEquals(Code.FAILED_PRECONDITION, code(() -> m.leave("a", "g", AsyncDataPathTest.TOKEN)),
+                    "the creator leaves last");
+            assertEquals(Code.FAILED_PRECONDITION, code(() -> m.leave("c", "g", AsyncDataPathTest.TOKEN)), "not a member");
+            assertEquals(Code.PERMISSION_DENIED, code(() -> m.leave("b", "g", "not-the-token")), "leaving needs the token");
+            assertEquals(2, m.status().refusedJoins(), "the refused leave is counted");
+            assertEquals("g", m.port("b").group(), "b stays in");
             assertEquals(Code.INVALID_ARGUMENT, codeOf(() -> m.addPort(new PortConfig("bad name!",
                     dir.resolve("x.sock"), PortMode.SERVER, 1, 0600))));
             assertEquals(Code.ALREADY_EXISTS, codeOf(() -> m.addPort(new PortConfig("a", dir.resolve("y.sock"),
@@ -201,12 +205,12 @@ class ManagementTest {
             d.settle();
             assertNull(c.receive(0), "c is outside the group");
             assertEquals("t1", m.port("b").group());
-            assertEquals(List.of("a"), m.leave("b", "t1").members());
+            assertEquals(List.of("a"), m.leave("b", "t1", "secret-1").members());
             assertNull(m.port("b").group());
             Flow.run(new ArrayList<>(List.of(new Flow(b, c, 0, C, B, Frames.sizes(50, 3, 0, 0), 5))), 30_000);
             assertTrue(m.devices().get(0).channels().get(2).bytes().containsKey("host->c"),
                     "the default segment goes through host memory: " + m.devices().get(0).channels().get(2).bytes());
-            m.leave("a", "t1");
+            m.leave("a", "t1", "secret-1");
             assertEquals(List.of(), m.groups().get(0).members());
         }
     }

@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
@@ -53,11 +54,18 @@ class VhostCtlScriptTest {
     }
 
     static Run vhostctl(String... args) throws Exception {
+        return vhostctl(Map.of(), args);
+    }
+
+    /** Runs the script with {@code env} added to an environment that names no vhostd of its own. */
+    static Run vhostctl(Map<String, String> env, String... args) throws Exception {
         List<String> cmd = new ArrayList<>(List.of(SCRIPT.toString()));
         cmd.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(cmd);
         pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
-        pb.environment().remove("VHOSTCTL_ADDR");
+        pb.environment().remove("VHOSTCTL_SOCKET");
+        pb.environment().remove("RUNTIME_DIRECTORY");
+        pb.environment().putAll(env);
         Process p = pb.start();
         p.getOutputStream().close();
         var out = p.getInputStream();
@@ -90,9 +98,8 @@ class VhostCtlScriptTest {
         try (DaemonFixture d = DaemonFixture.builder(dir).port("a", 1).port("b", 2).dma("dma0", "cpu", 2, 256, 0, 0)
                 .bind("b", "txq1", "dma0", 1).start()) {
             d.connect("a");
-            String addr = "127.0.0.1:" + d.vhostd().grpcPort();
-
-            Run ports = vhostctl("--addr", addr, "ports");
+            // no flags: vhostctl computes the runtime directory as vhostd does (here systemd's variable)
+            Run ports = vhostctl(Map.of("RUNTIME_DIRECTORY", dir.toString()), "ports");
             assertEquals(0, ports.exit(), ports.err());
             List<String> lines = ports.out().lines().toList();
             assertEquals(3, lines.size(), ports.out());
@@ -103,7 +110,8 @@ class VhostCtlScriptTest {
                     lines.get(2));
             assertEquals(lines.get(0).indexOf("SOCKET"), lines.get(1).indexOf(d.socket("a").toString()), "aligned");
 
-            Run json = vhostctl("--addr", addr, "--json", "queues", "b");
+            String socket = d.vhostd().controlSocket().toString();
+            Run json = vhostctl("--socket", socket, "--json", "queues", "b");
             assertEquals(0, json.exit(), json.err());
             JsonNode qs = new ObjectMapper().readTree(json.out());
             assertEquals(4, qs.size());
@@ -111,11 +119,11 @@ class VhostCtlScriptTest {
             assertEquals("dma0/1", qs.get(3).get("channel").asText());
             assertTrue(qs.get(0).get("channel").isNull());
 
-            Run missing = vhostctl("--addr", addr, "port", "nope");
+            Run missing = vhostctl(Map.of("VHOSTCTL_SOCKET", socket), "port", "nope");
             assertEquals(1, missing.exit());
             assertEquals("vhostctl: NOT_FOUND: unknown port: port=nope\n", missing.err());
 
-            Run usage = vhostctl("--addr", addr, "bind", "a");
+            Run usage = vhostctl("--socket", socket, "bind", "a");
             assertEquals(2, usage.exit());
             assertTrue(usage.err().contains("usage: vhostctl"), usage.err());
         }

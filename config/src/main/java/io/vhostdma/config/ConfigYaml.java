@@ -38,6 +38,9 @@ final class ConfigYaml {
                 }
                 out.append("]\n");
             }
+            if (port.socketGroup() != null) {
+                out.append("    socket-group: ").append(scalar(port.socketGroup())).append('\n');
+            }
         }
         renderDma(config, out);
         renderBindings(config, out);
@@ -48,10 +51,29 @@ final class ConfigYaml {
         }
         out.append("forwarding: ").append(config.forwarding().configName()).append('\n');
         out.append("mac-aging-time: ").append(config.macAgingTime()).append('\n');
-        out.append("management:\n");
-        out.append("  grpc: ").append(scalar(config.management().grpc().toString())).append('\n');
-        out.append("  metrics: ").append(scalar(config.management().metrics().toString())).append('\n');
+        if (config.runtimeDir() != null) {
+            out.append("runtime-dir: ").append(scalar(config.runtimeDir().toString())).append('\n');
+        }
+        renderManagement(config.management(), out);
         return out.toString();
+    }
+
+    private static void renderManagement(ManagementConfig m, StringBuilder out) {
+        out.append("management:\n");
+        out.append("  socket-mode: \"").append(SocketModes.format(m.socketMode())).append("\"\n");
+        if (m.socketGroup() != null) {
+            out.append("  socket-group: ").append(scalar(m.socketGroup())).append('\n');
+        }
+        out.append("  ro-socket-mode: \"").append(SocketModes.format(m.roSocketMode())).append("\"\n");
+        out.append(m.socketDirs().isEmpty() ? "  socket-dirs: []\n" : "  socket-dirs:\n");
+        for (java.nio.file.Path dir : m.socketDirs()) {
+            out.append("    - ").append(scalar(dir.toString())).append('\n');
+        }
+        if (m.grpc() != null) {
+            out.append("  grpc: ").append(scalar(m.grpc().toString())).append('\n');
+            out.append("  token: ").append(scalar(Tokens.FILE_PREFIX + m.tokenFile())).append('\n');
+        }
+        out.append("  metrics: ").append(scalar(m.metrics().toString())).append('\n');
     }
 
     private static void renderDma(VhostdConfig config, StringBuilder out) {

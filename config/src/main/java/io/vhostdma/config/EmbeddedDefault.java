@@ -1,6 +1,5 @@
 package io.vhostdma.config;
 
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -10,9 +9,9 @@ import java.util.UUID;
 /**
  * The configuration vhostd runs with when no {@code --config} is given (design.md §7): two server
  * ports {@code vm0} and {@code vm1} with one queue pair each, switch forwarding, one worker, and the
- * management defaults. Sockets live in {@code $XDG_RUNTIME_DIR/vhostd/}, or in
- * {@code /tmp/vhostd-<uid>/} when that variable is unset, empty, not absolute, or so long that a
- * socket path would not fit in sun_path.
+ * management defaults. Its sockets live in the runtime directory ({@link RuntimeDir}: systemd's
+ * {@code $RUNTIME_DIRECTORY}, else {@code $XDG_RUNTIME_DIR/vhostd/}, else {@code /tmp/vhostd-<uid>/}),
+ * which the config names explicitly.
  *
  * <p>DMA: one device {@code dma0} (engine {@code sw} with {@value #MIN_CPUS_FOR_SW} or more CPUs, else
  * {@code cpu}; 4 channels of 4096 descriptors) with every queue bound — {@code vm0 rxq0 → dma0/0},
@@ -38,7 +37,7 @@ public final class EmbeddedDefault {
      * The default config for a process with environment {@code env} running as {@code uid}, on a
      * machine with {@code Runtime.getRuntime().availableProcessors()} CPUs.
      *
-     * @param env the process environment ({@code System.getenv()}); only XDG_RUNTIME_DIR is read
+     * @param env the process environment ({@code System.getenv()}); RUNTIME_DIRECTORY and XDG_RUNTIME_DIR are read
      * @param uid the real user id, used in the fallback directory name
      */
     public static VhostdConfig create(Map<String, String> env, int uid) {
@@ -49,7 +48,8 @@ public final class EmbeddedDefault {
      * The default config for a process with environment {@code env} running as {@code uid}, on a
      * machine with {@code cpus} CPUs (which picks the DMA engine).
      *
-     * @param env  the process environment ({@code System.getenv()}); only XDG_RUNTIME_DIR is read
+     * @param env  the process environment ({@code System.getenv()}); RUNTIME_DIRECTORY and XDG_RUNTIME_DIR
+     *             are read
      * @param uid  the real user id, used in the fallback directory name
      * @param cpus the number of CPUs available, at least 1
      */
@@ -57,10 +57,17 @@ public final class EmbeddedDefault {
         if (uid < 0) {
             throw new IllegalArgumentException("uid must not be negative: uid=" + uid);
         }
+        return create(RuntimeDir.resolve(env, uid), cpus);
+    }
+
+    /**
+     * The default config with its sockets in runtime directory {@code dir}, on a machine with
+     * {@code cpus} CPUs (which picks the DMA engine).
+     */
+    public static VhostdConfig create(Path dir, int cpus) {
         if (cpus < 1) {
             throw new IllegalArgumentException("cpus must be at least 1: cpus=" + cpus);
         }
-        Path dir = socketDirectory(env, uid);
         List<PortConfig> ports = new ArrayList<>();
         List<BindingConfig> bindings = new ArrayList<>();
         for (String name : PORT_NAMES) {
@@ -73,20 +80,12 @@ public final class EmbeddedDefault {
                 DmaDeviceConfig.DEFAULT_CHANNELS, DmaDeviceConfig.DEFAULT_RING_SIZE);
         AccessGroupConfig group = new AccessGroupConfig(ACCESS_GROUP, ProcessToken.VALUE, PORT_NAMES);
         return new VhostdConfig(ports, VhostdConfig.DEFAULT_WORKERS, List.of(), Forwarding.SWITCH,
-                ManagementConfig.defaults(), List.of(device), bindings, List.of(group));
+                ManagementConfig.defaults(), List.of(device), bindings, List.of(group), dir);
     }
 
-    /** The directory the default sockets are created in. */
+    /** The directory the default sockets are created in: the default runtime directory. */
     public static Path socketDirectory(Map<String, String> env, int uid) {
-        String runtime = env.get("XDG_RUNTIME_DIR");
-        if (runtime != null && !runtime.isEmpty() && runtime.startsWith("/")) {
-            Path dir = Path.of(runtime, "vhostd");
-            String longest = dir.resolve("vm0.sock").toString();
-            if (longest.getBytes(StandardCharsets.UTF_8).length <= SocketPaths.MAX_BYTES) {
-                return dir;
-            }
-        }
-        return Path.of("/tmp", "vhostd-" + uid);
+        return RuntimeDir.resolve(env, uid);
     }
 
     /**

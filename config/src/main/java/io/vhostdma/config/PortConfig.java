@@ -11,18 +11,23 @@ import java.util.Objects;
  * @param socket     absolute path of the vhost-user UNIX socket (at most 107 bytes)
  * @param mode       whether vhostd listens ({@link PortMode#SERVER}) or connects
  * @param queuePairs number of rx/tx queue pairs offered, 1..128 (answer to GET_QUEUE_NUM)
- * @param socketMode permission bits of the socket file in server mode, e.g. {@code 0600} (octal)
+ * @param socketMode permission bits of the socket file in server mode, e.g. {@code 0600} (octal), at most
+ *                   {@link #MAX_SOCKET_MODE}
+ * @param socketGroup group the socket file is given in server mode (so its members may connect), or
+ *                   {@code null} for vhostd's own group
  * @param macLimit   most source MACs the switch learns from this port, 1..{@value #MAX_MAC_LIMIT}
  * @param allowedMacs port security: the only source MACs the guest may send from (lower-case
  *                   {@code aa:bb:cc:dd:ee:ff}, unicast, no repeats); empty = any
  */
-public record PortConfig(String name, Path socket, PortMode mode, int queuePairs, int socketMode, int macLimit,
-                         List<String> allowedMacs) {
+public record PortConfig(String name, Path socket, PortMode mode, int queuePairs, int socketMode, String socketGroup,
+                         int macLimit, List<String> allowedMacs) {
 
     /** Default {@code queue-pairs}. */
     public static final int DEFAULT_QUEUE_PAIRS = 1;
     /** Default {@code socket-mode}: owner read and write only. */
     public static final int DEFAULT_SOCKET_MODE = 0600;
+    /** The widest {@code socket-mode}: owner and group read and write, never every local user. */
+    public static final int MAX_SOCKET_MODE = 0660;
 
     /** Default {@code mac-limit}: learned source MACs per port. */
     public static final int DEFAULT_MAC_LIMIT = 1024;
@@ -37,8 +42,19 @@ public record PortConfig(String name, Path socket, PortMode mode, int queuePairs
         allowedMacs = List.copyOf(allowedMacs);
     }
 
-    /** A port with the default {@code mac-limit} and no {@code allowed-macs}. */
+    /** A port with vhostd's own socket group, the default {@code mac-limit} and no {@code allowed-macs}. */
     public PortConfig(String name, Path socket, PortMode mode, int queuePairs, int socketMode) {
-        this(name, socket, mode, queuePairs, socketMode, DEFAULT_MAC_LIMIT, List.of());
+        this(name, socket, mode, queuePairs, socketMode, null, DEFAULT_MAC_LIMIT, List.of());
+    }
+
+    /** A port whose socket file is given {@code socketGroup}, with the default MAC settings. */
+    public PortConfig(String name, Path socket, PortMode mode, int queuePairs, int socketMode, String socketGroup) {
+        this(name, socket, mode, queuePairs, socketMode, socketGroup, DEFAULT_MAC_LIMIT, List.of());
+    }
+
+    /** A port whose socket keeps vhostd's own group, with the given MAC settings. */
+    public PortConfig(String name, Path socket, PortMode mode, int queuePairs, int socketMode, int macLimit,
+                      List<String> allowedMacs) {
+        this(name, socket, mode, queuePairs, socketMode, null, macLimit, allowedMacs);
     }
 }

@@ -10,8 +10,8 @@ import java.util.Map;
 /** The {@code ports} section: a non-empty list of ports with unique names and unique sockets. */
 final class PortsReader {
 
-    static final List<String> KEYS = List.of("name", "socket", "mode", "queue-pairs", "socket-mode", "mac-limit",
-            "allowed-macs");
+    static final List<String> KEYS = List.of("name", "socket", "mode", "queue-pairs", "socket-mode",
+            "socket-group", "mac-limit", "allowed-macs");
     static final int MAX_QUEUE_PAIRS = 128;
 
     private final ConfigPath listPath;
@@ -76,8 +76,11 @@ final class PortsReader {
                 ? Nodes.intInRange(port.get("queue-pairs"), port.path("queue-pairs"), problems, 1, MAX_QUEUE_PAIRS)
                 : Integer.valueOf(PortConfig.DEFAULT_QUEUE_PAIRS);
         Integer socketMode = port.has("socket-mode")
-                ? SocketModes.read(port.get("socket-mode"), port.path("socket-mode"), problems)
+                ? SocketModes.read(port.get("socket-mode"), port.path("socket-mode"), PortConfig.MAX_SOCKET_MODE, problems)
                 : Integer.valueOf(PortConfig.DEFAULT_SOCKET_MODE);
+        String socketGroup = port.has("socket-group")
+                ? SocketGroups.read(port.get("socket-group"), port.path("socket-group"), socketMode, problems)
+                : null;
         Integer macLimit = port.has("mac-limit")
                 ? Nodes.intInRange(port.get("mac-limit"), port.path("mac-limit"), problems, 1, PortConfig.MAX_MAC_LIMIT)
                 : Integer.valueOf(PortConfig.DEFAULT_MAC_LIMIT);
@@ -87,7 +90,7 @@ final class PortsReader {
         if (problems.count() != before) {
             return null;
         }
-        return new PortConfig(name, socket, mode, queuePairs, socketMode, macLimit, allowedMacs);
+        return new PortConfig(name, socket, mode, queuePairs, socketMode, socketGroup, macLimit, allowedMacs);
     }
 
     /** {@code allowed-macs}: unicast MACs, no repeats, in canonical form; {@code null} after a problem. */

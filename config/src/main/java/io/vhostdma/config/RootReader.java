@@ -1,6 +1,7 @@
 package io.vhostdma.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 
@@ -16,7 +17,7 @@ import java.util.Map;
 final class RootReader {
 
     static final List<String> KEYS = List.of("ports", "workers", "worker-cpus", "forwarding", "management",
-            "dma", "bindings", "access-groups", "mac-aging-time");
+            "dma", "bindings", "access-groups", "mac-aging-time", "runtime-dir");
 
     private final Problems problems;
     private final Map<String, String> env;
@@ -32,6 +33,7 @@ final class RootReader {
     /** One element per entry, {@code null} where the entry had a problem; {@code null} if not a list. */
     private List<AccessGroupConfig> accessGroups = List.of();
     private Integer macAgingTime = VhostdConfig.DEFAULT_MAC_AGING_TIME;
+    private Path runtimeDir;
 
     private RootReader(Problems problems, Map<String, String> env) {
         this.problems = problems;
@@ -77,6 +79,7 @@ final class RootReader {
             case "access-groups" -> accessGroups = AccessGroupsReader.read(value, path, env, problems);
             case "mac-aging-time" -> macAgingTime = Nodes.intInRange(value, path, problems, 1,
                     VhostdConfig.MAX_MAC_AGING_TIME);
+            case "runtime-dir" -> runtimeDir = Directories.read(value, path, problems);
             default -> problems.add(path, "unknown key (known: " + String.join(", ", KEYS) + ")");
         }
     }
@@ -98,6 +101,6 @@ final class RootReader {
             return null;
         }
         return new VhostdConfig(ports, workers, workerCpus, forwarding, management, dma, bindings, accessGroups,
-                macAgingTime);
+                macAgingTime, runtimeDir);
     }
 }

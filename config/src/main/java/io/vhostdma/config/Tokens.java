@@ -64,7 +64,25 @@ final class Tokens {
         return checkLength(value, "token from environment variable " + Nodes.shownPlain(variable), path, problems);
     }
 
-    private static String fromFile(String name, ConfigPath path, Problems problems) {
+    /**
+     * The token in the file at absolute path {@code name}, which must not be readable by other users
+     * (mode bits 0004): the management token opens every RPC over TCP.
+     */
+    static String fromPrivateFile(String name, ConfigPath path, Problems problems) {
+        try {
+            Path file = Path.of(name);
+            if (file.isAbsolute() && Files.isRegularFile(file)
+                    && (((Integer) Files.getAttribute(file, "unix:mode")) & 0004) != 0) {
+                problems.add(path, "token file " + file + " is readable by other users (chmod o-r " + file + ")");
+                return null;
+            }
+        } catch (InvalidPathException | IOException | UnsupportedOperationException e) {
+            // fromFile reports what is wrong with the path or the file
+        }
+        return fromFile(name, path, problems);
+    }
+
+    static String fromFile(String name, ConfigPath path, Problems problems) {
         Path file;
         try {
             file = Path.of(name);

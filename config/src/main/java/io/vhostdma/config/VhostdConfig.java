@@ -1,5 +1,6 @@
 package io.vhostdma.config;
 
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
 
@@ -19,10 +20,13 @@ import java.util.Objects;
  * @param bindings   per-virtqueue DMA channel bindings; an unbound queue copies with the CPU
  * @param accessGroups the access groups; ports in none share the default segment
  * @param macAgingTime seconds after which the switch forgets a source MAC not seen again, 1..{@value #MAX_MAC_AGING_TIME}
+ * @param runtimeDir the runtime directory (management sockets), or {@code null} for
+ *                   {@link RuntimeDir#resolve the default}
  */
 public record VhostdConfig(List<PortConfig> ports, int workers, List<Integer> workerCpus,
                            Forwarding forwarding, ManagementConfig management, List<DmaDeviceConfig> dma,
-                           List<BindingConfig> bindings, List<AccessGroupConfig> accessGroups, int macAgingTime) {
+                           List<BindingConfig> bindings, List<AccessGroupConfig> accessGroups, int macAgingTime,
+                           Path runtimeDir) {
 
     /** Default {@code workers}. */
     public static final int DEFAULT_WORKERS = 1;
@@ -40,19 +44,42 @@ public record VhostdConfig(List<PortConfig> ports, int workers, List<Integer> wo
         accessGroups = List.copyOf(accessGroups);
         Objects.requireNonNull(forwarding, "forwarding");
         Objects.requireNonNull(management, "management");
+        runtimeDir = runtimeDir == null ? null : runtimeDir.normalize();
+    }
+
+    /** A config with the default {@code mac-aging-time} and runtime directory. */
+    public VhostdConfig(List<PortConfig> ports, int workers, List<Integer> workerCpus, Forwarding forwarding,
+                        ManagementConfig management, List<DmaDeviceConfig> dma, List<BindingConfig> bindings,
+                        List<AccessGroupConfig> accessGroups) {
+        this(ports, workers, workerCpus, forwarding, management, dma, bindings, accessGroups, DEFAULT_MAC_AGING_TIME,
+                null);
+    }
+
+    /** A config whose runtime directory is the default. */
+    public VhostdConfig(List<PortConfig> ports, int workers, List<Integer> workerCpus, Forwarding forwarding,
+                        ManagementConfig management, List<DmaDeviceConfig> dma, List<BindingConfig> bindings,
+                        List<AccessGroupConfig> accessGroups, int macAgingTime) {
+        this(ports, workers, workerCpus, forwarding, management, dma, bindings, accessGroups, macAgingTime, null);
     }
 
     /** A config with the default {@code mac-aging-time}. */
     public VhostdConfig(List<PortConfig> ports, int workers, List<Integer> workerCpus, Forwarding forwarding,
                         ManagementConfig management, List<DmaDeviceConfig> dma, List<BindingConfig> bindings,
-                        List<AccessGroupConfig> accessGroups) {
-        this(ports, workers, workerCpus, forwarding, management, dma, bindings, accessGroups, DEFAULT_MAC_AGING_TIME);
+                        List<AccessGroupConfig> accessGroups, Path runtimeDir) {
+        this(ports, workers, workerCpus, forwarding, management, dma, bindings, accessGroups, DEFAULT_MAC_AGING_TIME,
+                runtimeDir);
     }
 
     /** A config without DMA devices, bindings or access groups. */
     public VhostdConfig(List<PortConfig> ports, int workers, List<Integer> workerCpus, Forwarding forwarding,
                         ManagementConfig management) {
         this(ports, workers, workerCpus, forwarding, management, List.of(), List.of(), List.of());
+    }
+
+    /** This config with runtime directory {@code dir} ({@code null} = the default). */
+    public VhostdConfig withRuntimeDir(Path dir) {
+        return new VhostdConfig(ports, workers, workerCpus, forwarding, management, dma, bindings, accessGroups,
+                macAgingTime, dir);
     }
 
     /** The binding of {@code port}'s {@code queue}, or {@code null} when it is unbound. */

@@ -36,6 +36,16 @@ class EmbeddedDefaultTest {
     }
 
     @Test
+    void shouldPreferSystemdRuntimeDirectoryWhenItIsSet() {
+        Map<String, String> env = Map.of("RUNTIME_DIRECTORY", "/run/vhostd:/run/other", "XDG_RUNTIME_DIR", "/run/u");
+        assertEquals(Path.of("/run/vhostd"), RuntimeDir.resolve(env, 0));
+        assertEquals(Path.of("/run/vhostd/vm0.sock"), EmbeddedDefault.create(env, 0).ports().getFirst().socket());
+        assertEquals(Path.of("/run/vhostd"), EmbeddedDefault.create(env, 0).runtimeDir());
+        assertEquals(Path.of("/run/u/vhostd"), RuntimeDir.resolve(Map.of("RUNTIME_DIRECTORY", "rel",
+                "XDG_RUNTIME_DIR", "/run/u"), 0));
+    }
+
+    @Test
     void shouldPlaceSocketsInTmpWhenXdgPathWouldExceedSunPath() {
         String longDir = "/" + "d".repeat(100);
         assertEquals(Path.of("/tmp/vhostd-7"), EmbeddedDefault.socketDirectory(Map.of("XDG_RUNTIME_DIR", longDir), 7));
@@ -49,13 +59,14 @@ class EmbeddedDefaultTest {
                 List.of(new PortConfig("vm0", Path.of("/tmp/vhostd-0/vm0.sock"), PortMode.SERVER, 1, 0600),
                         new PortConfig("vm1", Path.of("/tmp/vhostd-0/vm1.sock"), PortMode.SERVER, 1, 0600)),
                 1, List.of(), Forwarding.SWITCH,
-                new ManagementConfig(new HostPort("127.0.0.1", 50051), new HostPort("127.0.0.1", 9464)),
+                ManagementConfig.metricsOn(new HostPort("127.0.0.1", 9464)),
                 List.of(new DmaDeviceConfig("dma0", "cpu", 4, 4096, 0.0, 0)),
                 List.of(new BindingConfig("vm0", QueueRef.parse("rxq0"), "dma0", 0),
                         new BindingConfig("vm0", QueueRef.parse("txq0"), "dma0", 1),
                         new BindingConfig("vm1", QueueRef.parse("rxq0"), "dma0", 2),
                         new BindingConfig("vm1", QueueRef.parse("txq0"), "dma0", 3)),
-                List.of(new AccessGroupConfig("default", token, List.of("vm0", "vm1")))), config);
+                List.of(new AccessGroupConfig("default", token, List.of("vm0", "vm1"))), Path.of("/tmp/vhostd-0")),
+                config);
     }
 
     @Test
@@ -115,8 +126,11 @@ class EmbeddedDefaultTest {
                 workers: 1
                 forwarding: switch
                 mac-aging-time: 300
+                runtime-dir: /tmp/vhostd-1000
                 management:
-                  grpc: 127.0.0.1:50051
+                  socket-mode: "0600"
+                  ro-socket-mode: "0600"
+                  socket-dirs: []
                   metrics: 127.0.0.1:9464
                 """.replace("TOKEN", config.accessGroups().getFirst().token());
         assertEquals(expected, EmbeddedDefault.yaml(config));
@@ -136,7 +150,7 @@ class EmbeddedDefaultTest {
                 List.of(new PortConfig("vm0", Path.of("/tmp/v.sock"), PortMode.SERVER, 1, 0600)), 1, List.of(),
                 Forwarding.SWITCH, ManagementConfig.defaults());
         String yaml = EmbeddedDefault.yaml(config);
-        assertEquals(List.of("dma: []", "bindings: []", "access-groups: []"),
+        assertEquals(List.of("dma: []", "bindings: []", "access-groups: []", "  socket-dirs: []"),
                 yaml.lines().filter(l -> l.endsWith("[]")).toList());
         assertEquals(config, ConfigLoader.parse(yaml, "<rendered>", Map.of()));
     }
@@ -144,11 +158,13 @@ class EmbeddedDefaultTest {
     @Test
     void shouldParseBackWhenNamesAndPathsNeedQuoting() throws ConfigException {
         VhostdConfig config = new VhostdConfig(
-                List.of(new PortConfig("true", Path.of("/tmp/a b/#x.sock"), PortMode.CLIENT, 3, 0666),
+                List.of(new PortConfig("true", Path.of("/tmp/a b/#x.sock"), PortMode.CLIENT, 3, 0660, "root"),
                         new PortConfig("007", Path.of("/tmp/1e3"), PortMode.SERVER, 1, 0600),
                         new PortConfig("null", Path.of("/tmp/\"q\":x"), PortMode.SERVER, 1, 0600)),
                 2, List.of(1, 0), Forwarding.SINK,
-                new ManagementConfig(new HostPort("::1", 0), new HostPort("localhost", 1)));
+                new ManagementConfig(null, new HostPort("localhost", 1), 0660, "root", 0644, null,
+                        List.of(Path.of("/srv/a b"), Path.of("/true"))),
+                List.of(), List.of(), List.of(), Path.of("/run/#vhostd: x"));
         assertEquals(config, ConfigLoader.parse(EmbeddedDefault.yaml(config), "<rendered>", Map.of()));
     }
 

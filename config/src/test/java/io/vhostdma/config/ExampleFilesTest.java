@@ -13,16 +13,17 @@ class ExampleFilesTest {
 
     static final VhostdConfig EXPECTED = new VhostdConfig(
             List.of(new PortConfig("vm1", Path.of("/tmp/vhostd/vm1.sock"), PortMode.SERVER, 1, 0600),
-                    new PortConfig("vm2", Path.of("/tmp/vhostd/vm2.sock"), PortMode.CLIENT, 4, 0660)),
+                    new PortConfig("vm2", Path.of("/tmp/vhostd/vm2.sock"), PortMode.CLIENT, 4, 0660, "root")),
             2, List.of(0, 1), Forwarding.SINK,
-            new ManagementConfig(new HostPort("127.0.0.1", 50051), new HostPort("::1", 0)),
+            new ManagementConfig(null, new HostPort("::1", 0), 0660, "root", 0644, null, List.of(Path.of("/srv/vhost"))),
             List.of(new DmaDeviceConfig("dma0", "sw", 8, 1024, 0.01, 50),
                     new DmaDeviceConfig("dma1", "cpu", 4, 4096)),
             List.of(new BindingConfig("vm1", QueueRef.parse("rxq0"), "dma0", 0),
                     new BindingConfig("vm1", QueueRef.parse("txq0"), "dma0", 1),
                     new BindingConfig("vm2", QueueRef.parse("txq3"), "dma1", 3)),
             List.of(new AccessGroupConfig("tenant-a", "7b0c3f0e-4b8e-4c55-9a59-0b8f1f3b2a11", List.of("vm1", "vm2")),
-                    new AccessGroupConfig("spare", "0123456789abcdef", List.of())));
+                    new AccessGroupConfig("spare", "0123456789abcdef", List.of())),
+            Path.of("/run/vhostd"));
 
     @Test
     void shouldLoadEveryKeyWhenFullYamlExampleIsParsed() throws ConfigException {

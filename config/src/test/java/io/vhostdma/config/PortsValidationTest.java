@@ -193,8 +193,8 @@ class PortsValidationTest {
 
     @Test
     void shouldRejectWhenPortHasUnknownKey() {
-        assertEquals(List.of("ports[0].sockett: unknown key (known: name, socket, mode, queue-pairs, socket-mode, mac-limit,"
-                        + " allowed-macs)"),
+        assertEquals(List.of("ports[0].sockett: unknown key (known: name, socket, mode, queue-pairs, socket-mode,"
+                        + " socket-group, mac-limit, allowed-macs)"),
                 problems(port("sockett: /tmp/x.sock")));
     }
 

@@ -17,7 +17,32 @@ class SocketModeValidationTest {
     void shouldReadOctalWhenModeIsQuoted() throws ConfigException {
         assertEquals(0660, mode("\"0660\""));
         assertEquals(0600, mode("'600'"));
-        assertEquals(0777, mode("\"0777\""));
+        assertEquals(0640, mode("\"0640\""));
+    }
+
+    @Test
+    void shouldRejectWhenModeLetsEveryUserConnect() {
+        assertEquals(List.of("ports[0].socket-mode: \"0666\" grants more than \"0660\" allows (only vhostd's user and"
+                + " a socket-group may connect)"), problems(port("socket-mode: \"0666\"")));
+        assertEquals(List.of("ports[0].socket-mode: \"0700\" grants more than \"0660\" allows (only vhostd's user and"
+                + " a socket-group may connect)"), problems(port("socket-mode: \"0700\"")));
+    }
+
+    @Test
+    void shouldReadSocketGroupWhenItExistsAndMayConnect() throws ConfigException {
+        PortConfig p = ConfigLoader.parse(port("socket-mode: \"0660\"", "socket-group: root"), "t").ports().getFirst();
+        assertEquals("root", p.socketGroup());
+        assertEquals(null, ConfigLoader.parse(port(), "t").ports().getFirst().socketGroup());
+    }
+
+    @Test
+    void shouldRejectWhenSocketGroupIsUnknownOrLacksWriteAccess() {
+        assertEquals(List.of("ports[0].socket-group: no such group no-such-group-x"),
+                problems(port("socket-mode: \"0660\"", "socket-group: no-such-group-x")));
+        assertEquals(List.of("ports[0].socket-group: group root cannot connect with socket-mode \"0600\" (give the"
+                + " group read and write, e.g. \"0660\")"), problems(port("socket-group: root")));
+        assertEquals(List.of("ports[0].socket-group: \"a b\" is not a group name"),
+                problems(port("socket-mode: \"0660\"", "socket-group: a b")));
     }
 
     @Test

@@ -78,17 +78,17 @@ class TopLevelValidationTest {
     void shouldRejectWhenTopLevelKeyIsUnknown() {
         assertEquals(List.of("worker: unknown key (known: ports, workers, worker-cpus, forwarding, management,"
                         + " dma, bindings, access-groups,"
-                        + " mac-aging-time)"),
+                        + " mac-aging-time, runtime-dir)"),
                 problems(ONE_PORT + "worker: 1\n"));
     }
 
     @Test
     void shouldQuoteKeyInPathWhenKeyIsNotPlain() {
-        assertEquals(List.of("ports[0].\"a\\nb\": unknown key (known: name, socket, mode, queue-pairs, socket-mode, mac-limit,"
-                        + " allowed-macs)",
+        assertEquals(List.of("ports[0].\"a\\nb\": unknown key (known: name, socket, mode, queue-pairs, socket-mode,"
+                        + " socket-group, mac-limit, allowed-macs)",
                         "\":\": unknown key (known: ports, workers, worker-cpus, forwarding, management,"
                         + " dma, bindings, access-groups,"
-                        + " mac-aging-time)"),
+                        + " mac-aging-time, runtime-dir)"),
                 problems("ports:\n  - { name: vm0, socket: /tmp/vm0.sock, \"a\\nb\": 1 }\n\":\": 1\n"));
     }
 
@@ -139,16 +139,18 @@ class TopLevelValidationTest {
         assertEquals(List.of(
                 "ports[0].socket: \"vm0.sock\" is not an absolute path",
                 "ports[0].mode: \"listen\" is not one of server, client",
-                "ports[1].sockett: unknown key (known: name, socket, mode, queue-pairs, socket-mode, mac-limit,"
-                        + " allowed-macs)",
+                "ports[1].sockett: unknown key (known: name, socket, mode, queue-pairs, socket-mode, socket-group,"
+                        + " mac-limit, allowed-macs)",
                 "ports[1].queue-pairs: 0 is out of range (1..128)",
                 "workers: must be an integer, got \"two\"",
                 "forwarding: \"hub\" is not one of switch, sink",
                 "dma: must be a list, got a mapping",
                 "management.grpc: host 0.0.0.0 is not loopback (allowed: 127.0.0.0/8, localhost, ::1)",
+                "management.grpc: a TCP endpoint needs management.token (file:PATH): without a token every local"
+                        + " user could steer vhostd",
                 "colour: unknown key (known: ports, workers, worker-cpus, forwarding, management,"
                         + " dma, bindings, access-groups,"
-                        + " mac-aging-time)"),
+                        + " mac-aging-time, runtime-dir)"),
                 problems(yaml));
     }
 

@@ -14,10 +14,13 @@ import io.vhostdma.config.ChannelRef;
 import io.vhostdma.config.ConfigException;
 import io.vhostdma.config.ConfigLoader;
 import io.vhostdma.config.EmbeddedDefault;
+import io.vhostdma.config.ManagementConfig;
 import io.vhostdma.config.PortConfig;
 import io.vhostdma.config.QueueRef;
+import io.vhostdma.config.RuntimeDir;
 import io.vhostdma.config.VhostdConfig;
 import io.vhostdma.dma.DmaDevices;
+import io.vhostdma.vhost.internal.sys.SocketPathException;
 import io.vhostdma.vhost.protocol.VhostDevice;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -52,6 +55,8 @@ public final class BackendManagement implements Management, RingListener {
     private final EventHub events;
     private final Ports lifecycle;
     private final Views views;
+    private final SocketPolicy socketPolicy;
+    private final RpcRefusals refusals = new RpcRefusals();
     private final long startedMillis = System.currentTimeMillis();
     /** Port name → its settings, in the order ports were added. Guarded by {@code this}. */
     private final Map<String, PortConfig> ports = new LinkedHashMap<>();
@@ -70,6 +75,7 @@ public final class BackendManagement implements Management, RingListener {
         this.events = events;
         this.lifecycle = lifecycle;
         this.views = new Views(plane, dma);
+        this.socketPolicy = new SocketPolicy(config, RuntimeDir.currentUid());
         for (PortConfig p : config.ports()) {
             ports.put(p.name(), p);
         }
@@ -154,6 +160,11 @@ public final class BackendManagement implements Management, RingListener {
     @Override
     public EventHub events() {
         return events;
+    }
+
+    @Override
+    public RpcRefusals refusals() {
+        return refusals;
     }
 
     // ---- bindings ----
@@ -245,14 +256,21 @@ public final class BackendManagement implements Management, RingListener {
         return CompletableFuture.supplyAsync(() -> {
             synchronized (this) {
                 validate(port);
-                lifecycle.add(port);
+                try {
+                    lifecycle.add(port);
+                } catch (SocketPathException e) {
+                    throw SocketPolicy.refused(port, e); // the path changed since validate looked
+                }
                 ports.put(port.name(), port);
             }
             return port(port.name());
         }, BLOCKING);
     }
 
-    /** Checks a new port the way the config file's ports are checked, against the ports running now. */
+    /**
+     * Checks a new port the way the config file's ports are checked, against the ports running now, then
+     * where its socket may go ({@link SocketPolicy}).
+     */
     private void validate(PortConfig port) {
         if (ports.containsKey(port.name())) {
             throw new ControlException(Code.ALREADY_EXISTS, "port exists: port=" + port.name());
@@ -265,12 +283,13 @@ public final class BackendManagement implements Management, RingListener {
         }
         List<PortConfig> all = new ArrayList<>(ports.values());
         all.add(port);
-        VhostdConfig candidate = new VhostdConfig(all, 1, List.of(), config.forwarding(), config.management());
+        VhostdConfig candidate = new VhostdConfig(all, 1, List.of(), config.forwarding(), ManagementConfig.defaults());
         try {
             ConfigLoader.parse(EmbeddedDefault.yaml(candidate), "port");
         } catch (ConfigException e) {
             throw new ControlException(Code.INVALID_ARGUMENT, String.join("; ", e.problems()));
         }
+        socketPolicy.check(port);
     }
 
     @Override
@@ -283,7 +302,7 @@ public final class BackendManagement implements Management, RingListener {
                 }
                 String group = dma.access() == null ? null : dma.access().groupOf(name);
                 if (group != null) {
-                    leave(name, group);
+                    leaveChecked(name, group, null);
                 }
                 lifecycle.remove(name);
                 ports.remove(name);
@@ -326,14 +345,20 @@ public final class BackendManagement implements Management, RingListener {
     }
 
     @Override
-    public GroupView leave(String port, String group) {
+    public GroupView leave(String port, String group, String token) {
         requireAccess();
+        requireToken(token);
+        return leaveChecked(port, group, token);
+    }
+
+    /** Leaves presenting {@code token}, or without a check when {@code token} is null (the port is being removed). */
+    private GroupView leaveChecked(String port, String group, String token) {
         state(port);
         boolean creator = port.equals(dma.access().creator(group));
         try {
-            dma.access().leave(port, group);
+            dma.access().leave(port, group, token);
         } catch (AccessException e) {
-            throw translate(e, group, port);
+            throw new ControlException(code(e), e.getMessage(), e);
         }
         events.publish((seq, t) -> new BackendEvent.MembershipChanged(seq, t, group, port,
                 creator ? "destroyed" : "left"));
@@ -352,13 +377,18 @@ public final class BackendManagement implements Management, RingListener {
         }
     }
 
-    private ControlException translate(AccessException e, String group, String port) {
-        Code code = switch (e.reason()) {
+    private static Code code(AccessException e) {
+        return switch (e.reason()) {
             case UNKNOWN_GROUP, UNKNOWN_PORT -> Code.NOT_FOUND;
             case WRONG_TOKEN -> Code.PERMISSION_DENIED;
             case GROUP_EXISTS -> Code.ALREADY_EXISTS;
             case ALREADY_MEMBER, NOT_MEMBER, CREATOR_BUSY -> Code.FAILED_PRECONDITION;
         };
+    }
+
+    /** The status of a refused join or create; a wrong token or unknown group is published as join_refused. */
+    private ControlException translate(AccessException e, String group, String port) {
+        Code code = code(e);
         if (e.reason() == AccessException.Reason.WRONG_TOKEN || e.reason() == AccessException.Reason.UNKNOWN_GROUP) {
             String reason = e.reason() == AccessException.Reason.WRONG_TOKEN ? "wrong token" : "unknown group";
             events.publish((seq, t) -> new BackendEvent.JoinRefused(seq, t, group, port, reason));

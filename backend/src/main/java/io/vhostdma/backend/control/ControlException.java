@@ -15,7 +15,7 @@ public final class ControlException extends RuntimeException {
         ALREADY_EXISTS,
         /** The request is valid but the backend's state does not allow it now. */
         FAILED_PRECONDITION,
-        /** A wrong token. */
+        /** A wrong token, or a request outside what the operator allowed (a socket outside the socket directories). */
         PERMISSION_DENIED,
         /** The backend is shutting down. */
         UNAVAILABLE,

@@ -65,9 +65,15 @@ public interface Management {
     /** Joins a port to a group; PERMISSION_DENIED for a wrong token (logged, counted, port stays out). */
     GroupView join(String port, String group, String token);
 
-    /** Takes a port out of a group (the creator leaves last, which destroys the group). */
-    GroupView leave(String port, String group);
+    /**
+     * Takes a port out of a group presenting the group's token (the creator leaves last, which
+     * destroys the group); PERMISSION_DENIED for a wrong token (logged, counted, port stays in).
+     */
+    GroupView leave(String port, String group, String token);
 
     /** The backend's events. */
     EventHub events();
+
+    /** Management calls refused by the endpoint they arrived on, by RPC (the gRPC layer counts them here). */
+    RpcRefusals refusals();
 }

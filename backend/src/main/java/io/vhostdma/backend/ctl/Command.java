@@ -14,27 +14,37 @@ import java.util.TreeMap;
  * @param options    its options
  */
 record Command(String name, List<String> positional, Map<String, String> options) {
-    /** Per command: number of positional arguments (min, max) and options (name to "takes a value"). */
-    private record Shape(int min, int max, Map<String, Boolean> options) {
+    /**
+     * Per command: number of positional arguments (min, max), options (name to "takes a value"), and
+     * whether it only reads (then it may use the read-only socket).
+     */
+    private record Shape(int min, int max, Map<String, Boolean> options, boolean readOnly) {
+        /** A command that changes something and needs a group token ({@code --token-file FILE|-}). */
+        static Shape withToken(int args) {
+            return new Shape(args, args, Map.of(TOKEN_FILE, true), false);
+        }
     }
 
+    /** The option that names a group token's file ({@code -}: standard input). */
+    static final String TOKEN_FILE = "--token-file";
+
     private static final Map<String, Shape> SHAPES = Map.ofEntries(
-            Map.entry("status", new Shape(0, 0, Map.of())),
-            Map.entry("ports", new Shape(0, 0, Map.of())),
-            Map.entry("port", new Shape(1, 1, Map.of())),
-            Map.entry("queues", new Shape(0, 1, Map.of())),
-            Map.entry("stats", new Shape(0, 0, Map.of("--watch", false))),
-            Map.entry("dma", new Shape(0, 0, Map.of())),
-            Map.entry("bind", new Shape(3, 3, Map.of())),
-            Map.entry("unbind", new Shape(2, 2, Map.of())),
-            Map.entry("groups", new Shape(0, 0, Map.of())),
-            Map.entry("join", new Shape(3, 3, Map.of())),
-            Map.entry("leave", new Shape(2, 2, Map.of())),
-            Map.entry("create-group", new Shape(3, 3, Map.of())),
+            Map.entry("status", new Shape(0, 0, Map.of(), true)),
+            Map.entry("ports", new Shape(0, 0, Map.of(), true)),
+            Map.entry("port", new Shape(1, 1, Map.of(), true)),
+            Map.entry("queues", new Shape(0, 1, Map.of(), true)),
+            Map.entry("stats", new Shape(0, 0, Map.of("--watch", false), true)),
+            Map.entry("dma", new Shape(0, 0, Map.of(), true)),
+            Map.entry("bind", new Shape(3, 3, Map.of(), false)),
+            Map.entry("unbind", new Shape(2, 2, Map.of(), false)),
+            Map.entry("groups", new Shape(0, 0, Map.of(), true)),
+            Map.entry("join", Shape.withToken(2)),
+            Map.entry("leave", Shape.withToken(2)),
+            Map.entry("create-group", Shape.withToken(2)),
             Map.entry("add-port", new Shape(2, 2, Map.of("--client", false, "--queue-pairs", true,
-                    "--socket-mode", true))),
-            Map.entry("remove-port", new Shape(1, 1, Map.of())),
-            Map.entry("events", new Shape(0, 0, Map.of("--count", true))));
+                    "--socket-mode", true, "--socket-group", true), false)),
+            Map.entry("remove-port", new Shape(1, 1, Map.of(), false)),
+            Map.entry("events", new Shape(0, 0, Map.of("--count", true), true)));
 
     /** Parses {@code words} (command first); throws a usage {@link CtlException} on any mistake. */
     static Command parse(List<String> words) {
@@ -66,11 +76,35 @@ record Command(String name, List<String> positional, Map<String, String> options
                 options.put(w, "");
             }
         }
+        check(name, shape, positional, options);
+        return new Command(name, List.copyOf(positional), options);
+    }
+
+    /** The argument count, and for a command that needs a group token, where the token comes from. */
+    private static void check(String name, Shape shape, List<String> positional, Map<String, String> options) {
+        boolean needsToken = shape.options().containsKey(TOKEN_FILE);
+        if (needsToken && positional.size() == shape.max() + 1) {
+            throw CtlException.usage(name + ": a token is never taken as an argument (every local user can read the"
+                    + " command line); give " + TOKEN_FILE + " FILE, or " + TOKEN_FILE + " - to read it from stdin");
+        }
         if (positional.size() < shape.min() || positional.size() > shape.max()) {
             throw CtlException.usage(name + ": expected " + (shape.min() == shape.max() ? shape.min()
                     : shape.min() + ".." + shape.max()) + " argument(s), got " + positional.size());
         }
-        return new Command(name, List.copyOf(positional), options);
+        if (needsToken && !options.containsKey(TOKEN_FILE)) {
+            throw CtlException.usage(name + ": the group's token is required: " + TOKEN_FILE + " FILE (or - for stdin)");
+        }
+    }
+
+    /** Whether {@code word} is an option of command {@code name} (so it is not a global option there). */
+    static boolean hasOption(String name, String word) {
+        Shape shape = SHAPES.get(name);
+        return shape != null && shape.options().containsKey(word);
+    }
+
+    /** Whether this command only reads. */
+    boolean readOnly() {
+        return SHAPES.get(name).readOnly();
     }
 
     String arg(int i) {

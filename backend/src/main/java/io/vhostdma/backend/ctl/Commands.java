@@ -42,10 +42,12 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class Commands {
     private final CtlClient client;
     private final Output out;
+    private final Secrets secrets;
 
-    Commands(CtlClient client, Output out) {
+    Commands(CtlClient client, Output out, Secrets secrets) {
         this.client = client;
         this.out = out;
+        this.secrets = secrets;
     }
 
     void run(Command c) {
@@ -90,16 +92,17 @@ final class Commands {
             case "unbind" -> queue(ProtoViews.fromProto(client.call(Unbind, UnbindRequest.newBuilder()
                     .setPort(c.arg(0)).setQueue(c.arg(1)).build())));
             case "join" -> group(ProtoViews.fromProto(client.call(Join, JoinRequest.newBuilder().setPort(c.arg(0))
-                    .setGroup(c.arg(1)).setToken(c.arg(2)).build())));
+                    .setGroup(c.arg(1)).setToken(token(c)).build())));
             case "leave" -> group(ProtoViews.fromProto(client.call(Leave, LeaveRequest.newBuilder().setPort(c.arg(0))
-                    .setGroup(c.arg(1)).build())));
+                    .setGroup(c.arg(1)).setToken(token(c)).build())));
             case "create-group" -> group(ProtoViews.fromProto(client.call(CreateGroup, CreateGroupRequest.newBuilder()
-                    .setGroup(c.arg(0)).setToken(c.arg(1)).setCreator(c.arg(2)).build())));
+                    .setGroup(c.arg(0)).setCreator(c.arg(1)).setToken(token(c)).build())));
             case "add-port" -> {
                 AddPortRequest.Builder r = AddPortRequest.newBuilder().setName(c.arg(0)).setSocket(c.arg(1))
                         .setMode(c.options().containsKey("--client") ? "client" : "server")
                         .setQueuePairs(c.intOption("--queue-pairs", 1))
-                        .setSocketMode(c.options().getOrDefault("--socket-mode", ""));
+                        .setSocketMode(c.options().getOrDefault("--socket-mode", ""))
+                        .setSocketGroup(c.options().getOrDefault("--socket-group", ""));
                 PortView p = ProtoViews.fromProto(client.call(AddPort, r.build()));
                 out.print(p, () -> HumanOutput.ports(List.of(p)));
             }
@@ -109,6 +112,11 @@ final class Commands {
             }
             default -> throw new IllegalStateException("command without handler: command=" + c.name());
         }
+    }
+
+    /** The group token the command's {@code --token-file} names. */
+    private String token(Command c) {
+        return secrets.read(c.options().get(Command.TOKEN_FILE));
     }
 
     private void queue(QueueView q) {

@@ -4,8 +4,10 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpVersion;
 import io.vertx.core.net.SocketAddress;
 import io.vertx.grpc.client.GrpcClient;
+import io.vertx.grpc.client.GrpcClientRequest;
 import io.vertx.grpc.client.GrpcClientResponse;
 import io.vertx.grpc.common.GrpcStatus;
 import io.vertx.grpc.common.ServiceMethod;
@@ -30,18 +32,31 @@ final class CtlClient implements AutoCloseable {
     private final GrpcClient client;
     private final SocketAddress address;
     private final String addressText;
+    private final String bearer;
 
-    CtlClient(String host, int port) {
-        this.vertx = Vertx.vertx();
-        this.client = GrpcClient.client(vertx, new HttpClientOptions().setConnectTimeout(3000));
-        this.address = SocketAddress.inetSocketAddress(port, host);
-        this.addressText = (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + port;
+    CtlClient(Target target) {
+        this.vertx = Vertx.vertx(); // NIO transport: TCP and Unix sockets
+        // HTTP/2 with prior knowledge: an h2c upgrade request would carry an empty Host over a Unix socket
+        this.client = GrpcClient.client(vertx, new HttpClientOptions().setConnectTimeout(3000)
+                .setProtocolVersion(HttpVersion.HTTP_2).setHttp2ClearTextUpgrade(false));
+        this.address = target.address();
+        this.addressText = target.text();
+        this.bearer = target.bearer() == null ? null : "Bearer " + target.bearer();
+    }
+
+    /** Opens a call of {@code method}, with the management token when there is one. */
+    private <Req, Resp> Future<GrpcClientRequest<Req, Resp>> open(ServiceMethod<Resp, Req> method) {
+        return client.request(address, method).map(req -> {
+            if (bearer != null) {
+                req.headers().set("authorization", bearer);
+            }
+            return req;
+        }).recover(e -> Future.failedFuture(CtlException.unreachable(addressText, e)));
     }
 
     /** One unary call, waited for. */
     <Req, Resp> Resp call(ServiceMethod<Resp, Req> method, Req request) {
-        Future<Resp> f = client.request(address, method)
-                .recover(e -> Future.failedFuture(CtlException.unreachable(addressText, e)))
+        Future<Resp> f = open(method)
                 .compose(req -> req.send(request).compose(resp -> resp.last().recover(e -> Future.failedFuture(
                         failure(resp, e)))));
         return await(f);
@@ -53,8 +68,7 @@ final class CtlClient implements AutoCloseable {
      */
     void watch(Consumer<Event> sink, CompletableFuture<Void> stop) {
         Promise<Void> done = Promise.promise();
-        client.request(address, VhostdControlGrpcClient.WatchEvents)
-                .recover(e -> Future.failedFuture(CtlException.unreachable(addressText, e)))
+        open(VhostdControlGrpcClient.WatchEvents)
                 .compose(req -> req.send(WatchEventsRequest.getDefaultInstance()).map(resp -> {
                     stop.whenComplete((v, e) -> vertx.runOnContext(x -> {
                         req.cancel();

@@ -1,14 +1,16 @@
 package io.vhostdma.backend.ctl;
 
-import io.vhostdma.config.ManagementConfig;
+import java.io.InputStream;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
 /**
- * {@code vhostctl}: the management client's entry point. Global options ({@code --addr}, {@code --json},
- * {@code --help}) may appear anywhere; the first other word is the command. See {@link Usage#TEXT}.
+ * {@code vhostctl}: the management client's entry point. Global options ({@code --socket}, {@code --addr},
+ * {@code --token-file}, {@code --json}, {@code --help}) come before the command, or after it unless the
+ * command has an option of that name ({@code join … --token-file} is the group's token); the first
+ * other word is the command. {@link Target} says which endpoint it calls. See {@link Usage#TEXT}.
  */
 public final class VhostCtl {
     static final int EXIT_OK = 0;
@@ -19,40 +21,37 @@ public final class VhostCtl {
     }
 
     public static void main(String[] args) {
-        int code = run(args, System.out, System.err, System.getenv());
+        int code = run(args, System.in, System.out, System.err, System.getenv());
         System.out.flush();
         System.exit(code);
     }
 
-    /** Runs one command; returns the exit code. */
+    /** Runs one command reading a {@code -} token from {@code System.in}; returns the exit code. */
     public static int run(String[] args, PrintStream out, PrintStream err, Map<String, String> env) {
-        String addr = env.getOrDefault("VHOSTCTL_ADDR", ManagementConfig.DEFAULT_GRPC.toString());
-        boolean json = false;
-        List<String> rest = new ArrayList<>();
-        for (int i = 0; i < args.length; i++) {
-            switch (args[i]) {
-                case "--help", "-h" -> {
-                    out.println(Usage.TEXT);
-                    return EXIT_OK;
-                }
-                case "--json" -> json = true;
-                case "--addr" -> {
-                    if (i + 1 >= args.length) {
-                        return usage(err, "--addr needs HOST:PORT");
-                    }
-                    addr = args[++i];
-                }
-                default -> rest.add(args[i]);
-            }
+        return run(args, System.in, out, err, env);
+    }
+
+    /** Runs one command; a token given as {@code -} is read from {@code in}. Returns the exit code. */
+    public static int run(String[] args, InputStream in, PrintStream out, PrintStream err, Map<String, String> env) {
+        Globals g;
+        try {
+            g = Globals.parse(args);
+        } catch (CtlException e) {
+            return usage(err, e.getMessage().substring("vhostctl: ".length()));
         }
-        if (rest.isEmpty()) {
+        if (g.help()) {
+            out.println(Usage.TEXT);
+            return EXIT_OK;
+        }
+        if (g.command().isEmpty()) {
             return usage(err, "no command given");
         }
         try {
-            Address a = Address.parse(addr);
-            Command c = Command.parse(rest);
-            try (CtlClient client = new CtlClient(a.host(), a.port())) {
-                new Commands(client, new Output(out, json)).run(c);
+            Command c = Command.parse(g.command());
+            Secrets secrets = new Secrets(in);
+            Target t = Target.resolve(g.target(), c.readOnly(), env, secrets);
+            try (CtlClient client = new CtlClient(t)) {
+                new Commands(client, new Output(out, g.json()), secrets).run(c);
             }
             out.flush();
             return EXIT_OK;
@@ -63,6 +62,34 @@ public final class VhostCtl {
             }
             err.println(e.getMessage());
             return e.exitCode();
+        }
+    }
+
+    /** The global options and the command's words (a word the command has an option of is the command's). */
+    private record Globals(Target.Options target, boolean json, boolean help, List<String> command) {
+        static Globals parse(String[] args) {
+            String[] target = new String[3]; // --addr, --socket, --token-file
+            boolean json = false;
+            List<String> rest = new ArrayList<>();
+            for (int i = 0; i < args.length; i++) {
+                String a = args[i];
+                int slot = List.of("--addr", "--socket", "--token-file").indexOf(a);
+                if (!rest.isEmpty() && Command.hasOption(rest.getFirst(), a)) {
+                    rest.add(a);
+                } else if (slot >= 0) {
+                    if (i + 1 >= args.length) {
+                        throw CtlException.usage(a + " needs a value");
+                    }
+                    target[slot] = args[++i];
+                } else if (a.equals("--help") || a.equals("-h")) {
+                    return new Globals(null, false, true, List.of());
+                } else if (a.equals("--json")) {
+                    json = true;
+                } else {
+                    rest.add(a);
+                }
+            }
+            return new Globals(new Target.Options(target[0], target[1], target[2]), json, false, rest);
         }
     }
 

@@ -1,5 +1,7 @@
 /**
- * {@code vhostctl}, the command-line management client: parses a command, calls the gRPC service
+ * {@code vhostctl}, the command-line management client: parses a command, finds vhostd's endpoint
+ * ({@code Target}: {@code --addr}, {@code --socket}, {@code $VHOSTCTL_SOCKET}, else the runtime directory
+ * computed as vhostd computes it), reads tokens from files or stdin only ({@code Secrets}), calls the gRPC service
  * through the generated {@code VhostdControlGrpcClient} method descriptors, converts replies back to
  * the management view records and prints them as aligned tables or, with {@code --json}, as JSON
  * (Jackson on the same records). Contract: exit code 0 when the command did what it says, 1 when the

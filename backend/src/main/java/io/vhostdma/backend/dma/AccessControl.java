@@ -104,13 +104,7 @@ public final class AccessControl {
         if (domain == null) {
             throw new AccessException(AccessException.Reason.UNKNOWN_PORT, "no such port: port=" + port);
         }
-        if (token == null || !MessageDigest.isEqual(g.secret, token.getBytes(StandardCharsets.UTF_8))) {
-            refused.incrementAndGet();
-            LOG.log(Level.WARNING, "access-group join refused: port=" + port + " group=" + group
-                    + " reason=wrong token");
-            throw new AccessException(AccessException.Reason.WRONG_TOKEN,
-                    "wrong token: port=" + port + " group=" + group);
-        }
+        checkToken(g, port, token, "join");
         String current = groupOf(port);
         if (current != null) {
             throw new AccessException(AccessException.Reason.ALREADY_MEMBER,
@@ -134,14 +128,31 @@ public final class AccessControl {
         }
     }
 
+    /** Refuses (logged, counted) unless {@code token} is the group's secret; compared in constant time. */
+    private void checkToken(Group g, String port, String token, String what) {
+        if (token == null || !MessageDigest.isEqual(g.secret, token.getBytes(StandardCharsets.UTF_8))) {
+            refused.incrementAndGet();
+            LOG.log(Level.WARNING, "access-group " + what + " refused: port=" + port + " group=" + g.name
+                    + " reason=wrong token");
+            throw new AccessException(AccessException.Reason.WRONG_TOKEN,
+                    "wrong token: port=" + port + " group=" + g.name);
+        }
+    }
+
     /**
-     * Removes {@code port} from {@code group}. The creator (the first member) leaves last: its leave
-     * destroys the group on the DMA devices.
+     * Removes {@code port} from {@code group} presenting {@code token}; a null token skips the check
+     * (vhostd itself removing the port). The creator (the first member) leaves last: its leave destroys
+     * the group on the DMA devices.
+     *
+     * @throws AccessException when refused (WRONG_TOKEN is logged and counted)
      */
-    public synchronized void leave(String port, String group) {
+    public synchronized void leave(String port, String group, String token) {
         Group g = groups.get(group);
         if (g == null) {
             throw new AccessException(AccessException.Reason.UNKNOWN_GROUP, "no such access group: group=" + group);
+        }
+        if (token != null) {
+            checkToken(g, port, token, "leave");
         }
         if (!g.members.contains(port)) {
             throw new AccessException(AccessException.Reason.NOT_MEMBER,
@@ -268,7 +279,7 @@ public final class AccessControl {
         return g == null ? List.of() : new ArrayList<>(g.members);
     }
 
-    /** Joins refused for a wrong token since start. */
+    /** Joins and leaves refused for a wrong token since start. */
     public long refusedJoins() {
         return refused.get();
     }

@@ -133,7 +133,7 @@ final class ControlService extends VhostdControlService {
 
     @Override
     public Future<Group> leave(LeaveRequest r) {
-        return blocking(() -> ProtoViews.toProto(m.leave(r.getPort(), r.getGroup())));
+        return blocking(() -> ProtoViews.toProto(m.leave(r.getPort(), r.getGroup(), r.getToken())));
     }
 
     /** The port an AddPort request describes; INVALID_ARGUMENT for a mode or socket mode that does not parse. */
@@ -160,7 +160,8 @@ final class ControlService extends VhostdControlService {
                     "socket is not a path: port=" + r.getName() + " socket=" + r.getSocket());
         }
         int queuePairs = r.getQueuePairs() == 0 ? PortConfig.DEFAULT_QUEUE_PAIRS : r.getQueuePairs();
-        return new PortConfig(r.getName(), socket, mode, queuePairs, socketMode);
+        return new PortConfig(r.getName(), socket, mode, queuePairs, socketMode,
+                r.getSocketGroup().isEmpty() ? null : r.getSocketGroup());
     }
 
     private static <T> Future<T> now(Supplier<T> body) {

@@ -12,44 +12,95 @@ import io.vhostdma.backend.grpc.proto.Event;
 import io.vhostdma.backend.grpc.proto.VhostdControlGrpcService;
 import io.vhostdma.backend.grpc.proto.WatchEventsRequest;
 import io.vhostdma.config.HostPort;
+import io.vhostdma.vhost.internal.sys.SocketPathException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The gRPC management service listening on one TCP address (HTTP/2 without TLS, loopback only by
- * config rule). {@link #start} completes once it listens; a failure to listen fails with
- * {@code management.grpc: cannot listen on HOST:PORT: reason}.
+ * The gRPC management service on a set of {@link Listener}s: Unix sockets guarded by their file mode
+ * ({@code vhostd.sock} every RPC, {@code vhostd-ro.sock} read-only RPCs) and an optional loopback TCP
+ * address guarded by a bearer token. One service answers all of them; an {@link AccessGuard} in front of
+ * each endpoint refuses what it does not allow. {@link #start} completes once every listener listens,
+ * or fails (closing what started) with {@code management.grpc: cannot listen on HOST:PORT: reason}, a
+ * {@link io.vhostdma.vhost.internal.sys.SocketPathException} for a socket path in use, or
+ * {@code cannot listen on PATH: reason}.
  */
 public final class GrpcEndpoint implements AutoCloseable {
     /** Events a stream keeps at most while its client is behind. */
     public static final int EVENT_QUEUE_CAPACITY = 4096;
 
-    private final HttpServer server;
+    private final List<HttpServer> servers;
+    private final List<UnixBind> sockets;
+    private final HttpServer tcp;
     private final Set<EventFeed> feeds;
 
-    private GrpcEndpoint(HttpServer server, Set<EventFeed> feeds) {
-        this.server = server;
+    private GrpcEndpoint(List<HttpServer> servers, List<UnixBind> sockets, HttpServer tcp, Set<EventFeed> feeds) {
+        this.servers = servers;
+        this.sockets = sockets;
+        this.tcp = tcp;
         this.feeds = feeds;
     }
 
-    /** Serves {@code m} on {@code addr} (port 0 picks a free port; see {@link #port()}). */
-    public static Future<GrpcEndpoint> start(Vertx vertx, Management m, HostPort addr) {
-        return start(vertx, m, addr, EVENT_QUEUE_CAPACITY);
+    /** Serves {@code m} on {@code listeners} (a TCP port 0 picks a free port; see {@link #port()}). */
+    public static Future<GrpcEndpoint> start(Vertx vertx, Management m, List<Listener> listeners) {
+        return start(vertx, m, listeners, EVENT_QUEUE_CAPACITY);
     }
 
-    static Future<GrpcEndpoint> start(Vertx vertx, Management m, HostPort addr, int eventCapacity) {
+    static Future<GrpcEndpoint> start(Vertx vertx, Management m, List<Listener> listeners, int eventCapacity) {
         Set<EventFeed> feeds = ConcurrentHashMap.newKeySet();
         GrpcServer grpc = GrpcServer.server(vertx);
         List<ServiceMethod<?, ?>> unary = VhostdControlGrpcService.all();
         unary.remove(VhostdControlGrpcService.WatchEvents);
         grpc.addService(VhostdControlGrpcService.builder(new ControlService(vertx, m)).bind(unary).build());
         grpc.callHandler(VhostdControlGrpcService.WatchEvents, req -> watch(vertx, m, req, eventCapacity, feeds));
-        HttpServer server = vertx.createHttpServer(new HttpServerOptions().setHost(addr.host()).setPort(addr.port()))
-                .requestHandler(grpc);
-        return server.listen().recover(e -> Future.failedFuture(new IllegalStateException(
-                "management.grpc: cannot listen on " + addr + ": " + reason(e), e)))
-                .map(s -> new GrpcEndpoint(s, feeds));
+        List<HttpServer> servers = new ArrayList<>();
+        List<Future<?>> listening = new ArrayList<>();
+        for (Listener l : listeners) {
+            HttpServer server = vertx.createHttpServer(new HttpServerOptions())
+                    .requestHandler(new AccessGuard(vertx, grpc, l, m.refusals()));
+            servers.add(server);
+            listening.add(l.tcp() != null ? listenTcp(server, l.tcp()) : listenUnix(server, l));
+        }
+        return Future.join(listening).transform(done -> {
+            if (done.failed()) {
+                Throwable cause = listening.stream().filter(Future::failed).findFirst().orElseThrow().cause();
+                return closeAll(servers, listening).transform(v -> Future.failedFuture(cause));
+            }
+            List<UnixBind> sockets = new ArrayList<>();
+            HttpServer tcp = null;
+            for (int i = 0; i < listeners.size(); i++) {
+                if (listening.get(i).result() instanceof UnixBind b) {
+                    sockets.add(b);
+                } else {
+                    tcp = servers.get(i);
+                }
+            }
+            return Future.succeededFuture(new GrpcEndpoint(servers, sockets, tcp, feeds));
+        });
+    }
+
+    private static Future<HttpServer> listenTcp(HttpServer server, HostPort addr) {
+        return server.listen(addr.port(), addr.host()).recover(e -> Future.failedFuture(new IllegalStateException(
+                "management.grpc: cannot listen on " + addr + ": " + reason(e), e)));
+    }
+
+    private static Future<UnixBind> listenUnix(HttpServer server, Listener l) {
+        return UnixBind.listen(server, l).recover(e -> Future.failedFuture(e instanceof SocketPathException ? e
+                : new IllegalStateException("cannot listen on " + l.socket() + ": " + reason(e), e)));
+    }
+
+    /** Closes every server and removes the sockets of the listeners that did listen. */
+    private static Future<Void> closeAll(List<HttpServer> servers, List<Future<?>> listening) {
+        List<Future<?>> closing = new ArrayList<>();
+        for (int i = 0; i < servers.size(); i++) {
+            if (listening.get(i).succeeded() && listening.get(i).result() instanceof UnixBind b) {
+                b.remove();
+            }
+            closing.add(servers.get(i).close());
+        }
+        return Future.join(closing).mapEmpty();
     }
 
     static String reason(Throwable e) {
@@ -63,7 +114,6 @@ public final class GrpcEndpoint implements AutoCloseable {
             EventFeed feed = new EventFeed(vertx.getOrCreateContext(), req.response(), capacity,
                     () -> feeds.remove(holder[0]));
             holder[0] = feed;
-            feeds.add(feed);
             req.errorHandler(e -> feed.close()); // the client cancelled (RST_STREAM)
             req.exceptionHandler(e -> feed.close());
             req.response().exceptionHandler(e -> feed.close());
@@ -74,13 +124,14 @@ public final class GrpcEndpoint implements AutoCloseable {
                 req.response().fail(Statuses.toStatus(e));
                 return;
             }
+            feeds.add(feed); // counted once subscribed: an event published from now on reaches it
             req.response().writeHead(); // the client sees the stream open before the first event
         });
     }
 
-    /** The TCP port it listens on. */
+    /** The TCP port it listens on, or -1 when it has no TCP listener. */
     public int port() {
-        return server.actualPort();
+        return tcp == null ? -1 : tcp.actualPort();
     }
 
     /** Event streams open now. */
@@ -88,12 +139,19 @@ public final class GrpcEndpoint implements AutoCloseable {
         return feeds.size();
     }
 
-    /** Ends every event stream and stops listening. */
+    /** Ends every event stream, stops listening and removes its socket files. */
     public Future<Void> closeAsync() {
         for (EventFeed f : List.copyOf(feeds)) {
             f.close();
         }
-        return server.close();
+        for (UnixBind b : sockets) {
+            b.remove();
+        }
+        List<Future<?>> closing = new ArrayList<>();
+        for (HttpServer s : servers) {
+            closing.add(s.close());
+        }
+        return Future.join(closing).mapEmpty();
     }
 
     /** {@link #closeAsync()} and waits for it. */

@@ -25,12 +25,18 @@ public final class MetricsRenderer {
     private MetricsRenderer() {
     }
 
-    /** The snapshots one scrape is built from. */
+    /** The snapshots one scrape is built from; {@code refusals} are refused management calls by RPC. */
     public record Snapshot(StatusView status, List<PortView> ports, List<QueueView> queues,
-                           List<DeviceView> devices, List<GroupView> groups) {
+                           List<DeviceView> devices, List<GroupView> groups, Map<String, Long> refusals) {
+        /** A snapshot without refused management calls. */
+        public Snapshot(StatusView status, List<PortView> ports, List<QueueView> queues, List<DeviceView> devices,
+                        List<GroupView> groups) {
+            this(status, ports, queues, devices, groups, Map.of());
+        }
+
         /** Takes every view from {@code m} now. */
         public static Snapshot of(Management m) {
-            return new Snapshot(m.status(), m.ports(), m.queues(null), m.devices(), m.groups());
+            return new Snapshot(m.status(), m.ports(), m.queues(null), m.devices(), m.groups(), m.refusals().snapshot());
         }
     }
 
@@ -43,6 +49,7 @@ public final class MetricsRenderer {
     public static String render(Snapshot s) {
         PrometheusText t = new PrometheusText();
         backend(t, s.status());
+        refusals(t, s.refusals());
         workers(t, s.status().workers());
         ports(t, s.ports());
         queues(t, s.queues());
@@ -61,6 +68,12 @@ public final class MetricsRenderer {
                 .sample("vhostd_uptime_seconds", List.of(), s.uptimeMillis() / 1000.0);
         t.family("vhostd_refused_joins_total", COUNTER, "Access-group joins refused (wrong token, unknown group, ...).")
                 .sample("vhostd_refused_joins_total", List.of(), s.refusedJoins());
+    }
+
+    private static void refusals(PrometheusText t, Map<String, Long> refusals) {
+        t.family("vhostd_management_refused_total", COUNTER, "Management calls refused by the endpoint they arrived on"
+                + " (a mutating RPC on the read-only socket, or over TCP without the token), by RPC.");
+        refusals.forEach((rpc, n) -> t.sample("vhostd_management_refused_total", List.of("rpc", rpc), n));
     }
 
     private static void workers(PrometheusText t, List<WorkerView> workers) {

@@ -9,23 +9,31 @@ import io.vertx.core.Vertx;
 import io.vhostdma.backend.control.ControlException;
 import io.vhostdma.backend.grpc.FakeManagement;
 import io.vhostdma.backend.grpc.GrpcEndpoint;
-import io.vhostdma.config.HostPort;
+import io.vhostdma.backend.grpc.Listener;
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** vhostctl in-process against the service over a hand-built Management: output, JSON, exit codes. */
 class VhostCtlTest {
+    @TempDir
+    static Path dir;
     private static Vertx vertx;
     private static FakeManagement m;
     private static GrpcEndpoint endpoint;
+    private static Path socket;
     private final ByteArrayOutputStream out = new ByteArrayOutputStream();
     private final ByteArrayOutputStream err = new ByteArrayOutputStream();
 
@@ -33,8 +41,9 @@ class VhostCtlTest {
     static void start() {
         vertx = Vertx.vertx();
         m = new FakeManagement();
-        endpoint = GrpcEndpoint.start(vertx, m, new HostPort("127.0.0.1", 0)).toCompletionStage()
-                .toCompletableFuture().join();
+        socket = dir.resolve("vhostd.sock");
+        endpoint = GrpcEndpoint.start(vertx, m, List.of(Listener.unix(socket, 0600, null, Listener.Access.FULL)))
+                .toCompletionStage().toCompletableFuture().join();
     }
 
     @AfterAll
@@ -50,8 +59,8 @@ class VhostCtlTest {
 
     private int run(String... args) {
         String[] all = new String[args.length + 2];
-        all[0] = "--addr";
-        all[1] = "127.0.0.1:" + endpoint.port();
+        all[0] = "--socket";
+        all[1] = socket.toString();
         System.arraycopy(args, 0, all, 2, args.length);
         return VhostCtl.run(all, new PrintStream(out, true, StandardCharsets.UTF_8),
                 new PrintStream(err, true, StandardCharsets.UTF_8), Map.of());
@@ -117,13 +126,76 @@ class VhostCtlTest {
 
     @Test
     void shouldExitOneWithReasonWhenServerIsUnreachable() throws Exception {
+        Path none = dir.resolve("none.sock");
+        assertEquals(1, VhostCtl.run(new String[] {"status"}, new PrintStream(out), new PrintStream(err),
+                Map.of("VHOSTCTL_SOCKET", none.toString())));
+        assertTrue(err().startsWith("vhostctl: cannot reach vhostd at " + none + ": "), err());
+        err.reset();
         int free;
         try (ServerSocket s = new ServerSocket(0)) {
             free = s.getLocalPort();
         }
-        assertEquals(1, VhostCtl.run(new String[] {"status"}, new PrintStream(out), new PrintStream(err),
-                Map.of("VHOSTCTL_ADDR", "127.0.0.1:" + free)));
+        assertEquals(1, VhostCtl.run(new String[] {"--addr", "127.0.0.1:" + free, "status"}, new PrintStream(out),
+                new PrintStream(err), Map.of()));
         assertTrue(err().startsWith("vhostctl: cannot reach vhostd at 127.0.0.1:" + free + ": "), err());
+    }
+
+    @Test
+    void shouldReadGroupTokensFromFileOrStdinAndNeverFromArguments() throws Exception {
+        Path tokenFile = dir.resolve("g1.token");
+        Files.writeString(tokenFile, "file-token-123\n");
+        assertEquals(0, run("join", "vm1", "g1", "--token-file", tokenFile.toString()), err());
+        assertEquals("file-token-123", m.lastToken);
+        assertEquals(0, VhostCtl.run(new String[] {"--socket", socket.toString(), "leave", "vm1", "g1", "--token-file", "-"},
+                new ByteArrayInputStream("stdin-token-456\n".getBytes(StandardCharsets.UTF_8)), new PrintStream(out),
+                new PrintStream(err), Map.of()), err());
+        assertEquals("stdin-token-456", m.lastToken);
+        assertEquals(0, run("create-group", "g2", "vm1", "--token-file", tokenFile.toString()), err());
+        assertEquals("file-token-123", m.lastToken);
+        m.lastToken = null;
+        assertEquals(2, run("join", "vm1", "g1", "secret-on-argv"));
+        assertTrue(err().startsWith("vhostctl: join: a token is never taken as an argument (every local user can read"
+                + " the command line); give --token-file FILE, or --token-file - to read it from stdin\n"), err());
+        err.reset();
+        assertEquals(2, run("leave", "vm1", "g1"));
+        assertTrue(err().startsWith("vhostctl: leave: the group's token is required: --token-file FILE (or - for"
+                + " stdin)\n"), err());
+        err.reset();
+        assertEquals(1, run("join", "vm1", "g1", "--token-file", dir.resolve("missing").toString()));
+        assertEquals("vhostctl: cannot read token file " + dir.resolve("missing") + ": no such file\n", err());
+        assertEquals(null, m.lastToken, "nothing was sent");
+    }
+
+    @Test
+    void shouldFindTheSocketInTheDefaultRuntimeDirAndFallBackToReadOnlyForReads() throws Exception {
+        Path runtime = Files.createDirectory(dir.resolve("runtime"));
+        GrpcEndpoint ro = GrpcEndpoint.start(vertx, m, List.of(Listener.unix(runtime.resolve("vhostd-ro.sock"), 0600,
+                null, Listener.Access.READ_ONLY))).toCompletionStage().toCompletableFuture().join();
+        try {
+            Map<String, String> env = Map.of("RUNTIME_DIRECTORY", runtime.toString());
+            assertEquals(0, VhostCtl.run(new String[] {"ports"}, new PrintStream(out), new PrintStream(err), env), err());
+            assertTrue(out().startsWith("PORT"), out());
+            assertEquals(1, VhostCtl.run(new String[] {"unbind", "vm1", "rxq0"}, new PrintStream(out),
+                    new PrintStream(err), env));
+            assertTrue(err().startsWith("vhostctl: cannot reach vhostd at " + runtime.resolve("vhostd.sock") + ": "),
+                    "changes always go to vhostd.sock: " + err());
+        } finally {
+            ro.close();
+        }
+    }
+
+    @Test
+    void shouldRefuseADefaultRuntimeDirOwnedByAnotherUser() throws Exception {
+        if ((Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid") != 0) {
+            System.out.println("SKIPPED: a runtime dir owned by another user needs root to set up");
+            Assumptions.abort("SKIPPED: needs root to give a directory to another user");
+        }
+        Path foreign = Files.createDirectory(dir.resolve("foreign"));
+        Files.setAttribute(foreign, "unix:uid", 65534);
+        assertEquals(1, VhostCtl.run(new String[] {"status"}, new PrintStream(out), new PrintStream(err),
+                Map.of("RUNTIME_DIRECTORY", foreign.toString())));
+        assertEquals("vhostctl: " + foreign + " is owned by uid=65534, not by you (uid=0): not using it; name vhostd's"
+                + " socket with --socket PATH\n", err());
     }
 
     @Test

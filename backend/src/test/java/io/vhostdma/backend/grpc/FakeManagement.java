@@ -5,6 +5,7 @@ import io.vhostdma.backend.control.ControlException;
 import io.vhostdma.backend.control.DeviceView;
 import io.vhostdma.backend.control.GroupView;
 import io.vhostdma.backend.control.Management;
+import io.vhostdma.backend.control.RpcRefusals;
 import io.vhostdma.backend.control.PortView;
 import io.vhostdma.backend.control.QueueView;
 import io.vhostdma.backend.control.RegionView;
@@ -23,9 +24,15 @@ import java.util.concurrent.CompletionStage;
  * real {@link EventHub}, and {@link #failure} thrown by every operation when set.
  */
 public final class FakeManagement implements Management {
+    /** What the gRPC layer refused, as the real backend counts it. */
+    public final RpcRefusals refusals = new RpcRefusals();
     public final EventHub hub = new EventHub();
     public volatile RuntimeException failure;
     public volatile PortConfig lastAdded;
+    /** The token of the last join, leave or create-group. */
+    public volatile String lastToken;
+    /** Operations called so far (views and changes). */
+    public final java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
 
     public static final StatusView STATUS = new StatusView("0.1.0-test", 1_700_000_000_000L, 12_345L, "switch", 1,
             List.of(new WorkerView(0, 2, 2, 1000, 30, 70, 5, 0.3)), List.of("cpu", "sw"), 1);
@@ -40,6 +47,7 @@ public final class FakeManagement implements Management {
     public static final GroupView GROUP = new GroupView("g1", "vm1", List.of("vm1"));
 
     private void check() {
+        calls.incrementAndGet();
         RuntimeException f = failure;
         if (f != null) {
             throw f;
@@ -113,23 +121,31 @@ public final class FakeManagement implements Management {
     @Override
     public GroupView createGroup(String group, String token, String creator) {
         check();
+        lastToken = token;
         return GROUP;
     }
 
     @Override
     public GroupView join(String port, String group, String token) {
         check();
+        lastToken = token;
         return GROUP;
     }
 
     @Override
-    public GroupView leave(String port, String group) {
+    public GroupView leave(String port, String group, String token) {
         check();
+        lastToken = token;
         return GROUP;
     }
 
     @Override
     public EventHub events() {
         return hub;
+    }
+
+    @Override
+    public RpcRefusals refusals() {
+        return refusals;
     }
 }

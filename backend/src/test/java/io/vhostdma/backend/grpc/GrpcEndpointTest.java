@@ -1,6 +1,7 @@
 package io.vhostdma.backend.grpc;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -27,6 +28,9 @@ import io.vhostdma.backend.grpc.proto.WatchEventsRequest;
 import io.vhostdma.config.HostPort;
 import io.vhostdma.config.PortConfig;
 import io.vhostdma.config.PortMode;
+import io.vhostdma.vhost.internal.sys.SocketPathException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CompletionException;
@@ -35,9 +39,12 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The service over a hand-built Management: replies, status mapping, AddPort parsing, event streams. */
 class GrpcEndpointTest {
+    @TempDir
+    Path dir;
     private final Vertx vertx = Vertx.vertx();
     private final FakeManagement m = new FakeManagement();
     private GrpcEndpoint endpoint;
@@ -47,9 +54,10 @@ class GrpcEndpointTest {
 
     @BeforeEach
     void start() {
-        endpoint = get(GrpcEndpoint.start(vertx, m, new HostPort("127.0.0.1", 0)));
+        Path socket = dir.resolve("vhostd.sock");
+        endpoint = get(GrpcEndpoint.start(vertx, m, List.of(Listener.unix(socket, 0600, null, Listener.Access.FULL))));
         grpc = GrpcClient.client(vertx);
-        addr = SocketAddress.inetSocketAddress(endpoint.port(), "127.0.0.1");
+        addr = SocketAddress.domainSocketAddress(socket.toString());
         client = VhostdControlGrpcClient.create(grpc, addr);
     }
 
@@ -119,11 +127,36 @@ class GrpcEndpointTest {
     }
 
     @Test
-    void shouldFailWithClearMessageWhenAddressIsInUse() {
-        HostPort taken = new HostPort("127.0.0.1", endpoint.port());
-        CompletionException e = assertThrows(CompletionException.class, () -> get(GrpcEndpoint.start(vertx, m, taken)));
-        assertTrue(e.getCause().getMessage().startsWith("management.grpc: cannot listen on 127.0.0.1:" + endpoint.port()
-                + ": "), e.getCause().getMessage());
+    void shouldFailWithClearMessageWhenAddressIsInUse() throws Exception {
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            HostPort taken = new HostPort("127.0.0.1", s.getLocalPort());
+            CompletionException e = assertThrows(CompletionException.class,
+                    () -> get(GrpcEndpoint.start(vertx, m, List.of(Listener.tcp(taken, "a-token-of-16ch")))));
+            assertTrue(e.getCause().getMessage().startsWith("management.grpc: cannot listen on " + taken + ": "),
+                    e.getCause().getMessage());
+        }
+    }
+
+    @Test
+    void shouldRefuseTheSocketPathAndLeaveItAloneWhenAnotherServerListensThere() {
+        Path live = dir.resolve("vhostd.sock");
+        CompletionException e = assertThrows(CompletionException.class, () -> get(GrpcEndpoint.start(vertx, m,
+                List.of(Listener.unix(live, 0600, null, Listener.Access.FULL)))));
+        assertEquals(SocketPathException.Reason.IN_USE, assertInstanceOf(SocketPathException.class, e.getCause()).reason());
+        assertEquals(FakeManagement.STATUS, ProtoViews.fromProto(get(client.getStatus(StatusRequest.getDefaultInstance()))),
+                "the first endpoint still serves");
+    }
+
+    @Test
+    void shouldBindWithExactModeAndRemoveOnlyItsOwnFileWhenClosed() throws Exception {
+        Path socket = dir.resolve("vhostd.sock");
+        assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(
+                Files.getPosixFilePermissions(socket, LinkOption.NOFOLLOW_LINKS)));
+        try (var names = Files.list(dir)) {
+            assertEquals(List.of(socket), names.toList(), "no staging directory left behind");
+        }
+        endpoint.close();
+        assertFalse(Files.exists(socket, LinkOption.NOFOLLOW_LINKS), "socket removed at close");
     }
 
     @Test

@@ -28,6 +28,19 @@ class MetricsRendererTest {
     }
 
     @Test
+    void shouldCountRefusedManagementCallsByRpcWhenTheGuardRefusedSome() {
+        FakeManagement m = new FakeManagement();
+        assertTrue(ExpositionParser.parse(MetricsRenderer.render(m)).containsKey("vhostd_management_refused_total"),
+                "announced before the first refusal");
+        m.refusals.record("Bind");
+        m.refusals.record("Bind");
+        m.refusals.record("AddPort");
+        Map<String, ExpositionParser.Family> f = ExpositionParser.parse(MetricsRenderer.render(m));
+        assertEquals(2, value(f, "vhostd_management_refused_total", Map.of("rpc", "Bind")));
+        assertEquals(1, value(f, "vhostd_management_refused_total", Map.of("rpc", "AddPort")));
+    }
+
+    @Test
     void shouldCarryQueueCountersAndDropReasonsWhenQueuesHaveThem() {
         Map<String, String> rx = Map.of("port", "vm1", "queue", "rxq0");
         assertEquals(10, value(F, "vhostd_queue_packets_total", rx));

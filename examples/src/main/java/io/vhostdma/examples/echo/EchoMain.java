@@ -62,7 +62,8 @@ public final class EchoMain {
 
     /**
      * The config object the example embeds: one server port per name (one queue pair, socket
-     * {@code dir/<name>.sock}), one data-plane worker, management on loopback with free ports.
+     * {@code dir/<name>.sock}), one data-plane worker, {@code dir} as the runtime directory (the management
+     * sockets), metrics on a free loopback port.
      */
     public static VhostdConfig config(Path dir, List<String> names) {
         List<PortConfig> ports = new ArrayList<>();
@@ -70,8 +71,8 @@ public final class EchoMain {
             ports.add(new PortConfig(name, dir.resolve(name + ".sock"), PortMode.SERVER, 1,
                     PortConfig.DEFAULT_SOCKET_MODE));
         }
-        ManagementConfig management = new ManagementConfig(new HostPort("127.0.0.1", 0), new HostPort("127.0.0.1", 0));
-        return new VhostdConfig(ports, 1, List.of(), Forwarding.SWITCH, management);
+        ManagementConfig management = ManagementConfig.metricsOn(new HostPort("127.0.0.1", 0));
+        return new VhostdConfig(ports, 1, List.of(), Forwarding.SWITCH, management).withRuntimeDir(dir);
     }
 
     private static int serve(VhostdConfig config, int seconds, PrintStream out) throws InterruptedException {

@@ -20,8 +20,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 /**
- * Server mode: listens on the port's Unix socket (a stale socket file is replaced) and serves one
- * front end at a time; a second connection while one is active is closed with a log line. The
+ * Server mode: listens on the port's Unix socket (a stale socket file is replaced; a live socket or any
+ * other file at the path is refused with a {@link io.vhostdma.vhost.internal.sys.SocketPathException})
+ * and serves one front end at a time; a second connection while one is active is closed with a log line. The
  * listening socket is an io_uring {@link IoUringIoHandle} on a Vert.x event loop with a multishot
  * POLL_ADD; accepted sockets become {@link VhostUserConnection}s on the same loop.
  *
@@ -64,13 +65,14 @@ public final class VhostUserServer implements AutoCloseable {
 
     /**
      * Creates the listening socket at {@code spec.socket()} with mode {@code spec.socketMode()} and
+     * group {@code spec.socketGroup()} (see {@link UnixSockets#listen(java.nio.file.Path, int, int, String)}) and
      * starts accepting on a new event-loop context of {@code vertx} (which must use the io_uring
      * transport). Completes once listening.
      */
     public static CompletionStage<VhostUserServer> listen(Vertx vertx, PortSpec spec, DataPlane dataPlane,
             PortListener listener) {
         ContextInternal ctx = ((VertxInternal) vertx).createEventLoopContext();
-        int fd = UnixSockets.listen(spec.socket(), 16, spec.socketMode());
+        int fd = UnixSockets.listen(spec.socket(), 16, spec.socketMode(), spec.socketGroup());
         VhostUserServer server = new VhostUserServer(spec, ctx, fd, dataPlane, listener);
         CompletableFuture<VhostUserServer> started = new CompletableFuture<>();
         server.loop.register(server.new ListenHandle()).addListener(f -> {

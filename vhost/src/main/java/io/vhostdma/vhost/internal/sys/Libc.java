@@ -38,7 +38,8 @@ final class Libc {
     static final MethodHandle RECVMSG = errno("recvmsg", JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT);
     static final MethodHandle CLOSE = errno("close", JAVA_INT, JAVA_INT);
     static final MethodHandle UNLINK = errno("unlink", JAVA_INT, ADDRESS);
-    static final MethodHandle CHMOD = errno("chmod", JAVA_INT, ADDRESS, JAVA_INT);
+    static final MethodHandle FCHMOD = errno("fchmod", JAVA_INT, JAVA_INT, JAVA_INT);
+    static final MethodHandle FCHMODAT = errno("fchmodat", JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT);
     static final MethodHandle MEMFD_CREATE = errno("memfd_create", JAVA_INT, ADDRESS, JAVA_INT);
     static final MethodHandle FTRUNCATE = errno("ftruncate", JAVA_INT, JAVA_INT, JAVA_LONG);
     static final MethodHandle MMAP = errno("mmap", ADDRESS, ADDRESS, JAVA_LONG, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_LONG);

@@ -1,10 +1,8 @@
 package io.vhostdma.vhost.internal.sys;
 
-import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.nio.file.Files;
 import java.nio.file.Path;
 
 /** AF_UNIX stream sockets: listen, accept, connect, socketpair, sendmsg/recvmsg with fds. */
@@ -18,37 +16,64 @@ public final class UnixSockets {
     }
 
     /**
-     * Creates a non-blocking listening socket at {@code path}: removes a stale socket file first,
-     * binds, sets the file mode (e.g. {@code 0600}) and listens.
+     * Creates a non-blocking listening socket at {@code path} with file mode {@code fileMode} (e.g.
+     * {@code 0600}); see {@link #listen(Path, int, int, String)}.
      */
     public static int listen(Path path, int backlog, int fileMode) {
-        try {
-            if (Files.exists(path, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-                if (!isSocket(path)) {
-                    throw new IllegalStateException("refusing to replace a non-socket file: path=" + path);
-                }
-                Files.delete(path);
-            }
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot remove stale socket: path=" + path + " error=" + e.getMessage(), e);
-        }
+        return listen(path, backlog, fileMode, null);
+    }
+
+    /**
+     * Creates a non-blocking listening socket at {@code path}: removes a stale socket file first
+     * (refusing a live socket or any other file, see {@link SocketFile#clearStale}), binds with the
+     * socket's own mode already {@code fileMode} (fchmod before bind: the file never has wider bits,
+     * whatever the umask), gives the file to {@code group} (null = leave vhostd's), sets the exact
+     * mode, and only then listens: nobody can connect before the file has its final owner and mode.
+     * bind never follows a symbolic link at {@code path}; chown and chmod do not either.
+     */
+    public static int listen(Path path, int backlog, int fileMode, String group) {
+        SocketFile.clearStale(path);
         int fd = socket(SOCK_NONBLOCK);
+        boolean bound = false;
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment sa = SockaddrUnLayout.of(arena, path);
-            MemorySegment cpath = arena.allocateFrom(path.toString());
+            if ((int) Libc.FCHMOD.invokeExact(Libc.state(), fd, fileMode) < 0) {
+                throw Libc.fail("fchmod", "path=" + path + " mode=0" + Integer.toOctalString(fileMode));
+            }
             if ((int) Libc.BIND.invokeExact(Libc.state(), fd, sa, (int) sa.byteSize()) < 0) {
                 throw Libc.fail("bind", "path=" + path);
             }
-            if ((int) Libc.CHMOD.invokeExact(Libc.state(), cpath, fileMode) < 0) {
-                throw Libc.fail("chmod", "path=" + path + " mode=0" + Integer.toOctalString(fileMode));
+            bound = true;
+            if (group != null) {
+                SocketFile.setGroup(path, group);
             }
+            SocketFile.setMode(path, fileMode); // bind applied the umask to the mode
             if ((int) Libc.LISTEN.invokeExact(Libc.state(), fd, backlog) < 0) {
                 throw Libc.fail("listen", "path=" + path);
             }
             return fd;
         } catch (Throwable t) {
             Fds.close(fd);
+            if (bound) {
+                SocketFile.removeQuietly(path); // ours: bind created it in a directory only vhostd writes
+            }
             throw Libc.rethrow("listen", t);
+        }
+    }
+
+    /**
+     * One non-blocking connect to {@code path}, closed at once: 0 when it was accepted, else the
+     * errno ({@code ECONNREFUSED}: nobody listens; {@code EAGAIN}: the backlog is full).
+     */
+    static int tryConnect(Path path) {
+        int fd = socket(SOCK_NONBLOCK);
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment sa = SockaddrUnLayout.of(arena, path);
+            return (int) Libc.CONNECT.invokeExact(Libc.state(), fd, sa, (int) sa.byteSize()) < 0 ? Libc.errno() : 0;
+        } catch (Throwable t) {
+            throw Libc.rethrow("connect", t);
+        } finally {
+            Fds.close(fd);
         }
     }
 
@@ -177,10 +202,5 @@ public final class UnixSockets {
         } catch (Throwable t) {
             throw Libc.rethrow("socket", t);
         }
-    }
-
-    private static boolean isSocket(Path path) throws IOException {
-        Object mode = Files.getAttribute(path, "unix:mode", java.nio.file.LinkOption.NOFOLLOW_LINKS);
-        return mode instanceof Integer m && (m & 0170000) == 0140000;
     }
 }

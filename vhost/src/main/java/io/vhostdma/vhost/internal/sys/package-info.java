@@ -3,7 +3,9 @@
  * SCM_RIGHTS fd passing, memfd and its seals, mmap/munmap, eventfd, epoll, {@code /dev/udmabuf} (sealed memfd to
  * dma-buf), and errno reporting.
  *
- * <p>Internal: nothing outside the {@code vhost} module should use it. Contract:
+ * <p>Internal: nothing outside the {@code vhost} module should use it, except {@code SocketFile} (what
+ * may be replaced at a socket path; mode and group set without following a link), which the backend's
+ * management sockets share with the vhost-user ones. Contract:
  * <ul>
  *   <li>Every failing call throws {@link io.vhostdma.vhost.internal.sys.SysException} naming the
  *       call and the errno ({@code sendmsg failed: errno=32 (Broken pipe) fd=12}), except the
