@@ -7,9 +7,15 @@ import java.lang.foreign.ValueLayout;
 /**
  * eventfd notifiers (vhost-user kick/call/err). {@link #signal(int)} and {@link #drain(int)} are
  * hot-path safe: they allocate nothing after the calling thread's first call and return negative
- * errno values instead of throwing.
+ * errno values instead of throwing. They are {@code critical} downcalls, for eventfds this process
+ * created non-blocking and no untrusted peer can re-flag; a peer's eventfd is signalled through
+ * {@link AioNotifier} and never read. {@link #isEventFd(int)} checks what a peer handed over.
  */
 public final class EventFd {
+    /** The {@code /proc/self/fd} link of every eventfd. */
+    private static final String LINK = "anon_inode:[eventfd]";
+    /** The line only an eventfd's {@code /proc/self/fdinfo} entry has (fs/eventfd.c, eventfd_show_fdinfo). */
+    private static final String FDINFO_COUNT = "eventfd-count:";
     public static final int EFD_NONBLOCK = 0x800;
     public static final int EFD_CLOEXEC = 0x80000;
     private static final ThreadLocal<MemorySegment> SCRATCH =
@@ -54,6 +60,28 @@ public final class EventFd {
             return r == 8 ? value.get(ValueLayout.JAVA_LONG, 0) : -1;
         } catch (Throwable t) {
             throw Libc.rethrow("read", t);
+        }
+    }
+
+    /**
+     * Whether {@code fd} is an eventfd: its {@code /proc/self/fd} link is {@code anon_inode:[eventfd]} and its
+     * {@code /proc/self/fdinfo} entry carries the eventfd's counter (only eventfd's own fdinfo hook prints it).
+     * Neither read reaches into the file's file system (no {@code fstat}), so a peer's FUSE file cannot stall
+     * the check. Control plane: allocates.
+     */
+    public static boolean isEventFd(int fd) {
+        if (!LINK.equals(Fds.describe(fd))) {
+            return false;
+        }
+        try {
+            for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/self/fdinfo/" + fd))) {
+                if (line.startsWith(FDINFO_COUNT)) {
+                    return true;
+                }
+            }
+            return false;
+        } catch (java.io.IOException e) {
+            return false;
         }
     }
 }
