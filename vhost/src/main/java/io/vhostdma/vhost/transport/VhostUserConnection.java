@@ -76,6 +76,17 @@ final class VhostUserConnection implements IoUringIoHandle {
         this.listener = listener;
         this.counters = counters;
         this.session = new VhostUserSession(spec.name(), spec.queuePairs(), dataPlane, ctx::execute, counters);
+        session.device().onFault(reason -> onLoop(() -> dataPlaneFault(reason)));
+    }
+
+    /** The data plane stopped this front end's rings (its guest memory faulted): close the connection. */
+    private void dataPlaneFault(String reason) {
+        if (closing) {
+            return;
+        }
+        LOG.log(System.Logger.Level.WARNING, "port=" + spec.name() + " data plane fault, closing connection: "
+                + reason);
+        disconnect("data plane fault: " + reason);
     }
 
     /** Registers on the loop and starts reading; completes {@link #closed()} if that fails. */
@@ -104,6 +115,11 @@ final class VhostUserConnection implements IoUringIoHandle {
 
     VhostDevice device() {
         return session.device();
+    }
+
+    /** Whether the connection is being torn down (or is gone); event loop only. */
+    boolean closing() {
+        return closing;
     }
 
     /** Completes once the connection is fully torn down. */
