@@ -64,10 +64,12 @@ class UnixSocketsTest {
             for (int i = 0; i < len; i++) {
                 out.data().set(ValueLayout.JAVA_BYTE, i, (byte) (i * 31 + (i >>> 8)));
             }
+            // nobody reads yet: the first sendmsg fills the socket buffer and stops short
+            long sent = UnixSockets.sendFrom(pair[0], out, 0, len, new int[0], 0);
+            assertTrue(sent > 0 && sent < len, "short first send: " + sent);
             java.util.concurrent.CompletableFuture<byte[]> got = java.util.concurrent.CompletableFuture.supplyAsync(
                     () -> receiveAll(pair[1], len));
-            int partial = 0;
-            long sent = 0;
+            int partial = 1;
             while (sent < len) {
                 long r = UnixSockets.sendFrom(pair[0], out, sent, len, new int[0], 0);
                 if (r == -Errno.EAGAIN) {
