@@ -19,8 +19,18 @@ import java.util.Map;
  * @param dmaCompleted copies completed (including failed ones)
  * @param dmaErrors    copies that failed
  * @param dmaInFlight  copies submitted and not completed
+ * @param notifyDropped  guest notifications (call/err eventfd signals) the kernel refused
+ * @param budgetExceeded duty cycles in which the ring used up a descriptor budget
  */
 public record QueueView(String port, String queue, int ringIndex, boolean started, int worker, String channel,
                         long packets, long bytes, Map<String, Long> drops, long ringErrors, long dmaSubmitted,
-                        long dmaCompleted, long dmaErrors, long dmaInFlight) {
+                        long dmaCompleted, long dmaErrors, long dmaInFlight, long notifyDropped, long budgetExceeded) {
+
+    /** A view without the notification and budget counters (both 0). */
+    public QueueView(String port, String queue, int ringIndex, boolean started, int worker, String channel,
+                     long packets, long bytes, Map<String, Long> drops, long ringErrors, long dmaSubmitted,
+                     long dmaCompleted, long dmaErrors, long dmaInFlight) {
+        this(port, queue, ringIndex, started, worker, channel, packets, bytes, drops, ringErrors, dmaSubmitted,
+                dmaCompleted, dmaErrors, dmaInFlight, 0, 0);
+    }
 }

@@ -128,6 +128,12 @@ public final class MetricsRenderer {
         }
         counter(t, queues, "vhostd_queue_ring_errors_total", "Times the ring was stopped on a guest error.",
                 QueueView::ringErrors);
+        counter(t, queues, "vhostd_queue_notify_dropped_total",
+                "Guest notifications (call/err eventfd signals) of the ring the kernel refused; dropped, never retried.",
+                QueueView::notifyDropped);
+        counter(t, queues, "vhostd_queue_budget_exceeded_total",
+                "Duty cycles in which the ring used up its descriptor budget (then out of buffers for the cycle).",
+                QueueView::budgetExceeded);
     }
 
     private static void counter(PrometheusText t, List<QueueView> queues, String name, String help,

@@ -35,7 +35,12 @@ public enum DropReason {
      * bounded ring had no free slot, or the frame is larger than a slot: the frame was taken from the
      * guest and discarded.
      */
-    RECEIVER_FULL("receiver_full");
+    RECEIVER_FULL("receiver_full"),
+    /**
+     * The ring used up its descriptor budget: a TX chain needing more descriptors walked than its frame may have
+     * (returned with used len 0), or a frame for an RX ring that is out of budget for the duty cycle.
+     */
+    BUDGET("budget");
 
     private final String label;
 

@@ -43,7 +43,13 @@ public final class NetRx {
         if (n <= 0) {
             return n;
         }
-        GatherCopy.copy(frame, 0, scratch.payload, 0, frameLen);
+        try {
+            GatherCopy.copy(frame, 0, scratch.payload, 0, frameLen);
+        } catch (RuntimeException | Error e) {
+            // the source's memory went away mid-copy (or this ring's): the reserved chains are given back
+            rxq.rewind(n);
+            throw e;
+        }
         for (int i = 0; i < n; i++) {
             rxq.addUsed(scratch.heads[i], scratch.lens[i]);
         }
