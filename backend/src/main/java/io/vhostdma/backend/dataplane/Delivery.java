@@ -43,6 +43,8 @@ final class Delivery {
     // the frame being enqueued came from injector `injecting`'s slot `injectSlot` (reactive send), or null / -1
     private Injector injecting;
     private int injectSlot = -1;
+    /** The owned RX ring the current frame is being enqueued into (for fault accounting), or null. */
+    private RingContext enqueueing;
 
     Delivery(Worker worker, DataPlaneImpl plane, Forwarder forwarder, StagingPool pool, int workers) {
         this.worker = worker;
@@ -86,6 +88,7 @@ final class Delivery {
     boolean abandon() {
         srcRing = null;
         srcSlot = -1;
+        enqueueing = null;
         releaseBounce();
         if (injecting == null) {
             return false;
@@ -130,6 +133,18 @@ final class Delivery {
 
     /** Enqueues into an owned RX ring; returns {@link #DELIVERED}, {@link #DROPPED} or {@link Injector#PENDING}. */
     private int enqueueLocal(RingContext r, GatherList frame, int len) {
+        enqueueing = r; // stays set if the enqueue throws: FaultContainment counts the frame on it
+        int status = enqueueInto(r, frame, len);
+        enqueueing = null;
+        return status;
+    }
+
+    /** The RX ring a frame was being enqueued into when the data path threw, or null. */
+    RingContext enqueueing() {
+        return enqueueing;
+    }
+
+    private int enqueueInto(RingContext r, GatherList frame, int len) {
         r.refillBudget(worker.cycle);
         if (!r.enabled()) {
             r.counters.drop(DropReason.RX_NOT_READY);

@@ -1,5 +1,6 @@
 package io.vhostdma.backend.dataplane;
 
+import io.vhostdma.backend.stats.DropReason;
 import io.vhostdma.vhost.internal.sys.MemoryProbe;
 import io.vhostdma.vhost.memory.GuestMemory;
 import io.vhostdma.vhost.protocol.VhostDevice;
@@ -22,7 +23,8 @@ import java.lang.foreign.MemorySegment;
  *   <li><b>Anything else</b> (a bug, a closed arena): contained to the TX ring being served. The chains it took
  *       in this burst are returned (used len 0) and published, then the ring is stopped, counted and logged.</li>
  * </ul>
- * Either way the used entries other rings got in this cycle are still published, and the worker goes on with its
+ * A TX ring whose frame was being copied into (or out of) another front end's faulting memory is innocent: its
+ * frame is dropped (counted {@code rx_ring_error} on the faulted destination) and it goes on. Either way the used entries other rings got in this cycle are still published, and the worker goes on with its
  * next duty cycle. A ring stopped this way still drains: its chains are forgotten instead of written back, so
  * GET_VRING_BASE, memory-table swaps and disconnects complete. Worker thread only.
  */
@@ -51,14 +53,20 @@ final class FaultContainment implements AutoCloseable {
      */
     void contain(RingContext ring, Throwable e) {
         int faulty = e instanceof InternalError ? reportFaultyMemory() : 0;
+        RingContext dst = worker.delivery.enqueueing();
+        if (dst != null && dst.device.faulted()) {
+            dst.counters.drop(DropReason.RX_RING_ERROR); // the frame being written into the faulted guest
+        }
         if (worker.delivery.abandon()) {
             worker.reactive.injectDirty = true;
         }
-        if (ring != null && !ring.stopped && !ring.device.faulted()) {
+        if (ring != null && ring.device.faulted()) {
+            stopFaulted(ring);
+        } else if (ring != null && faulty > 0) {
+            worker.retireTx(ring); // innocent: another guest's memory faulted under its frame; it goes on
+        } else if (ring != null && !ring.stopped) {
             returnTaken(ring);
             stop(ring, e);
-        } else if (ring != null) {
-            stopFaulted(ring);
         } else if (faulty == 0) {
             LOG.log(Level.ERROR, "data-plane fault contained: worker=" + worker.id + " error=" + e);
         }

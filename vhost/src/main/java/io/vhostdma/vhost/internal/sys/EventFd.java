@@ -70,18 +70,51 @@ public final class EventFd {
      * the check. Control plane: allocates.
      */
     public static boolean isEventFd(int fd) {
-        if (!LINK.equals(Fds.describe(fd))) {
-            return false;
+        return LINK.equals(Fds.describe(fd)) && fdinfoCount(fd) != null;
+    }
+
+    /**
+     * Adds {@code value} to the counter with a plain {@code write} (errno-capturing, not critical): for a test
+     * playing a hostile peer on its own eventfd. Blocks like write(2) would.
+     */
+    public static void add(int fd, long value) {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment v = a.allocate(ValueLayout.JAVA_LONG);
+            v.set(ValueLayout.JAVA_LONG, 0, value);
+            long r = (long) Libc.WRITE.invokeExact(Libc.state(), fd, v, 8L);
+            if (r != 8) {
+                throw Libc.fail("write", "eventfd=" + fd + " value=0x" + Long.toHexString(value));
+            }
+        } catch (Throwable t) {
+            throw Libc.rethrow("write", t);
         }
+    }
+
+    /**
+     * The counter of eventfd {@code fd} (unsigned 64 bits) as {@code /proc/self/fdinfo} shows it, without reading
+     * (and so without resetting, or blocking on) it. Control plane and tests.
+     *
+     * @throws IllegalArgumentException when {@code fd} is not an open eventfd
+     */
+    public static long peekCount(int fd) {
+        String hex = fdinfoCount(fd);
+        if (hex == null) {
+            throw new IllegalArgumentException("not an open eventfd: fd=" + fd + " is " + Fds.describe(fd));
+        }
+        return Long.parseUnsignedLong(hex, 16);
+    }
+
+    /** The hex counter from {@code fd}'s fdinfo entry, or null when it has none (not an eventfd, not open). */
+    private static String fdinfoCount(int fd) {
         try {
             for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/self/fdinfo/" + fd))) {
                 if (line.startsWith(FDINFO_COUNT)) {
-                    return true;
+                    return line.substring(FDINFO_COUNT.length()).trim();
                 }
             }
-            return false;
         } catch (java.io.IOException e) {
-            return false;
+            return null;
         }
+        return null;
     }
 }
