@@ -262,9 +262,11 @@ public final class DataPlaneImpl implements DataPlane, AutoCloseable {
         for (Worker w : workers) {
             w.stop();
         }
-        for (Thread t : threads) {
-            if (t != null) {
-                t.join(5000);
+        for (int w = 0; w < workers.length; w++) {
+            if (threads[w] != null) {
+                threads[w].join(5000);
+            } else {
+                workers[w].release(); // never started: its epoll, eventfd, AIO context and buffers
             }
         }
         for (Handoff[] row : handoffs) {

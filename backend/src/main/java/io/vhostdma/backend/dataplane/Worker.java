@@ -31,6 +31,8 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  */
 public final class Worker implements Runnable {
     static final int BURST = 32;
+    /** Guest notifications submitted in one system call (a fuller cycle submits more than one batch). */
+    private static final int SIGNAL_BATCH = 64;
     private static final System.Logger LOG = System.getLogger("io.vhostdma.dataplane");
     private static final long SPIN_NANOS = Long.getLong("vhostd.idleSpinMicros", 200L) * 1000L;
 
@@ -40,9 +42,9 @@ public final class Worker implements Runnable {
     private final int wakeFd = EventFd.create();
     private final ConcurrentLinkedQueue<Runnable> commands = new ConcurrentLinkedQueue<>();
     private final RingContext[] dirty = new RingContext[OwnedRings.MAX_RINGS];
-    /** Guest notifications of this cycle, one batch; {@link #signalled}[i] is the ring of signal i. */
-    private final AioNotifier notifier = new AioNotifier(OwnedRings.MAX_RINGS);
-    private final RingContext[] signalled = new RingContext[OwnedRings.MAX_RINGS];
+    /** Guest notifications of this cycle, in batches; {@link #signalled}[i] is the ring of signal i. */
+    private final AioNotifier notifier = new AioNotifier(SIGNAL_BATCH);
+    private final RingContext[] signalled = new RingContext[SIGNAL_BATCH];
     /** What happens when the data path throws. */
     private final FaultContainment faults;
     /** Duty cycles run (worker-local): each ring refills its descriptor budget once per cycle. */
@@ -139,6 +141,11 @@ public final class Worker implements Runnable {
                 faults.contain(r, t);
             }
         }
+        release();
+    }
+
+    /** Frees the worker's own resources: at the end of {@link #run()}, or for a worker that never started. */
+    void release() {
         epoll.close();
         Fds.close(wakeFd);
         arena.close();
