@@ -151,7 +151,7 @@ final class FaultContainment implements AutoCloseable {
                     return i;
                 }
             }
-        } catch (IllegalStateException e) {
+        } catch (RuntimeException e) {
             // that table was unmapped meanwhile (replaced by a newer one): nothing of it is touched any more
         }
         return -1;

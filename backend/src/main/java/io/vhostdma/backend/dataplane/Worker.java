@@ -138,7 +138,13 @@ public final class Worker implements Runnable {
                 FaultContainment.rethrowIfFatal(t);
                 RingContext r = current;
                 current = null;
-                faults.contain(r, t);
+                try {
+                    faults.contain(r, t);
+                } catch (RuntimeException | Error again) {
+                    FaultContainment.rethrowIfFatal(again);
+                    LOG.log(Level.ERROR, "data-plane fault containment failed: worker=" + id + " error=" + t
+                            + " then=" + again);
+                }
             }
         }
         release();
