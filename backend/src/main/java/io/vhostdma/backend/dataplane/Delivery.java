@@ -323,7 +323,6 @@ final class Delivery {
                 boolean ref = h.isRef(slot);
                 RingContext src = ref ? h.source(slot) : null;
                 int rec = ref ? h.sourceRecord(slot) : -1;
-                refTaken = false;
                 try {
                     deliverHandedOff(h, slot, ref, src, rec);
                 } finally {
