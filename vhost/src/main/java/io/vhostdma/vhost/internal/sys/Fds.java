@@ -39,6 +39,20 @@ public final class Fds {
         }
     }
 
+    /**
+     * Makes fd number {@code target} refer to {@code source}'s open file ({@code dup2}), closing what {@code target}
+     * was. For fault-injection tests that swap a file under a number some other code holds.
+     */
+    public static void dup2(int source, int target) {
+        try {
+            if ((int) Libc.DUP2.invokeExact(Libc.state(), source, target) < 0) {
+                throw Libc.fail("dup2", "fd=" + source + " target=" + target);
+            }
+        } catch (Throwable t) {
+            throw Libc.rethrow("dup2", t);
+        }
+    }
+
     /** Closes every fd in {@code fds[0..count)} that is ≥ 0, ignoring errors; sets each to -1. */
     public static void closeAll(int[] fds, int count) {
         for (int i = 0; i < count; i++) {

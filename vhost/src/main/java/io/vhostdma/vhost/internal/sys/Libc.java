@@ -37,6 +37,7 @@ final class Libc {
     static final MethodHandle SENDMSG = errno("sendmsg", JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT);
     static final MethodHandle RECVMSG = errno("recvmsg", JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT);
     static final MethodHandle CLOSE = errno("close", JAVA_INT, JAVA_INT);
+    static final MethodHandle DUP2 = errno("dup2", JAVA_INT, JAVA_INT, JAVA_INT);
     static final MethodHandle UNLINK = errno("unlink", JAVA_INT, ADDRESS);
     static final MethodHandle CHMOD = errno("chmod", JAVA_INT, ADDRESS, JAVA_INT);
     static final MethodHandle MEMFD_CREATE = errno("memfd_create", JAVA_INT, ADDRESS, JAVA_INT);
