@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The interop tier: real DPDK and QEMU peers against the back end (bin/vhostd by default).
 #
-# Usage: interop/vhostd-interop.sh [--only a,b,c,d,e,f,g,h,i,j,k,l]
+# Usage: interop/vhostd-interop.sh [--only a,b,c,d,e,f,g,h,i,j,k,t]
 #   BACKEND=vhostd (default; runs $VHOSTD, default bin/vhostd) or BACKEND=dpdk (DPDK's vhost PMD,
 #   to validate the harness itself). Scenarios, each printing "PASS <name> (<s>s)" or "FAIL <name> ...":
 #   a loop-accounting  testpmd loop through two server ports (switch) for 5 s; then SIGTERM the back
@@ -31,7 +31,7 @@
 #   j examples-rebind  examples/scripts/live-rebind.sh (vhostctl bind/unbind while testpmd loops):
 #                      every "check" line ok (vhostctl exit codes, the new channel shown, the queue's
 #                      packet counter growing after each change, events received)
-#   l testpmd-restart  one sink port; testpmd txonly is started 5 times back to back (each run's close
+#   t testpmd-restart  one sink port; testpmd txonly is started 5 times back to back (each run's close
 #                      and the next one's connect overlap the back end's teardown): every run connects
 #                      and sends, and [vhostd only] the back end took packets and refused no connection
 #   h-j run bin/vhostd themselves: with BACKEND=dpdk they print "SKIPPED <name>".
@@ -39,7 +39,7 @@
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
-only=a,b,c,d,e,f,g,h,i,j,k,l
+only=a,b,c,d,e,f,g,h,i,j,k,t
 while [ $# -gt 0 ]; do
   case "$1" in
     --only) only=$2; shift 2 ;;
@@ -294,10 +294,10 @@ scenario_examples_echo() {
   else pass "$name"; fi
 }
 
-# l: a DPDK application restarted at once, again and again, against one port: vhostd must serve each new
+# t: a DPDK application restarted at once, again and again, against one port: vhostd must serve each new
 # connection (one that arrives while the previous session is torn down waits in the listen backlog).
 scenario_testpmd_restart() {
-  local d=$run/l name=testpmd-restart runs=5 i; mkdir -p "$d"
+  local d=$run/t name=testpmd-restart runs=5 i; mkdir -p "$d"
   "$be" start --dir "$d" --sock "$d/vm1.sock" --fwd rxonly > "$d/start.out" 2>&1 \
     || { fail "$name" "back end did not start: $(tail -n1 "$d/start.out")"; return; }
   for i in $(seq 1 "$runs"); do
@@ -325,7 +325,7 @@ for s in ${only//,/ }; do
     a) scenario_loop ;; b) scenario_sink ;; c) scenario_client ;; d) scenario_qemu ;; e) scenario_qemu_client ;;
     f) scenario_loop_dma ;; g) scenario_qemu_dma ;;
     h) scenario_examples_qemu ;; i) scenario_examples_testpmd ;; j) scenario_examples_rebind ;;
-    k) scenario_examples_echo ;; l) scenario_testpmd_restart ;;
+    k) scenario_examples_echo ;; t) scenario_testpmd_restart ;;
     *) die "unknown scenario $s" ;;
   esac
 done
