@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The interop tier: real DPDK and QEMU peers against the back end (bin/vhostd by default).
 #
-# Usage: interop/vhostd-interop.sh [--only a,b,c,d,e,f,g,h,i,j]
+# Usage: interop/vhostd-interop.sh [--only a,b,c,d,e,f,g,h,i,j,k,t]
 #   BACKEND=vhostd (default; runs $VHOSTD, default bin/vhostd) or BACKEND=dpdk (DPDK's vhost PMD,
 #   to validate the harness itself). Scenarios, each printing "PASS <name> (<s>s)" or "FAIL <name> ...":
 #   a loop-accounting  testpmd loop through two server ports (switch) for 5 s; then SIGTERM the back
@@ -31,12 +31,15 @@
 #   j examples-rebind  examples/scripts/live-rebind.sh (vhostctl bind/unbind while testpmd loops):
 #                      every "check" line ok (vhostctl exit codes, the new channel shown, the queue's
 #                      packet counter growing after each change, events received)
+#   t testpmd-restart  one sink port; testpmd txonly is started 5 times back to back (each run's close
+#                      and the next one's connect overlap the back end's teardown): every run connects
+#                      and sends, and [vhostd only] the back end took packets and refused no connection
 #   h-j run bin/vhostd themselves: with BACKEND=dpdk they print "SKIPPED <name>".
 #   Takes about 4 minutes. Exit 1 if any scenario failed. Not root: "SKIPPED: ..." and exit 0.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
-only=a,b,c,d,e,f,g,h,i,j,k
+only=a,b,c,d,e,f,g,h,i,j,k,t
 while [ $# -gt 0 ]; do
   case "$1" in
     --only) only=$2; shift 2 ;;
@@ -291,6 +294,30 @@ scenario_examples_echo() {
   else pass "$name"; fi
 }
 
+# t: a DPDK application restarted at once, again and again, against one port: vhostd must serve each new
+# connection (one that arrives while the previous session is torn down waits in the listen backlog).
+scenario_testpmd_restart() {
+  local d=$run/t name=testpmd-restart runs=5 i; mkdir -p "$d"
+  "$be" start --dir "$d" --sock "$d/vm1.sock" --fwd rxonly > "$d/start.out" 2>&1 \
+    || { fail "$name" "back end did not start: $(tail -n1 "$d/start.out")"; return; }
+  for i in $(seq 1 "$runs"); do
+    if ! "$INTEROP_DIR/testpmd-txonly.sh" --sock "$d/vm1.sock" --warmup 0 --seconds 1 --connect-timeout 20 \
+         > "$d/fe$i.out" 2>&1; then
+      "$be" stop --dir "$d" > /dev/null 2>&1 || true
+      fail "$name" "run $i not served: $(tail -n 3 "$d/fe$i.out" | tr '\n' ' ')"; return
+    fi
+  done
+  "$be" stop --dir "$d" > "$d/final.out" 2>&1 || { fail "$name" "back end stop: $(tail -n1 "$d/final.out")"; return; }
+  echo "  $runs testpmd runs: tx_packets $(for i in $(seq 1 "$runs"); do grep '^testpmd total' "$d/fe$i.out" | val tx_packets; done | tr '\n' ' ')"
+  if [ "$BACKEND" != vhostd ]; then pass "$name"; return; fi
+  local taken refused; taken=$(sum_final "$d/final.out" guest_tx_pkts)
+  refused=$(cat "$d"/vhostd.log* 2>/dev/null | grep -c 'refused a second front end' || true)
+  echo "  vhostd took=$taken refused=${refused:-0}"
+  if [ "$taken" -le 0 ]; then fail "$name" "the back end took no packets"
+  elif [ "${refused:-0}" -ne 0 ]; then fail "$name" "the back end refused $refused connection(s)"
+  else pass "$name"; fi
+}
+
 echo "interop tier: back end = $BACKEND"
 for s in ${only//,/ }; do
   t0=$SECONDS
@@ -298,7 +325,7 @@ for s in ${only//,/ }; do
     a) scenario_loop ;; b) scenario_sink ;; c) scenario_client ;; d) scenario_qemu ;; e) scenario_qemu_client ;;
     f) scenario_loop_dma ;; g) scenario_qemu_dma ;;
     h) scenario_examples_qemu ;; i) scenario_examples_testpmd ;; j) scenario_examples_rebind ;;
-    k) scenario_examples_echo ;;
+    k) scenario_examples_echo ;; t) scenario_testpmd_restart ;;
     *) die "unknown scenario $s" ;;
   esac
 done

@@ -261,7 +261,7 @@ public final class Vhostd implements AutoCloseable {
             try {
                 startPort(p);
             } catch (RuntimeException e) {
-                plane.removePort(state);
+                releaseInjector(plane.removePort(state));
                 dma.removePort(p.name(), 2 * p.queuePairs());
                 throw e;
             }
@@ -284,11 +284,24 @@ public final class Vhostd implements AutoCloseable {
             } catch (Exception e) {
                 throw new IllegalStateException("cannot close port=" + name + ": " + e.getMessage(), e);
             }
-            plane.removePort(state);
+            releaseInjector(plane.removePort(state));
             dma.removePort(name, 2 * state.queuePairs());
             out.println("vhostd: removed port=" + name);
             events.publish((seq, t) -> new BackendEvent.PortRemoved(seq, t, name));
         }
+    }
+
+    /**
+     * Frees a removed port's injector (its send ring, 2.5 MiB of host memory registered with every DMA device)
+     * once no worker can read it: after a quiesce, unregistered, then closed.
+     */
+    private void releaseInjector(io.vhostdma.backend.dataplane.Injector in) {
+        if (in == null) {
+            return;
+        }
+        plane.quiesce().join();
+        dma.unregisterHost(in.memory());
+        in.close();
     }
 
     private void printBanner() {

@@ -345,7 +345,7 @@ public final class DmaChannel {
     }
 
     String describe() {
-        RuntimeException fault = executor.lastFault();
+        Throwable fault = executor.lastFault();
         return "channel " + id + ": ring=" + size + " enqueued=" + ring.enqueued.getOpaque() + " submitted="
             + ring.submitted.getOpaque() + " done=" + ring.done.getOpaque() + " active=" + active
             + (fault == null ? "" : " lastFault=" + fault);

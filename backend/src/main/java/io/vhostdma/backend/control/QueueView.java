@@ -21,16 +21,19 @@ import java.util.Map;
  * @param dmaInFlight  copies submitted and not completed
  * @param macLimit     frames forwarded whose new source MAC was not learned: the port held its {@code mac-limit}
  * @param macTableFull frames forwarded whose new source MAC was not learned: no free MAC-table slot
+ * @param notifyDropped  guest notifications (call/err eventfd signals) the kernel refused
+ * @param budgetExceeded duty cycles in which the ring used up a descriptor budget
  */
 public record QueueView(String port, String queue, int ringIndex, boolean started, int worker, String channel,
                         long packets, long bytes, Map<String, Long> drops, long ringErrors, long dmaSubmitted,
-                        long dmaCompleted, long dmaErrors, long dmaInFlight, long macLimit, long macTableFull) {
+                        long dmaCompleted, long dmaErrors, long dmaInFlight, long macLimit, long macTableFull,
+                        long notifyDropped, long budgetExceeded) {
 
-    /** A queue without MAC-learning counts (views that do not carry them). */
+    /** A queue without the MAC-learning, notification and budget counters (views that do not carry them). */
     public QueueView(String port, String queue, int ringIndex, boolean started, int worker, String channel,
                      long packets, long bytes, Map<String, Long> drops, long ringErrors, long dmaSubmitted,
                      long dmaCompleted, long dmaErrors, long dmaInFlight) {
         this(port, queue, ringIndex, started, worker, channel, packets, bytes, drops, ringErrors, dmaSubmitted,
-                dmaCompleted, dmaErrors, dmaInFlight, 0, 0);
+                dmaCompleted, dmaErrors, dmaInFlight, 0, 0, 0, 0);
     }
 }

@@ -76,7 +76,8 @@ final class Views {
         String channel = p.started(ring) ? c.channel() : binding == null ? null : binding.name();
         return new QueueView(p.name(), c.name(), ring, p.started(ring), plane.ownerIndex(ring), channel,
                 c.packets(), c.bytes(), Map.copyOf(drops), c.ringErrors(), c.dmaSubmitted(), c.dmaCompleted(),
-                c.dmaErrors(), c.dmaInFlight(), c.macLimitHits(), c.macTableFullHits());
+                c.dmaErrors(), c.dmaInFlight(), c.macLimitHits(), c.macTableFullHits(), c.notifyDropped(),
+                c.budgetExceeded());
     }
 
     List<DeviceView> devices() {

@@ -118,7 +118,7 @@ final class AsyncRx {
             boolean failed = copies.headFailed();
             for (int i = 0; i < recChains[rec]; i++) {
                 int c = (int) (chainHead++ & chainMask);
-                if (!ring.stopped) {
+                if (ring.live()) {
                     ring.queue.addUsed(chainHeads[c], failed ? 0 : chainLens[c]);
                 }
             }

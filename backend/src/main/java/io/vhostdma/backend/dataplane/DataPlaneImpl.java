@@ -120,13 +120,19 @@ public final class DataPlaneImpl implements DataPlane, AutoCloseable {
     }
 
     /**
-     * Removes a disconnected port: it keeps its id slot (and its injector's registered memory, which a
-     * worker may still look at), flagged removed, and its MACs are forgotten.
+     * Removes a disconnected port: it keeps its id slot (a worker may still hold the id), flagged removed, and
+     * its MACs are forgotten. Its injector is taken off the port and returned: once {@link #quiesce()} completed
+     * no worker reads it, and the caller unregisters and closes it (see {@link Injector#close()}).
+     *
+     * @return the port's injector, or null
      */
-    public synchronized void removePort(PortState port) {
+    public synchronized Injector removePort(PortState port) {
         port.markRemoved();
         byName.remove(port.name(), port);
         macs.forgetPort(port.id());
+        Injector in = port.injector();
+        port.injector(null);
+        return in;
     }
 
     /** Tells {@code listener} about every ring start and stop from now on. */
@@ -235,8 +241,9 @@ public final class DataPlaneImpl implements DataPlane, AutoCloseable {
         w.submit(() -> {
             try {
                 w.rings.detachRing(device, ringIndex, f);
-            } catch (RuntimeException e) {
-                f.completeExceptionally(e);
+            } catch (RuntimeException | Error e) {
+                FaultContainment.rethrowIfFatal(e);
+                f.completeExceptionally(e); // the session goes on (and closes the ring's fds) either way
             }
         });
         return f;
@@ -283,9 +290,11 @@ public final class DataPlaneImpl implements DataPlane, AutoCloseable {
         for (Worker w : workers) {
             w.stop();
         }
-        for (Thread t : threads) {
-            if (t != null) {
-                t.join(5000);
+        for (int w = 0; w < workers.length; w++) {
+            if (threads[w] != null) {
+                threads[w].join(5000);
+            } else {
+                workers[w].release(); // never started: its epoll, eventfd, AIO context and buffers
             }
         }
         for (Handoff[] row : handoffs) {

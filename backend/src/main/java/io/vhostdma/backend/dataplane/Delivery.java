@@ -43,6 +43,8 @@ final class Delivery {
     // the frame being enqueued came from injector `injecting`'s slot `injectSlot` (reactive send), or null / -1
     private Injector injecting;
     private int injectSlot = -1;
+    /** The owned RX ring the current frame is being enqueued into (for fault accounting), or null. */
+    private RingContext enqueueing;
 
     Delivery(Worker worker, DataPlaneImpl plane, Forwarder forwarder, StagingPool pool, int workers) {
         this.worker = worker;
@@ -86,6 +88,7 @@ final class Delivery {
     boolean abandon() {
         srcRing = null;
         srcSlot = -1;
+        enqueueing = null;
         releaseBounce();
         if (injecting == null) {
             return false;
@@ -104,7 +107,7 @@ final class Delivery {
             q = 0;
             r = dst.rx(0);
         }
-        if (r == null || r.stopped || r.paused) {
+        if (r == null || !r.live() || r.paused) {
             dst.counters().rx(q).drop(DropReason.RX_NOT_READY);
             return;
         }
@@ -130,6 +133,19 @@ final class Delivery {
 
     /** Enqueues into an owned RX ring; returns {@link #DELIVERED}, {@link #DROPPED} or {@link Injector#PENDING}. */
     private int enqueueLocal(RingContext r, GatherList frame, int len) {
+        enqueueing = r; // stays set if the enqueue throws: FaultContainment counts the frame on it
+        int status = enqueueInto(r, frame, len);
+        enqueueing = null;
+        return status;
+    }
+
+    /** The RX ring a frame was being enqueued into when the data path threw, or null. */
+    RingContext enqueueing() {
+        return enqueueing;
+    }
+
+    private int enqueueInto(RingContext r, GatherList frame, int len) {
+        r.refillBudget(worker.cycle);
         if (!r.enabled()) {
             r.counters.drop(DropReason.RX_NOT_READY);
             return DROPPED;
@@ -228,6 +244,9 @@ final class Delivery {
     private void rxFailed(RingContext r, int n) {
         if (n == NetStatus.NO_BUFFERS) {
             r.counters.drop(DropReason.RX_NO_BUFFERS);
+        } else if (n == NetStatus.OVER_BUDGET) {
+            r.counters.drop(DropReason.BUDGET); // out of buffers for the rest of this duty cycle
+            r.budgetExceeded();
         } else if (n == NetStatus.TOO_BIG) {
             r.counters.drop(DropReason.RX_TOO_BIG);
         } else {
@@ -301,37 +320,45 @@ final class Delivery {
             }
             int slot;
             while ((slot = h.peek()) >= 0) {
-                PortState dst = plane.port(h.port(slot));
-                int len = h.length(slot);
-                RingContext r = dst.rx(h.queuePair(slot));
                 boolean ref = h.isRef(slot);
                 RingContext src = ref ? h.source(slot) : null;
                 int rec = ref ? h.sourceRecord(slot) : -1;
-                if (r == null || r.owner != worker || r.stopped || r.paused) {
-                    dst.counters().rx(h.queuePair(slot)).drop(DropReason.RX_NOT_READY);
-                } else {
-                    if (ref) {
-                        h.pieces(slot, handoffFrame);
-                        srcRing = src;
-                        srcRecord = rec;
-                        refTaken = false;
-                    } else {
-                        handoffFrame.clear();
-                        handoffFrame.add(h.buffers(), Handoff.slotOffset(slot), len);
-                    }
-                    enqueueLocal(r, handoffFrame, len);
+                try {
+                    deliverHandedOff(h, slot, ref, src, rec);
+                } finally {
+                    // even when the copy faulted: the slot is freed and the reference given back, so neither
+                    // this queue nor the source ring's drain is stuck on it
                     srcRing = null;
                     releaseBounce();
+                    h.release();
+                    if (ref && !refTaken) {
+                        giveBack(src, rec); // copied (CPU), dropped or failed: the chain is free again
+                    }
+                    refTaken = false;
                 }
-                h.release();
-                if (ref && !refTaken) {
-                    giveBack(src, rec); // copied (CPU) or dropped: the chain is free again
-                }
-                refTaken = false;
                 work++;
             }
         }
         return work;
+    }
+
+    private void deliverHandedOff(Handoff h, int slot, boolean ref, RingContext src, int rec) {
+        PortState dst = plane.port(h.port(slot));
+        int len = h.length(slot);
+        RingContext r = dst.rx(h.queuePair(slot));
+        if (r == null || r.owner != worker || !r.live() || r.paused || (src != null && src.device.faulted())) {
+            dst.counters().rx(h.queuePair(slot)).drop(DropReason.RX_NOT_READY);
+            return;
+        }
+        if (ref) {
+            h.pieces(slot, handoffFrame);
+            srcRing = src;
+            srcRecord = rec;
+        } else {
+            handoffFrame.clear();
+            handoffFrame.add(h.buffers(), Handoff.slotOffset(slot), len);
+        }
+        enqueueLocal(r, handoffFrame, len);
     }
 
     boolean returnsPending() {

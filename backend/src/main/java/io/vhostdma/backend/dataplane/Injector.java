@@ -63,6 +63,9 @@ public final class Injector implements AutoCloseable {
     private long q1, q2, q3, q4, q5, q6, q7;
     private long done; // written by the worker
     private long taken; // worker-local
+    /** Set when the port was removed and the slots freed: every frame written from then on is dropped. */
+    private volatile boolean closed;
+    private long doneAtClose;
 
     Injector(Worker consumer) {
         this.consumer = consumer;
@@ -72,8 +75,7 @@ public final class Injector implements AutoCloseable {
 
     /** Producer: slots free for writing now. */
     public int room() {
-        // acquire: pairs with the worker's release of done; the slots before it are no longer read
-        return SLOTS - (int) (producerTail - (long) DONE.getAcquire(this));
+        return SLOTS - (int) (producerTail - done());
     }
 
     /**
@@ -86,8 +88,12 @@ public final class Injector implements AutoCloseable {
     public long write(MemorySegment src, long offset, int len) {
         long t = producerTail++;
         int slot = (int) (t & mask);
-        if (len <= SLOT_BYTES) {
-            MemorySegment.copy(src, offset, memory, (long) slot * SLOT_BYTES, len);
+        if (len <= SLOT_BYTES && !closed) {
+            try {
+                MemorySegment.copy(src, offset, memory, (long) slot * SLOT_BYTES, len);
+            } catch (IllegalStateException e) {
+                // the port was removed meanwhile and the slots freed: the frame is dropped (see done())
+            }
         }
         lengths[slot] = len;
         return t;
@@ -100,14 +106,17 @@ public final class Injector implements AutoCloseable {
         Worker.wake(consumer);
     }
 
-    /** Producer: frames before this position have a final fate (acquire: pairs with {@link #publishDone}). */
+    /**
+     * Producer: frames before this position have a final fate (acquire: pairs with {@link #publishDone}). Once
+     * the injector is closed every frame written has one: those the worker did not take are dropped.
+     */
     public long done() {
-        return (long) DONE.getAcquire(this);
+        return closed ? producerTail : (long) DONE.getAcquire(this);
     }
 
     /** Producer: whether the frame at {@code position} (before {@link #done()}) reached the guest. */
     public boolean delivered(long position) {
-        return results[(int) (position & mask)] == 1;
+        return (!closed || position < doneAtClose) && results[(int) (position & mask)] == 1;
     }
 
     // ---- consumer (the worker owning rxq0) ----
@@ -168,9 +177,14 @@ public final class Injector implements AutoCloseable {
         return memory;
     }
 
-    /** Frees the slots; only after the workers stopped. */
+    /**
+     * Frees the slots (2.5 MiB); only once no worker reads them (the workers stopped, or the port was removed
+     * and a quiesce passed). A producer still sending sees every later frame dropped.
+     */
     @Override
     public void close() {
+        doneAtClose = (long) DONE.getAcquire(this); // final: no worker advances it any more
+        closed = true;
         arena.close();
     }
 }

@@ -66,7 +66,9 @@ final class OwnedRings {
         if (r.guestTx) {
             tx[txCount++] = r;
             if (r.kickFd >= 0) {
-                epoll.add(r.kickFd, Epoll.EPOLLIN, r.kickFd);
+                // edge-triggered: every kick wakes us, and the front end's eventfd is never read (a read of an
+                // eventfd whose O_NONBLOCK the front end cleared would block until it kicks)
+                epoll.add(r.kickFd, Epoll.EPOLLIN | Epoll.EPOLLET, r.kickFd);
             } else {
                 pollOnlyRings++;
             }
@@ -112,6 +114,9 @@ final class OwnedRings {
             return;
         }
         r.detaching = done;
+        if (r.guestTx) {
+            worker.retireTx(r); // chains a failed burst took are returned (or forgotten on a stopped ring)
+        }
         if (r.rebound != null) {
             // the front end stops the ring while a rebind drains it: the stop wins (already draining)
             r.rebound.complete(false);

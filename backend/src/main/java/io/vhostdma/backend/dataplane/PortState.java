@@ -25,8 +25,11 @@ public final class PortState {
     private volatile int domainHandle;
     /** The reactive receiver's tap, or null: the port's guest TX frames go to the switch. */
     private volatile PacketTap tap;
-    /** Frames sent into the port by the reactive API (set once by the data plane), or null. */
-    private Injector injector;
+    /**
+     * Frames sent into the port by the reactive API (set by the data plane before workers see the port), or
+     * null; cleared when the port is removed (volatile: worker 0 stops reading it at its next cycle).
+     */
+    private volatile Injector injector;
 
     /** Rings started now (attached and not detached), for the management views. */
     private final java.util.Set<Integer> started = java.util.concurrent.ConcurrentHashMap.newKeySet();
@@ -142,7 +145,7 @@ public final class PortState {
         return injector;
     }
 
-    /** Set by the data plane before its workers start (published to them by the thread start). */
+    /** Set by the data plane before its workers see the port; null when the port is removed. */
     void injector(Injector i) {
         injector = i;
     }

@@ -57,7 +57,7 @@ final class ReactivePath {
     private int enqueueInjected(PortState p, Injector in, int slot) {
         RingContext r = p.rx(0);
         int len = in.length(slot);
-        if (r == null || r.owner != worker || r.stopped) {
+        if (r == null || r.owner != worker || !r.live()) {
             p.counters().rx(0).drop(DropReason.RX_NOT_READY);
             return Delivery.DROPPED;
         }

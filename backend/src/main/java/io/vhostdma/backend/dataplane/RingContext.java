@@ -44,6 +44,9 @@ final class RingContext {
      * {@code rx_not_ready} (written by the owner; read by other workers only to route, like {@link #stopped}).
      */
     boolean paused;
+    /** The owner's duty cycle in which the ring last refilled its descriptor budget, and last counted a trip. */
+    private long budgetCycle = -1;
+    private long budgetTripCycle = -1;
     /** The binding a live rebind moves the ring to, and the rebind's completion (owner-local). */
     ChannelBinding rebindTo;
     java.util.concurrent.CompletableFuture<Boolean> rebound;
@@ -99,10 +102,37 @@ final class RingContext {
         counters.bound(binding == null ? null : binding.name());
     }
 
-    /** Returns a guest TX chain to the driver (used len 0); nothing once the guest broke the ring. */
+    /**
+     * Returns a guest TX chain to the driver (used len 0); nothing once the ring stopped (the guest broke it,
+     * or its memory faulted): the chain is only forgotten, so the ring still drains.
+     */
     void returnTxChain(int head) {
-        if (!stopped) {
+        if (live()) {
             queue.addUsed(head, io.vhostdma.vhost.net.NetTx.USED_LEN);
+        }
+    }
+
+    /**
+     * Whether the ring may still touch guest memory: not stopped by its owner, and its front end's memory not
+     * found faulting by any worker (a volatile read of the device's flag).
+     */
+    boolean live() {
+        return !stopped && !device.faulted();
+    }
+
+    /** Gives the ring a fresh descriptor budget once per duty cycle {@code cycle} of its owner. */
+    void refillBudget(long cycle) {
+        if (budgetCycle != cycle) {
+            budgetCycle = cycle;
+            queue.refillBudget();
+        }
+    }
+
+    /** The ring used up a descriptor budget in this duty cycle: counted once per cycle. */
+    void budgetExceeded() {
+        if (budgetTripCycle != owner.cycle) {
+            budgetTripCycle = owner.cycle;
+            counters.countBudgetExceeded();
         }
     }
 

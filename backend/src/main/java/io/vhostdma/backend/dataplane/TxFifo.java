@@ -57,6 +57,11 @@ final class TxFifo {
         staging[slot] = pending;
     }
 
+    /** Records opened so far (a running count: a caller compares it to see whether a chain got its record). */
+    long opened() {
+        return tail;
+    }
+
     /** Records not yet returned. */
     int outstanding() {
         return (int) (tail - head);

@@ -2,6 +2,7 @@ package io.vhostdma.backend.dataplane;
 
 import io.vhostdma.backend.stats.DropReason;
 import io.vhostdma.vhost.internal.sys.Affinity;
+import io.vhostdma.vhost.internal.sys.AioNotifier;
 import io.vhostdma.vhost.internal.sys.Epoll;
 import io.vhostdma.vhost.internal.sys.EventFd;
 import io.vhostdma.vhost.internal.sys.Fds;
@@ -21,9 +22,17 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  * The rings it owns and their lifecycle commands are kept by {@link OwnedRings}, the delivery of
  * forwarded frames (local enqueue, DMA, hand-off to other workers) by {@link Delivery}, the reactive
  * API's tap and injectors by {@link ReactivePath}; all three run on this worker's thread only.
+ *
+ * <p>Nothing a front end hands over can block it: guests are notified through {@link AioNotifier} (the kernel
+ * signals the call and err eventfds; a refused signal is counted {@code notify_dropped}), kick eventfds are
+ * watched edge-triggered and never read, each ring walks at most its descriptor budget per cycle, and whatever
+ * the data path throws — a fault in guest memory a front end shrank included — is contained by
+ * {@link FaultContainment} to the ring or port it came from.
  */
 public final class Worker implements Runnable {
     static final int BURST = 32;
+    /** Guest notifications submitted in one system call (a fuller cycle submits more than one batch). */
+    private static final int SIGNAL_BATCH = 64;
     private static final System.Logger LOG = System.getLogger("io.vhostdma.dataplane");
     private static final long SPIN_NANOS = Long.getLong("vhostd.idleSpinMicros", 200L) * 1000L;
 
@@ -33,6 +42,13 @@ public final class Worker implements Runnable {
     private final int wakeFd = EventFd.create();
     private final ConcurrentLinkedQueue<Runnable> commands = new ConcurrentLinkedQueue<>();
     private final RingContext[] dirty = new RingContext[OwnedRings.MAX_RINGS];
+    /** Guest notifications of this cycle, in batches; {@link #signalled}[i] is the ring of signal i. */
+    private final AioNotifier notifier = new AioNotifier(SIGNAL_BATCH);
+    private final RingContext[] signalled = new RingContext[SIGNAL_BATCH];
+    /** What happens when the data path throws. */
+    private final FaultContainment faults;
+    /** Duty cycles run (worker-local): each ring refills its descriptor budget once per cycle. */
+    long cycle;
     private final java.lang.foreign.Arena arena = java.lang.foreign.Arena.ofShared();
     /** Worker-local scratch for the forwarder: the frame's Ethernet header, read once. */
     final io.vhostdma.vhost.net.EthernetHeader ethernet = new io.vhostdma.vhost.net.EthernetHeader();
@@ -64,6 +80,7 @@ public final class Worker implements Runnable {
         this.rings = new OwnedRings(this, plane, epoll);
         this.delivery = new Delivery(this, plane, forwarder, pool, workers);
         this.reactive = new ReactivePath(this, plane, delivery);
+        this.faults = new FaultContainment(this, plane);
         epoll.add(wakeFd, Epoll.EPOLLIN, -1L);
     }
 
@@ -106,30 +123,46 @@ public final class Worker implements Runnable {
         }
         idleSince = System.nanoTime();
         while (running) {
-            int work;
             try {
-                work = doWork();
-            } catch (RuntimeException | LinkageError | AssertionError e) {
-                // anything but a VM error (out of memory, stack overflow) is contained to one ring
-                containFault(e);
-                continue;
-            }
-            if (work > 0) {
-                stats.busy(work);
-                idleSince = 0;
-            } else {
-                stats.idle();
-                idle();
+                int work = doWork();
+                if (work > 0) {
+                    stats.busy(work);
+                    idleSince = 0;
+                } else {
+                    stats.idle();
+                    idle();
+                }
+            } catch (Throwable t) {
+                // anything but a VM error of our own (out of memory, stack overflow) is contained to the ring or
+                // port it came from; InternalError is how HotSpot reports a fault (SIGBUS) in a memory access
+                FaultContainment.rethrowIfFatal(t);
+                RingContext r = current;
+                current = null;
+                try {
+                    faults.contain(r, t);
+                } catch (RuntimeException | Error again) {
+                    FaultContainment.rethrowIfFatal(again);
+                    LOG.log(Level.ERROR, "data-plane fault containment failed: worker=" + id + " error=" + t
+                            + " then=" + again);
+                }
             }
         }
+        release();
+    }
+
+    /** Frees the worker's own resources: at the end of {@link #run()}, or for a worker that never started. */
+    void release() {
         epoll.close();
         Fds.close(wakeFd);
         arena.close();
         pool.close();
+        notifier.close();
+        faults.close();
     }
 
     /** One duty cycle; returns the number of packets moved (0 = idle). */
     int doWork() {
+        cycle++;
         Runnable c;
         while ((c = commands.poll()) != null) {
             c.run();
@@ -162,31 +195,12 @@ public final class Worker implements Runnable {
         return work;
     }
 
-    /**
-     * A ring's memory failed under us (e.g. an access to a table that was unmapped throws in this
-     * thread instead of crashing the JVM): stop the ring being served, count it, keep the worker.
-     */
-    private void containFault(Throwable e) {
-        RingContext r = current;
-        current = null;
-        for (int i = 0; i < dirtyCount; i++) {
-            dirty[i].dirty = false;
-            dirty[i] = null;
-        }
-        dirtyCount = 0;
-        if (r != null && !r.stopped) {
-            r.stopped = true;
-            r.counters.ringError();
-        }
-        if (delivery.abandon()) {
-            reactive.injectDirty = true;
-        }
-        LOG.log(Level.ERROR, "data-plane fault contained: worker=" + id
-                + (r == null ? "" : " " + r.describe()) + " error=" + e);
-    }
-
     private int serveTx(RingContext r) {
         if (r.stopped || r.paused) {
+            return 0;
+        }
+        if (r.device.faulted()) {
+            faults.stopFaulted(r); // a worker found the front end's memory faulting: never touch it again
             return 0;
         }
         SplitVirtqueue q = r.queue;
@@ -197,61 +211,109 @@ public final class Worker implements Runnable {
             }
             return 0;
         }
+        q.refillBudget(); // served once per duty cycle
         GuestMemory mem = r.device.memory();
         int hdrLen = r.device.headerLength();
         boolean enabled = r.enabled();
         boolean stages = r.asyncTx != null && (sink || r.port.segment() == PortState.DEFAULT_SEGMENT);
-        TxFifo fifo = r.fifo;
         PacketTap tap = r.port.tap(); // once per burst: a removed tap is not seen after our next quiescent point
         int n = Math.min(pending, BURST);
         int done = 0;
         for (; done < n; done++) {
-            if (!fifo.hasRoom() || (stages && !r.asyncTx.ready(pool))) {
+            if (!r.fifo.hasRoom() || (stages && !r.asyncTx.ready(pool))) {
                 break; // back-pressure: the guest's chains wait in its ring
             }
             int head = q.pop(mem, r.chain);
             if (head < 0) {
-                if (head != VirtqStatus.EMPTY) {
-                    breakRing(r, head);
-                }
+                done += popFailed(r, head);
                 break;
             }
-            int len = NetTx.frame(r.chain, hdrLen, r.frame);
-            if (len == NetStatus.WRITABLE_IN_TX) {
-                r.counters.drop(DropReason.TX_BAD_FRAME);
-                fifo.open(head);
-                fifo.retire(r);
-                q.publishUsed();
-                notifyGuest(r);
-                done++;
-                breakRing(r, VirtqStatus.ERR_BUFFER_DIRECTION);
+            int next = takeGuarded(r, head, hdrLen, enabled, stages, tap);
+            if (next != NEXT) {
+                done += next == STOP_TAKEN ? 1 : 0;
                 break;
-            } else if (len < 0) {
-                r.counters.drop(DropReason.TX_BAD_FRAME);
-                fifo.open(head);
-            } else if (!enabled) {
-                r.counters.drop(DropReason.TX_DISABLED);
-                fifo.open(head);
-            } else if (tap != null) {
-                reactive.tapFrame(r, tap, len);
-                fifo.open(head);
-            } else if (stages) {
-                if (len > StagingPool.SLOT_BYTES) {
-                    r.counters.drop(DropReason.NO_HOST_BUFFER);
-                    fifo.open(head);
-                } else if (!r.asyncTx.canStage(r.frame, pool)) {
-                    q.rewind(1); // taken again next cycle
-                    break;
-                } else {
-                    r.asyncTx.stage(r.frame, len, fifo.open(head), pool);
-                }
-            } else {
-                r.counters.packet(len);
-                delivery.forwardTx(r, fifo.open(head), len);
             }
         }
         retireTx(r);
         return done;
+    }
+
+    /** {@link #take} results: go on with the burst, stop it (the chain was given back), stop it (chain taken). */
+    private static final int NEXT = 0;
+    private static final int STOP = 1;
+    private static final int STOP_TAKEN = 2;
+
+    /**
+     * {@link #take}, and if it throws, the chain it took still gets its FIFO record: it is returned (used len 0)
+     * with the ring's other chains, so the ring drains.
+     */
+    private int takeGuarded(RingContext r, int head, int hdrLen, boolean enabled, boolean stages, PacketTap tap) {
+        long opened = r.fifo.opened();
+        try {
+            return take(r, head, hdrLen, enabled, stages, tap);
+        } catch (RuntimeException | Error e) {
+            if (r.fifo.opened() == opened) {
+                r.fifo.open(head);
+            }
+            throw e;
+        }
+    }
+
+    /** Forwards (or drops, taps, stages) the frame of the chain just popped from TX ring {@code r}. */
+    private int take(RingContext r, int head, int hdrLen, boolean enabled, boolean stages, PacketTap tap) {
+        TxFifo fifo = r.fifo;
+        int len = NetTx.frame(r.chain, hdrLen, r.frame);
+        if (len == NetStatus.WRITABLE_IN_TX) {
+            r.counters.drop(DropReason.TX_BAD_FRAME);
+            fifo.open(head);
+            fifo.retire(r);
+            r.queue.publishUsed();
+            notifyGuest(r);
+            breakRing(r, VirtqStatus.ERR_BUFFER_DIRECTION);
+            return STOP_TAKEN;
+        } else if (len < 0) {
+            r.counters.drop(DropReason.TX_BAD_FRAME);
+            fifo.open(head);
+        } else if (!enabled) {
+            r.counters.drop(DropReason.TX_DISABLED);
+            fifo.open(head);
+        } else if (tap != null) {
+            reactive.tapFrame(r, tap, len);
+            fifo.open(head);
+        } else if (stages) {
+            if (len > StagingPool.SLOT_BYTES) {
+                r.counters.drop(DropReason.NO_HOST_BUFFER);
+                fifo.open(head);
+            } else if (!r.asyncTx.canStage(r.frame, pool)) {
+                r.queue.rewind(1); // taken again next cycle
+                return STOP;
+            } else {
+                r.asyncTx.stage(r.frame, len, fifo.open(head), pool);
+            }
+        } else {
+            r.counters.packet(len);
+            delivery.forwardTx(r, fifo.open(head), len);
+        }
+        return NEXT;
+    }
+
+    /**
+     * A TX pop that took no chain: empty, over a descriptor budget (a chain over its frame's budget is taken
+     * and dropped, counted {@code budget}), or a guest error. Returns the chains taken (0 or 1).
+     */
+    private int popFailed(RingContext r, int code) {
+        if (code == VirtqStatus.FRAME_OVER_BUDGET) {
+            r.counters.drop(DropReason.BUDGET);
+            r.fifo.open(r.queue.skipHead(r.chain));
+            r.budgetExceeded();
+            return 1;
+        }
+        if (code == VirtqStatus.OVER_BUDGET) {
+            r.budgetExceeded(); // the rest waits for the next cycle
+        } else if (code != VirtqStatus.EMPTY) {
+            breakRing(r, code);
+        }
+        return 0;
     }
 
     /** Returns the finished chains at the head of a TX ring's FIFO; the ring is published at the flush. */
@@ -284,26 +346,58 @@ public final class Worker implements Runnable {
         return work;
     }
 
-    /** Publishes the used rings filled this cycle and notifies their guests. */
+    /**
+     * Publishes the used rings filled this cycle and notifies their guests (one system call for every signal).
+     * A ring whose guest memory faults here is stopped alone; the others are still published.
+     */
     void flushUsed() {
-        for (int i = 0; i < dirtyCount; i++) {
-            RingContext r = dirty[i];
-            dirty[i] = null;
+        while (dirtyCount > 0) {
+            RingContext r = dirty[--dirtyCount];
+            dirty[dirtyCount] = null;
             r.dirty = false;
-            if (!r.stopped) {
-                r.queue.publishUsed();
-                notifyGuest(r);
+            if (r.live()) {
+                try {
+                    r.queue.publishUsed();
+                    notifyGuest(r);
+                } catch (RuntimeException | Error e) {
+                    FaultContainment.rethrowIfFatal(e);
+                    faults.ringFault(r, e);
+                }
             }
         }
-        dirtyCount = 0;
+        flushSignals();
     }
 
     private void notifyGuest(RingContext r) {
         if (r.queue.needsNotification()) {
-            int fd = r.device.ring(r.ringIndex).callFd();
+            int fd = r.device.ring(r.ringIndex).callFd(); // read once: a replaced fd is closed after a quiesce
             if (fd >= 0) {
-                EventFd.signal(fd);
+                signal(fd, r);
             }
+        }
+    }
+
+    /** Queues a signal of the front end's eventfd {@code fd} (ring {@code r}'s call or err fd) for this cycle. */
+    void signal(int fd, RingContext r) {
+        int i = notifier.add(fd);
+        if (i < 0) {
+            flushSignals();
+            i = notifier.add(fd);
+        }
+        signalled[i] = r;
+    }
+
+    /** Submits the queued guest notifications; each one the kernel refused is counted on its ring. */
+    void flushSignals() {
+        if (notifier.count() == 0) {
+            return;
+        }
+        int n = notifier.submit();
+        for (int i = 0; i < n; i++) {
+            if (notifier.failed(i)) {
+                signalled[i].counters.countNotifyDropped();
+            }
+            signalled[i] = null;
         }
     }
 
@@ -336,14 +430,14 @@ public final class Worker implements Runnable {
         // Re-arm kicks on every TX ring, then re-check: a frame made available between our last
         // poll and the re-arm would otherwise never be kicked (the guest saw kicks suppressed).
         for (int i = 0; i < rings.txCount; i++) {
-            if (!rings.tx[i].stopped) {
+            if (rings.tx[i].live()) {
                 rings.tx[i].queue.enableNotifications();
             }
         }
         boolean work = !commands.isEmpty() || delivery.handoffPending() || delivery.returnsPending()
                 || reactive.injectPending();
         for (int i = 0; i < rings.txCount && !work; i++) {
-            work = !rings.tx[i].stopped && rings.tx[i].queue.pending() != 0;
+            work = rings.tx[i].live() && rings.tx[i].queue.pending() != 0;
         }
         if (!work) {
             sleeping = true;
@@ -355,13 +449,15 @@ public final class Worker implements Runnable {
                 int ready = epoll.await(rings.pollOnlyRings > 0 ? 1 : 1000);
                 sleeping = false;
                 for (int i = 0; i < ready; i++) {
-                    EventFd.drain((int) epoll.data(i) < 0 ? wakeFd : (int) epoll.data(i));
+                    if (epoll.data(i) < 0) {
+                        EventFd.drain(wakeFd); // our own eventfd; kick fds are edge-triggered and never read
+                    }
                 }
                 stats.slept();
             }
         }
         for (int i = 0; i < rings.txCount; i++) {
-            if (!rings.tx[i].stopped) {
+            if (rings.tx[i].live()) {
                 rings.tx[i].queue.disableNotifications();
             }
         }
@@ -377,7 +473,7 @@ public final class Worker implements Runnable {
         r.counters.ringError();
         int errFd = r.device.ring(r.ringIndex).errFd();
         if (errFd >= 0) {
-            EventFd.signal(errFd);
+            r.owner.signal(errFd, r); // submitted with this cycle's notifications
         }
         LOG.log(Level.WARNING, "ring stopped on guest error: " + r.describe() + " error="
                 + VirtqStatus.describe(code));

@@ -23,7 +23,13 @@
  *       runs commands only between duty cycles, which are its quiescent points.</li>
  *   <li>Adaptive notification: while busy a worker polls with guest kicks suppressed; after an idle
  *       spin it re-enables kicks, re-checks every ring (closing the lost-kick race), and sleeps in
- *       epoll on the kick eventfds and its wake-up eventfd.</li>
+ *       epoll on the kick eventfds (edge-triggered, never read) and its wake-up eventfd.</li>
+ *   <li>Nothing a front end hands over blocks a worker: guest notifications (call and err eventfds) are
+ *       signalled by the kernel ({@code AioNotifier}, one system call per cycle; refusals counted
+ *       {@code notify_dropped}), each ring walks at most its descriptor budget per cycle (drops counted
+ *       {@code budget}), and whatever the data path throws is contained ({@code FaultContainment}): a guest
+ *       whose memory faults loses its port's rings and connection, anything else stops the ring being served
+ *       after returning the chains it took; stopped rings still drain.</li>
  *   <li>A queue bound to a DMA channel ({@link io.vhostdma.backend.dataplane.ChannelBinding}) submits its
  *       payload copies to that channel ({@code AsyncRx}, {@code AsyncTx}); only the queue's owner drives the
  *       channel. Copies are grouped per packet into records that complete in channel order

@@ -178,6 +178,23 @@ public final class DmaRuntime implements DmaHooks, AutoCloseable {
         }
     }
 
+    /** Unregisters host memory {@link #registerHost} registered (a removed port's injector), from every device. */
+    public synchronized void unregisterHost(MemorySegment seg) {
+        for (java.util.Iterator<Registration> it = hostMemory.iterator(); it.hasNext(); ) {
+            Registration r = it.next();
+            if (r.memory().address() == seg.address()) {
+                devices.memory().unregister(r);
+                it.remove();
+                return;
+            }
+        }
+    }
+
+    /** Host memory registrations in force (for tests: a removed port's buffers are unregistered). */
+    public synchronized int hostRegistrations() {
+        return hostMemory.size();
+    }
+
     private static String key(String port, int ring) {
         return port + "/" + ring;
     }

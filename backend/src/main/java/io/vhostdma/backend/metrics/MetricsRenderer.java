@@ -145,6 +145,12 @@ public final class MetricsRenderer {
                 "Frames forwarded whose new source MAC was not learned: the port held its mac-limit.", QueueView::macLimit);
         counter(t, queues, "vhostd_queue_mac_table_full_total",
                 "Frames forwarded whose new source MAC was not learned: no free MAC-table slot.", QueueView::macTableFull);
+        counter(t, queues, "vhostd_queue_notify_dropped_total",
+                "Guest notifications (call/err eventfd signals) of the ring the kernel refused; dropped, never retried.",
+                QueueView::notifyDropped);
+        counter(t, queues, "vhostd_queue_budget_exceeded_total",
+                "Duty cycles in which the ring used up its descriptor budget (then out of buffers for the cycle).",
+                QueueView::budgetExceeded);
     }
 
     private static void counter(PrometheusText t, List<QueueView> queues, String name, String help,

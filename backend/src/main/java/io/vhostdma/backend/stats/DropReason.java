@@ -40,7 +40,12 @@ public enum DropReason {
      * Port security: the port has {@code allowed-macs} and the frame's source MAC is not one of them
      * (counted on the {@code txq} it was taken from).
      */
-    TX_SPOOFED("tx_spoofed");
+    TX_SPOOFED("tx_spoofed"),
+    /**
+     * The ring used up its descriptor budget: a TX chain needing more descriptors walked than its frame may have
+     * (returned with used len 0), or a frame for an RX ring that is out of budget for the duty cycle.
+     */
+    BUDGET("budget");
 
     private final String label;
 

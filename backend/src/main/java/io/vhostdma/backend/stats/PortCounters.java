@@ -49,9 +49,13 @@ public final class PortCounters {
         long copyErrors = 0;
         long macLimit = 0;
         long macTableFull = 0;
+        long notifyDropped = 0;
+        long budgetExceeded = 0;
         for (int q = 0; q < rx.length; q++) {
             macLimit += tx[q].macLimitHits();
             macTableFull += tx[q].macTableFullHits();
+            notifyDropped += tx[q].notifyDropped() + rx[q].notifyDropped();
+            budgetExceeded += tx[q].budgetExceeded() + rx[q].budgetExceeded();
             copies += tx[q].dmaSubmitted() + rx[q].dmaSubmitted();
             copiesDone += tx[q].dmaCompleted() + rx[q].dmaCompleted();
             copyErrors += tx[q].dmaErrors() + rx[q].dmaErrors();
@@ -67,13 +71,13 @@ public final class PortCounters {
             }
         }
         return new Snapshot(port, txPkts, txBytes, rxPkts, rxBytes, drops, copies, copiesDone, copyErrors, macLimit,
-                macTableFull);
+                macTableFull, notifyDropped, budgetExceeded);
     }
 
     /** Totals of one port at one moment. */
     public record Snapshot(String port, long guestTxPackets, long guestTxBytes, long guestRxPackets,
             long guestRxBytes, Map<DropReason, Long> drops, long dmaCopies, long dmaCompleted, long dmaErrors,
-            long macLimit, long macTableFull) {
+            long macLimit, long macTableFull, long notifyDropped, long budgetExceeded) {
         public long totalDrops() {
             long n = 0;
             for (long v : drops.values()) {
@@ -82,7 +86,10 @@ public final class PortCounters {
             return n;
         }
 
-        /** {@code port=vm1 guest_tx_pkts=.. guest_tx_bytes=.. guest_rx_pkts=.. guest_rx_bytes=.. drops=N drop.<reason>=N..}. */
+        /**
+         * {@code port=vm1 guest_tx_pkts=.. guest_tx_bytes=.. guest_rx_pkts=.. guest_rx_bytes=.. drops=N drop.<reason>=N..},
+         * then, when non-zero, the DMA fields, {@code notify_dropped=N} and {@code budget_exceeded=N}.
+         */
         public String fields() {
             StringBuilder sb = new StringBuilder(160);
             sb.append("port=").append(port)
@@ -103,6 +110,12 @@ public final class PortCounters {
                         .append(" dma_completed=").append(dmaCompleted)
                         .append(" dma_errors=").append(dmaErrors)
                         .append(" dma_inflight=").append(Math.max(0, dmaCopies - dmaCompleted));
+            }
+            if (notifyDropped != 0) {
+                sb.append(" notify_dropped=").append(notifyDropped);
+            }
+            if (budgetExceeded != 0) {
+                sb.append(" budget_exceeded=").append(budgetExceeded);
             }
             return sb.toString();
         }

@@ -16,7 +16,9 @@ public final class QueueCounters {
     private static final int DMA_SUBMITTED = 4;
     private static final int DMA_COMPLETED = 5;
     private static final int DMA_ERRORS = 6;
-    private static final int FIRST_REASON = 7;
+    private static final int NOTIFY_DROPPED = 7;
+    private static final int BUDGET_EXCEEDED = 8;
+    private static final int FIRST_REASON = 9;
     private static final DropReason[] REASONS = DropReason.values();
     /** Frames whose new source MAC the switch did not learn: the port holds its mac-limit of entries. */
     private static final int MAC_LIMIT = FIRST_REASON + REASONS.length;
@@ -116,6 +118,26 @@ public final class QueueCounters {
 
     public long ringErrors() {
         return get(RING_ERRORS);
+    }
+
+    /** Counts a guest notification (a signal of the ring's call or err eventfd) the kernel refused. */
+    public void countNotifyDropped() {
+        add(NOTIFY_DROPPED, 1);
+    }
+
+    /** Guest notifications of this ring that were refused and dropped (never retried). */
+    public long notifyDropped() {
+        return get(NOTIFY_DROPPED);
+    }
+
+    /** Counts a duty cycle in which the ring used up a descriptor budget (treated as out of buffers). */
+    public void countBudgetExceeded() {
+        add(BUDGET_EXCEEDED, 1);
+    }
+
+    /** Duty cycles in which the ring used up a descriptor budget (per frame or per cycle). */
+    public long budgetExceeded() {
+        return get(BUDGET_EXCEEDED);
     }
 
     public long packets() {

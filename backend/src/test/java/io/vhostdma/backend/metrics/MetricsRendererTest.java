@@ -76,6 +76,19 @@ class MetricsRendererTest {
     }
 
     @Test
+    void shouldCarryRefusedNotificationsAndBudgetTripsWhenAQueueHasThem() {
+        var q = new io.vhostdma.backend.control.QueueView("vm1", "rxq0", 0, true, 0, null, 1, 64, Map.of("budget", 6L),
+                0, 0, 0, 0, 0, 0, 0, 4, 5);
+        var parsed = ExpositionParser.parse(MetricsRenderer.render(new MetricsRenderer.Snapshot(FakeManagement.STATUS,
+                List.of(FakeManagement.PORT), List.of(q), List.of(), List.of(), Map.of())));
+        Map<String, String> rx = Map.of("port", "vm1", "queue", "rxq0");
+        assertEquals(4, value(parsed, "vhostd_queue_notify_dropped_total", rx));
+        assertEquals(5, value(parsed, "vhostd_queue_budget_exceeded_total", rx));
+        assertEquals(6, value(parsed, "vhostd_queue_drops_total", Map.of("port", "vm1", "queue", "rxq0", "reason",
+                "budget")));
+    }
+
+    @Test
     void shouldEscapeLabelValuesWhenTheyHoldQuotesBackslashesOrNewlines() {
         String tricky = "a\"b\\c\nd";
         var s = new MetricsRenderer.Snapshot(FakeManagement.STATUS, List.of(new PortView(tricky, "/s", "server",

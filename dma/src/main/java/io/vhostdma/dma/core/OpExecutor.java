@@ -21,7 +21,10 @@ import java.lang.foreign.ValueLayout;
  * <p>Check order, each failing check ending the op with no byte moved: injected fault
  * ({@code BUS_ERROR}), source translation ({@code INVALID_SRC_ADDR}), destination translation
  * ({@code INVALID_DST_ADDR}), revocation ({@code REVOKED}), domain access ({@code ACCESS_DENIED}). A
- * segment that throws while copying (its arena was closed) ends the op with {@code BUS_ERROR}.
+ * segment that throws while copying ends the op with {@code BUS_ERROR}: its arena was closed, or the memory
+ * faulted (a guest shrank the file under a mapping: SIGBUS, which HotSpot raises as an {@link InternalError}
+ * in the executing thread — sometimes a few instructions after the access, so {@link #executeRange} catches
+ * it around each op as well and the executing thread never dies of it).
  */
 public final class OpExecutor extends RouteCache {
     private static final ValueLayout.OfLong LONG_LE =
@@ -47,7 +50,7 @@ public final class OpExecutor extends RouteCache {
     private int pendingSrc;    // bytes moved for the pair (pendingSrc, pendingDst) not yet in the counters
     private int pendingDst;
     private long pendingBytes;
-    private volatile RuntimeException lastFault; // diagnostics only; written on the (cold) failure path
+    private volatile Throwable lastFault; // diagnostics only; written on the (cold) failure path
 
     /**
      * @param ring     the channel's ring
@@ -63,8 +66,8 @@ public final class OpExecutor extends RouteCache {
         this.faultsOn = faults.enabled();
     }
 
-    /** @return the last exception caught while moving bytes, or {@code null} */
-    public RuntimeException lastFault() {
+    /** @return the last exception or memory fault caught while moving bytes, or {@code null} */
+    public Throwable lastFault() {
         return lastFault;
     }
 
@@ -98,7 +101,13 @@ public final class OpExecutor extends RouteCache {
     public void executeRange(long from, long to) {
         beginBatch();
         for (long seq = from; seq < to; seq++) {
-            int status = execute(seq);
+            int status;
+            try {
+                status = execute(seq);
+            } catch (InternalError e) {
+                lastFault = e; // a memory fault that surfaced after the op's own catch
+                status = BUS_ERROR;
+            }
             if (status != SUCCESS) {
                 ring.fail(seq, status);
             }
@@ -181,7 +190,7 @@ public final class OpExecutor extends RouteCache {
         try {
             MemorySegment.copy(srcSegment, src + srcBias, dstSegment, dst + dstBias, len);
             return true;
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | InternalError e) {
             lastFault = e;
             return false;
         }
@@ -290,7 +299,7 @@ public final class OpExecutor extends RouteCache {
         }
         try {
             fillBytes(dstSegment, dst + dstBias, len, pattern);
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | InternalError e) {
             lastFault = e;
             return BUS_ERROR;
         }
@@ -317,7 +326,7 @@ public final class OpExecutor extends RouteCache {
         }
         try {
             moveSg(t, slot);
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | InternalError e) {
             lastFault = e;
             return BUS_ERROR;
         }

@@ -99,19 +99,22 @@ public final class RawChannel implements AutoCloseable {
         d.set(ValueLayout.JAVA_INT_UNALIGNED, MessageHeaderLayout.SIZE, claimedSize);
         long len = HDR + (long) actualBytes;
         int[] attach = fds == null ? NO_FDS : fds;
-        long sent = trySend(len, attach, fdCount);
-        for (int tries = 0; sent == -Errno.EAGAIN && tries < 5000; tries++) {
-            waitWritable();
-            sent = trySend(len, attach, fdCount);
+        long sent = 0;
+        for (int tries = 0; sent < len && tries < 5000; tries++) {
+            if (tries > 0) {
+                waitWritable();
+            }
+            long r = trySend(sent, len, attach, fdCount);
+            sent = r < 0 ? sent : r; // -EAGAIN: nothing more went out
         }
         if (sent != len) {
             throw new FrontendException("short send: request=" + request + " sent=" + sent + " len=" + len);
         }
     }
 
-    private long trySend(long len, int[] attach, int fdCount) {
+    private long trySend(long offset, long len, int[] attach, int fdCount) {
         try {
-            return UnixSockets.send(fd, out, len, attach, fdCount);
+            return UnixSockets.sendFrom(fd, out, offset, len, attach, fdCount);
         } catch (SysException e) {
             if (e.errno() == Errno.EPIPE || e.errno() == Errno.ECONNRESET) {
                 throw new PeerClosedException("back end closed the connection: fd=" + fd + " errno=" + e.errno());

@@ -30,7 +30,9 @@
  *   <li>Hostile-guest tests: {@link io.vhostdma.vhost.frontend.VhostUserFrontend#connectRaw} connects
  *       without sending anything; {@link io.vhostdma.vhost.frontend.RawChannel} sends arbitrary
  *       headers, payloads and fds and detects EOF; {@code DriverVirtqueue} writes arbitrary
- *       descriptors, avail entries and {@code avail.idx}.</li>
+ *       descriptors, avail entries and {@code avail.idx}; {@link io.vhostdma.vhost.frontend.Tampering}
+ *       does to the shared eventfds and memory what a hostile front end can (clears {@code O_NONBLOCK},
+ *       saturates a counter, hands over a non-eventfd notifier, shrinks the memory file).</li>
  * </ul>
  *
  * <p>Usage:

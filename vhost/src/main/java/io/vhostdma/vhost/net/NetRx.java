@@ -27,6 +27,8 @@ public final class NetRx {
      * min(capacity, remaining) bytes; {@code num_buffers} in the first chain's header is the number of chains.
      * If the ring runs dry mid-packet, last_avail_idx is rolled back and the packet dropped
      * ({@link NetStatus#NO_BUFFERS}); bytes already written into those chains are harmless (device-owned buffers).
+     * The chains of one frame share the frame's descriptor budget; a ring over budget gives
+     * {@link NetStatus#OVER_BUDGET} (rolled back too).
      *
      * @param frame     the frame bytes (without virtio-net header)
      * @param mergeable MRG_RXBUF negotiated
@@ -41,7 +43,13 @@ public final class NetRx {
         if (n <= 0) {
             return n;
         }
-        GatherCopy.copy(frame, 0, scratch.payload, 0, frameLen);
+        try {
+            GatherCopy.copy(frame, 0, scratch.payload, 0, frameLen);
+        } catch (RuntimeException | Error e) {
+            // the source's memory went away mid-copy (or this ring's): the reserved chains are given back
+            rxq.rewind(n);
+            throw e;
+        }
         for (int i = 0; i < n; i++) {
             rxq.addUsed(scratch.heads[i], scratch.lens[i]);
         }
@@ -107,9 +115,9 @@ public final class NetRx {
                 rxq.rewind(n);
                 return NetStatus.NO_BUFFERS;
             }
-            int head = rxq.pop(mem, chain);
+            int head = n == 0 ? rxq.pop(mem, chain) : rxq.popMore(mem, chain); // one budget for the frame
             if (head < 0) {
-                if (head == VirtqStatus.EMPTY) {
+                if (head == VirtqStatus.EMPTY || isBudget(head)) {
                     rxq.rewind(n);
                 }
                 return popFailure(head);
@@ -167,7 +175,14 @@ public final class NetRx {
         if (code == VirtqStatus.EMPTY) {
             return NetStatus.NO_BUFFERS;
         }
+        if (isBudget(code)) {
+            return NetStatus.OVER_BUDGET;
+        }
         return code == VirtqStatus.ERR_NOT_ATTACHED ? NetStatus.NOT_READY : NetStatus.RING_ERROR;
+    }
+
+    private static boolean isBudget(int code) {
+        return code == VirtqStatus.OVER_BUDGET || code == VirtqStatus.FRAME_OVER_BUDGET;
     }
 
     private static int rejectReadable(SplitVirtqueue rxq) {

@@ -17,6 +17,11 @@ public final class NetStatus {
     public static final int WRITABLE_IN_TX = -6;
     /** The ring is not attached (not started): drop. */
     public static final int NOT_READY = -7;
+    /**
+     * The RX ring used up its descriptor budget (the frame's, or the duty cycle's): treated as out of buffers
+     * for the rest of the cycle; nothing stays reserved.
+     */
+    public static final int OVER_BUDGET = -8;
 
     private NetStatus() {
     }
@@ -31,6 +36,7 @@ public final class NetStatus {
             case TOO_LONG -> "tx frame too long";
             case WRITABLE_IN_TX -> "writable descriptor in tx chain";
             case NOT_READY -> "ring not ready";
+            case OVER_BUDGET -> "rx descriptor budget used up";
             default -> code >= 0 ? "ok" : "unknown status";
         };
     }

@@ -49,6 +49,11 @@ final class Message {
         return fds.length;
     }
 
+    /** Fd {@code i}, still owned by the message (closed with it unless taken). */
+    int peekFd(int i) {
+        return fds[i];
+    }
+
     /** Takes ownership of fd {@code i}: the message will no longer close it. */
     int takeFd(int i) {
         int fd = fds[i];

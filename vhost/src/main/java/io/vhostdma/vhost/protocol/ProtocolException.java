@@ -16,7 +16,7 @@ public final class ProtocolException extends RuntimeException {
         BAD_HEADER,
         /** Payload size differs from what the request's payload type needs. */
         BAD_SIZE,
-        /** Missing, surplus or truncated file descriptors. */
+        /** Missing, surplus or truncated file descriptors, or one of the wrong kind (a notifier that is no eventfd). */
         BAD_FDS,
         /** Ring index at or above 2 × queue pairs. */
         BAD_RING_INDEX,

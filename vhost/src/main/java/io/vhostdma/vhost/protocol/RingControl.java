@@ -111,6 +111,14 @@ final class RingControl {
      * effect (the ack may then be sent); fails if a ring does not translate into the new table.
      */
     CompletableFuture<Void> replaceMemory(int request, GuestMemory next) {
+        return swapMemory(request, next).whenCompleteAsync((v, err) -> {
+            if (err != null && device.memory() != next) {
+                next.close(); // failed before the new table was published: nobody saw it, unmap it now
+            }
+        }, loop);
+    }
+
+    private CompletableFuture<Void> swapMemory(int request, GuestMemory next) {
         return retire().thenComposeAsync(v -> stopAll(), loop).thenComposeAsync(was -> {
             GuestMemory old = device.swapMemory(next);
             return dataPlane.memoryChanged(device, old, next).handleAsync((v, err) -> {
@@ -151,7 +159,11 @@ final class RingControl {
             Fds.close(oldFd);
             return DONE;
         }
-        return dataPlane.quiesce().thenRunAsync(() -> Fds.close(oldFd), loop);
+        // closed even if the quiesce failed (a broken data plane must not leak the fd)
+        return dataPlane.quiesce().<Void>handleAsync((v, err) -> {
+            Fds.close(oldFd);
+            return null;
+        }, loop);
     }
 
     /**

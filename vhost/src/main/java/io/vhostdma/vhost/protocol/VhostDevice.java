@@ -23,6 +23,9 @@ public final class VhostDevice {
     private volatile long features;
     private volatile GuestMemory memory = GuestMemory.EMPTY;
     private volatile int mtu;
+    /** Set once the data plane found this front end's memory faulting (see {@link #reportFault}). */
+    private volatile boolean faulted;
+    private volatile java.util.function.Consumer<String> faultHandler = reason -> { };
 
     /** A device for port {@code portName} serving {@code queuePairs} (1..128) queue pairs. */
     public VhostDevice(String portName, int queuePairs) {
@@ -93,6 +96,30 @@ public final class VhostDevice {
         return mtu;
     }
 
+    /**
+     * Whether the data plane found this front end's guest memory faulting (a mapped region's file was shrunk
+     * under it). Volatile: every worker checks it before it touches the device's memory again.
+     */
+    public boolean faulted() {
+        return faulted;
+    }
+
+    /**
+     * Called by the data plane (any thread) when this front end's guest memory faulted: marks the device
+     * {@link #faulted()} (its rings stop taking work) and, the first time, asks the connection to close
+     * (the handler runs on the caller's thread and must only schedule the disconnect). Never blocks.
+     */
+    public void reportFault(String reason) {
+        if (FAULTED.compareAndSet(this, false, true)) {
+            faultHandler.accept(reason);
+        }
+    }
+
+    /** Installs what {@link #reportFault} calls (the transport: a disconnect on the connection's event loop). */
+    public void onFault(java.util.function.Consumer<String> handler) {
+        faultHandler = handler;
+    }
+
     /** Ring {@code index}'s configuration. */
     public VringConfig ring(int index) {
         return rings[index];
@@ -111,6 +138,16 @@ public final class VhostDevice {
 
     void mtu(int v) {
         mtu = v;
+    }
+
+    private static final java.lang.invoke.VarHandle FAULTED;
+
+    static {
+        try {
+            FAULTED = java.lang.invoke.MethodHandles.lookup().findVarHandle(VhostDevice.class, "faulted", boolean.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
     }
 
     @Override

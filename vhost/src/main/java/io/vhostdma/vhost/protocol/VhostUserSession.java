@@ -255,8 +255,10 @@ public final class VhostUserSession {
             return none(); // unchanged: the fds are closed with the message
         }
         var memory = GuestMemoryMapper.map(next, m);
-        table = next;
-        return rings.replaceMemory(m.request(), memory).thenApply(v -> Reply.NONE);
+        return rings.replaceMemory(m.request(), memory).thenApply(v -> {
+            table = next;
+            return Reply.NONE;
+        });
     }
 
     CompletionStage<Reply> notNegotiated(Message m) {
@@ -315,8 +317,15 @@ public final class VhostUserSession {
     CompletionStage<Reply> setVringKick(Message m) {
         FdIndex k = FdIndex.decode(m, device.queuePairs());
         VringConfig r = device.ring(k.index());
-        return rings.restartWith(m.request(), k.index(), () -> Fds.close(r.swapKickFd(k.fd())))
-                .thenApply(v -> Reply.NONE);
+        boolean[] installed = {false};
+        return rings.restartWith(m.request(), k.index(), () -> {
+            installed[0] = true; // from here the ring owns the fd (closed when replaced or at disconnect)
+            Fds.close(r.swapKickFd(k.fd()));
+        }).whenComplete((v, err) -> {
+            if (err != null && !installed[0]) {
+                Fds.close(k.fd()); // the ring never stopped: the new kick was never installed
+            }
+        }).thenApply(v -> Reply.NONE);
     }
 
     CompletionStage<Reply> setVringCall(Message m) {

@@ -57,6 +57,9 @@ final class VhostUserConnection implements IoUringIoHandle {
     private int filled;
     private MessageHeader header;
     private Reply pendingReply;
+    /** Bytes of the pending reply already sent, and its length (a full socket resumes mid-reply). */
+    private int replySent;
+    private int replyLength;
     private long inFlight;
     private int pending;
     private boolean closing;
@@ -73,6 +76,17 @@ final class VhostUserConnection implements IoUringIoHandle {
         this.listener = listener;
         this.counters = counters;
         this.session = new VhostUserSession(spec.name(), spec.queuePairs(), dataPlane, ctx::execute, counters);
+        session.device().onFault(reason -> onLoop(() -> dataPlaneFault(reason)));
+    }
+
+    /** The data plane stopped this front end's rings (its guest memory faulted): close the connection. */
+    private void dataPlaneFault(String reason) {
+        if (closing) {
+            return;
+        }
+        LOG.log(System.Logger.Level.WARNING, "port=" + spec.name() + " data plane fault, closing connection: "
+                + reason);
+        disconnect("data plane fault: " + reason);
     }
 
     /** Registers on the loop and starts reading; completes {@link #closed()} if that fails. */
@@ -101,6 +115,11 @@ final class VhostUserConnection implements IoUringIoHandle {
 
     VhostDevice device() {
         return session.device();
+    }
+
+    /** Whether the connection is being torn down (or is gone); event loop only. */
+    boolean closing() {
+        return closing;
     }
 
     /** Completes once the connection is fully torn down. */
@@ -233,19 +252,26 @@ final class VhostUserConnection implements IoUringIoHandle {
 
     private void sendReply() {
         if (pendingReply != null) {
-            int len = pendingReply.writeTo(tx.data(), 0);
+            if (replySent == 0) {
+                replyLength = pendingReply.writeTo(tx.data(), 0);
+            }
             long r;
             try {
-                r = UnixSockets.send(fd, tx, len, NO_FDS, 0);
+                r = UnixSockets.sendFrom(fd, tx, replySent, replyLength, NO_FDS, 0);
             } catch (SysException se) {
                 disconnect("sendmsg failed: errno=" + se.errno());
                 return;
             }
-            if (r == -Errno.EAGAIN) {
+            if (r > 0) {
+                replySent = (int) r;
+            }
+            if (replySent < replyLength) {
+                // the socket is full (the front end does not read): resume where it stopped once writable
                 submit(UringOps.pollAdd(fd, UringOps.POLLOUT, false, TAG_POLL_OUT));
                 return;
             }
             pendingReply = null;
+            replySent = 0;
         }
         submitRecv();
     }

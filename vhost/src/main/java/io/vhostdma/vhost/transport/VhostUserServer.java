@@ -22,7 +22,9 @@ import java.util.concurrent.CompletionStage;
 /**
  * Server mode: listens on the port's Unix socket (a stale socket file is replaced; a live socket or any
  * other file at the path is refused with a {@link io.vhostdma.vhost.internal.sys.SocketPathException})
- * and serves one front end at a time; a second connection while one is active is closed with a log line. The
+ * and serves one front end at a time; a second connection while one is live is closed with a log line,
+ * and one that arrives while the previous session is still being torn down waits in the listen backlog
+ * and is served as soon as the teardown completes (a front end that reconnects at once is never reset). The
  * listening socket is an io_uring {@link IoUringIoHandle} on a Vert.x event loop with a multishot
  * POLL_ADD; accepted sockets become {@link VhostUserConnection}s on the same loop.
  *
@@ -136,6 +138,12 @@ public final class VhostUserServer implements AutoCloseable {
 
     private void acceptAll() {
         while (true) {
+            VhostUserConnection previous = active;
+            if (previous != null && previous.closing()) {
+                // the last session is still being torn down: the new front end waits in the listen backlog
+                // and is accepted as soon as the teardown completes (never reset)
+                return;
+            }
             int fd;
             try {
                 fd = UnixSockets.accept(listenFd);
@@ -156,11 +164,14 @@ public final class VhostUserServer implements AutoCloseable {
             }
             VhostUserConnection c = new VhostUserConnection(fd, spec, ctx, dataPlane, listener, counters);
             active = c;
-            c.closed().whenComplete((v, err) -> {
+            c.closed().whenComplete((v, err) -> loop.execute(() -> {
                 if (active == c) {
                     active = null;
+                    if (!closing) {
+                        acceptAll(); // a front end that connected during the teardown
+                    }
                 }
-            });
+            }));
             c.start();
         }
     }

@@ -35,6 +35,18 @@ import static io.vhostdma.vhost.virtq.SplitRingLayout.U64_PLAIN;
  * the ring afresh.
  */
 public final class SplitVirtqueue {
+    /**
+     * Descriptors one ring may have walked in one duty cycle of its owner (every chain, zero-length and indirect
+     * pointers included). A legitimate burst walks a few hundred; a guest whose chains waste descriptors stops
+     * here, its ring out of buffers until the next cycle ({@link VirtqStatus#OVER_BUDGET}), so one ring cannot
+     * make a duty cycle (and the other rings of its worker) wait. Always more than one frame's budget, so every
+     * cycle can take at least one frame.
+     */
+    public static final int CYCLE_DESCRIPTORS = 8192;
+    /** A frame may walk {@value #FRAME_FACTOR} × the descriptors that carry its bytes + {@value #FRAME_SLACK}. */
+    public static final int FRAME_FACTOR = 4;
+    /** See {@link #FRAME_FACTOR}. */
+    public static final int FRAME_SLACK = 64;
 
     private final int index;
     private int size;
@@ -58,6 +70,13 @@ public final class SplitVirtqueue {
 
     private boolean broken;
     private int lastError = VirtqStatus.OK;
+
+    /** Descriptors left for this duty cycle; set once a budget tripped, until {@link #refillBudget()}. */
+    private int cycleLeft = CYCLE_DESCRIPTORS;
+    private boolean exhausted;
+    /** The frame being taken: descriptors walked, and those that carried bytes (across its chains). */
+    private int frameVisited;
+    private int frameUseful;
 
     private MemorySegment indirectScratch;
     private MemorySegment indirectTable;
@@ -191,12 +210,33 @@ public final class SplitVirtqueue {
     /**
      * Pops the next available chain into {@code out}. Allocation-free.
      *
-     * @return the head index (≥ 0), {@link VirtqStatus#EMPTY}, {@link VirtqStatus#ERR_NOT_ATTACHED}, or an error
-     *         code below -1 (the ring is then broken)
+     * <p>Starts a frame: the chain's walk is bounded by the frame budget ({@link #FRAME_FACTOR}) and by what is
+     * left of the ring's {@link #CYCLE_DESCRIPTORS}.
+     *
+     * @return the head index (≥ 0), {@link VirtqStatus#EMPTY}, {@link VirtqStatus#ERR_NOT_ATTACHED}, a budget
+     *         status ({@link VirtqStatus#OVER_BUDGET}, {@link VirtqStatus#FRAME_OVER_BUDGET}: nothing taken), or
+     *         an error code (the ring is then broken)
      */
     public int pop(GuestMemory mem, DescriptorChain out) {
+        frameVisited = 0;
+        frameUseful = 0;
+        return popChain(mem, out);
+    }
+
+    /**
+     * Pops the next chain of the frame the previous {@link #pop} started (mergeable RX buffers): the chains
+     * share one frame budget. Same results as {@link #pop}.
+     */
+    public int popMore(GuestMemory mem, DescriptorChain out) {
+        return popChain(mem, out);
+    }
+
+    private int popChain(GuestMemory mem, DescriptorChain out) {
         if (broken) {
             return lastError;
+        }
+        if (exhausted) {
+            return VirtqStatus.OVER_BUDGET;
         }
         if (!attached) {
             return VirtqStatus.ERR_NOT_ATTACHED;
@@ -214,6 +254,10 @@ public final class SplitVirtqueue {
             return fail(VirtqStatus.ERR_HEAD_RANGE);
         }
         int rc = walk(mem, head, out);
+        if (rc == VirtqStatus.OVER_BUDGET || rc == VirtqStatus.FRAME_OVER_BUDGET) {
+            exhausted = true; // out of buffers until the next cycle; the head is taken again then (or skipped)
+            return rc;
+        }
         if (rc != VirtqStatus.OK) {
             return fail(rc);
         }
@@ -234,6 +278,9 @@ public final class SplitVirtqueue {
             if (++walked > entries) {
                 return VirtqStatus.ERR_CHAIN_LOOP;
             }
+            if (--cycleLeft < 0) {
+                return VirtqStatus.OVER_BUDGET;
+            }
             out.countDescriptor();
             long off = base + idx * DESC_SIZE;
             // plain reads: the driver wrote the descriptor before its release store of avail.idx (see pending)
@@ -241,6 +288,12 @@ public final class SplitVirtqueue {
             long len = table.get(U32_PLAIN, off + DESC_LEN) & 0xFFFF_FFFFL;
             int flags = table.get(U16_PLAIN, off + DESC_FLAGS) & VirtqIndex.MASK;
             int next = table.get(U16_PLAIN, off + DESC_NEXT) & VirtqIndex.MASK;
+            if (len != 0 && (flags & F_INDIRECT) == 0) {
+                frameUseful++;
+            }
+            if (++frameVisited > FRAME_FACTOR * frameUseful + FRAME_SLACK) {
+                return VirtqStatus.FRAME_OVER_BUDGET;
+            }
             if ((flags & F_INDIRECT) != 0) {
                 int rc = enterIndirect(mem, inIndirect, flags, addr, len);
                 if (rc != VirtqStatus.OK) {
@@ -309,6 +362,27 @@ public final class SplitVirtqueue {
         indirectTable = indirectScratch;
         indirectBase = 0;
         return VirtqStatus.OK;
+    }
+
+    /**
+     * Consumes the chain at the head without walking it further, after {@link #pop} into {@code chain} returned
+     * {@link VirtqStatus#FRAME_OVER_BUDGET}: the caller returns it (used len 0) and drops its frame. Returns its
+     * head index (the one pop read and checked; the avail ring is not read again).
+     */
+    public int skipHead(DescriptorChain chain) {
+        lastAvail = VirtqIndex.add(lastAvail, 1);
+        return chain.head();
+    }
+
+    /** Starts a new duty cycle: the ring may walk {@link #CYCLE_DESCRIPTORS} descriptors again. */
+    public void refillBudget() {
+        cycleLeft = CYCLE_DESCRIPTORS;
+        exhausted = false;
+    }
+
+    /** Whether a budget tripped in this cycle (the ring counts as out of buffers until {@link #refillBudget()}). */
+    public boolean overBudget() {
+        return exhausted;
     }
 
     /** Rolls back the last {@code n} pops (chains that could not be used, e.g. an RX packet that did not fit). */

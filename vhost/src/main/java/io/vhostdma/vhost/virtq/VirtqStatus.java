@@ -1,7 +1,8 @@
 package io.vhostdma.vhost.virtq;
 
 /**
- * Status codes of the virtqueue data path: {@link #OK}, {@link #EMPTY}, and negative errors below -1.
+ * Status codes of the virtqueue data path: {@link #OK}, {@link #EMPTY}, the two budget statuses
+ * ({@link #OVER_BUDGET}, {@link #FRAME_OVER_BUDGET}: not errors), and negative errors from -2 to -14.
  * An error code marks the ring broken (§13 of the fact sheet): it stays broken until reconfigured.
  */
 public final class VirtqStatus {
@@ -37,6 +38,18 @@ public final class VirtqStatus {
     /** A chain has buffers of the wrong direction for its queue (e.g. writable in TX, readable in RX). */
     public static final int ERR_BUFFER_DIRECTION = -14;
 
+    /**
+     * Not an error: the ring used up its descriptor budget for this duty cycle ({@link SplitVirtqueue#CYCLE_DESCRIPTORS});
+     * nothing was taken, and the ring counts as out of buffers until {@link SplitVirtqueue#refillBudget()}.
+     */
+    public static final int OVER_BUDGET = -20;
+    /**
+     * Not an error: the chain at the head needs more descriptors walked than its frame may have (4 × the
+     * descriptors that carry bytes + 64, {@link SplitVirtqueue#FRAME_SLACK}); nothing was taken, the ring counts
+     * as out of buffers for the cycle, and {@link SplitVirtqueue#skipHead()} consumes the chain (TX drops it).
+     */
+    public static final int FRAME_OVER_BUDGET = -21;
+
     private VirtqStatus() {
     }
 
@@ -58,6 +71,8 @@ public final class VirtqStatus {
             case ERR_RING_SIZE -> "ring size invalid";
             case ERR_NOT_ATTACHED -> "ring not attached";
             case ERR_BUFFER_DIRECTION -> "buffer direction wrong for queue";
+            case OVER_BUDGET -> "descriptor budget of the duty cycle used up";
+            case FRAME_OVER_BUDGET -> "chain needs more descriptors than its frame's budget";
             default -> "unknown status";
         };
     }

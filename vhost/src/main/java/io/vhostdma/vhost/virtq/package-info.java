@@ -26,5 +26,11 @@
  * ({@code broken()}, {@code lastError()}), after which pop and pending return the error without touching guest
  * memory. The data path never throws for guest behaviour; it returns {@link io.vhostdma.vhost.virtq.VirtqStatus}
  * codes.
+ *
+ * <p>Work budget: however a guest builds its chains, a frame walks at most 4 × its data-carrying descriptors + 64
+ * ({@code pop} starts a frame, {@code popMore} continues it for mergeable RX) and a ring at most
+ * {@code CYCLE_DESCRIPTORS} per duty cycle of its owner ({@code refillBudget} starts one). Over budget is not a
+ * guest error: pop takes nothing and returns {@code OVER_BUDGET} / {@code FRAME_OVER_BUDGET} until the next
+ * cycle, and {@code skipHead} lets the caller consume (and drop) a chain over its frame's budget.
  */
 package io.vhostdma.vhost.virtq;

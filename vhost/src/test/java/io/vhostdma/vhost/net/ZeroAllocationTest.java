@@ -54,6 +54,8 @@ class ZeroAllocationTest {
         rx.publish(100);
         rx.publish(101);
         rx.publish(102);
+        txq.refillBudget(); // one duty cycle per packet
+        rxq.refillBudget();
         int head = txq.pop(tx.memory(), chain);
         int len = NetTx.frame(chain, 12, frame);
         if (eth.parse(frame) && EthernetHeader.isMulticast(eth.dst())) {

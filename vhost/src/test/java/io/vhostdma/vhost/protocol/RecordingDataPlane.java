@@ -16,6 +16,10 @@ public final class RecordingDataPlane implements DataPlane {
     public final Map<Integer, Integer> bases = new ConcurrentHashMap<>();
     public final Map<Integer, Boolean> attached = new ConcurrentHashMap<>();
     public final AtomicInteger quiesces = new AtomicInteger();
+    /** When set, every detach fails (a data plane that cannot stop a ring). */
+    public volatile boolean failDetach;
+    /** How long each detach takes to complete (a teardown that is still running when the next front end comes). */
+    public volatile long detachDelayMillis;
 
     @Override
     public void attach(VhostDevice device, int ringIndex) {
@@ -31,7 +35,13 @@ public final class RecordingDataPlane implements DataPlane {
             throw new IllegalStateException("ring detached but not attached: ring=" + ringIndex);
         }
         events.add("detach " + ringIndex);
-        return CompletableFuture.supplyAsync(() -> bases.getOrDefault(ringIndex, 0));
+        if (failDetach) {
+            attached.put(ringIndex, true);
+            return CompletableFuture.failedFuture(new IllegalStateException("detach refused: ring=" + ringIndex));
+        }
+        long delay = detachDelayMillis;
+        return CompletableFuture.supplyAsync(() -> bases.getOrDefault(ringIndex, 0),
+                CompletableFuture.delayedExecutor(delay, java.util.concurrent.TimeUnit.MILLISECONDS));
     }
 
     @Override

@@ -80,6 +80,22 @@ class HostileFrontEndTest {
                     fe.send(Request.SET_VRING_KICK, F1, TestFrontEnd.u64(5), e);
                     Fds.close(e);
                 }),
+                Arguments.of("kick that is a pipe, not an eventfd", Kind.BAD_FDS, (Consumer<TestFrontEnd>) fe -> {
+                    int[] pipe = io.vhostdma.vhost.internal.sys.UnixSockets.socketPair();
+                    fe.send(Request.SET_VRING_KICK, F1, TestFrontEnd.u64(0), pipe[0]);
+                    Fds.close(pipe[0]);
+                    Fds.close(pipe[1]);
+                }),
+                Arguments.of("call that is a memfd, not an eventfd", Kind.BAD_FDS, (Consumer<TestFrontEnd>) fe -> {
+                    int m = Memfd.create("call", 0);
+                    fe.send(Request.SET_VRING_CALL, F1, TestFrontEnd.u64(1), m);
+                    Fds.close(m);
+                }),
+                Arguments.of("err that is a memfd, not an eventfd", Kind.BAD_FDS, (Consumer<TestFrontEnd>) fe -> {
+                    int m = Memfd.create("err", 0);
+                    fe.send(Request.SET_VRING_ERR, F1, TestFrontEnd.u64(0), m);
+                    Fds.close(m);
+                }),
                 Arguments.of("fds attached to GET_FEATURES", Kind.BAD_FDS, (Consumer<TestFrontEnd>) fe -> {
                     int e = EventFd.create();
                     fe.send(Request.GET_FEATURES, F1, new byte[0], e, e);

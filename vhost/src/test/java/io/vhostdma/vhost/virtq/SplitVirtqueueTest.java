@@ -151,6 +151,7 @@ class SplitVirtqueueTest {
         SplitVirtqueue q = driver.newQueue(false, false);
         driver.desc(7, GPA2, 64, F_WRITE, 0);
         for (int i = 0; i < 70_000; i++) {
+            q.refillBudget(); // one duty cycle per chain
             driver.publish(7);
             assertEquals(7, q.pop(driver.memory(), chain));
             q.addUsed(7, i);

@@ -11,6 +11,11 @@ import java.lang.foreign.ValueLayout;
  */
 public final class Epoll implements AutoCloseable {
     public static final int EPOLLIN = 0x1;
+    /**
+     * Edge-triggered: an event for every wake-up of the file (every eventfd write or kernel signal), even while
+     * the fd stays readable, so a watched eventfd never has to be read.
+     */
+    public static final int EPOLLET = 1 << 31;
     private static final int EPOLL_CTL_ADD = 1;
     private static final int EPOLL_CTL_DEL = 2;
     private static final int EPOLL_CTL_MOD = 3;

@@ -39,6 +39,20 @@ public final class Fds {
         }
     }
 
+    /**
+     * Makes fd number {@code target} refer to {@code source}'s open file ({@code dup2}), closing what {@code target}
+     * was. For fault-injection tests that swap a file under a number some other code holds.
+     */
+    public static void dup2(int source, int target) {
+        try {
+            if ((int) Libc.DUP2.invokeExact(Libc.state(), source, target) < 0) {
+                throw Libc.fail("dup2", "fd=" + source + " target=" + target);
+            }
+        } catch (Throwable t) {
+            throw Libc.rethrow("dup2", t);
+        }
+    }
+
     /** Closes every fd in {@code fds[0..count)} that is ≥ 0, ignoring errors; sets each to -1. */
     public static void closeAll(int[] fds, int count) {
         for (int i = 0; i < count; i++) {
@@ -55,17 +69,66 @@ public final class Fds {
 
     /** Puts {@code fd} into non-blocking mode. */
     public static void setNonBlocking(int fd) {
+        setBlocking(fd, false);
+    }
+
+    /**
+     * Sets or clears {@code O_NONBLOCK} on {@code fd}'s open file description (shared by every process holding
+     * the same file: a peer can change it under us, which is why nothing here relies on it for a peer's fd).
+     */
+    public static void setBlocking(int fd, boolean blocking) {
         try {
             int flags = (int) Libc.FCNTL.invokeExact(Libc.state(), fd, F_GETFL, 0);
             if (flags < 0) {
                 throw Libc.fail("fcntl", "fd=" + fd + " cmd=F_GETFL");
             }
-            int r = (int) Libc.FCNTL.invokeExact(Libc.state(), fd, F_SETFL, flags | O_NONBLOCK);
+            int next = blocking ? flags & ~O_NONBLOCK : flags | O_NONBLOCK;
+            int r = (int) Libc.FCNTL.invokeExact(Libc.state(), fd, F_SETFL, next);
             if (r < 0) {
                 throw Libc.fail("fcntl", "fd=" + fd + " cmd=F_SETFL");
             }
         } catch (Throwable t) {
             throw Libc.rethrow("fcntl", t);
+        }
+    }
+
+    /** Whether {@code O_NONBLOCK} is set on {@code fd}'s open file description. */
+    public static boolean isNonBlocking(int fd) {
+        try {
+            int flags = (int) Libc.FCNTL.invokeExact(Libc.state(), fd, F_GETFL, 0);
+            if (flags < 0) {
+                throw Libc.fail("fcntl", "fd=" + fd + " cmd=F_GETFL");
+            }
+            return (flags & O_NONBLOCK) != 0;
+        } catch (Throwable t) {
+            throw Libc.rethrow("fcntl", t);
+        }
+    }
+
+    /**
+     * What {@code fd} is, as its {@code /proc/self/fd} link names it ({@code anon_inode:[eventfd]},
+     * {@code pipe:[1234]}, {@code /dev/null}, {@code /memfd:guest (deleted)}), or {@code "not open"}. For log
+     * lines; control plane (allocates).
+     */
+    public static String describe(int fd) {
+        if (fd < 0) {
+            return "not open";
+        }
+        try {
+            return Files.readSymbolicLink(Path.of("/proc/self/fd/" + fd)).toString();
+        } catch (IOException e) {
+            return "not open";
+        }
+    }
+
+    /** Sets the size of the file behind {@code fd} ({@code ftruncate}). */
+    public static void truncate(int fd, long size) {
+        try {
+            if ((int) Libc.FTRUNCATE.invokeExact(Libc.state(), fd, size) < 0) {
+                throw Libc.fail("ftruncate", "fd=" + fd + " size=" + size);
+            }
+        } catch (Throwable t) {
+            throw Libc.rethrow("ftruncate", t);
         }
     }
 

@@ -37,6 +37,7 @@ final class Libc {
     static final MethodHandle SENDMSG = errno("sendmsg", JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT);
     static final MethodHandle RECVMSG = errno("recvmsg", JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT);
     static final MethodHandle CLOSE = errno("close", JAVA_INT, JAVA_INT);
+    static final MethodHandle DUP2 = errno("dup2", JAVA_INT, JAVA_INT, JAVA_INT);
     static final MethodHandle UNLINK = errno("unlink", JAVA_INT, ADDRESS);
     static final MethodHandle FCHMOD = errno("fchmod", JAVA_INT, JAVA_INT, JAVA_INT);
     static final MethodHandle FCHMODAT = errno("fchmodat", JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT);
@@ -56,12 +57,26 @@ final class Libc {
     static final MethodHandle IOCTL = errnoVariadic("ioctl", JAVA_INT, JAVA_INT, JAVA_LONG, ADDRESS);
     static final MethodHandle SCHED_SETAFFINITY = errno("sched_setaffinity", JAVA_INT, JAVA_INT, JAVA_LONG, ADDRESS);
     static final MethodHandle GETPAGESIZE = plain("getpagesize", JAVA_INT);
+    static final MethodHandle PWRITE = errno("pwrite", JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_LONG);
+    /** {@code syscall(nr, long, pointer)}: io_setup. */
+    static final MethodHandle SYSCALL_LONG_PTR = syscall(JAVA_LONG, ADDRESS);
+    /** {@code syscall(nr, long)}: io_destroy. */
+    static final MethodHandle SYSCALL_LONG = syscall(JAVA_LONG);
+    /**
+     * {@code syscall(nr, long, long, long)}: io_submit on the notification path, its pointer argument passed as
+     * an address (a long: no segment per call). Neither errno capture (it would allocate until the call site is
+     * compiled; a failure needs no errno) nor {@code critical}: it names a peer's eventfd, and nothing that
+     * touches a peer's fd runs as a critical downcall.
+     */
+    static final MethodHandle SYSCALL_3_LONGS = plainSyscall(JAVA_LONG, JAVA_LONG, JAVA_LONG);
     private static final MethodHandle STRERROR = plain("strerror", ADDRESS, JAVA_INT);
 
     // Hot-path variants without errno capture: the JDK materialises a segment per call to check the
     // capture-state argument until the call site is fully compiled, which would allocate on a worker
     // that calls them only on wake-up and notify paths. Callers get -1 and need no errno: read and
     // write of a non-blocking eventfd fail only with EAGAIN, epoll_wait with EINTR.
+    // Only for eventfds this process created non-blocking and no untrusted peer can re-flag (the workers'
+    // wake-up fds, the Java front end's own notifiers): a peer's fd is never touched by a critical call.
     /** {@code read} of a non-blocking fd; {@code critical}: never blocks. */
     static final MethodHandle READ_FAST = critical("read", JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG);
     /** {@code write} of a non-blocking fd; {@code critical}: never blocks. */
@@ -115,6 +130,23 @@ final class Libc {
     private static MethodHandle errnoVariadic(String name, MemoryLayout ret, MemoryLayout... args) {
         return LINKER.downcallHandle(find(name), FunctionDescriptor.of(ret, args),
                 Linker.Option.captureCallState("errno"), Linker.Option.firstVariadicArg(2));
+    }
+
+    private static MethodHandle syscall(MemoryLayout... args) {
+        return LINKER.downcallHandle(find("syscall"), FunctionDescriptor.of(JAVA_LONG, prepend(args)),
+                Linker.Option.captureCallState("errno"), Linker.Option.firstVariadicArg(1));
+    }
+
+    private static MethodHandle plainSyscall(MemoryLayout... args) {
+        return LINKER.downcallHandle(find("syscall"), FunctionDescriptor.of(JAVA_LONG, prepend(args)),
+                Linker.Option.firstVariadicArg(1));
+    }
+
+    private static MemoryLayout[] prepend(MemoryLayout... args) {
+        MemoryLayout[] all = new MemoryLayout[args.length + 1];
+        all[0] = JAVA_LONG; // the system call number
+        System.arraycopy(args, 0, all, 1, args.length);
+        return all;
     }
 
     private static MethodHandle plain(String name, MemoryLayout ret, MemoryLayout... args) {

@@ -80,12 +80,6 @@ public final class Memfd {
     }
 
     private static void truncate(int fd, long size) {
-        try {
-            if ((int) Libc.FTRUNCATE.invokeExact(Libc.state(), fd, size) < 0) {
-                throw Libc.fail("ftruncate", "fd=" + fd + " size=" + size);
-            }
-        } catch (Throwable t) {
-            throw Libc.rethrow("ftruncate", t);
-        }
+        Fds.truncate(fd, size);
     }
 }

@@ -97,10 +97,16 @@ public final class MessageBuffer implements AutoCloseable {
 
     /** Prepares to send {@code data[0, len)} with {@code fds[0..fdCount)} attached. */
     public void prepareSend(long len, int[] fds, int fdCount) {
-        if (fdCount > MAX_FDS || len > data.byteSize()) {
-            throw new IllegalArgumentException("message too large: len=" + len + " fds=" + fdCount);
+        prepareSend(0, len, fds, fdCount);
+    }
+
+    /** Prepares to send {@code data[offset, offset + len)} with {@code fds[0..fdCount)} attached. */
+    public void prepareSend(long offset, long len, int[] fds, int fdCount) {
+        if (fdCount > MAX_FDS || offset < 0 || len < 0 || offset + len > data.byteSize()) {
+            throw new IllegalArgumentException("message outside buffer: offset=" + offset + " len=" + len
+                    + " fds=" + fdCount);
         }
-        iovec.set(ValueLayout.ADDRESS, IovecLayout.BASE, data);
+        iovec.set(ValueLayout.ADDRESS, IovecLayout.BASE, data.asSlice(offset, len));
         iovec.set(ValueLayout.JAVA_LONG, IovecLayout.LEN, len);
         msghdr.fill((byte) 0);
         msghdr.set(ValueLayout.ADDRESS, MsgHdrLayout.IOV, iovec);

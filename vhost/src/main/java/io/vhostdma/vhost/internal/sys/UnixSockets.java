@@ -131,29 +131,37 @@ public final class UnixSockets {
     }
 
     /**
-     * Sends {@code buf.data()[0, len)} with {@code fds[0..fdCount)} attached (in the first
-     * sendmsg), looping over partial writes. On a non-blocking socket that is full, returns
-     * {@code -EAGAIN} if nothing was sent yet. Returns {@code len} on success.
+     * Sends {@code buf.data()[0, len)} with {@code fds[0..fdCount)} attached (to the first sendmsg),
+     * looping over partial writes. Returns {@code len}; on a non-blocking socket that fills up, the
+     * bytes sent so far (resume with {@link #sendFrom} at that offset), or {@code -EAGAIN} if nothing
+     * was sent.
      */
     public static long send(int fd, MessageBuffer buf, long len, int[] fds, int fdCount) {
-        buf.prepareSend(len, fds, fdCount);
-        long sent = 0;
+        return sendFrom(fd, buf, 0, len, fds, fdCount);
+    }
+
+    /**
+     * Sends {@code buf.data()[offset, len)}, looping over partial writes; {@code fds} go with the
+     * first byte of the message only ({@code offset == 0}). Each sendmsg starts where the previous one
+     * stopped (the iovec moves; no byte is copied or sent twice). Returns the offset reached
+     * ({@code len} when done, less on a full non-blocking socket), or {@code -EAGAIN} if nothing was
+     * sent.
+     */
+    public static long sendFrom(int fd, MessageBuffer buf, long offset, long len, int[] fds, int fdCount) {
+        long sent = offset;
         try {
             while (sent < len) {
-                if (sent > 0) {
-                    buf.prepareSend(len - sent, fds, 0);
-                    MemorySegment.copy(buf.data(), sent, buf.data(), 0, len - sent);
-                }
+                buf.prepareSend(sent, len - sent, fds, sent == 0 ? fdCount : 0);
                 long r = (long) Libc.SENDMSG.invokeExact(Libc.state(), fd, buf.msghdr(), MsgHdrLayout.MSG_NOSIGNAL);
                 if (r < 0) {
                     int e = Libc.errno();
                     if (e == Errno.EINTR) {
                         continue;
                     }
-                    if (e == Errno.EAGAIN && sent == 0) {
-                        return -Errno.EAGAIN;
+                    if (e == Errno.EAGAIN) {
+                        return sent == offset ? -Errno.EAGAIN : sent;
                     }
-                    throw new SysException("sendmsg", e, "fd=" + fd + " len=" + len);
+                    throw new SysException("sendmsg", e, "fd=" + fd + " len=" + len + " offset=" + sent);
                 }
                 sent += r;
             }

@@ -1,7 +1,11 @@
 /**
  * Thin FFM bindings over the Linux system calls vhost-dma needs: AF_UNIX stream sockets with
  * SCM_RIGHTS fd passing, memfd and its seals, mmap/munmap, eventfd, epoll, {@code /dev/udmabuf} (sealed memfd to
- * dma-buf), and errno reporting.
+ * dma-buf), Linux AIO to have the kernel signal a peer's eventfd ({@link io.vhostdma.vhost.internal.sys.AioNotifier}),
+ * a fault probe for mapped memory ({@link io.vhostdma.vhost.internal.sys.MemoryProbe}), and errno reporting.
+ *
+ * <p>A peer's fd (a front end's eventfd) is never touched by a {@code Linker.Option.critical} downcall, and never
+ * read or written by one that could block: {@code O_NONBLOCK} is the peer's to change.
  *
  * <p>Internal: nothing outside the {@code vhost} module should use it, except {@code SocketFile} (what
  * may be replaced at a socket path; mode and group set without following a link), which the backend's

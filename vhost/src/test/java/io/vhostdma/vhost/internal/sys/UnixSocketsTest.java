@@ -56,6 +56,56 @@ class UnixSocketsTest {
     }
 
     @Test
+    void shouldDeliverEveryByteOnceInOrderWhenSendmsgIsPartial() throws Exception {
+        int len = 1 << 20; // several socket buffers: sendmsg on the non-blocking end returns short counts
+        int[] pair = UnixSockets.socketPair();
+        Fds.setNonBlocking(pair[0]);
+        try (MessageBuffer out = new MessageBuffer(len)) {
+            for (int i = 0; i < len; i++) {
+                out.data().set(ValueLayout.JAVA_BYTE, i, (byte) (i * 31 + (i >>> 8)));
+            }
+            // nobody reads yet: the first sendmsg fills the socket buffer and stops short
+            long sent = UnixSockets.sendFrom(pair[0], out, 0, len, new int[0], 0);
+            assertTrue(sent > 0 && sent < len, "short first send: " + sent);
+            java.util.concurrent.CompletableFuture<byte[]> got = java.util.concurrent.CompletableFuture.supplyAsync(
+                    () -> receiveAll(pair[1], len));
+            int partial = 1;
+            while (sent < len) {
+                long r = UnixSockets.sendFrom(pair[0], out, sent, len, new int[0], 0);
+                if (r == -Errno.EAGAIN) {
+                    Thread.onSpinWait();
+                    continue;
+                }
+                assertTrue(r > sent && r <= len, "progress: sent=" + sent + " r=" + r);
+                partial += r < len ? 1 : 0;
+                sent = r;
+            }
+            byte[] in = got.get(30, java.util.concurrent.TimeUnit.SECONDS);
+            assertTrue(partial > 0, "the test must exercise short sends");
+            for (int i = 0; i < len; i++) {
+                assertEquals((byte) (i * 31 + (i >>> 8)), in[i], "byte " + i);
+            }
+        } finally {
+            Fds.close(pair[0]);
+            Fds.close(pair[1]);
+        }
+    }
+
+    private static byte[] receiveAll(int fd, int len) {
+        byte[] all = new byte[len];
+        try (MessageBuffer in = new MessageBuffer(4096)) {
+            int got = 0;
+            while (got < len) {
+                int r = (int) UnixSockets.receive(fd, in, 0, Math.min(4096, len - got), false);
+                assertTrue(r > 0, "receive: " + r);
+                MemorySegment.copy(in.data(), ValueLayout.JAVA_BYTE, 0, all, got, r);
+                got += r;
+            }
+        }
+        return all;
+    }
+
+    @Test
     void shouldCreateSocketWithRequestedModeWhenListening() throws Exception {
         Path p = dir.resolve("s.sock");
         Files.writeString(dir.resolve("other"), "x");
