@@ -86,6 +86,12 @@ class SplitRingFuzzTest {
             if (got == VirtqStatus.EMPTY) {
                 return;
             }
+            if (SplitRingModel.isBudget(got)) {
+                expect(!q.broken() && q.overBudget(), "out of budget, not broken", got);
+                expect(q.pop(MEMORY.memory(), chain) == VirtqStatus.OVER_BUDGET, "stays out of budget", got);
+                expect(q.lastAvailIndex() == before, "last_avail_idx kept over budget", q.lastAvailIndex());
+                return;
+            }
             if (got < 0) {
                 expect(q.broken() && q.lastError() == got, "broken after error", q.lastError());
                 expect(q.pop(MEMORY.memory(), chain) == got && q.pending() == got, "stays broken", got);

@@ -6,9 +6,9 @@ import java.util.List;
 /**
  * The reference model of the device side of a split ring for {@link SplitRingFuzzTest}: the virtio
  * rules and the hostile-guest rules of {@code docs/architecture.md} ("The duty cycle and the ring
- * walk"), written as plainly as possible over byte reads of guest memory. It predicts what
- * {@link SplitVirtqueue#pop} must return, and the buffers of an accepted chain split at region
- * boundaries.
+ * walk", and the work budget), written as plainly as possible over byte reads of guest memory. It
+ * predicts what {@link SplitVirtqueue#pop} must return, and the buffers of an accepted chain split at
+ * region boundaries. The model never refills the cycle budget: one model is one duty cycle.
  */
 final class SplitRingModel {
     /** One piece of an accepted chain: {@code len} bytes at {@code gpa}, device-writable or not. */
@@ -27,6 +27,10 @@ final class SplitRingModel {
     private int lastAvail;
     /** avail.idx as last read: like the device, the model reads it again only once it caught up. */
     private int shadowAvail;
+    /** Descriptors the ring may still walk in this duty cycle. */
+    private int cycleLeft = SplitVirtqueue.CYCLE_DESCRIPTORS;
+    /** A budget tripped: every later pop of the cycle is {@link VirtqStatus#OVER_BUDGET}. */
+    private boolean exhausted;
 
     SplitRingModel(FuzzGuestMemory mem, int size, long descUva, long availUva, boolean indirect, int lastAvail) {
         this.mem = mem;
@@ -40,6 +44,9 @@ final class SplitRingModel {
 
     /** What the next pop returns; advances last_avail_idx when it returns a head. */
     Pop pop() {
+        if (exhausted) {
+            return error(VirtqStatus.OVER_BUDGET);
+        }
         if (lastAvail == shadowAvail) {
             int availIdx = (int) mem.readUva(availUva + 2, 2);
             int n = (availIdx - lastAvail) & 0xffff;
@@ -57,6 +64,9 @@ final class SplitRingModel {
         }
         Walk w = new Walk();
         int rc = w.run(head);
+        if (isBudget(rc)) {
+            exhausted = true; // out of buffers for the cycle; the ring is not broken
+        }
         if (rc != VirtqStatus.OK) {
             return error(rc);
         }
@@ -66,6 +76,11 @@ final class SplitRingModel {
 
     int lastAvail() {
         return lastAvail;
+    }
+
+    /** Whether {@code rc} is a budget status: nothing taken, the ring not broken. */
+    static boolean isBudget(int rc) {
+        return rc == VirtqStatus.OVER_BUDGET || rc == VirtqStatus.FRAME_OVER_BUDGET;
     }
 
     private static Pop error(int rc) {
@@ -78,6 +93,8 @@ final class SplitRingModel {
         int descriptors;
         long readable;
         long writable;
+        /** Descriptors that carried bytes (not zero-length, not an indirect pointer). */
+        int useful;
 
         int run(int head) {
             boolean inTable = false;
@@ -88,11 +105,20 @@ final class SplitRingModel {
                 if (visited > entries) {
                     return VirtqStatus.ERR_CHAIN_LOOP;
                 }
+                if (--cycleLeft < 0) {
+                    return VirtqStatus.OVER_BUDGET;
+                }
                 descriptors++;
                 long addr = inTable ? mem.readGpa(tableGpa + 16L * idx, 8) : mem.readUva(descUva + 16L * idx, 8);
                 long len = inTable ? mem.readGpa(tableGpa + 16L * idx + 8, 4) : mem.readUva(descUva + 16L * idx + 8, 4);
                 int flags = (int) (inTable ? mem.readGpa(tableGpa + 16L * idx + 12, 2) : mem.readUva(descUva + 16L * idx + 12, 2));
                 int next = (int) (inTable ? mem.readGpa(tableGpa + 16L * idx + 14, 2) : mem.readUva(descUva + 16L * idx + 14, 2));
+                if (len != 0 && (flags & SplitRingLayout.F_INDIRECT) == 0) {
+                    useful++;
+                }
+                if (descriptors > SplitVirtqueue.FRAME_FACTOR * useful + SplitVirtqueue.FRAME_SLACK) {
+                    return VirtqStatus.FRAME_OVER_BUDGET;
+                }
                 if ((flags & SplitRingLayout.F_INDIRECT) != 0) {
                     if (!indirect || inTable || (flags & SplitRingLayout.F_NEXT) != 0
                             || len == 0 || len % 16 != 0 || len / 16 > size) {
