@@ -30,10 +30,15 @@ final class SockaddrUnLayout {
     private SockaddrUnLayout() {
     }
 
+    /** Whether {@code path} fits in {@code sun_path} with its terminating NUL. */
+    static boolean fits(Path path) {
+        return path.toString().getBytes(StandardCharsets.UTF_8).length <= MAX_PATH_BYTES;
+    }
+
     /** Allocates and fills a sockaddr_un for {@code path}; throws if the path is too long. */
     static MemorySegment of(Arena arena, Path path) {
         byte[] bytes = path.toString().getBytes(StandardCharsets.UTF_8);
-        if (bytes.length > MAX_PATH_BYTES) {
+        if (!fits(path)) {
             throw new IllegalArgumentException("socket path too long: path=" + path + " bytes="
                     + bytes.length + " max=" + MAX_PATH_BYTES);
         }

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.file.FileSystems;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
@@ -78,6 +79,24 @@ public final class SocketFile {
             case NOT_A_SOCKET -> throw new SocketPathException(path, SocketPathException.Reason.NOT_A_SOCKET,
                     "refusing to replace a file that is not a socket: path=" + path);
         }
+    }
+
+    /**
+     * Gives the listening socket bound at {@code staging} its real name {@code path} (a hard link, which
+     * never replaces: a file that appeared at {@code path} meanwhile is refused as by {@link #clearStale}),
+     * then removes the staging name.
+     */
+    static void publish(Path staging, Path path) {
+        try {
+            Files.createLink(path, staging);
+        } catch (FileAlreadyExistsException e) {
+            throw new SocketPathException(path, probe(path) == State.NOT_A_SOCKET
+                    ? SocketPathException.Reason.NOT_A_SOCKET : SocketPathException.Reason.IN_USE,
+                    "socket path taken while binding: path=" + path);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot name the socket: path=" + path + " error=" + e.getMessage(), e);
+        }
+        removeQuietly(staging);
     }
 
     /** Removes {@code path} if it exists, ignoring a failure (cleaning up after a failed listen). */

@@ -30,35 +30,54 @@ public final class UnixSockets {
      * whatever the umask), gives the file to {@code group} (null = leave vhostd's), sets the exact
      * mode, and only then listens: nobody can connect before the file has its final owner and mode.
      * bind never follows a symbolic link at {@code path}; chown and chmod do not either.
+     *
+     * <p>The socket is bound under a staging name beside {@code path} and hard-linked to {@code path}
+     * only once it listens, so a front end that sees the file can connect at once (never "connection
+     * refused" from a socket still being set up), and the link fails rather than replaces a file that
+     * appeared meanwhile. When the staging name would not fit in {@code sun_path}, the socket is bound
+     * at {@code path} itself.
      */
     public static int listen(Path path, int backlog, int fileMode, String group) {
         SocketFile.clearStale(path);
+        Path staging = stagingPath(path);
+        Path at = staging == null ? path : staging;
         int fd = socket(SOCK_NONBLOCK);
         boolean bound = false;
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment sa = SockaddrUnLayout.of(arena, path);
+            MemorySegment sa = SockaddrUnLayout.of(arena, at);
             if ((int) Libc.FCHMOD.invokeExact(Libc.state(), fd, fileMode) < 0) {
                 throw Libc.fail("fchmod", "path=" + path + " mode=0" + Integer.toOctalString(fileMode));
             }
             if ((int) Libc.BIND.invokeExact(Libc.state(), fd, sa, (int) sa.byteSize()) < 0) {
-                throw Libc.fail("bind", "path=" + path);
+                throw Libc.fail("bind", "path=" + at);
             }
             bound = true;
             if (group != null) {
-                SocketFile.setGroup(path, group);
+                SocketFile.setGroup(at, group);
             }
-            SocketFile.setMode(path, fileMode); // bind applied the umask to the mode
+            SocketFile.setMode(at, fileMode); // bind applied the umask to the mode
             if ((int) Libc.LISTEN.invokeExact(Libc.state(), fd, backlog) < 0) {
                 throw Libc.fail("listen", "path=" + path);
+            }
+            if (staging != null) {
+                SocketFile.publish(staging, path);
             }
             return fd;
         } catch (Throwable t) {
             Fds.close(fd);
             if (bound) {
-                SocketFile.removeQuietly(path); // ours: bind created it in a directory only vhostd writes
+                SocketFile.removeQuietly(at); // ours: bind created it in a directory only vhostd writes
             }
             throw Libc.rethrow("listen", t);
         }
+    }
+
+    /** A fresh name beside {@code path} to bind under until the socket listens, or null if it would not fit. */
+    private static Path stagingPath(Path path) {
+        Path name = Path.of(".vd" + Long.toHexString(System.nanoTime() & 0xFFFFFL) + ".tmp");
+        Path dir = path.toAbsolutePath().getParent();
+        Path staging = dir == null ? null : dir.resolve(name);
+        return staging != null && SockaddrUnLayout.fits(staging) ? staging : null;
     }
 
     /**

@@ -129,6 +129,32 @@ class UnixSocketsTest {
     }
 
     @Test
+    void shouldShowTheSocketFileOnlyOnceItListensWhenListening() throws Exception {
+        // a front end that sees the file connects at once: no staging name left, nothing half set up
+        Path p = dir.resolve("vm.sock");
+        int lfd = UnixSockets.listen(p, 4, 0600, null);
+        try (var names = Files.list(dir)) {
+            assertEquals(java.util.List.of(p), names.toList());
+            int c = UnixSockets.connect(p, false);
+            Fds.close(c);
+        } finally {
+            Fds.close(lfd);
+        }
+        // a path too long for a staging name beside it is bound directly (107 bytes, one-letter name)
+        Path deep = dir.resolve("d".repeat(104 - dir.toString().length()));
+        Files.createDirectories(deep);
+        Path tight = deep.resolve("s");
+        assertEquals(107, tight.toString().length(), "test path length");
+        int tfd = UnixSockets.listen(tight, 4, 0600, null);
+        try {
+            int c = UnixSockets.connect(tight, false);
+            Fds.close(c);
+        } finally {
+            Fds.close(tfd);
+        }
+    }
+
+    @Test
     void shouldNameCallAndErrnoWhenConnectFails() {
         SysException e = assertThrows(SysException.class,
                 () -> UnixSockets.connect(dir.resolve("nobody.sock"), false));
