@@ -32,7 +32,7 @@ public final class Rig implements AutoCloseable {
         dmas = new DmaDevices(drainTimeoutNanos);
         guestA = dmas.domains().domain(UUID.randomUUID());
         guestB = dmas.domains().domain(UUID.randomUUID());
-        device = dmas.create("dev-" + engine, engine, TestEngines.options(engine, options));
+        device = TestEngines.create(dmas, "dev-" + engine, engine, options);
         device.configure(new DeviceConfig(channels));
         int ring = Math.max(ringSize, device.info().minRingSize()); // an engine may need larger rings
         for (int i = 0; i < channels; i++) {
@@ -48,7 +48,7 @@ public final class Rig implements AutoCloseable {
     /** @return how many channels one device of {@code engine} offers (tests needing more skip) */
     public static int maxChannels(String engine) {
         try (DmaDevices probe = new DmaDevices()) {
-            DmaDevice d = probe.create("probe", engine, TestEngines.options(engine, EngineOptions.defaults()));
+            DmaDevice d = TestEngines.create(probe, "probe", engine, EngineOptions.defaults());
             return d.info().maxChannels();
         }
     }

@@ -30,6 +30,21 @@ public final class TestEngines {
         return base.withBacking(device, args.isEmpty() ? List.of() : List.of(args.split("\\s+")));
     }
 
+    /**
+     * Creates a device, or skips the calling test (printing {@code SKIPPED: <reason>}) when the engine's
+     * runtime is not installed on this machine ({@link DmaException.Unavailable}; any other failure fails).
+     */
+    public static DmaDevice create(DmaDevices dmas, String name, String engine, EngineOptions base) {
+        try {
+            return dmas.create(name, engine, options(engine, base));
+        } catch (DmaException.Unavailable e) {
+            System.out.println("SKIPPED: engine " + engine + ": " + e.getMessage());
+            dmas.close();
+            org.junit.jupiter.api.Assumptions.abort("engine " + engine + " unavailable: " + e.getMessage());
+            throw e;
+        }
+    }
+
     /** @return whether the engine honours the fault-injection knobs of {@link EngineOptions} */
     public static boolean injectsFaults(String engine) {
         return engine.equals("cpu") || engine.equals("sw");

@@ -23,6 +23,8 @@ import java.util.Set;
  * translation tables, then wait until no op touching it is in flight (enqueued and not yet reaped), and
  * only then tell the engines; after {@code drainTimeoutNanos} they restore the tables and give up with
  * {@code EBUSY}. The registry never closes a dmabuf fd: it records fd and offset and hands them back.
+ * The memory must stay mapped until {@code unregister} returned: a software engine reports memory that
+ * vanished earlier as {@code BUS_ERROR}, a native engine (a device) would touch whatever is there.
  *
  * <p>Engines learn of the memory as seed 003 describes: every registration is passed to the
  * {@link DmaEngineProvider}s that have a device ({@link #attach}: the engines' runtimes register

@@ -93,8 +93,16 @@ class MemoryRegistryTest {
             MemorySegment guest = rig.arena.allocate(PAGE * 3, PAGE);
             long[] iovas = {0x7000_0000L, 0x5000_0000L, 0x5000_1000L}; // page 0 alone, pages 1-2 contiguous
             Registration r = rig.dmas.memory().register(rig.guestA, guest, iovas, PAGE);
-            rig.dmas.memory().map(rig.device, r);
             DmaChannel ch = rig.ch();
+            try {
+                rig.dmas.memory().map(rig.device, r);
+            } catch (DmaException.InvalidArgument e) { // a device that takes virtual addresses only (SVA)
+                assertTrue(e.getMessage().contains("iova != va"), e.getMessage());
+                assertTrue(rig.dmas.memory().mapped(rig.device).stream().noneMatch(x -> x == r), "not mapped");
+                ch.copy(host.address(), 0x7000_0010L, 100, OpFlags.SUBMIT);
+                assertArrayEquals(new int[] {DmaStatus.INVALID_DST_ADDR}, rig.awaitStatuses(ch, 1));
+                return;
+            }
             ch.copy(host.address(), 0x7000_0010L, 100, 0);
             ch.copy(host.address(), 0x5000_0ff0L, 100, 0); // crosses pages 1-2: one IOVA run
             ch.copy(host.address(), 0x7000_0ff0L, 100, OpFlags.SUBMIT); // page 0 ends: no run holds it
@@ -135,9 +143,14 @@ class MemoryRegistryTest {
             DmaChannel ch = rig.ch();
             ch.copy(host.address(), guest.address(), 64, 0);
             ch.copy(guest.address(), host.address(), 64, 0);
-            ch.fill(-1L, guest.address(), 64, OpFlags.SUBMIT);
-            assertArrayEquals(new int[] {DmaStatus.REVOKED, DmaStatus.REVOKED, DmaStatus.REVOKED},
-                rig.awaitStatuses(ch, 3));
+            boolean fills = rig.device.info().has(io.vhostdma.dma.DmaCapability.OPS_FILL);
+            if (fills) {
+                ch.fill(-1L, guest.address(), 64, 0);
+            }
+            ch.submit();
+            int[] want = fills ? new int[] {DmaStatus.REVOKED, DmaStatus.REVOKED, DmaStatus.REVOKED}
+                : new int[] {DmaStatus.REVOKED, DmaStatus.REVOKED};
+            assertArrayEquals(want, rig.awaitStatuses(ch, want.length));
             assertEquals(0, guest.get(ValueLayout.JAVA_LONG, 0), "no byte moved into revoked memory");
             assertEquals(0x0707070707070707L, host.get(ValueLayout.JAVA_LONG, 0));
             assertTrue(rig.dmas.memory().lookup(guest.address()).revoked());
@@ -200,6 +213,9 @@ class MemoryRegistryTest {
     @MethodSource("io.vhostdma.dma.TestEngines#names")
     void shouldCompleteWithBusErrorWhenOwnerClosedTheMemory(String engine) {
         try (Rig rig = new Rig(engine)) {
+            // a native engine would write into the freed memory: owners must unregister before freeing
+            org.junit.jupiter.api.Assumptions.assumeFalse(
+                rig.device.info().has(io.vhostdma.dma.DmaCapability.NATIVE_ACCESS), "undefined with a native engine");
             MemorySegment host = rig.memory(DomainId.HOST, PAGE);
             Arena guestArena = Arena.ofShared();
             MemorySegment guest = guestArena.allocate(PAGE, PAGE);
