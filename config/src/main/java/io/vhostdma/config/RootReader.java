@@ -16,7 +16,7 @@ import java.util.Map;
 final class RootReader {
 
     static final List<String> KEYS = List.of("ports", "workers", "worker-cpus", "forwarding", "management",
-            "dma", "bindings", "access-groups");
+            "dma", "bindings", "access-groups", "dpdk");
 
     private final Problems problems;
     private final Map<String, String> env;
@@ -31,6 +31,7 @@ final class RootReader {
     private List<BindingConfig> bindings = List.of();
     /** One element per entry, {@code null} where the entry had a problem; {@code null} if not a list. */
     private List<AccessGroupConfig> accessGroups = List.of();
+    private DpdkConfig dpdk = DpdkConfig.defaults();
 
     private RootReader(Problems problems, Map<String, String> env) {
         this.problems = problems;
@@ -74,6 +75,7 @@ final class RootReader {
             case "dma" -> dma = DmaReader.read(value, path, problems);
             case "bindings" -> bindings = BindingsReader.read(value, path, problems);
             case "access-groups" -> accessGroups = AccessGroupsReader.read(value, path, env, problems);
+            case "dpdk" -> dpdk = DpdkReader.read(value, path, problems);
             default -> problems.add(path, "unknown key (known: " + String.join(", ", KEYS) + ")");
         }
     }
@@ -94,6 +96,6 @@ final class RootReader {
         if (!problems.isEmpty()) {
             return null;
         }
-        return new VhostdConfig(ports, workers, workerCpus, forwarding, management, dma, bindings, accessGroups);
+        return new VhostdConfig(ports, workers, workerCpus, forwarding, management, dma, bindings, accessGroups, dpdk);
     }
 }

@@ -18,10 +18,11 @@ import java.util.Objects;
  * @param dma        the DMA devices (may be empty)
  * @param bindings   per-virtqueue DMA channel bindings; an unbound queue copies with the CPU
  * @param accessGroups the access groups; ports in none share the default segment
+ * @param dpdk       the DPDK runtime's settings (used only when a device has {@code engine: dpdk})
  */
 public record VhostdConfig(List<PortConfig> ports, int workers, List<Integer> workerCpus,
                            Forwarding forwarding, ManagementConfig management, List<DmaDeviceConfig> dma,
-                           List<BindingConfig> bindings, List<AccessGroupConfig> accessGroups) {
+                           List<BindingConfig> bindings, List<AccessGroupConfig> accessGroups, DpdkConfig dpdk) {
 
     /** Default {@code workers}. */
     public static final int DEFAULT_WORKERS = 1;
@@ -35,12 +36,21 @@ public record VhostdConfig(List<PortConfig> ports, int workers, List<Integer> wo
         accessGroups = List.copyOf(accessGroups);
         Objects.requireNonNull(forwarding, "forwarding");
         Objects.requireNonNull(management, "management");
+        Objects.requireNonNull(dpdk, "dpdk");
+    }
+
+    /** A config with the DPDK defaults. */
+    public VhostdConfig(List<PortConfig> ports, int workers, List<Integer> workerCpus, Forwarding forwarding,
+                        ManagementConfig management, List<DmaDeviceConfig> dma, List<BindingConfig> bindings,
+                        List<AccessGroupConfig> accessGroups) {
+        this(ports, workers, workerCpus, forwarding, management, dma, bindings, accessGroups, DpdkConfig.defaults());
     }
 
     /** A config without DMA devices, bindings or access groups. */
     public VhostdConfig(List<PortConfig> ports, int workers, List<Integer> workerCpus, Forwarding forwarding,
                         ManagementConfig management) {
-        this(ports, workers, workerCpus, forwarding, management, List.of(), List.of(), List.of());
+        this(ports, workers, workerCpus, forwarding, management, List.of(), List.of(), List.of(),
+                DpdkConfig.defaults());
     }
 
     /** The binding of {@code port}'s {@code queue}, or {@code null} when it is unbound. */

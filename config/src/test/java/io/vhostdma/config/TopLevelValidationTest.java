@@ -77,7 +77,7 @@ class TopLevelValidationTest {
     @Test
     void shouldRejectWhenTopLevelKeyIsUnknown() {
         assertEquals(List.of("worker: unknown key (known: ports, workers, worker-cpus, forwarding, management,"
-                        + " dma, bindings, access-groups)"),
+                        + " dma, bindings, access-groups, dpdk)"),
                 problems(ONE_PORT + "worker: 1\n"));
     }
 
@@ -135,7 +135,7 @@ class TopLevelValidationTest {
                 "dma: must be a list, got a mapping",
                 "management.grpc: host 0.0.0.0 is not loopback (allowed: 127.0.0.0/8, localhost, ::1)",
                 "colour: unknown key (known: ports, workers, worker-cpus, forwarding, management,"
-                        + " dma, bindings, access-groups)"),
+                        + " dma, bindings, access-groups, dpdk)"),
                 problems(yaml));
     }
 
