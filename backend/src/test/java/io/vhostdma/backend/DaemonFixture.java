@@ -151,10 +151,23 @@ final class DaemonFixture implements AutoCloseable {
         private final List<io.vhostdma.config.DmaDeviceConfig> dma = new ArrayList<>();
         private final List<io.vhostdma.config.BindingConfig> bindings = new ArrayList<>();
         private final List<io.vhostdma.config.AccessGroupConfig> groups = new ArrayList<>();
+        private io.vhostdma.config.DpdkConfig dpdk = io.vhostdma.config.DpdkConfig.defaults();
 
         /** Adds a DMA device (knobs: error probability, completion delay in microseconds). */
         Builder dma(String name, String engine, int channels, int ringSize, double errorProbability, long delayUs) {
             dma.add(new io.vhostdma.config.DmaDeviceConfig(name, engine, channels, ringSize, errorProbability, delayUs));
+            return this;
+        }
+
+        /** Adds a device of the {@code dpdk} engine driving dmadev {@code dmadev}. */
+        Builder dpdkDevice(String name, String dmadev, int channels, int ringSize) {
+            dma.add(new io.vhostdma.config.DmaDeviceConfig(name, "dpdk", channels, ringSize, 0.0, 0, dmadev));
+            return this;
+        }
+
+        /** Sets the {@code dpdk} section. */
+        Builder dpdk(io.vhostdma.config.DpdkConfig settings) {
+            this.dpdk = settings;
             return this;
         }
 
@@ -206,7 +219,7 @@ final class DaemonFixture implements AutoCloseable {
             try {
                 VhostdConfig c = ConfigLoader.parse(yaml(), "test");
                 return new VhostdConfig(c.ports(), c.workers(), c.workerCpus(), c.forwarding(), ANY_PORT, dma,
-                        bindings, groups);
+                        bindings, groups, dpdk);
             } catch (ConfigException e) {
                 throw new AssertionError("test config refused: " + e.problems(), e);
             }
@@ -217,7 +230,7 @@ final class DaemonFixture implements AutoCloseable {
             try {
                 config = ConfigLoader.parse(yaml(), "test");
                 config = new VhostdConfig(config.ports(), config.workers(), config.workerCpus(), config.forwarding(),
-                        ANY_PORT, dma, bindings, groups);
+                        ANY_PORT, dma, bindings, groups, dpdk);
             } catch (ConfigException e) {
                 throw new AssertionError("test config refused: " + e.problems(), e);
             }

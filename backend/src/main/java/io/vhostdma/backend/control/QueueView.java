@@ -19,8 +19,18 @@ import java.util.Map;
  * @param dmaCompleted copies completed (including failed ones)
  * @param dmaErrors    copies that failed
  * @param dmaInFlight  copies submitted and not completed
+ * @param dmaUnsealedFallbacks starts at which the bound channel was not used because the guest memory is not
+ *                     sealed against shrinking and the channel's engine copies outside the JVM (CPU copies instead)
  */
 public record QueueView(String port, String queue, int ringIndex, boolean started, int worker, String channel,
                         long packets, long bytes, Map<String, Long> drops, long ringErrors, long dmaSubmitted,
-                        long dmaCompleted, long dmaErrors, long dmaInFlight) {
+                        long dmaCompleted, long dmaErrors, long dmaInFlight, long dmaUnsealedFallbacks) {
+
+    /** A view without unsealed-memory fallbacks. */
+    public QueueView(String port, String queue, int ringIndex, boolean started, int worker, String channel,
+                     long packets, long bytes, Map<String, Long> drops, long ringErrors, long dmaSubmitted,
+                     long dmaCompleted, long dmaErrors, long dmaInFlight) {
+        this(port, queue, ringIndex, started, worker, channel, packets, bytes, drops, ringErrors, dmaSubmitted,
+                dmaCompleted, dmaErrors, dmaInFlight, 0);
+    }
 }

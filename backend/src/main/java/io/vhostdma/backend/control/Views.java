@@ -76,7 +76,7 @@ final class Views {
         String channel = p.started(ring) ? c.channel() : binding == null ? null : binding.name();
         return new QueueView(p.name(), c.name(), ring, p.started(ring), plane.ownerIndex(ring), channel,
                 c.packets(), c.bytes(), Map.copyOf(drops), c.ringErrors(), c.dmaSubmitted(), c.dmaCompleted(),
-                c.dmaErrors(), c.dmaInFlight());
+                c.dmaErrors(), c.dmaInFlight(), c.dmaUnsealedFallbacks());
     }
 
     List<DeviceView> devices() {
@@ -100,8 +100,12 @@ final class Views {
                     bytes.merge(key, b.bytes(), Long::sum);
                 }
                 String name = d.name() + "/" + c;
+                Map<String, Long> engine = new LinkedHashMap<>();
+                for (DmaStats.EngineCounter e : st.engine()) {
+                    engine.put(e.name(), e.value());
+                }
                 channels.add(new ChannelView(name, d.name(), c, dma.holder(name), st.submitted(), st.completed(),
-                        st.errors(), Map.copyOf(bytes)));
+                        st.errors(), Map.copyOf(bytes), java.util.Collections.unmodifiableMap(engine)));
             }
             out.add(new DeviceView(d.name(), info.engine(), d.channel(0) == null ? 0 : d.channel(0).ringSize(),
                     List.copyOf(channels)));

@@ -47,7 +47,9 @@ public final class PortCounters {
         long copies = 0;
         long copiesDone = 0;
         long copyErrors = 0;
+        long unsealed = 0;
         for (int q = 0; q < rx.length; q++) {
+            unsealed += tx[q].dmaUnsealedFallbacks() + rx[q].dmaUnsealedFallbacks();
             copies += tx[q].dmaSubmitted() + rx[q].dmaSubmitted();
             copiesDone += tx[q].dmaCompleted() + rx[q].dmaCompleted();
             copyErrors += tx[q].dmaErrors() + rx[q].dmaErrors();
@@ -62,12 +64,21 @@ public final class PortCounters {
                 }
             }
         }
-        return new Snapshot(port, txPkts, txBytes, rxPkts, rxBytes, drops, copies, copiesDone, copyErrors);
+        return new Snapshot(port, txPkts, txBytes, rxPkts, rxBytes, drops, copies, copiesDone, copyErrors, unsealed);
     }
 
-    /** Totals of one port at one moment. */
+    /** Totals of one port at one moment ({@code dmaUnsealedFallbacks}: see {@link QueueCounters#dmaUnsealedFallback()}). */
     public record Snapshot(String port, long guestTxPackets, long guestTxBytes, long guestRxPackets,
-            long guestRxBytes, Map<DropReason, Long> drops, long dmaCopies, long dmaCompleted, long dmaErrors) {
+            long guestRxBytes, Map<DropReason, Long> drops, long dmaCopies, long dmaCompleted, long dmaErrors,
+            long dmaUnsealedFallbacks) {
+
+        /** A snapshot without unsealed-memory fallbacks. */
+        public Snapshot(String port, long guestTxPackets, long guestTxBytes, long guestRxPackets, long guestRxBytes,
+                        Map<DropReason, Long> drops, long dmaCopies, long dmaCompleted, long dmaErrors) {
+            this(port, guestTxPackets, guestTxBytes, guestRxPackets, guestRxBytes, drops, dmaCopies, dmaCompleted,
+                    dmaErrors, 0);
+        }
+
         public long totalDrops() {
             long n = 0;
             for (long v : drops.values()) {
@@ -91,6 +102,9 @@ public final class PortCounters {
                         .append(" dma_completed=").append(dmaCompleted)
                         .append(" dma_errors=").append(dmaErrors)
                         .append(" dma_inflight=").append(Math.max(0, dmaCopies - dmaCompleted));
+            }
+            if (dmaUnsealedFallbacks != 0) {
+                sb.append(" dma_unsealed_fallback=").append(dmaUnsealedFallbacks);
             }
             return sb.toString();
         }
