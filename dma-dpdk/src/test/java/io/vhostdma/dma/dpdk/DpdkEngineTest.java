@@ -20,6 +20,8 @@ import io.vhostdma.dma.memory.DomainId;
 import io.vhostdma.dma.memory.Registration;
 import java.lang.foreign.MemorySegment;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -50,6 +52,29 @@ class DpdkEngineTest {
             assertEquals(List.of("rte_dev_dma_map " + range, "rte_dev_dma_unmap " + range),
                 rt.maps.ledger().subList(before, rt.maps.ledger().size()));
             assertFalse(rt.extmem.known(va), "rte_extmem_unregister gave it back");
+        }
+    }
+
+    @Test
+    void shouldCallDeviceUnmapOnlyAfterTheCopiesInFlightWereReaped() throws Exception {
+        try (Rig rig = new Rig("dpdk")) {
+            DpdkRuntime rt = DpdkRuntime.current();
+            MemorySegment host = rig.memory(DomainId.HOST, PAGE);
+            MemorySegment guest = rig.arena.allocate(PAGE, PAGE);
+            Registration r = rig.dmas.memory().register(rig.guestA, guest, null, PAGE);
+            rig.dmas.memory().map(rig.device, r);
+            DmaChannel ch = rig.ch();
+            ch.copy(host.address(), guest.address(), 64, OpFlags.SUBMIT); // in flight until reaped
+            CompletableFuture<Void> unmap = CompletableFuture.runAsync(() -> rig.dmas.memory().unmap(rig.device, r));
+            Thread.sleep(300);
+            String unmapCall = "rte_dev_dma_unmap dev=dma_skeleton0 va=0x" + Long.toHexString(guest.address());
+            assertFalse(unmap.isDone(), "unmap waits for the copy");
+            assertTrue(rt.maps.ledger().stream().noneMatch(l -> l.startsWith(unmapCall)), "the device still maps it");
+            rig.awaitCompleted(ch, 1);
+            unmap.get(5, TimeUnit.SECONDS);
+            assertTrue(rt.maps.ledger().stream().anyMatch(l -> l.startsWith(unmapCall)), "unmapped after the drain");
+            rig.dmas.memory().unregister(r);
+            assertFalse(rt.extmem.known(guest.address()));
         }
     }
 
