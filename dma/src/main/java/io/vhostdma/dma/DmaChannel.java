@@ -1,6 +1,5 @@
 package io.vhostdma.dma;
 
-import io.vhostdma.dma.core.ByteAccumulator;
 import io.vhostdma.dma.core.ChannelCounters;
 import io.vhostdma.dma.core.DescriptorRing;
 import io.vhostdma.dma.core.DeviceTables;
@@ -17,8 +16,9 @@ import io.vhostdma.dma.spi.SgList;
  * memory, revocation, access groups). An op that passes is handed, translated, to the engine's
  * {@link EngineChannel}; one that fails takes its ring index all the same, never reaches the engine and
  * completes in order with its status. Completions come from the engine's own completion path, merged
- * in index order with the refused ops; the bytes of each op reaped successfully are counted per domain
- * pair.
+ * in index order with the refused ops. Bytes are counted per domain pair when an op is handed to the
+ * engine (summed in plain fields while the pair stays the same, added to the counters at the next
+ * submit or poll) and taken back when it is reaped as failed.
  *
  * <p>Threading: like a dmadev virtual channel, one channel is driven by one thread at a time (enqueue,
  * submit and completion calls); different channels may be driven by different threads. Nothing here
@@ -36,7 +36,6 @@ public final class DmaChannel {
     private final OpGuard guard;
     private final ExecutionGate gate;
     private final ChannelCounters counters;
-    private final ByteAccumulator reapedBytes;
     private final CompletionInfo engineInfo = new CompletionInfo();
     private final SgList sgSrc;
     private final SgList sgDst;
@@ -51,6 +50,8 @@ public final class DmaChannel {
     private long limit;              // user thread: head + ring size (the first seq with no free slot)
     private long submittedLocal;     // user thread: ops submitted
     private boolean inBatch;         // user thread: inside the gate (mirrors it, no load)
+    private int pendingPair;         // user thread: bytes handed over for this domain pair, not yet counted
+    private long pendingBytes;
 
     DmaChannel(DmaDevice device, int id, int ringSize, EngineChannel engine, DmaEngine engineDevice,
                DeviceTables tables, int maxSges, long capabilities) {
@@ -60,9 +61,8 @@ public final class DmaChannel {
         this.limit = ringSize;
         this.engine = engine;
         this.engineDevice = engineDevice;
-        this.ring = new DescriptorRing(ringSize, Math.max(1, maxSges));
+        this.ring = new DescriptorRing(ringSize, Math.max(1, maxSges), (capabilities & DmaCapability.ASYNC) != 0);
         this.counters = new ChannelCounters();
-        this.reapedBytes = new ByteAccumulator(counters);
         this.gate = new ExecutionGate();
         this.guard = new OpGuard(tables);
         this.sgSrc = new SgList(ring.maxSges());
@@ -126,7 +126,9 @@ public final class DmaChannel {
         if (r < 0) {
             return r; // the engine's ring is full: the op takes no index
         }
-        ring.put(seq, DescriptorRing.KIND_COPY, srcIova, dstIova, len, guard.srcDomain(), guard.dstDomain());
+        int pair = DescriptorRing.pair(guard.srcDomain(), guard.dstDomain());
+        ring.put(seq, srcIova, dstIova, len, pair);
+        handedOver(pair, len);
         return enqueued(seq, flags);
     }
 
@@ -159,7 +161,9 @@ public final class DmaChannel {
         if (r < 0) {
             return r;
         }
-        ring.put(seq, DescriptorRing.KIND_FILL, 0, dstIova, len, 0, guard.dstDomain()); // fills count as host
+        int pair = DescriptorRing.pair(0, guard.dstDomain()); // a fill reads nothing: it counts as host
+        ring.put(seq, dstIova, dstIova, len, pair);
+        handedOver(pair, len);
         return enqueued(seq, flags);
     }
 
@@ -202,6 +206,7 @@ public final class DmaChannel {
             return r;
         }
         ring.putSg(seq, srcIovas, srcLens, sgSrcDomains, nbSrc, dstIovas, dstLens, sgDstDomains, nbDst);
+        ring.countBytes(seq, 1, counters); // its pieces may join several pairs: counted at once
         return enqueued(seq, flags);
     }
 
@@ -232,9 +237,24 @@ public final class DmaChannel {
         return 0;
     }
 
+    /** Sums the bytes of an op handed to the engine while consecutive ops share a domain pair. */
+    private void handedOver(int pair, int len) {
+        if (pair != pendingPair) {
+            flushBytes();
+            pendingPair = pair;
+        }
+        pendingBytes += len;
+    }
+
+    private void flushBytes() {
+        if (pendingBytes != 0) {
+            counters.addBytes(pendingPair >>> 16, pendingPair & 0xFFFF, pendingBytes);
+            pendingBytes = 0;
+        }
+    }
+
     private int enqueued(long seq, long flags) {
         tail = seq + 1;
-        ring.enqueued.setRelease(seq + 1); // release: the record before the busy scan's acquire
         if ((flags & OpFlags.SUBMIT) != 0) {
             submit();
         }
@@ -256,6 +276,11 @@ public final class DmaChannel {
     private void leaveGate() {
         if (inBatch) {
             inBatch = false;
+            flushBytes(); // the counters are exact for every op handed over once submit/poll returned
+            // the batch's ops for the busy scan: a plain store, published by the gate's release below to a
+            // control thread that waited for the gate (ops of a later batch were checked against the table
+            // that thread published, so they cannot touch what it unmaps)
+            ring.enqueued.setPlain(tail);
             gate.exit();
         }
     }
@@ -299,10 +324,7 @@ public final class DmaChannel {
             n = engine.completed((int) (engineEnd - head), engineInfo);
             engineError = engineInfo.hasError;
         }
-        long start = head;
         reaped(n);
-        reapedBytes.addReaped(ring, start, n);
-        reapedBytes.flush();
         out.lastIndex = (int) (head - 1) & INDEX_MASK;
         out.hasError = engineError || (head == refused && refused < submittedLocal);
         return n;
@@ -341,11 +363,9 @@ public final class DmaChannel {
         for (int i = 0; i < n; i++) {
             if (statuses[i] != DmaStatus.SUCCESS) {
                 errors++;
-            } else {
-                reapedBytes.addReaped(ring, start + i, 1);
+                ring.countBytes(start + i, -1, counters); // its bytes did not land (a refused op has none)
             }
         }
-        reapedBytes.flush();
         reaped(n);
         counters.addErrors(errors);
         out.lastIndex = (int) (head - 1) & INDEX_MASK;

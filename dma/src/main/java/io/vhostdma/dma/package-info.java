@@ -94,8 +94,8 @@
  * device may touch only what is {@code map}ped to it. {@code revoke(domain)} returns once no new op is
  * passing the layer's checks on that domain's memory any more (ops already handed to an engine finish
  * normally: a device cannot take them back). {@code unmap}/{@code unregister} take the memory out of the
- * translation tables, then wait until no op touching it is in flight (enqueued, not yet reaped), and
- * only then tell the engine ({@code EBUSY}, nothing changed, after a drain timeout). Engines learn of
+ * translation tables, then wait until no op touching it is in flight (handed to an engine that runs
+ * ops after the enqueue call, and not yet reaped), and only then tell the engine ({@code EBUSY}, nothing changed, after a drain timeout). Engines learn of
  * memory as seed 003 describes: each registration goes to the engine providers' runtimes
  * ({@code register}: VA, length, page size, IOVAs, dmabuf fd and offset), each map/unmap to the device's
  * engine. The dmabuf fd stays the caller's:
@@ -116,8 +116,9 @@
  * Per channel, readable from any thread: submitted, completed (reaped), errors (failed ops reaped),
  * bytes per source→destination domain-handle pair, and the engine's own counters (a dmadev's
  * statistics); {@link io.vhostdma.dma.DmaDevice#dump()} prints them. Bytes are counted when an op is
- * reaped successfully (summed while consecutive ops share a domain pair), so they are exact for every op
- * reaped once a completion call returned, and count nothing that did not land.
+ * handed to the engine (summed while consecutive ops share a domain pair, added to the counters at the
+ * next {@code submit()} or completion poll) and taken back when the op is reaped as failed: once a
+ * completion call returned, they are exact for every op reaped, and may include ops still in flight.
  *
  * <h2>Quiescence</h2>
  * Control calls that change tables wait until no op can still be checked against the old table. The

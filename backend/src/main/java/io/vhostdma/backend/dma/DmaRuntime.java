@@ -178,7 +178,7 @@ public final class DmaRuntime implements DmaHooks, AutoCloseable {
         if (e instanceof DmaException.Unavailable) {
             return where + ".engine: engine " + d.engine() + " cannot run here: " + e.getMessage();
         }
-        if (e.errno() == DmaErrno.EIO && d.dpdkDevice() != null) {
+        if (e.errno() == DmaErrno.EIO && e.getMessage().contains("DPDK EAL did not start")) {
             return "dpdk.eal-args: " + e.getMessage();
         }
         if (e instanceof DmaException.NotFound || e instanceof DmaException.AlreadyExists) {

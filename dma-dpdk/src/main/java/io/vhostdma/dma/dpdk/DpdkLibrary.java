@@ -24,7 +24,7 @@ final class DpdkLibrary {
     /** The default library names (DPDK 22.11's ABI 23, as Debian 12's dpdk-dev installs them). */
     static final String DEFAULT_LIBRARIES = "librte_eal.so.23,librte_dmadev.so.23";
     private static final Linker LINKER = Linker.nativeLinker();
-    private static Object loaded; // the library, or the DmaException that says why not (guarded by the class)
+    private static DpdkLibrary loaded; // once opened (guarded by the class)
 
     final SymbolLookup eal;
     final SymbolLookup dmadev;
@@ -84,7 +84,7 @@ final class DpdkLibrary {
     }
 
     /**
-     * Opens the libraries (once per process).
+     * Opens the libraries (once per process: a failure is not kept, a later call tries again).
      *
      * @return the library
      * @throws DmaException.Unavailable when a library or symbol is missing (the cause is kept)
@@ -93,20 +93,17 @@ final class DpdkLibrary {
         if (loaded == null) {
             loaded = open(System.getProperty("vhostdma.dpdk.libraries", DEFAULT_LIBRARIES));
         }
-        if (loaded instanceof DmaException e) {
-            throw e;
-        }
-        return (DpdkLibrary) loaded;
+        return loaded;
     }
 
-    private static Object open(String names) {
+    private static DpdkLibrary open(String names) {
         String[] libs = names.split(",");
         try {
             SymbolLookup eal = SymbolLookup.libraryLookup(libs[0].trim(), Arena.global());
             SymbolLookup dmadev = SymbolLookup.libraryLookup(libs[1].trim(), Arena.global());
             return new DpdkLibrary(eal, dmadev);
         } catch (IllegalArgumentException | IllegalStateException | ArrayIndexOutOfBoundsException e) {
-            return new DmaException.Unavailable("DPDK libraries not usable (" + names + "): " + e.getMessage()
+            throw new DmaException.Unavailable("DPDK libraries not usable (" + names + "): " + e.getMessage()
                 + "; the dpdk engine needs DPDK 22.11 (Debian: apt-get install dpdk-dev)", e);
         }
     }

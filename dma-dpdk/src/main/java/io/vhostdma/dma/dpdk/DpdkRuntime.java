@@ -107,8 +107,8 @@ final class DpdkRuntime {
         int errno = control.errno();
         Affinity.set(before);
         if (r < 0) {
-            throw new DmaException(DmaErrno.EIO, "rte_eal_init failed: " + lib.strerror(errno) + " (errno=" + errno
-                + ", eal-args=" + String.join(" ", argv.subList(1, argv.size())) + ")");
+            throw new DmaException(DmaErrno.EIO, "DPDK EAL did not start: rte_eal_init failed: " + lib.strerror(errno)
+                + " (errno=" + errno + ", eal-args=" + String.join(" ", argv.subList(1, argv.size())) + ")");
         }
         removeEmptyRuntimeDir(lib);
     }

@@ -2,32 +2,29 @@ package io.vhostdma.dma.core;
 
 /**
  * The layer's record of one channel's outstanding ops (enqueued, not yet reaped), as struct-of-arrays:
- * what each op touches (for the control plane's busy scans before an unmap) and which domain pair it
- * moves bytes between (counted when it is reaped successfully), plus the ops the layer refused itself
- * (they take a ring index and complete in order with their status, never reaching the engine).
+ * each op's length and domain pair (to take its bytes back if it fails), what it touches (for the
+ * control plane's busy scans before an unmap: recorded only for engines that execute after the enqueue
+ * call returned), and the ops the layer refused itself (they take a ring index and complete in order
+ * with their status, never reaching the engine).
  *
  * <p>Sequence numbers are 64-bit counts of enqueued operations; the slot of op {@code seq} is
  * {@code seq & mask} and its public ring index is {@code seq & 0xFFFF} (the ring size divides 65536, so
  * both agree). Written by the channel's user thread only; the control plane reads {@link #enqueued}
- * and {@link #reaped} (both release stores, read with acquire) and the ranges in between.
+ * and {@link #reaped} and the ranges in between, after it waited for the channel's gate: the gate's
+ * release at the end of a batch publishes the batch's records and {@code enqueued} (a plain store at
+ * the end of each batch), and {@code reaped} is a release store of its own.
  */
 public final class DescriptorRing {
-    /** Descriptor kind: copy. */
-    public static final byte KIND_COPY = 0;
-    /** Descriptor kind: scatter-gather copy. */
-    public static final byte KIND_COPY_SG = 1;
-    /** Descriptor kind: fill ({@code src} unused). */
-    public static final byte KIND_FILL = 2;
+    /** The length of a scatter-gather copy in {@link #meta} (its pieces are in the sg arrays). */
+    private static final int LEN_SG = -1;
 
     final int size;
     final int mask;
     final int maxSges;
-    final byte[] kind;
-    final long[] src;
+    final boolean ranges; // the engine executes after the enqueue call: in-flight ops need their ranges
+    final long[] meta;    // length << 32 | srcHandle << 16 | dstHandle; length 0: refused, LEN_SG: sg copy
+    final long[] src;     // ranges only: a fill records its destination here too (it reads nothing)
     final long[] dst;
-    final int[] len;
-    final int[] srcDomain;
-    final int[] dstDomain;
     final int[] sgSrcCount;
     final int[] sgDstCount;
     final long[] sgSrc;
@@ -42,7 +39,7 @@ public final class DescriptorRing {
     private long refusedHead;
     private long refusedTail;
 
-    /** Ops enqueued (refused ones included); writer: user thread, release. */
+    /** Ops enqueued (refused ones included), as of the last batch; writer: user thread, plain (published by the gate's exit). */
     public final PaddedCounter enqueued = new PaddedCounter();
     /** Ops reaped; writer: user thread, release. */
     public final PaddedCounter reaped = new PaddedCounter();
@@ -50,17 +47,16 @@ public final class DescriptorRing {
     /**
      * @param size    ring size, a power of two dividing 65536
      * @param maxSges most entries per side of a scatter-gather copy
+     * @param ranges  record what each op touches (the engine executes ops after the enqueue call)
      */
-    public DescriptorRing(int size, int maxSges) {
+    public DescriptorRing(int size, int maxSges, boolean ranges) {
         this.size = size;
         this.mask = size - 1;
         this.maxSges = maxSges;
-        kind = new byte[size];
-        src = new long[size];
-        dst = new long[size];
-        len = new int[size];
-        srcDomain = new int[size];
-        dstDomain = new int[size];
+        this.ranges = ranges;
+        meta = new long[size];
+        src = new long[ranges ? size : 0];
+        dst = new long[ranges ? size : 0];
         sgSrcCount = new int[size];
         sgDstCount = new int[size];
         sgSrc = new long[size * maxSges];
@@ -83,22 +79,29 @@ public final class DescriptorRing {
         return maxSges;
     }
 
-    /** Records a copy or fill handed to the engine (user thread, before publishing {@link #enqueued}). */
-    public void put(long seq, byte k, long s, long d, int n, int srcHandle, int dstHandle) {
+    /**
+     * Records a copy (or a fill: {@code s == d}, source host) handed to the engine (user thread, before
+     * counting it in {@link #enqueued}).
+     */
+    public void put(long seq, long s, long d, int n, int pair) {
         int slot = (int) seq & mask;
-        kind[slot] = k;
-        src[slot] = s;
-        dst[slot] = d;
-        len[slot] = n;
-        srcDomain[slot] = srcHandle;
-        dstDomain[slot] = dstHandle;
+        meta[slot] = (long) n << 32 | (pair & 0xFFFF_FFFFL);
+        if (ranges) {
+            src[slot] = s;
+            dst[slot] = d;
+        }
+    }
+
+    /** @return the pair value of {@link #put} for two 16-bit domain handles */
+    public static int pair(int srcHandle, int dstHandle) {
+        return srcHandle << 16 | dstHandle;
     }
 
     /** Records a scatter-gather copy handed to the engine, with each entry's domain handle (user thread). */
     public void putSg(long seq, long[] srcs, int[] srcLens, int[] srcDomains, int nbSrc, long[] dsts, int[] dstLens,
                       int[] dstDomains, int nbDst) {
         int slot = (int) seq & mask;
-        kind[slot] = KIND_COPY_SG;
+        meta[slot] = (long) LEN_SG << 32;
         sgSrcCount[slot] = nbSrc;
         sgDstCount[slot] = nbDst;
         int base = slot * maxSges;
@@ -111,13 +114,11 @@ public final class DescriptorRing {
     }
 
     /**
-     * Records an op the layer refused: it touches nothing (its slot records no range) and completes
-     * with {@code status} when the ops before it did.
+     * Records an op the layer refused: it touches nothing (length 0) and completes with {@code status}
+     * when the ops before it did.
      */
     public void refuse(long seq, int status) {
-        int slot = (int) seq & mask;
-        kind[slot] = KIND_FILL;
-        len[slot] = 0; // no range: busy scans skip it
+        meta[(int) seq & mask] = 0;
         int r = (int) refusedTail & mask;
         refusedSeq[r] = seq;
         refusedStatus[r] = status;
@@ -137,18 +138,22 @@ public final class DescriptorRing {
     }
 
     /**
-     * Adds the bytes of reaped op {@code seq} (a success) to the running reap's accumulator, per
-     * domain pair (a scatter-gather copy may span several pairs).
-     *
-     * @param seq the op
-     * @param acc the accumulator
+     * Adds the bytes of op {@code seq} (an engine op) to the counters with {@code sign} (-1: the op
+     * failed, take back what was counted when it was handed over).
      */
-    void countBytes(long seq, ByteAccumulator acc) {
+    public void countBytes(long seq, int sign, ChannelCounters counters) {
         int slot = (int) seq & mask;
-        if (kind[slot] != KIND_COPY_SG) {
-            acc.add(srcDomain[slot], dstDomain[slot], len[slot]);
-            return;
+        long m = meta[slot];
+        int n = (int) (m >> 32);
+        if (n == LEN_SG) {
+            countSg(slot, sign, counters);
+        } else if (n > 0) {
+            counters.addBytes((int) m >>> 16, (int) m & 0xFFFF, (long) sign * n);
         }
+    }
+
+    /** The pieces of a scatter-gather copy, each between the domains of its source and destination entry. */
+    void countSg(int slot, int sign, ChannelCounters counters) {
         int base = slot * maxSges;
         int si = 0;
         int di = 0;
@@ -156,7 +161,7 @@ public final class DescriptorRing {
         long dUsed = 0;
         while (si < sgSrcCount[slot] && di < sgDstCount[slot]) {
             long n = Math.min(sgSrcLen[base + si] - sUsed, sgDstLen[base + di] - dUsed);
-            acc.add(sgSrcDomain[base + si], sgDstDomain[base + di], n);
+            counters.addBytes(sgSrcDomain[base + si], sgDstDomain[base + di], sign * n);
             sUsed += n;
             dUsed += n;
             if (sUsed == sgSrcLen[base + si]) {
@@ -180,7 +185,10 @@ public final class DescriptorRing {
      * @return whether an unfinished op touches the range
      */
     public boolean inFlightTouches(long start, long length) {
-        long hi = enqueued.getAcquire(); // pairs with the user thread's release after writing the record
+        if (!ranges) {
+            return false; // every op ran inside its enqueue call: nothing touches memory any more
+        }
+        long hi = enqueued.getAcquire(); // the records below it were published by the gate (see the class doc)
         for (long seq = reaped.getAcquire(); seq < hi; seq++) {
             if (touches((int) seq & mask, start, length)) {
                 return true;
@@ -190,7 +198,8 @@ public final class DescriptorRing {
     }
 
     private boolean touches(int slot, long start, long length) {
-        if (kind[slot] == KIND_COPY_SG) {
+        int n = (int) (meta[slot] >> 32);
+        if (n == LEN_SG) {
             int base = slot * maxSges;
             for (int i = 0; i < sgSrcCount[slot]; i++) {
                 if (overlaps(sgSrc[base + i], sgSrcLen[base + i], start, length)) {
@@ -204,8 +213,7 @@ public final class DescriptorRing {
             }
             return false;
         }
-        boolean srcHit = kind[slot] == KIND_COPY && overlaps(src[slot], len[slot], start, length);
-        return srcHit || overlaps(dst[slot], len[slot], start, length);
+        return overlaps(src[slot], n, start, length) || overlaps(dst[slot], n, start, length);
     }
 
     private static boolean overlaps(long a, long alen, long b, long blen) {

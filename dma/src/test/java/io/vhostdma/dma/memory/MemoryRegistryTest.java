@@ -167,10 +167,16 @@ class MemoryRegistryTest {
             rig.dmas.memory().map(rig.device, r);
             DmaChannel ch = rig.ch();
             host.fill((byte) 0x3C);
+            // an engine that runs ops inside the enqueue call (cpu) has nothing in flight afterwards
+            boolean async = rig.device.info().has(io.vhostdma.dma.DmaCapability.ASYNC);
             ch.copy(host.address(), guest.address() + 100, 64, OpFlags.SUBMIT);
             CompletableFuture<Void> unmap = CompletableFuture.runAsync(() -> rig.dmas.memory().unmap(rig.device, r));
-            Thread.sleep(300);
-            assertFalse(unmap.isDone(), "unmap returned while the copy was not reaped");
+            if (async) {
+                Thread.sleep(300);
+                assertFalse(unmap.isDone(), "unmap returned while the copy was not reaped");
+            } else {
+                unmap.get(5, TimeUnit.SECONDS);
+            }
             rig.awaitCompleted(ch, 1);
             unmap.get(5, TimeUnit.SECONDS);
             assertEquals(-1L, MemorySegment.mismatch(host, 0, 64, guest, 100, 164), "the copy landed whole");
@@ -179,8 +185,10 @@ class MemoryRegistryTest {
             rig.dmas.memory().map(rig.device, r);
             ch.copy(host.address(), guest.address(), 64, OpFlags.SUBMIT);
             CompletableFuture<Void> unregister = CompletableFuture.runAsync(() -> rig.dmas.memory().unregister(r));
-            Thread.sleep(300);
-            assertFalse(unregister.isDone(), "unregister returned while the copy was not reaped");
+            if (async) {
+                Thread.sleep(300);
+                assertFalse(unregister.isDone(), "unregister returned while the copy was not reaped");
+            }
             rig.awaitCompleted(ch, 1);
             unregister.get(5, TimeUnit.SECONDS);
             assertTrue(rig.dmas.memory().registrations().stream().noneMatch(x -> x == r));
@@ -191,6 +199,8 @@ class MemoryRegistryTest {
     @MethodSource("io.vhostdma.dma.TestEngines#names")
     void shouldGiveUpWithBusyAndStayMappedWhenCopiesOutliveTheDrainTimeout(String engine) {
         try (Rig rig = new Rig(engine, EngineOptions.defaults(), 1, 64, 200_000_000L)) {
+            org.junit.jupiter.api.Assumptions.assumeTrue(rig.device.info().has(io.vhostdma.dma.DmaCapability.ASYNC),
+                "an engine that runs ops inside the enqueue call has none in flight");
             MemorySegment host = rig.memory(DomainId.HOST, PAGE);
             MemorySegment guest = rig.arena.allocate(PAGE, PAGE);
             Registration r = rig.dmas.memory().register(rig.guestA, guest, null, PAGE);

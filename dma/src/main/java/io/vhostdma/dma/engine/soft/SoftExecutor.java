@@ -22,6 +22,8 @@ final class SoftExecutor {
     private volatile RuntimeException lastFault; // diagnostics only; written on the (cold) failure path
     @SuppressWarnings("unused") // accessed through EXECUTOR (opaque: diagnostics read by other threads)
     private long executorThreadId;
+    private MemorySegment src; // executing thread: the current segments (see SoftRing)
+    private MemorySegment dst;
 
     static {
         try {
@@ -67,18 +69,28 @@ final class SoftExecutor {
         ring.done.setRelease(to);
     }
 
-    /** Executes one described op; returns its status (does not store it). */
+    /**
+     * Executes one described op; returns its status (does not store it). Ops must be executed in
+     * order, each once: the current segments carry over from op to op.
+     */
     int execute(long seq) {
         int slot = (int) seq & ring.mask;
+        byte bits = ring.kind[slot];
+        if ((bits & SoftRing.NEW_SRC) != 0) {
+            src = ring.srcSeg[slot];
+        }
+        if ((bits & SoftRing.NEW_DST) != 0) {
+            dst = ring.dstSeg[slot];
+        }
         if (faultsOn && faults.shouldFail(seq)) {
             return BUS_ERROR;
         }
-        byte kind = ring.kind[slot];
+        int kind = bits & SoftRing.KIND_MASK;
         if (kind == SoftRing.KIND_COPY) {
-            return copy(ring.srcSeg[slot], ring.srcOff[slot], ring.dstSeg[slot], ring.dstOff[slot], ring.len[slot]);
+            return copy(src, ring.srcOff[slot], dst, ring.dstOff[slot], ring.len[slot]);
         }
         if (kind == SoftRing.KIND_FILL) {
-            return fill(ring.srcOff[slot], ring.dstSeg[slot], ring.dstOff[slot], ring.len[slot]);
+            return fill(ring.srcOff[slot], dst, ring.dstOff[slot], ring.len[slot]);
         }
         return copySg(slot);
     }

@@ -18,7 +18,11 @@ import java.lang.foreign.MemorySegment;
  *     reads it with acquire before reading statuses (and before the caller reads the bytes).</li>
  * <li>{@link #failures}: executing side, opaque, before the release of {@link #done}.</li>
  * </ul>
- * Status slots are written only for failures: a slot holds {@code SUCCESS} unless it holds a failed op
+ * Segments are stored only when they change from the previous op's ({@link #NEW_SRC}/{@link #NEW_DST}
+ * in the kind): the executing thread walks the ops in order and keeps the current ones, so a run of ops
+ * between the same two segments stores no reference (no GC write barrier per op).
+ *
+ * <p>Status slots are written only for failures: a slot holds {@code SUCCESS} unless it holds a failed op
  * that is not reaped yet; the user thread writes {@code SUCCESS} back when it reaps a failed op (before
  * the slot can be reused: reuse needs a later op, published by the release of {@code submitted}). So
  * while {@code failures} equals the failures reaped, reaping needs no status read.
@@ -27,14 +31,20 @@ final class SoftRing {
     static final byte KIND_COPY = 0;
     static final byte KIND_COPY_SG = 1;
     static final byte KIND_FILL = 2;
+    /** Kind bits: the slot holds a new source / destination segment. */
+    static final byte NEW_SRC = 4;
+    static final byte NEW_DST = 8;
+    static final byte KIND_MASK = 3;
 
     final int size;
     final int mask;
     final int maxSges;
     final byte[] kind;
-    final MemorySegment[] srcSeg;
+    final MemorySegment[] srcSeg; // only where the kind says NEW_SRC
     final long[] srcOff; // the pattern of a fill
-    final MemorySegment[] dstSeg;
+    final MemorySegment[] dstSeg; // only where the kind says NEW_DST
+    private MemorySegment lastSrc; // user thread: the segments of the last op put
+    private MemorySegment lastDst;
     final long[] dstOff;
     final int[] len;
     final int[] status;
@@ -77,10 +87,19 @@ final class SoftRing {
 
     void put(long seq, byte k, MemorySegment s, long sOff, MemorySegment d, long dOff, int n) {
         int slot = (int) seq & mask;
-        kind[slot] = k;
-        srcSeg[slot] = s;
+        byte bits = k;
+        if (s != lastSrc && s != null) { // a fill has no source
+            srcSeg[slot] = s;
+            lastSrc = s;
+            bits |= NEW_SRC;
+        }
+        if (d != lastDst) {
+            dstSeg[slot] = d;
+            lastDst = d;
+            bits |= NEW_DST;
+        }
+        kind[slot] = bits;
         srcOff[slot] = sOff;
-        dstSeg[slot] = d;
         dstOff[slot] = dOff;
         len[slot] = n;
     }
