@@ -43,7 +43,7 @@
 #                      vhostd + Java front end check (sealed memfd registered as a dma-buf, frames byte-exact
 #                      over a DMA-bound queue); its PASS/FAIL/SKIPPED line
 #   h-k, r run bin/vhostd themselves (r through vhostd-backend.sh): with BACKEND=dpdk they print "SKIPPED <name>".
-#   --only takes letters or names (--only r,dmabuf-kernel). Takes about 10 minutes (r ~2.7 min, s ~2.5 min).
+#   --only takes letters or names (--only r,dmabuf-kernel). Takes about 10 minutes (r ~1.5-2.7 min, s ~2.5 min).
 #   Exit 1 if any scenario failed. Not root: "SKIPPED: ..." and exit 0.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"

@@ -81,7 +81,7 @@ public final class OpGuard extends RouteCache {
         return dstSegment;
     }
 
-    /** @return the source domain handle of the copy that passed last (0 for a fill: host) */
+    /** @return the source domain handle of the copy that passed last */
     public int srcDomain() {
         return srcDomain;
     }
