@@ -60,10 +60,11 @@ need_cmd() { local n=$1 c; shift; for c in "$@"; do command -v "$c" >/dev/null |
 
 # parse_backend_args NAME ARGS...: the arguments dpdk-backend.sh and vhostd-backend.sh share. Sets
 # dir, socks (array), fwd (io), queues (1), client (0|1), sig (TERM|KILL), dma ("" or an engine name),
-# group (0|1). Fails on an unknown argument or without --dir.
+# group (0|1), unsealed (""; cpu|allow: vhostd's dpdk.unsealed-memory). Fails on an unknown argument or
+# without --dir.
 parse_backend_args() {
   local name=$1; shift
-  dir="" socks=() fwd=io queues=1 client=0 sig=TERM dma="" group=0
+  dir="" socks=() fwd=io queues=1 client=0 sig=TERM dma="" group=0 unsealed=""
   while [ $# -gt 0 ]; do
     case "$1" in
       --dir) dir=$2; shift 2 ;;
@@ -74,6 +75,7 @@ parse_backend_args() {
       --kill) sig=KILL; shift ;;
       --dma) dma=$2; shift 2 ;;
       --group) group=1; shift ;;
+      --unsealed-memory) unsealed=$2; shift 2 ;;
       *) die "$name: unknown argument $1" ;;
     esac
   done

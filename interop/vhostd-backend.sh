@@ -3,7 +3,7 @@
 #
 # Usage:
 #   interop/vhostd-backend.sh start --dir D --sock P1 [--sock P2] [--fwd io|rxonly] [--queues N] [--client]
-#                                   [--dma cpu|sw] [--group]
+#                                   [--dma cpu|sw|dpdk] [--group] [--unsealed-memory cpu|allow]
 #   interop/vhostd-backend.sh restart --dir D [--kill]  # stop (--kill: SIGKILL, a crash), start again
 #   interop/vhostd-backend.sh stop --dir D [--kill]     # SIGTERM; prints vhostd's "final ..." lines
 # start: writes D/vhostd.yaml (ports vm1, vm2, ... on the sockets; mode server, or client with
@@ -12,7 +12,12 @@
 #   waits (VHOSTD_READY_TIMEOUT, default 120 s) for "vhostd: ready" on its stdout. Prints the pid.
 #   --dma ENGINE: one DMA device dma0 of that engine with 2 x queues x ports channels (at most 64),
 #   and EVERY queue bound: port i (0-based), queue pair q: rxq<q> -> dma0/<2(i*queues+q)>, txq<q> ->
-#   the next channel. --group: all ports in access group "interop" (token $INTEROP_GROUP_TOKEN).
+#   the next channel. --dma dpdk: DPDK skeleton dmadevs instead (one vchan each), RX queues only:
+#   rxq<q> of port i -> device dpdk<k>/0 driving dma_skeleton<k>, k = i*queues+q, the EAL started with
+#   --no-huge -m 256 --no-pci --no-telemetry --no-shconf and one --vdev per device (their copy threads
+#   float over vhostd's CPUs, i.e. core 0 under the taskset below); --unsealed-memory sets
+#   dpdk.unsealed-memory (testpmd's memory is not sealed: "allow" lets its queues use the dmadevs).
+#   --group: all ports in access group "interop" (token $INTEROP_GROUP_TOKEN).
 #   Fails (exit 1, reason on stderr) when bin/vhostd is missing, exits, or never gets ready.
 # stop: exits 1 when vhostd needed SIGKILL or exited non-zero. Prints the "final port=" and
 #   "final dma channel=" lines of this run. Log: D/vhostd.log.
@@ -22,7 +27,7 @@ set -euo pipefail
 VHOSTD=${VHOSTD:-$REPO_ROOT/bin/vhostd}
 cmd=${1:-}; shift || true
 parse_backend_args vhostd-backend "$@"
-case "$dma" in ""|cpu|sw) ;; *) die "vhostd-backend: --dma $dma: engine must be cpu or sw" ;; esac
+case "$dma" in ""|cpu|sw|dpdk) ;; *) die "vhostd-backend: --dma $dma: engine must be cpu, sw or dpdk" ;; esac
 mkdir -p "$dir"
 
 write_config() {
@@ -39,7 +44,7 @@ write_config() {
     echo "forwarding: $forwarding"
     echo "runtime-dir: $dir"
     echo 'management: { metrics: "127.0.0.1:0" }'
-    [ -z "$dma" ] || dma_config
+    if [ "$dma" = dpdk ]; then dpdk_config; elif [ -n "$dma" ]; then dma_config; fi
     [ "$group" -eq 0 ] || group_config
   } > "$dir/vhostd.yaml"
 }
@@ -59,6 +64,25 @@ dma_config() {
       echo "  - { port: vm$((p + 1)), queue: txq$q, channel: dma0/$((ch + 1)) }"
     done
   done
+}
+
+# dpdk_config: one skeleton dmadev per RX queue (a skeleton dmadev has one vchan) and the dpdk section.
+dpdk_config() {
+  local ports=${#socks[@]} p q k n=$(( ${#socks[@]} * queues )) vdevs=""
+  echo "dma:"
+  for ((k = 0; k < n; k++)); do
+    echo "  - { name: dpdk$k, engine: dpdk, channels: 1, ring-size: 4096, dpdk-device: dma_skeleton$k }"
+    vdevs+=", \"--vdev=dma_skeleton$k\""
+  done
+  echo "bindings:"
+  for ((p = 0; p < ports; p++)); do
+    for ((q = 0; q < queues; q++)); do
+      echo "  - { port: vm$((p + 1)), queue: rxq$q, channel: dpdk$((p * queues + q))/0 }"
+    done
+  done
+  echo "dpdk:"
+  echo "  eal-args: [\"--no-huge\", \"-m\", \"256\", \"--no-pci\", \"--no-telemetry\", \"--no-shconf\"$vdevs]"
+  echo "  unsealed-memory: ${unsealed:-cpu}"
 }
 
 # group_config: every port in one access group with a fixed test token.

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The interop tier: real DPDK and QEMU peers against the back end (bin/vhostd by default).
 #
-# Usage: interop/vhostd-interop.sh [--only a,b,c,d,e,f,g,h,i,j,k,t]
+# Usage: interop/vhostd-interop.sh [--only a,b,...|NAME,...]
 #   BACKEND=vhostd (default; runs $VHOSTD, default bin/vhostd) or BACKEND=dpdk (DPDK's vhost PMD,
 #   to validate the harness itself). Scenarios, each printing "PASS <name> (<s>s)" or "FAIL <name> ...":
 #   a loop-accounting  testpmd loop through two server ports (switch) for 5 s; then SIGTERM the back
@@ -34,12 +34,25 @@
 #   t testpmd-restart  one sink port; testpmd txonly is started 5 times back to back (each run's close
 #                      and the next one's connect overlap the back end's teardown): every run connects
 #                      and sends, and [vhostd only] the back end took packets and refused no connection
-#   h-j run bin/vhostd themselves: with BACKEND=dpdk they print "SKIPPED <name>".
-#   Takes about 4 minutes. Exit 1 if any scenario failed. Not root: "SKIPPED: ..." and exit 0.
+#   r dpdk-engine      engine dpdk (DPDK skeleton dmadevs, one per RX queue: vhostd-backend.sh --dma dpdk):
+#                      two QEMU guests in one group, both RX queues bound: ping + 4 MiB md5, then the
+#                      dma_checks of f and dpdk_checks (each dmadev's dpdk.completed = the channel's
+#                      completed > 0; no dma_unsealed_fallback: QEMU seals its memfds); then the testpmd
+#                      loop with the same config: testpmd's memory is not sealed, so both RX queues take
+#                      the CPU path, counted (dma_unsealed_fallback=1 per port, no channel moved), ledger of
+#                      a; then the loop again with dpdk.unsealed-memory: allow: ledger, dma_checks, dpdk_checks
+#   s dmabuf-kernel    interop/dmabuf-kernel.sh: Debian's 6.12 kernel (udmabuf built in) under QEMU TCG
+#                      with the host tree shared read-only (9p): the udmabuf-dependent JUnit tests and a
+#                      vhostd + Java front end check (sealed memfd registered as a dma-buf, frames byte-exact
+#                      over a DMA-bound queue); its PASS/FAIL/SKIPPED line
+#   h-k, r run bin/vhostd themselves (r through vhostd-backend.sh): with BACKEND=dpdk they print "SKIPPED <name>".
+#   --only takes letters or names (--only r,dmabuf-kernel). Takes about 10 minutes (r ~1.5-2.7 min, s ~2.5 min, t ~20 s).
+#   Exit 1 if any scenario failed. Not root: "SKIPPED: ..." and exit 0.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
-only=a,b,c,d,e,f,g,h,i,j,k,t
+only=a,b,c,d,e,f,g,h,i,j,k,t,r,s
+
 while [ $# -gt 0 ]; do
   case "$1" in
     --only) only=$2; shift 2 ;;
@@ -99,7 +112,7 @@ dma_checks() {
       copies += f["dma_copies"]; errs += f["dma_errors"]; pkts += f["guest_rx_pkts"]; delete f }
     /^final dma channel=/ { lines++
       for (i = 3; i <= NF; i++) { split($i, kv, "="); f[kv[1]] = kv[2] }
-      split(f["channel"], ch, "/"); rxq = (ch[2] % 2 == 0)
+      split(f["channel"], ch, "/"); rxq = (ch[1] ~ /^dpdk[0-9]+$/) ? 1 : (ch[2] % 2 == 0)  # --dma dpdk: RX queues only
       if (f["completed"] != f["submitted"]) err = err sprintf("%s completed=%s != submitted=%s; ", f["channel"], f["completed"], f["submitted"])
       if (f["errors"] != 0) err = err sprintf("%s errors=%s; ", f["channel"], f["errors"])
       for (k in f) if (k ~ /^bytes\./) {
@@ -318,14 +331,103 @@ scenario_testpmd_restart() {
   else pass "$name"; fi
 }
 
+# dpdk_checks FINAL_OUT: every "final dma channel=dpdkN/0" line (vhostd-backend.sh --dma dpdk) has DPDK's
+# own count of completed copies (dpdk.completed, from rte_dma_stats_get) equal to the channel's completed
+# and above 0; "ERR ..." otherwise or when there is no such line.
+dpdk_checks() {
+  awk '
+    /^final dma channel=dpdk[0-9]+\// { n++
+      for (i = 3; i <= NF; i++) { split($i, kv, "="); f[kv[1]] = kv[2] }
+      printf "  %s: completed=%s dpdk.submitted=%s dpdk.completed=%s dpdk.errors=%s\n", f["channel"], f["completed"], f["dpdk.submitted"], f["dpdk.completed"], f["dpdk.errors"]
+      if (f["dpdk.completed"] + 0 <= 0 || f["dpdk.completed"] != f["completed"]) err = err sprintf("%s: dpdk.completed=%s, channel completed=%s; ", f["channel"], f["dpdk.completed"], f["completed"])
+      if (f["dpdk.errors"] + 0 != 0) err = err sprintf("%s: dpdk.errors=%s; ", f["channel"], f["dpdk.errors"])
+      delete f }
+    END { if (n == 0) err = err "no final dma channel=dpdkN lines; "; if (err != "") print "ERR " err }' "$1"
+}
+
+# r: the dpdk engine with real peers (see the header).
+scenario_dpdk_engine() {
+  local d=$run/r name=dpdk-engine errs=""; mkdir -p "$d"
+  if [ "$BACKEND" != vhostd ]; then echo "SKIPPED $name (BACKEND=$BACKEND: an engine of vhostd)"; return; fi
+  "$be" start --dir "$d" --sock "$d/vm1.sock" --sock "$d/vm2.sock" --fwd io --dma dpdk --group > "$d/start.out" 2>&1 \
+    || { fail "$name" "back end did not start: $(tail -n1 "$d/start.out")"; return; }
+  if ! "$INTEROP_DIR/qemu-pair.sh" --sock1 "$d/vm1.sock" --sock2 "$d/vm2.sock" --timeout 150 > "$d/qemu.out" 2>&1; then
+    "$be" stop --dir "$d" > /dev/null 2>&1 || true
+    fail "$name" "qemu: $(grep -m1 '^FAIL' "$d/qemu.out" || tail -n 1 "$d/qemu.out")"; sed 's/^/  /' "$d/qemu.out" | tail -n 40; return
+  fi
+  sed -n 's/^PASS qemu-pair /  qemu: /p' "$d/qemu.out"
+  "$be" stop --dir "$d" > "$d/qemu.final" 2>&1 || errs+="qemu: back end stop failed; "
+  errs+=$(checks_of "$d/qemu.final" dma_checks dpdk_checks)
+  grep -q 'dma_unsealed_fallback=' "$d/qemu.final" && errs+="qemu: a queue fell back to the CPU (QEMU's memory is sealed); "
+  errs+=$(dpdk_loop "$d/cpu" "unsealed testpmd memory" cpu)
+  errs+=$(dpdk_loop "$d/allow" "unsealed-memory: allow" allow)
+  if [ -n "$errs" ]; then fail "$name" "$errs"; else pass "$name"; fi
+}
+
+# checks_of FINAL_OUT CHECK...: runs each check function on FINAL_OUT, prints their figures to stdout's
+# terminal copy (stderr) and their "ERR" findings, joined, on stdout.
+checks_of() {
+  local out=$1 c all=""; shift
+  for c in "$@"; do all+=$("$c" "$out")$'\n'; done
+  grep -v '^ERR ' <<< "$all" | grep -v '^$' >&2 || true
+  sed -n 's/^ERR //p' <<< "$all" | tr '\n' ' '
+}
+
+# dpdk_loop DIR LABEL cpu|allow: the testpmd loop through vhostd-backend.sh --dma dpdk --group with
+# dpdk.unsealed-memory set; prints the ERR findings (the ledger of a, and: cpu -> both RX queues fell
+# back, no dmadev moved a copy; allow -> dma_checks and dpdk_checks).
+dpdk_loop() {
+  local d=$1 label=$2 mode=$3; mkdir -p "$d"
+  "$be" start --dir "$d" --sock "$d/vm1.sock" --sock "$d/vm2.sock" --fwd io --dma dpdk --group --unsealed-memory "$mode" > "$d/start.out" 2>&1 \
+    || { echo "$label: back end did not start: $(tail -n1 "$d/start.out"); "; return; }
+  "$INTEROP_DIR/testpmd-loop.sh" --sock1 "$d/vm1.sock" --sock2 "$d/vm2.sock" --seconds 5 > "$d/fe.out" 2>&1 \
+    || { "$be" stop --dir "$d" > /dev/null 2>&1 || true; echo "$label: no loop traffic: $(tail -n 2 "$d/fe.out" | tr '\n' ' '); "; return; }
+  "$be" stop --dir "$d" > "$d/final.out" 2>&1 || { echo "$label: back end stop failed; "; return; }
+  echo "  testpmd loop, $label:" >&2
+  grep -E '^final (port|dma channel)=' "$d/final.out" | sed 's/^/    /' >&2
+  local errs; errs=$(checks_of "$d/final.out" ledger_of)
+  if [ "$mode" = cpu ]; then
+    [ "$(grep -c '^final port=.* dma_unsealed_fallback=1' "$d/final.out")" = 2 ] || errs+="both RX queues should fall back once (dma_unsealed_fallback=1); "
+    grep -q '^final dma channel=' "$d/final.out" && errs+="a dmadev moved copies of unsealed memory; "
+  else
+    errs+=$(checks_of "$d/final.out" dma_checks dpdk_checks)
+  fi
+  [ -z "$errs" ] || echo "$label: $errs"
+}
+ledger_of() { loop_accounting "${1%/*}/fe.out" "$1"; }
+
+# s: the dmabuf path on a kernel that has udmabuf (interop/dmabuf-kernel.sh prints its own verdict line).
+scenario_dmabuf_kernel() {
+  local d=$run/s name=dmabuf-kernel; mkdir -p "$d"
+  if [ "$BACKEND" != vhostd ]; then echo "SKIPPED $name (BACKEND=$BACKEND: vhostd's own dmabuf path)"; return; fi
+  local rc=0; "$INTEROP_DIR/dmabuf-kernel.sh" --dir "$d" > "$d/out" 2>&1 || rc=$?
+  grep -E '^(  |check|guest:)' "$d/out" | tail -n 40 || true
+  if grep -q '^SKIPPED' "$d/out"; then echo "SKIPPED $name ($(sed -n 's/^SKIPPED[: ]*//p' "$d/out" | head -n1))"
+  elif [ "$rc" -eq 0 ] && grep -q '^RESULT dmabuf-kernel ok' "$d/out"; then pass "$name"
+  else fail "$name" "exit $rc: $(grep -m1 '^RESULT' "$d/out" || tail -n 3 "$d/out" | tr '\n' ' ')"; fi
+}
+
+# Scenario letters and names: --only takes either.
+declare -A SCENARIO=([a]=loop-accounting [b]=sink-mq [c]=client-mode [d]=qemu-restart [e]=qemu-client
+  [f]=loop-dma-sw [g]=qemu-dma-group [h]=examples-qemu [i]=examples-testpmd [j]=examples-rebind
+  [k]=examples-echo [t]=testpmd-restart [r]=dpdk-engine [s]=dmabuf-kernel)
+letter_of() {
+  local l; [ -n "${SCENARIO[$1]:-}" ] && { echo "$1"; return; }
+  for l in "${!SCENARIO[@]}"; do [ "${SCENARIO[$l]}" = "$1" ] && { echo "$l"; return; }; done
+  die "unknown scenario $1 (letters a-k, t, r, s or names: ${SCENARIO[*]})"
+
+}
+
 echo "interop tier: back end = $BACKEND"
 for s in ${only//,/ }; do
+  s=$(letter_of "$s")
   t0=$SECONDS
   case "$s" in
     a) scenario_loop ;; b) scenario_sink ;; c) scenario_client ;; d) scenario_qemu ;; e) scenario_qemu_client ;;
     f) scenario_loop_dma ;; g) scenario_qemu_dma ;;
     h) scenario_examples_qemu ;; i) scenario_examples_testpmd ;; j) scenario_examples_rebind ;;
     k) scenario_examples_echo ;; t) scenario_testpmd_restart ;;
+    r) scenario_dpdk_engine ;; s) scenario_dmabuf_kernel ;;
     *) die "unknown scenario $s" ;;
   esac
 done

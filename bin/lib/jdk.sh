@@ -34,7 +34,7 @@ ensure_built() {
 # repository (another checkout's "mvn install" must not swap jars under a running vhostd).
 backend_classpath() {
   local root; root=$(vhostdma_root)
-  echo "$root/backend/target/classes:$(sed -E "s#[^:]*/io/vhostdma/([a-z]+)/[^/:]+/[^/:]+\.jar#$root/\1/target/classes#g" "$root/backend/target/classpath.txt")"
+  echo "$root/backend/target/classes:$(sed -E "s#[^:]*/io/vhostdma/([a-z-]+)/[^/:]+/[^/:]+\.jar#$root/\1/target/classes#g" "$root/backend/target/classpath.txt")"
 }
 
 # ParallelGC and a fixed heap: a JVM pinned to one core (taskset) would otherwise pick SerialGC; the

@@ -179,10 +179,23 @@ final class DaemonFixture implements AutoCloseable {
             this.management = m;
             return this;
         }
+        private io.vhostdma.config.DpdkConfig dpdk = io.vhostdma.config.DpdkConfig.defaults();
 
         /** Adds a DMA device (knobs: error probability, completion delay in microseconds). */
         Builder dma(String name, String engine, int channels, int ringSize, double errorProbability, long delayUs) {
             dma.add(new io.vhostdma.config.DmaDeviceConfig(name, engine, channels, ringSize, errorProbability, delayUs));
+            return this;
+        }
+
+        /** Adds a device of the {@code dpdk} engine driving dmadev {@code dmadev}. */
+        Builder dpdkDevice(String name, String dmadev, int channels, int ringSize) {
+            dma.add(new io.vhostdma.config.DmaDeviceConfig(name, "dpdk", channels, ringSize, 0.0, 0, dmadev));
+            return this;
+        }
+
+        /** Sets the {@code dpdk} section. */
+        Builder dpdk(io.vhostdma.config.DpdkConfig settings) {
+            this.dpdk = settings;
             return this;
         }
 
@@ -255,7 +268,7 @@ final class DaemonFixture implements AutoCloseable {
             try {
                 VhostdConfig c = ConfigLoader.parse(yaml(), "test");
                 return new VhostdConfig(c.ports(), c.workers(), c.workerCpus(), c.forwarding(), management, dma,
-                        bindings, groups, c.macAgingTime(), runtimeDir == null ? dir : runtimeDir);
+                        bindings, groups, c.macAgingTime(), runtimeDir == null ? dir : runtimeDir, dpdk);
             } catch (ConfigException e) {
                 throw new AssertionError("test config refused: " + e.problems(), e);
             }

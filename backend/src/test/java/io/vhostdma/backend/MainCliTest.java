@@ -60,7 +60,7 @@ class MainCliTest {
                 + "bindings:\n  - { port: e, queue: rxq0, channel: dma0/0 }\n");
         assertEquals(2, run("--config", file.toString()));
         List<String> lines = err.toString(StandardCharsets.UTF_8).lines().toList();
-        assertEquals("dma[0].engine: unknown engine warp (available: cpu, sw)", lines.getFirst(), lines.toString());
+        assertEquals("dma[0].engine: unknown engine warp (available: cpu, sw, dpdk)", lines.getFirst(), lines.toString());
         assertEquals("vhostd: 1 config problem(s); nothing was started", lines.getLast());
         assertFalse(Files.exists(sock), "no socket created");
     }

@@ -55,6 +55,9 @@ final class ConfigYaml {
             out.append("runtime-dir: ").append(scalar(config.runtimeDir().toString())).append('\n');
         }
         renderManagement(config.management(), out);
+        if (!config.dpdk().equals(DpdkConfig.defaults())) {
+            renderDpdk(config, out);
+        }
         return out.toString();
     }
 
@@ -83,10 +86,24 @@ final class ConfigYaml {
             out.append("    engine: ").append(scalar(device.engine())).append('\n');
             out.append("    channels: ").append(device.channels()).append('\n');
             out.append("    ring-size: ").append(device.ringSize()).append('\n');
+            if (device.dpdkDevice() != null) {
+                out.append("    dpdk-device: ").append(scalar(device.dpdkDevice())).append('\n');
+                continue;
+            }
             out.append("    error-probability: ")
                     .append(BigDecimal.valueOf(device.errorProbability()).toPlainString()).append('\n');
             out.append("    completion-delay-us: ").append(device.completionDelayUs()).append('\n');
         }
+    }
+
+    private static void renderDpdk(VhostdConfig config, StringBuilder out) {
+        out.append("dpdk:\n");
+        out.append("  eal-args: [");
+        for (int i = 0; i < config.dpdk().ealArgs().size(); i++) {
+            out.append(i == 0 ? "" : ", ").append(Nodes.quote(config.dpdk().ealArgs().get(i)));
+        }
+        out.append("]\n");
+        out.append("  unsealed-memory: ").append(config.dpdk().unsealedMemory().configName()).append('\n');
     }
 
     private static void renderBindings(VhostdConfig config, StringBuilder out) {

@@ -13,9 +13,15 @@ import java.util.Objects;
  *                           with a bus error; 0 in production
  * @param completionDelayUs  test knob ({@code completion-delay-us}, {@code sw} only): microseconds the
  *                           engine waits before executing submitted work; 0 in production
+ * @param dpdkDevice         {@code engine: dpdk} only ({@code dpdk-device}, required there): the DPDK dmadev
+ *                           to drive, named as DPDK prints it ({@code dma_skeleton0}, {@code 0000:00:04.0},
+ *                           {@code wq0.0}); null for other engines
  */
 public record DmaDeviceConfig(String name, String engine, int channels, int ringSize, double errorProbability,
-                              long completionDelayUs) {
+                              long completionDelayUs, String dpdkDevice) {
+
+    /** The engine backed by a DPDK dmadev. */
+    public static final String DPDK_ENGINE = "dpdk";
 
     /** Default {@code channels}. */
     public static final int DEFAULT_CHANNELS = 4;
@@ -31,5 +37,11 @@ public record DmaDeviceConfig(String name, String engine, int channels, int ring
     /** A device without test knobs. */
     public DmaDeviceConfig(String name, String engine, int channels, int ringSize) {
         this(name, engine, channels, ringSize, 0.0, 0L);
+    }
+
+    /** A device of a software engine (no dmadev). */
+    public DmaDeviceConfig(String name, String engine, int channels, int ringSize, double errorProbability,
+                           long completionDelayUs) {
+        this(name, engine, channels, ringSize, errorProbability, completionDelayUs, null);
     }
 }

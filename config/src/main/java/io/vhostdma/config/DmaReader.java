@@ -14,7 +14,7 @@ import java.util.regex.Pattern;
 final class DmaReader {
 
     static final List<String> KEYS = List.of("name", "engine", "channels", "ring-size", "error-probability",
-            "completion-delay-us");
+            "completion-delay-us", "dpdk-device");
     static final Pattern ENGINE = Pattern.compile("[a-z][a-z0-9_-]*");
     static final int MAX_CHANNELS = 64;
     static final int MIN_RING_SIZE = 16;
@@ -73,10 +73,41 @@ final class DmaReader {
                 ? Nodes.intInRange(device.get("completion-delay-us"), device.path("completion-delay-us"), problems,
                         0, MAX_COMPLETION_DELAY_US)
                 : Integer.valueOf(0);
+        String dpdkDevice = readDpdkDevice(device, engine);
         if (problems.count() != before) {
             return null;
         }
-        return new DmaDeviceConfig(name, engine, channels, ringSize, errorProbability, delay);
+        return new DmaDeviceConfig(name, engine, channels, ringSize, errorProbability, delay, dpdkDevice);
+    }
+
+    /**
+     * {@code dpdk-device}: required with {@code engine: dpdk}, refused with other engines; the software
+     * engines' test knobs are refused with {@code dpdk} (a dmadev has none).
+     */
+    private String readDpdkDevice(Mapping device, String engine) {
+        ConfigPath path = device.path("dpdk-device");
+        boolean dpdk = DmaDeviceConfig.DPDK_ENGINE.equals(engine);
+        if (!dpdk) {
+            if (device.has("dpdk-device") && engine != null) {
+                problems.add(path, "only with engine: dpdk (engine is " + engine + ")");
+            }
+            return null;
+        }
+        for (String knob : List.of("error-probability", "completion-delay-us")) {
+            if (device.has(knob)) {
+                problems.add(device.path(knob), "not supported by engine dpdk (a test knob of the software engines)");
+            }
+        }
+        if (!device.has("dpdk-device")) {
+            problems.add(path, "is required with engine: dpdk (a dmadev name such as dma_skeleton0)");
+            return null;
+        }
+        String name = Nodes.string(device.get("dpdk-device"), path, problems);
+        if (name != null && name.isBlank()) {
+            problems.add(path, "must not be empty");
+            return null;
+        }
+        return name;
     }
 
     private String readEngine(Mapping device) {

@@ -80,7 +80,7 @@ public final class EmbeddedDefault {
                 DmaDeviceConfig.DEFAULT_CHANNELS, DmaDeviceConfig.DEFAULT_RING_SIZE);
         AccessGroupConfig group = new AccessGroupConfig(ACCESS_GROUP, ProcessToken.VALUE, PORT_NAMES);
         return new VhostdConfig(ports, VhostdConfig.DEFAULT_WORKERS, List.of(), Forwarding.SWITCH,
-                ManagementConfig.defaults(), List.of(device), bindings, List.of(group), dir);
+                ManagementConfig.defaults(), List.of(device), bindings, List.of(group)).withRuntimeDir(dir);
     }
 
     /** The directory the default sockets are created in: the default runtime directory. */

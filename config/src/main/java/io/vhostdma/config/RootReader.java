@@ -17,7 +17,7 @@ import java.util.Map;
 final class RootReader {
 
     static final List<String> KEYS = List.of("ports", "workers", "worker-cpus", "forwarding", "management",
-            "dma", "bindings", "access-groups", "mac-aging-time", "runtime-dir");
+            "dma", "bindings", "access-groups", "mac-aging-time", "runtime-dir", "dpdk");
 
     private final Problems problems;
     private final Map<String, String> env;
@@ -34,6 +34,7 @@ final class RootReader {
     private List<AccessGroupConfig> accessGroups = List.of();
     private Integer macAgingTime = VhostdConfig.DEFAULT_MAC_AGING_TIME;
     private Path runtimeDir;
+    private DpdkConfig dpdk = DpdkConfig.defaults();
 
     private RootReader(Problems problems, Map<String, String> env) {
         this.problems = problems;
@@ -80,6 +81,7 @@ final class RootReader {
             case "mac-aging-time" -> macAgingTime = Nodes.intInRange(value, path, problems, 1,
                     VhostdConfig.MAX_MAC_AGING_TIME);
             case "runtime-dir" -> runtimeDir = Directories.read(value, path, problems);
+            case "dpdk" -> dpdk = DpdkReader.read(value, path, problems);
             default -> problems.add(path, "unknown key (known: " + String.join(", ", KEYS) + ")");
         }
     }
@@ -101,6 +103,6 @@ final class RootReader {
             return null;
         }
         return new VhostdConfig(ports, workers, workerCpus, forwarding, management, dma, bindings, accessGroups,
-                macAgingTime, runtimeDir);
+                macAgingTime, runtimeDir, dpdk);
     }
 }

@@ -22,11 +22,12 @@ import java.util.Objects;
  * @param macAgingTime seconds after which the switch forgets a source MAC not seen again, 1..{@value #MAX_MAC_AGING_TIME}
  * @param runtimeDir the runtime directory (management sockets), or {@code null} for
  *                   {@link RuntimeDir#resolve the default}
+ * @param dpdk       the DPDK runtime's settings (used only when a device has {@code engine: dpdk})
  */
 public record VhostdConfig(List<PortConfig> ports, int workers, List<Integer> workerCpus,
                            Forwarding forwarding, ManagementConfig management, List<DmaDeviceConfig> dma,
                            List<BindingConfig> bindings, List<AccessGroupConfig> accessGroups, int macAgingTime,
-                           Path runtimeDir) {
+                           Path runtimeDir, DpdkConfig dpdk) {
 
     /** Default {@code workers}. */
     public static final int DEFAULT_WORKERS = 1;
@@ -45,29 +46,15 @@ public record VhostdConfig(List<PortConfig> ports, int workers, List<Integer> wo
         Objects.requireNonNull(forwarding, "forwarding");
         Objects.requireNonNull(management, "management");
         runtimeDir = runtimeDir == null ? null : runtimeDir.normalize();
+        Objects.requireNonNull(dpdk, "dpdk");
     }
 
-    /** A config with the default {@code mac-aging-time} and runtime directory. */
+    /** A config with the default {@code mac-aging-time}, runtime directory and DPDK settings. */
     public VhostdConfig(List<PortConfig> ports, int workers, List<Integer> workerCpus, Forwarding forwarding,
                         ManagementConfig management, List<DmaDeviceConfig> dma, List<BindingConfig> bindings,
                         List<AccessGroupConfig> accessGroups) {
         this(ports, workers, workerCpus, forwarding, management, dma, bindings, accessGroups, DEFAULT_MAC_AGING_TIME,
-                null);
-    }
-
-    /** A config whose runtime directory is the default. */
-    public VhostdConfig(List<PortConfig> ports, int workers, List<Integer> workerCpus, Forwarding forwarding,
-                        ManagementConfig management, List<DmaDeviceConfig> dma, List<BindingConfig> bindings,
-                        List<AccessGroupConfig> accessGroups, int macAgingTime) {
-        this(ports, workers, workerCpus, forwarding, management, dma, bindings, accessGroups, macAgingTime, null);
-    }
-
-    /** A config with the default {@code mac-aging-time}. */
-    public VhostdConfig(List<PortConfig> ports, int workers, List<Integer> workerCpus, Forwarding forwarding,
-                        ManagementConfig management, List<DmaDeviceConfig> dma, List<BindingConfig> bindings,
-                        List<AccessGroupConfig> accessGroups, Path runtimeDir) {
-        this(ports, workers, workerCpus, forwarding, management, dma, bindings, accessGroups, DEFAULT_MAC_AGING_TIME,
-                runtimeDir);
+                null, DpdkConfig.defaults());
     }
 
     /** A config without DMA devices, bindings or access groups. */
@@ -79,7 +66,19 @@ public record VhostdConfig(List<PortConfig> ports, int workers, List<Integer> wo
     /** This config with runtime directory {@code dir} ({@code null} = the default). */
     public VhostdConfig withRuntimeDir(Path dir) {
         return new VhostdConfig(ports, workers, workerCpus, forwarding, management, dma, bindings, accessGroups,
-                macAgingTime, dir);
+                macAgingTime, dir, dpdk);
+    }
+
+    /** This config with {@code mac-aging-time} {@code seconds}. */
+    public VhostdConfig withMacAgingTime(int seconds) {
+        return new VhostdConfig(ports, workers, workerCpus, forwarding, management, dma, bindings, accessGroups,
+                seconds, runtimeDir, dpdk);
+    }
+
+    /** This config with DPDK settings {@code settings}. */
+    public VhostdConfig withDpdk(DpdkConfig settings) {
+        return new VhostdConfig(ports, workers, workerCpus, forwarding, management, dma, bindings, accessGroups,
+                macAgingTime, runtimeDir, settings);
     }
 
     /** The binding of {@code port}'s {@code queue}, or {@code null} when it is unbound. */

@@ -119,7 +119,7 @@ class DmaValidationTest {
     @Test
     void shouldRejectWhenDeviceHasAnUnknownKeyOrIsNotAMapping() {
         assertEquals(List.of("dma[0].rings: unknown key (known: name, engine, channels, ring-size,"
-                        + " error-probability, completion-delay-us)", "dma[1]: must be a mapping, got \"dma1\""),
+                        + " error-probability, completion-delay-us, dpdk-device)", "dma[1]: must be a mapping, got \"dma1\""),
                 problems(ONE_PORT + "dma:\n  - {name: dma0, engine: sw, rings: 2}\n  - dma1\n"));
     }
 
@@ -129,5 +129,45 @@ class DmaValidationTest {
                         "dma[0].ring-size: 100 is not a power of two",
                         "dma[0].error-probability: 2 is out of range (0..1)"),
                 problems(device("channels: 0", "ring-size: 100", "error-probability: 2")));
+    }
+
+    @Test
+    void shouldReadDpdkDeviceAndEalArgumentsWhenEngineIsDpdk() throws ConfigException {
+        VhostdConfig config = parse(ONE_PORT + "dma:\n  - {name: d0, engine: dpdk, channels: 1, dpdk-device: dma_skeleton0}\n"
+                + "dpdk:\n  eal-args: [\"--no-huge\", \"--vdev=dma_skeleton0,lcore=1\"]\n  unsealed-memory: allow\n");
+        assertEquals(List.of(new DmaDeviceConfig("d0", "dpdk", 1, 4096, 0.0, 0, "dma_skeleton0")), config.dma());
+        assertEquals(new DpdkConfig(List.of("--no-huge", "--vdev=dma_skeleton0,lcore=1"), DpdkConfig.UnsealedMemory.ALLOW),
+                config.dpdk());
+        assertEquals(DpdkConfig.defaults(), parse(ONE_PORT).dpdk(), "no dpdk section: defaults, nothing started");
+    }
+
+    @Test
+    void shouldRejectDpdkDeviceWhenMissingMisplacedOrWithSoftwareKnobs() {
+        assertEquals(List.of("dma[0].dpdk-device: is required with engine: dpdk (a dmadev name such as dma_skeleton0)",
+                "dma[1].dpdk-device: only with engine: dpdk (engine is sw)",
+                "dma[2].error-probability: not supported by engine dpdk (a test knob of the software engines)",
+                "dma[3].dpdk-device: must not be empty"),
+                problems(ONE_PORT + "dma:\n  - {name: a, engine: dpdk}\n  - {name: b, engine: sw, dpdk-device: x}\n"
+                        + "  - {name: c, engine: dpdk, dpdk-device: y, error-probability: 0.5}\n"
+                        + "  - {name: d, engine: dpdk, dpdk-device: \" \"}\n"));
+    }
+
+    @Test
+    void shouldRejectDpdkSectionWhenMalformed() {
+        assertEquals(List.of("dpdk.lcores: unknown key (known: eal-args, unsealed-memory)",
+                "dpdk.eal-args[1]: must not be empty", "dpdk.eal-args[2]: must be a string, got 3",
+                "dpdk.unsealed-memory: \"always\" is not one of cpu, allow"),
+                problems(ONE_PORT + "dpdk:\n  eal-args: [\"--no-huge\", \"\", 3]\n  unsealed-memory: always\n"
+                        + "  lcores: 2\n"));
+        assertEquals(List.of("dpdk.eal-args: must be a list, got \"--no-huge\""),
+                problems(ONE_PORT + "dpdk:\n  eal-args: \"--no-huge\"\n"));
+    }
+
+    @Test
+    void shouldRenderDpdkSettingsSoTheyReadBackEqualWhenNotDefaults() throws ConfigException {
+        VhostdConfig config = parse(ONE_PORT + "dma:\n  - {name: d0, engine: dpdk, channels: 1, dpdk-device: dma_skeleton0}\n"
+                + "dpdk:\n  eal-args: [\"--no-huge\", \"-m\", \"64\"]\n");
+        String yaml = EmbeddedDefault.yaml(config);
+        assertEquals(config, parse(yaml), yaml);
     }
 }

@@ -65,7 +65,8 @@ class EmbeddedDefaultTest {
                         new BindingConfig("vm0", QueueRef.parse("txq0"), "dma0", 1),
                         new BindingConfig("vm1", QueueRef.parse("rxq0"), "dma0", 2),
                         new BindingConfig("vm1", QueueRef.parse("txq0"), "dma0", 3)),
-                List.of(new AccessGroupConfig("default", token, List.of("vm0", "vm1"))), Path.of("/tmp/vhostd-0")),
+                List.of(new AccessGroupConfig("default", token, List.of("vm0", "vm1")))).withRuntimeDir(
+                Path.of("/tmp/vhostd-0")),
                 config);
     }
 
@@ -164,7 +165,7 @@ class EmbeddedDefaultTest {
                 2, List.of(1, 0), Forwarding.SINK,
                 new ManagementConfig(null, new HostPort("localhost", 1), 0660, "root", 0644, null,
                         List.of(Path.of("/srv/a b"), Path.of("/true"))),
-                List.of(), List.of(), List.of(), Path.of("/run/#vhostd: x"));
+                List.of(), List.of(), List.of()).withRuntimeDir(Path.of("/run/#vhostd: x"));
         assertEquals(config, ConfigLoader.parse(EmbeddedDefault.yaml(config), "<rendered>", Map.of()));
     }
 

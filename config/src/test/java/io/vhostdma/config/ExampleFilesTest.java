@@ -22,8 +22,8 @@ class ExampleFilesTest {
                     new BindingConfig("vm1", QueueRef.parse("txq0"), "dma0", 1),
                     new BindingConfig("vm2", QueueRef.parse("txq3"), "dma1", 3)),
             List.of(new AccessGroupConfig("tenant-a", "7b0c3f0e-4b8e-4c55-9a59-0b8f1f3b2a11", List.of("vm1", "vm2")),
-                    new AccessGroupConfig("spare", "0123456789abcdef", List.of())),
-            Path.of("/run/vhostd"));
+                    new AccessGroupConfig("spare", "0123456789abcdef", List.of())))
+            .withRuntimeDir(Path.of("/run/vhostd"));
 
     @Test
     void shouldLoadEveryKeyWhenFullYamlExampleIsParsed() throws ConfigException {

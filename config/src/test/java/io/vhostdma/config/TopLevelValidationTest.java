@@ -78,7 +78,7 @@ class TopLevelValidationTest {
     void shouldRejectWhenTopLevelKeyIsUnknown() {
         assertEquals(List.of("worker: unknown key (known: ports, workers, worker-cpus, forwarding, management,"
                         + " dma, bindings, access-groups,"
-                        + " mac-aging-time, runtime-dir)"),
+                        + " mac-aging-time, runtime-dir, dpdk)"),
                 problems(ONE_PORT + "worker: 1\n"));
     }
 
@@ -150,7 +150,7 @@ class TopLevelValidationTest {
                         + " user could steer vhostd",
                 "colour: unknown key (known: ports, workers, worker-cpus, forwarding, management,"
                         + " dma, bindings, access-groups,"
-                        + " mac-aging-time, runtime-dir)"),
+                        + " mac-aging-time, runtime-dir, dpdk)"),
                 problems(yaml));
     }
 

@@ -3,14 +3,22 @@ package io.vhostdma.dma;
 import io.vhostdma.dma.core.ChannelCounters;
 import io.vhostdma.dma.core.DescriptorRing;
 import io.vhostdma.dma.core.DeviceTables;
-import io.vhostdma.dma.core.EngineChannel;
 import io.vhostdma.dma.core.ExecutionGate;
-import io.vhostdma.dma.core.FaultInjector;
-import io.vhostdma.dma.core.OpExecutor;
+import io.vhostdma.dma.core.OpGuard;
 import io.vhostdma.dma.spi.DmaEngine;
+import io.vhostdma.dma.spi.EngineChannel;
+import io.vhostdma.dma.spi.SgList;
 
 /**
  * One virtual channel: the fast path. See the package documentation for the ring-index contract.
+ *
+ * <p>Every op is checked here first ({@link OpGuard}: translation through the device's table of mapped
+ * memory, revocation, access groups). An op that passes is handed, translated, to the engine's
+ * {@link EngineChannel}; one that fails takes its ring index all the same, never reaches the engine and
+ * completes in order with its status. Completions come from the engine's own completion path, merged
+ * in index order with the refused ops. Bytes are counted per domain pair when an op is handed to the
+ * engine (summed in plain fields while the pair stays the same, added to the counters at the next
+ * submit or poll) and taken back when it is reaped as failed.
  *
  * <p>Threading: like a dmadev virtual channel, one channel is driven by one thread at a time (enqueue,
  * submit and completion calls); different channels may be driven by different threads. Nothing here
@@ -18,14 +26,21 @@ import io.vhostdma.dma.spi.DmaEngine;
  */
 public final class DmaChannel {
     private static final int INDEX_MASK = 0xFFFF;
+    /** The op flags an engine sees (fence and cache hint, DPDK's bits): the channel handles SUBMIT. */
+    private static final long ENGINE_FLAGS = OpFlags.FENCE | OpFlags.LLC;
     private final DmaDevice device;
     private final int id;
+    private final EngineChannel engine;
+    private final DmaEngine engineDevice;
     private final DescriptorRing ring;
-    private final OpExecutor executor;
+    private final OpGuard guard;
     private final ExecutionGate gate;
     private final ChannelCounters counters;
-    private final DmaEngine engine;
-    private final boolean inline;
+    private final CompletionInfo engineInfo = new CompletionInfo();
+    private final SgList sgSrc;
+    private final SgList sgDst;
+    private final int[] sgSrcDomains;
+    private final int[] sgDstDomains;
     private final int size;
     private final boolean sgSupported;
     private final boolean fillSupported;
@@ -34,28 +49,36 @@ public final class DmaChannel {
     private long head;               // user thread: ops reaped
     private long limit;              // user thread: head + ring size (the first seq with no free slot)
     private long submittedLocal;     // user thread: ops submitted
-    private long failuresReaped;     // user thread: failed ops reaped (see DescriptorRing#failures)
-    private boolean inBatch;         // inline engines, user thread: inside the gate (mirrors it, no load)
+    private boolean inBatch;         // user thread: inside the gate (mirrors it, no load)
+    private int pendingPair;         // user thread: bytes handed over for this domain pair, not yet counted
+    private long pendingBytes;
 
-    DmaChannel(DmaDevice device, int id, int ringSize, DmaEngine engine, DeviceTables tables,
-               EngineOptions options) {
+    DmaChannel(DmaDevice device, int id, int ringSize, EngineChannel engine, DmaEngine engineDevice,
+               DeviceTables tables, int maxSges, long capabilities) {
         this.device = device;
         this.id = id;
         this.size = ringSize;
         this.limit = ringSize;
         this.engine = engine;
-        this.inline = engine.executesOnEnqueue();
-        this.ring = new DescriptorRing(ringSize, DmaDevice.MAX_SGES);
+        this.engineDevice = engineDevice;
+        this.ring = new DescriptorRing(ringSize, Math.max(1, maxSges), (capabilities & DmaCapability.ASYNC) != 0);
         this.counters = new ChannelCounters();
         this.gate = new ExecutionGate();
-        this.executor = new OpExecutor(ring, tables, counters, new FaultInjector(options));
-        long capa = engine.capabilities();
-        this.sgSupported = (capa & DmaCapability.OPS_COPY_SG) != 0;
-        this.fillSupported = (capa & DmaCapability.OPS_FILL) != 0;
+        this.guard = new OpGuard(tables);
+        this.sgSrc = new SgList(ring.maxSges());
+        this.sgDst = new SgList(ring.maxSges());
+        this.sgSrcDomains = new int[ring.maxSges()];
+        this.sgDstDomains = new int[ring.maxSges()];
+        this.sgSupported = maxSges > 0 && (capabilities & DmaCapability.OPS_COPY_SG) != 0;
+        this.fillSupported = (capabilities & DmaCapability.OPS_FILL) != 0;
     }
 
-    EngineChannel engineView() {
-        return new EngineChannel(id, ring, executor, gate, counters);
+    DescriptorRing ring() {
+        return ring;
+    }
+
+    ExecutionGate gate() {
+        return gate;
     }
 
     void activate(boolean on) {
@@ -91,16 +114,21 @@ public final class DmaChannel {
         if (refusal != 0) {
             return refusal;
         }
+        enterGate();
         long seq = tail;
-        if (inline) { // executes now: no descriptor needed
-            enterGate();
-            int status = executor.copyNow(seq, srcIova, dstIova, len, flags);
-            if (status != DmaStatus.SUCCESS) {
-                ring.fail(seq, status); // successes store nothing: slots are SUCCESS unless failed
-            }
-            return executed(seq, flags);
+        int status = guard.checkCopy(srcIova, dstIova, len, flags);
+        if (status != DmaStatus.SUCCESS) {
+            ring.refuse(seq, status);
+            return enqueued(seq, flags);
         }
-        ring.put(seq, DescriptorRing.KIND_COPY, srcIova, dstIova, len, flags);
+        int r = engine.copy(guard.srcSegment(), guard.srcOffset(srcIova), srcIova, guard.dstSegment(),
+            guard.dstOffset(dstIova), dstIova, len, flags & ENGINE_FLAGS);
+        if (r < 0) {
+            return r; // the engine's ring is full: the op takes no index
+        }
+        int pair = DescriptorRing.pair(guard.srcDomain(), guard.dstDomain());
+        ring.put(seq, srcIova, dstIova, len, pair);
+        handedOver(pair, len);
         return enqueued(seq, flags);
     }
 
@@ -122,8 +150,20 @@ public final class DmaChannel {
         if (refusal != 0) {
             return refusal;
         }
+        enterGate();
         long seq = tail;
-        ring.put(seq, DescriptorRing.KIND_FILL, pattern, dstIova, len, flags);
+        int status = guard.checkFill(dstIova, len, flags);
+        if (status != DmaStatus.SUCCESS) {
+            ring.refuse(seq, status);
+            return enqueued(seq, flags);
+        }
+        int r = engine.fill(pattern, guard.dstSegment(), guard.dstOffset(dstIova), dstIova, len, flags & ENGINE_FLAGS);
+        if (r < 0) {
+            return r;
+        }
+        int pair = DescriptorRing.pair(0, guard.dstDomain()); // a fill reads nothing: it counts as host
+        ring.put(seq, dstIova, dstIova, len, pair);
+        handedOver(pair, len);
         return enqueued(seq, flags);
     }
 
@@ -153,8 +193,20 @@ public final class DmaChannel {
         if (refusal != 0) {
             return refusal;
         }
+        enterGate();
         long seq = tail;
-        ring.putSg(seq, srcIovas, srcLens, nbSrc, dstIovas, dstLens, nbDst, flags);
+        int status = guard.checkSg(srcIovas, srcLens, nbSrc, dstIovas, dstLens, nbDst, flags, sgSrc, sgDst,
+            sgSrcDomains, sgDstDomains);
+        if (status != DmaStatus.SUCCESS) {
+            ring.refuse(seq, status);
+            return enqueued(seq, flags);
+        }
+        int r = engine.copySg(sgSrc, sgDst, flags & ENGINE_FLAGS);
+        if (r < 0) {
+            return r;
+        }
+        ring.putSg(seq, srcIovas, srcLens, sgSrcDomains, nbSrc, dstIovas, dstLens, sgDstDomains, nbDst);
+        ring.countBytes(seq, 1, counters); // its pieces may join several pairs: counted at once
         return enqueued(seq, flags);
     }
 
@@ -185,25 +237,23 @@ public final class DmaChannel {
         return 0;
     }
 
+    /** Sums the bytes of an op handed to the engine while consecutive ops share a domain pair. */
+    private void handedOver(int pair, int len) {
+        if (pair != pendingPair) {
+            flushBytes();
+            pendingPair = pair;
+        }
+        pendingBytes += len;
+    }
+
+    private void flushBytes() {
+        if (pendingBytes != 0) {
+            counters.addBytes(pendingPair >>> 16, pendingPair & 0xFFFF, pendingBytes);
+            pendingBytes = 0;
+        }
+    }
+
     private int enqueued(long seq, long flags) {
-        if (inline) {
-            enterGate();
-            int status = executor.execute(seq);
-            if (status != DmaStatus.SUCCESS) {
-                ring.fail(seq, status);
-            }
-            return executed(seq, flags);
-        }
-        tail = seq + 1;
-        ring.enqueued.setRelease(seq + 1); // release: descriptor before the busy scan's acquire
-        if ((flags & OpFlags.SUBMIT) != 0) {
-            submit();
-        }
-        return (int) seq & INDEX_MASK;
-    }
-
-    /** Inline engines: the op already ran; done/enqueued are published at the next submit. */
-    private int executed(long seq, long flags) {
         tail = seq + 1;
         if ((flags & OpFlags.SUBMIT) != 0) {
             submit();
@@ -211,26 +261,28 @@ public final class DmaChannel {
         return (int) seq & INDEX_MASK;
     }
 
-    /** Inline engines only: the gate belongs to the executing thread, which is this one only then. */
+    /**
+     * Enters the gate before the first check of a batch (left at the next submit or completion poll:
+     * one fence per burst, not per op) and reads the device's tables for the batch.
+     */
+    private void enterGate() {
+        if (!inBatch) {
+            inBatch = true;
+            gate.enter();
+            guard.beginBatch();
+        }
+    }
+
     private void leaveGate() {
         if (inBatch) {
             inBatch = false;
-            executor.flushBytes(); // byte counters exact once submit/completion calls return
+            flushBytes(); // the counters are exact for every op handed over once submit/poll returned
+            // the batch's ops for the busy scan: a plain store, published by the gate's release below to a
+            // control thread that waited for the gate (ops of a later batch were checked against the table
+            // that thread published, so they cannot touch what it unmaps)
+            ring.enqueued.setPlain(tail);
             gate.exit();
         }
-    }
-
-    private void enterGate() {
-        if (!inBatch) { // left at the next submit/completion poll: one fence per burst, not per op
-            openBatch();
-        }
-    }
-
-    private void openBatch() {
-        inBatch = true;
-        gate.enter();
-        executor.beginBatch();
-        counters.noteExecutor(Thread.currentThread().threadId());
     }
 
     /**
@@ -244,15 +296,10 @@ public final class DmaChannel {
             return -DmaErrno.ENODEV;
         }
         long t = tail;
-        if (inline) {
-            ring.done.setRelease(t);     // release: statuses before done (read by the busy scan)
-            ring.enqueued.setRelease(t);
-        }
         if (t != submittedLocal) {
             counters.addSubmitted(t - submittedLocal);
             submittedLocal = t;
-            ring.submitted.setRelease(t); // release: descriptors before the engine's acquire read
-            engine.doorbell(id);
+            engine.submit();
         }
         return 0;
     }
@@ -267,19 +314,19 @@ public final class DmaChannel {
      */
     public int completed(int max, CompletionInfo out) {
         leaveGate();
-        long avail = available(max);
-        int n = (int) avail;
-        if (!failureFree()) { // some executed op failed and was not reaped: find the first one
-            n = 0;
-            while (n < avail && ring.status(head + n) == DmaStatus.SUCCESS) {
-                n++;
-            }
+        long upTo = Math.min(submittedLocal, head + Math.max(0, max));
+        long refused = ring.nextRefused();
+        long engineEnd = Math.min(upTo, refused);
+        int n = 0;
+        boolean engineError = false;
+        if (engineEnd > head) {
+            engineInfo.hasError = false;
+            n = engine.completed((int) (engineEnd - head), engineInfo);
+            engineError = engineInfo.hasError;
         }
-        head += n;
-        limit = head + size;
-        counters.addCompleted(n);
+        reaped(n);
         out.lastIndex = (int) (head - 1) & INDEX_MASK;
-        out.hasError = n < avail;
+        out.hasError = engineError || (head == refused && refused < submittedLocal);
         return n;
     }
 
@@ -293,61 +340,66 @@ public final class DmaChannel {
      */
     public int completedStatus(int max, int[] statuses, CompletionInfo out) {
         leaveGate();
-        int n = (int) available(Math.min(max, statuses.length));
-        boolean clean = failureFree();
-        int errors = 0;
-        for (int i = 0; i < n; i++) {
-            int s = clean ? DmaStatus.SUCCESS : ring.status(head + i);
-            statuses[i] = s;
-            if (s != DmaStatus.SUCCESS) {
-                errors++;
-                ring.statusSet(head + i, DmaStatus.SUCCESS); // clean again before the slot is reused
+        long start = head;
+        long upTo = Math.min(submittedLocal, head + Math.max(0, Math.min(max, statuses.length)));
+        int n = 0;
+        long at = head;
+        while (at < upTo) {
+            long refused = ring.nextRefused();
+            if (at == refused) {
+                statuses[n++] = ring.popRefused();
+                at++;
+                continue;
+            }
+            int want = (int) (Math.min(upTo, refused) - at);
+            int k = engine.completedStatus(want, statuses, n);
+            n += k;
+            at += k;
+            if (k < want) {
+                break; // the engine has not finished more
             }
         }
-        head += n;
-        limit = head + size;
-        failuresReaped += errors;
-        counters.addCompleted(n);
+        int errors = 0;
+        for (int i = 0; i < n; i++) {
+            if (statuses[i] != DmaStatus.SUCCESS) {
+                errors++;
+                ring.countBytes(start + i, -1, counters); // its bytes did not land (a refused op has none)
+            }
+        }
+        reaped(n);
         counters.addErrors(errors);
         out.lastIndex = (int) (head - 1) & INDEX_MASK;
         out.hasError = errors > 0;
         return n;
     }
 
-    /**
-     * Whether every executed op that is not reaped yet succeeded: then their status slots need not be
-     * read. Read after {@link #available}'s acquire of {@code done}, so it counts at least the failures
-     * of the ops below {@code done}; a count that already includes later ops only means a scan.
-     */
-    private boolean failureFree() {
-        return ring.failures.getOpaque() == failuresReaped;
+    private void reaped(int n) {
+        if (n > 0) {
+            head += n;
+            limit = head + size;
+            ring.reaped.setRelease(head); // release: the busy scan sees these ops as finished
+            counters.addCompleted(n);
+        }
     }
 
-    private long available(int max) {
-        // acquire: pairs with the executing side's release of done, making statuses visible
-        long limit = Math.min(ring.done.getAcquire(), submittedLocal);
-        return Math.max(0, Math.min(limit - head, max));
-    }
-
-    /** @return how many more ops may be enqueued now (ring size minus outstanding ops) */
+    /** @return how many more ops may be enqueued now (ring size minus outstanding ops, within the engine's room) */
     public int burstCapacity() {
-        return (int) (size - (tail - head));
+        return Math.min((int) (size - (tail - head)), engine.burstCapacity());
     }
 
-    /** @return this channel's statistics */
+    /** @return this channel's statistics, with the engine's own counters */
     public DmaStats stats() {
-        return DmaStats.of(counters);
+        return DmaStats.of(counters, engineDevice.counters(id));
     }
 
-    /** @return id of the thread that last executed this channel's ops (diagnostics), 0 before any */
+    /** @return id of the Java thread that last executed this channel's ops (diagnostics), 0 before any */
     public long lastExecutorThreadId() {
-        return counters.executorThreadId();
+        return engine.lastExecutorThreadId();
     }
 
     String describe() {
-        Throwable fault = executor.lastFault();
-        return "channel " + id + ": ring=" + size + " enqueued=" + ring.enqueued.getOpaque() + " submitted="
-            + ring.submitted.getOpaque() + " done=" + ring.done.getOpaque() + " active=" + active
-            + (fault == null ? "" : " lastFault=" + fault);
+        return "channel " + id + ": ring=" + size + " enqueued=" + ring.enqueued.getOpaque() + " reaped="
+            + ring.reaped.getOpaque() + " submitted=" + counters.submitted() + " active=" + active
+            + engine.describe();
     }
 }

@@ -2,9 +2,11 @@ package io.vhostdma.dma;
 
 import io.vhostdma.dma.core.DescriptorRing;
 import io.vhostdma.dma.core.DeviceTables;
-import io.vhostdma.dma.core.EngineChannel;
 import io.vhostdma.dma.core.ExecutionGate;
+import io.vhostdma.dma.memory.Registration;
 import io.vhostdma.dma.spi.DmaEngine;
+import io.vhostdma.dma.spi.EngineChannel;
+import io.vhostdma.dma.spi.EngineInfo;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -17,8 +19,14 @@ import java.util.List;
  * order throw {@link DmaException.IllegalState}.
  */
 public final class DmaDevice {
-    /** Most entries per side of a scatter-gather copy. */
+    /** Most entries per side of a scatter-gather copy with the built-in engines. */
     public static final int MAX_SGES = 4;
+    /**
+     * What every device offers whatever its engine, because the layer's checks provide it: an op on
+     * memory that is not mapped, revoked, or joins two guests outside a group fails alone with its
+     * status, and guest-to-guest copies are possible under the access-group rules.
+     */
+    private static final long LAYER_CAPABILITIES = DmaCapability.HANDLES_ERRORS | DmaCapability.INTER_DOMAIN;
 
     /** Lifecycle states. */
     public enum State {
@@ -38,17 +46,17 @@ public final class DmaDevice {
     private final String name;
     private final String engineName;
     private final DmaEngine engine;
-    private final EngineOptions options;
+    private final EngineInfo engineInfo;
     private final DeviceTables tables;
     private State state = State.CREATED;
     private DmaChannel[] channels = new DmaChannel[0];
 
-    DmaDevice(DmaDevices owner, String name, String engineName, DmaEngine engine, EngineOptions options) {
+    DmaDevice(DmaDevices owner, String name, String engineName, DmaEngine engine) {
         this.owner = owner;
         this.name = name;
         this.engineName = engineName;
         this.engine = engine;
-        this.options = options;
+        this.engineInfo = engine.info();
         this.tables = new DeviceTables(name);
     }
 
@@ -64,8 +72,29 @@ public final class DmaDevice {
 
     /** @return capabilities and limits */
     public synchronized DmaInfo info() {
-        return new DmaInfo(name, engineName, engine.capabilities(), options.maxChannels(), channels.length,
-            EngineOptions.MIN_RING_SIZE, options.maxRingSize(), MAX_SGES);
+        EngineInfo e = engineInfo;
+        return new DmaInfo(name, engineName, e.capabilities() | LAYER_CAPABILITIES, e.maxChannels(), channels.length,
+            e.minRingSize(), e.maxRingSize(), e.maxSges());
+    }
+
+    /**
+     * Internal hook for the memory registry: lets this device's engine touch a registration (seed 003's
+     * device map), before the translation table holds it.
+     *
+     * @param r the registration
+     */
+    public void mapMemory(Registration r) {
+        engine.map(r);
+    }
+
+    /**
+     * Internal hook for the memory registry: the engine stops touching a registration that is out of
+     * the translation table and has no op in flight.
+     *
+     * @param r the registration
+     */
+    public void unmapMemory(Registration r) {
+        engine.unmap(r);
     }
 
     /**
@@ -84,10 +113,11 @@ public final class DmaDevice {
      */
     public synchronized void configure(DeviceConfig config) {
         requireState("configure", State.CREATED, State.CONFIGURED, State.STOPPED);
-        if (config.channels() < 1 || config.channels() > options.maxChannels()) {
+        if (config.channels() < 1 || config.channels() > engineInfo.maxChannels()) {
             throw new DmaException.InvalidArgument("channel count out of range: device=" + name + " channels="
-                + config.channels() + " max=" + options.maxChannels());
+                + config.channels() + " max=" + engineInfo.maxChannels());
         }
+        engine.configure(config.channels());
         channels = new DmaChannel[config.channels()];
         state = State.CONFIGURED;
     }
@@ -105,31 +135,30 @@ public final class DmaDevice {
                 + " channels=" + channels.length);
         }
         int size = config.ringSize();
-        if (size < EngineOptions.MIN_RING_SIZE || size > options.maxRingSize() || Integer.bitCount(size) != 1) {
+        if (size < engineInfo.minRingSize() || size > engineInfo.maxRingSize() || Integer.bitCount(size) != 1) {
             throw new DmaException.InvalidArgument("ring size must be a power of two in ["
-                + EngineOptions.MIN_RING_SIZE + ", " + options.maxRingSize() + "]: device=" + name + " vchan="
+                + engineInfo.minRingSize() + ", " + engineInfo.maxRingSize() + "]: device=" + name + " vchan="
                 + vchan + " ringSize=" + size);
         }
-        channels[vchan] = new DmaChannel(this, vchan, size, engine, tables, options);
+        EngineChannel fastPath = engine.setupChannel(vchan, size);
+        channels[vchan] = new DmaChannel(this, vchan, size, fastPath, engine, tables, engineInfo.maxSges(),
+            engineInfo.capabilities());
     }
 
     /** Starts the device: every channel must be set up. */
     public synchronized void start() {
         requireState("start", State.CONFIGURED, State.STOPPED);
-        List<EngineChannel> views = new ArrayList<>();
         List<DescriptorRing> rings = new ArrayList<>();
         List<ExecutionGate> gates = new ArrayList<>();
         for (int i = 0; i < channels.length; i++) {
             if (channels[i] == null) {
                 throw new DmaException.IllegalState("channel not set up: device=" + name + " vchan=" + i);
             }
-            EngineChannel v = channels[i].engineView();
-            views.add(v);
-            rings.add(v.ring());
-            gates.add(v.gate());
+            rings.add(channels[i].ring());
+            gates.add(channels[i].gate());
         }
+        engine.start();
         tables.setChannels(rings, gates);
-        engine.start(views);
         for (DmaChannel c : channels) {
             c.activate(true);
         }
@@ -146,11 +175,12 @@ public final class DmaDevice {
         state = State.STOPPED;
     }
 
-    /** Closes the device: it must not be started. Its mappings and groups are dropped. */
+    /** Closes the device: it must not be started. Its mappings (unmapped from the engine) and groups are dropped. */
     public synchronized void close() {
         requireState("close", State.CREATED, State.CONFIGURED, State.STOPPED);
         state = State.CLOSED;
         owner.closed(this);
+        engine.close();
     }
 
     /**

@@ -3,6 +3,7 @@ package io.vhostdma.dma;
 import io.vhostdma.dma.access.AccessGroups;
 import io.vhostdma.dma.memory.Domains;
 import io.vhostdma.dma.memory.MemoryRegistry;
+import io.vhostdma.dma.spi.DmaEngine;
 import io.vhostdma.dma.spi.DmaEngineProvider;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -16,9 +17,26 @@ import java.util.ServiceLoader;
  */
 public final class DmaDevices implements AutoCloseable {
     private final Map<String, DmaDevice> devices = new LinkedHashMap<>();
+    private final Map<String, DmaEngineProvider> providers = new LinkedHashMap<>();
     private final Domains domains = new Domains();
-    private final MemoryRegistry memory = new MemoryRegistry(domains);
+    private final MemoryRegistry memory;
     private final AccessGroups access = new AccessGroups(domains);
+
+    /** A DMA layer whose unmap/unregister wait up to 5 s for ops in flight on the memory. */
+    public DmaDevices() {
+        this(MemoryRegistry.DEFAULT_DRAIN_TIMEOUT_NANOS);
+    }
+
+    /**
+     * @param drainTimeoutNanos how long {@code unmap}/{@code unregister} wait for the ops in flight on
+     *                          the memory before they give up with {@code EBUSY}
+     */
+    public DmaDevices(long drainTimeoutNanos) {
+        this.memory = new MemoryRegistry(domains, drainTimeoutNanos);
+        for (DmaEngineProvider p : ServiceLoader.load(DmaEngineProvider.class)) {
+            providers.putIfAbsent(p.name(), p);
+        }
+    }
 
     /** @return the names of the engines found by {@link ServiceLoader} */
     public static List<String> engines() {
@@ -50,8 +68,18 @@ public final class DmaDevices implements AutoCloseable {
             throw new DmaException.AlreadyExists("device exists: device=" + name);
         }
         validate(name, options);
-        DmaEngineProvider provider = provider(engine);
-        DmaDevice d = new DmaDevice(this, name, engine, provider.create(name, options), options);
+        DmaEngineProvider provider = providers.get(engine);
+        if (provider == null) {
+            throw new DmaException.NotFound("no such engine: engine=" + engine + " known=" + engines());
+        }
+        DmaEngine e = provider.create(name, options);
+        try {
+            memory.attach(provider); // the engine's runtime learns of every registration from now on
+        } catch (RuntimeException ex) {
+            e.close();
+            throw ex;
+        }
+        DmaDevice d = new DmaDevice(this, name, engine, e);
         devices.put(name, d);
         return d;
     }
@@ -67,15 +95,6 @@ public final class DmaDevices implements AutoCloseable {
             throw new DmaException.InvalidArgument("maxChannels must be in [1, 256]: device=" + name
                 + " maxChannels=" + o.maxChannels());
         }
-    }
-
-    private static DmaEngineProvider provider(String engine) {
-        for (DmaEngineProvider p : ServiceLoader.load(DmaEngineProvider.class)) {
-            if (p.name().equals(engine)) {
-                return p;
-            }
-        }
-        throw new DmaException.NotFound("no such engine: engine=" + engine + " known=" + engines());
     }
 
     /**
@@ -118,7 +137,10 @@ public final class DmaDevices implements AutoCloseable {
         access.forget(device);
     }
 
-    /** Stops and closes every device. */
+    /**
+     * Stops and closes every device, then withdraws every registration still held from the engines'
+     * runtimes (the memory stays its owner's).
+     */
     @Override
     public void close() {
         List<DmaDevice> all;
@@ -131,5 +153,6 @@ public final class DmaDevices implements AutoCloseable {
             }
             d.close();
         }
+        memory.detachAll();
     }
 }

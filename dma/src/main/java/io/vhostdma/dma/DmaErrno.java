@@ -9,6 +9,8 @@ public final class DmaErrno {
     public static final int EPERM = 1;
     /** No such object (device, engine, group, registration). */
     public static final int ENOENT = 2;
+    /** I/O error: an engine's runtime failed (e.g. DPDK's EAL did not start). */
+    public static final int EIO = 5;
     /** Resource busy (unregister with copies in flight, destroy with members left, close while started). */
     public static final int EBUSY = 16;
     /** Already exists (overlapping registration, duplicate device name). */
@@ -35,6 +37,7 @@ public final class DmaErrno {
         return switch (Math.abs(errno)) {
             case EPERM -> "EPERM";
             case ENOENT -> "ENOENT";
+            case EIO -> "EIO";
             case EBUSY -> "EBUSY";
             case EEXIST -> "EEXIST";
             case ENODEV -> "ENODEV";

@@ -91,4 +91,23 @@ public class DmaException extends RuntimeException {
             super(DmaErrno.EBUSY, message);
         }
     }
+
+    /**
+     * The engine cannot serve the device: its runtime is missing or failed to start ({@code ENODEV}), e.g.
+     * a native library that is not installed.
+     */
+    public static final class Unavailable extends DmaException {
+        private static final long serialVersionUID = 1L;
+
+        /** @param message context */
+        public Unavailable(String message) {
+            super(DmaErrno.ENODEV, message);
+        }
+
+        /** @param message context @param cause the underlying failure */
+        public Unavailable(String message, Throwable cause) {
+            super(DmaErrno.ENODEV, message);
+            initCause(cause);
+        }
+    }
 }

@@ -10,19 +10,25 @@
  *
  *   user thread: copy() copy() fill() submit() ......... completed() / completedStatus()
  *                   │      │      │       │ doorbell              ▲ in order, per-op status
- *                   ▼      ▼      ▼       ▼                       │
- *   engine:      [ translate IOVA via MemoryTable → check revoked → check domains → move bytes ]
+ *                   ▼      ▼      ▼       │                       │ (refused ops merged in order)
+ *   layer:       [ translate IOVA via MemoryTable → check revoked → check domains ] ── refused: status
+ *                   │ translated op (segment + offset, IOVA)
+ *                   ▼
+ *   engine (SPI): cpu (inline) | sw (engine thread) | dpdk (a dmadev over FFM, module dma-dpdk)
  * </pre>
  * The package has no system calls and no restricted methods: memory is registered as
- * {@link java.lang.foreign.MemorySegment}s (the caller maps it) and engines copy through those segments.
- * A segment whose arena the owner closed makes the op fail with {@link io.vhostdma.dma.DmaStatus#BUS_ERROR}
- * instead of crashing the JVM.
+ * {@link java.lang.foreign.MemorySegment}s (the caller maps it); the software engines copy through
+ * those segments, a native engine hands the IOVAs to its device. A segment whose arena the owner closed
+ * makes a software engine's op fail with {@link io.vhostdma.dma.DmaStatus#BUS_ERROR} instead of crashing
+ * the JVM (a native engine is handed only memory that cannot vanish:
+ * {@link io.vhostdma.dma.DmaCapability#NATIVE_ACCESS}).
  *
  * <h2>Lifecycle</h2>
  * <ol>
  * <li>{@code DmaDevice d = devices.create("dma0", "sw", EngineOptions.defaults())} (engines come from
  *     {@link java.util.ServiceLoader}, see {@link io.vhostdma.dma.spi}).</li>
- * <li>{@code d.info()} — capabilities ({@link io.vhostdma.dma.DmaCapability}), channel and ring limits.</li>
+ * <li>{@code d.info()} — capabilities ({@link io.vhostdma.dma.DmaCapability}), channel and ring limits (the
+ *     engine's: a dmadev reports its own).</li>
  * <li>{@code d.configure(new DeviceConfig(channels))}.</li>
  * <li>{@code d.setupChannel(vchan, new ChannelConfig(ringSize))} for every channel (ring size: a power of
  *     two, 16..65536).</li>
@@ -45,7 +51,9 @@
  * (further {@code completed} calls return 0 with {@code hasError} set) until
  * {@code completedStatus(max, statuses, info)} reaps it with its status. Both report in
  * {@code info.lastIndex} the ring index of the last op reaped (65535 before the first).
- * {@code burstCapacity()} is ring size minus outstanding ops. Example, ring size 16, fresh channel:
+ * {@code burstCapacity()} is ring size minus outstanding ops (or less, when the engine's own ring has less
+ * room: a DPDK ring keeps one slot free). An op the layer refuses (address, revocation, access) takes its
+ * index and a ring slot but never reaches the engine. Example, ring size 16, fresh channel:
  * <pre>
  *   copy(a, b, 64, 0)              → 0
  *   copy(c, d, 64, 0)              → 1
@@ -57,9 +65,9 @@
  *   burstCapacity()                → 16
  *   ... after 65536 ops in total, the next copy returns 0 again.
  * </pre>
- * With the {@code sw} engine the first {@code completed} may return fewer (down to 0) while ops are still
- * executing; with {@code cpu} the op ran inside {@code copy()} and is reported at the first poll after
- * {@code submit()}. A channel is driven by one thread at a time.
+ * With the {@code sw} and {@code dpdk} engines the first {@code completed} may return fewer (down to 0)
+ * while ops are still executing; with {@code cpu} the op ran inside {@code copy()} and is reported at the
+ * first poll after {@code submit()}. A channel is driven by one thread at a time.
  *
  * <h2>Status codes</h2>
  * {@link io.vhostdma.dma.DmaStatus}: {@code SUCCESS}; {@code INVALID_SRC_ADDR}/{@code INVALID_DST_ADDR}
@@ -83,9 +91,14 @@
  * addresses of the registered memory (IOVA-as-VA) unless per-page IOVAs are given. Validation:
  * native, page-aligned segment, length a multiple of a power-of-two page size, one IOVA per page, known
  * domain ({@code EINVAL}); no VA or IOVA overlap with an existing registration ({@code EEXIST}). A
- * device may touch only what is {@code map}ped to it. {@code unmap}/{@code unregister} are refused with
- * {@code EBUSY} while an unfinished op touches the range. {@code revoke(domain)} returns once no engine is
- * copying into or out of that domain's memory, and none will start to. The dmabuf fd stays the caller's:
+ * device may touch only what is {@code map}ped to it. {@code revoke(domain)} returns once no new op is
+ * passing the layer's checks on that domain's memory any more (ops already handed to an engine finish
+ * normally: a device cannot take them back). {@code unmap}/{@code unregister} take the memory out of the
+ * translation tables, then wait until no op touching it is in flight (handed to an engine that runs
+ * ops after the enqueue call, and not yet reaped), and only then tell the engine ({@code EBUSY}, nothing changed, after a drain timeout). Engines learn of
+ * memory as seed 003 describes: each registration goes to the engine providers' runtimes
+ * ({@code register}: VA, length, page size, IOVAs, dmabuf fd and offset), each map/unmap to the device's
+ * engine. The dmabuf fd stays the caller's:
  * the registry records it with its offset, hands both back ({@code lookup(va)}) and never closes it.
  * Every change publishes a new immutable {@link io.vhostdma.dma.memory.MemoryTable} per device; the fast
  * path translates against it (last-hit run first, then binary search) without allocating.
@@ -100,19 +113,18 @@
  * When a control call returns, the engine reads the new access table (it was quiesced).
  *
  * <h2>Statistics</h2>
- * Per channel, readable from any thread: submitted, completed (reaped), errors (failed ops reaped) and
- * bytes per source→destination domain-handle pair; {@link io.vhostdma.dma.DmaDevice#dump()} prints them.
- * The engine accumulates bytes while consecutive ops share a domain pair and adds them to the counters
- * when the pair changes and at the end of every batch, so the byte counts are exact for every op reaped
- * once a completion call returned, and with {@code cpu} for every op submitted once {@code submit()}
- * returned (ops enqueued but not submitted yet may be missing).
+ * Per channel, readable from any thread: submitted, completed (reaped), errors (failed ops reaped),
+ * bytes per source→destination domain-handle pair, and the engine's own counters (a dmadev's
+ * statistics); {@link io.vhostdma.dma.DmaDevice#dump()} prints them. Bytes are counted when an op is
+ * handed to the engine (summed while consecutive ops share a domain pair, added to the counters at the
+ * next {@code submit()} or completion poll) and taken back when the op is reaped as failed: once a
+ * completion call returned, they are exact for every op reaped, and may include ops still in flight.
  *
- * <h2>Quiescence and the {@code cpu} engine</h2>
- * Control calls that change tables wait until no op that may have read the old table is executing. An
- * executing batch (a {@code sw} engine batch, or a {@code cpu} window as below) reads the translation
- * and access tables once when it starts and checks each of its ops against them; the next batch reads
- * the new ones. The {@code cpu} engine's "executing" window on a channel lasts from its first enqueue to the next
- * {@code submit()} or completion poll; a channel left with unsubmitted ops makes such control calls fail
- * with {@code EBUSY} after 5 s.
+ * <h2>Quiescence</h2>
+ * Control calls that change tables wait until no op can still be checked against the old table. The
+ * checks run on the channel's user thread, in batches: a batch reads the translation and access tables
+ * once at its first enqueue and lasts until the next {@code submit()} or completion poll; the next batch
+ * reads the new ones. A channel left with unsubmitted ops makes such control calls fail with
+ * {@code EBUSY} after 5 s.
  */
 package io.vhostdma.dma;

@@ -10,27 +10,47 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.UUID;
 
-/** Test rig: a device with registered, mapped host and guest memory. */
+/**
+ * Test rig: a started device of one engine (options completed by {@link TestEngines}; rings at least the
+ * engine's minimum size) with registered, mapped host and guest memory.
+ */
 public final class Rig implements AutoCloseable {
     public static final long PAGE = 4096;
-    public final DmaDevices dmas = new DmaDevices();
+    public final DmaDevices dmas;
     public final Arena arena = Arena.ofShared();
     public final DmaDevice device;
-    public final DomainId guestA = dmas.domains().domain(UUID.randomUUID());
-    public final DomainId guestB = dmas.domains().domain(UUID.randomUUID());
+    public final DomainId guestA;
+    public final DomainId guestB;
     public final CompletionInfo info = new CompletionInfo();
 
     public Rig(String engine, EngineOptions options, int channels, int ringSize) {
-        device = dmas.create("dev-" + engine, engine, options);
+        this(engine, options, channels, ringSize, io.vhostdma.dma.memory.MemoryRegistry.DEFAULT_DRAIN_TIMEOUT_NANOS);
+    }
+
+    /** A rig whose unmap/unregister wait at most {@code drainTimeoutNanos} for copies in flight. */
+    public Rig(String engine, EngineOptions options, int channels, int ringSize, long drainTimeoutNanos) {
+        dmas = new DmaDevices(drainTimeoutNanos);
+        guestA = dmas.domains().domain(UUID.randomUUID());
+        guestB = dmas.domains().domain(UUID.randomUUID());
+        device = TestEngines.create(dmas, "dev-" + engine, engine, options);
         device.configure(new DeviceConfig(channels));
+        int ring = Math.max(ringSize, device.info().minRingSize()); // an engine may need larger rings
         for (int i = 0; i < channels; i++) {
-            device.setupChannel(i, new ChannelConfig(ringSize));
+            device.setupChannel(i, new ChannelConfig(ring));
         }
         device.start();
     }
 
     public Rig(String engine) {
         this(engine, EngineOptions.defaults(), 1, 256);
+    }
+
+    /** @return how many channels one device of {@code engine} offers (tests needing more skip) */
+    public static int maxChannels(String engine) {
+        try (DmaDevices probe = new DmaDevices()) {
+            DmaDevice d = TestEngines.create(probe, "probe", engine, EngineOptions.defaults());
+            return d.info().maxChannels();
+        }
     }
 
     public DmaChannel ch() {

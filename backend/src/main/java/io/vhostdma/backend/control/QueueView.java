@@ -23,17 +23,19 @@ import java.util.Map;
  * @param macTableFull frames forwarded whose new source MAC was not learned: no free MAC-table slot
  * @param notifyDropped  guest notifications (call/err eventfd signals) the kernel refused
  * @param budgetExceeded duty cycles in which the ring used up a descriptor budget
+ * @param dmaUnsealedFallbacks starts at which the bound channel was not used because the guest memory is not
+ *                     sealed against shrinking and the channel's engine copies outside the JVM (CPU copies instead)
  */
 public record QueueView(String port, String queue, int ringIndex, boolean started, int worker, String channel,
                         long packets, long bytes, Map<String, Long> drops, long ringErrors, long dmaSubmitted,
                         long dmaCompleted, long dmaErrors, long dmaInFlight, long macLimit, long macTableFull,
-                        long notifyDropped, long budgetExceeded) {
+                        long notifyDropped, long budgetExceeded, long dmaUnsealedFallbacks) {
 
-    /** A queue without the MAC-learning, notification and budget counters (views that do not carry them). */
+    /** A queue with only the packet and DMA counters (views that carry no others). */
     public QueueView(String port, String queue, int ringIndex, boolean started, int worker, String channel,
                      long packets, long bytes, Map<String, Long> drops, long ringErrors, long dmaSubmitted,
                      long dmaCompleted, long dmaErrors, long dmaInFlight) {
         this(port, queue, ringIndex, started, worker, channel, packets, bytes, drops, ringErrors, dmaSubmitted,
-                dmaCompleted, dmaErrors, dmaInFlight, 0, 0, 0, 0);
+                dmaCompleted, dmaErrors, dmaInFlight, 0, 0, 0, 0, 0);
     }
 }

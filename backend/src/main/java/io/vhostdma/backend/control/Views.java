@@ -77,7 +77,7 @@ final class Views {
         return new QueueView(p.name(), c.name(), ring, p.started(ring), plane.ownerIndex(ring), channel,
                 c.packets(), c.bytes(), Map.copyOf(drops), c.ringErrors(), c.dmaSubmitted(), c.dmaCompleted(),
                 c.dmaErrors(), c.dmaInFlight(), c.macLimitHits(), c.macTableFullHits(), c.notifyDropped(),
-                c.budgetExceeded());
+                c.budgetExceeded(), c.dmaUnsealedFallbacks());
     }
 
     List<DeviceView> devices() {
@@ -101,8 +101,12 @@ final class Views {
                     bytes.merge(key, b.bytes(), Long::sum);
                 }
                 String name = d.name() + "/" + c;
+                Map<String, Long> engine = new LinkedHashMap<>();
+                for (DmaStats.EngineCounter e : st.engine()) {
+                    engine.put(e.name(), e.value());
+                }
                 channels.add(new ChannelView(name, d.name(), c, dma.holder(name), st.submitted(), st.completed(),
-                        st.errors(), Map.copyOf(bytes)));
+                        st.errors(), Map.copyOf(bytes), java.util.Collections.unmodifiableMap(engine)));
             }
             out.add(new DeviceView(d.name(), info.engine(), d.channel(0) == null ? 0 : d.channel(0).ringSize(),
                     List.copyOf(channels)));

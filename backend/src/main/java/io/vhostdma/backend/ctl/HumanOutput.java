@@ -103,11 +103,12 @@ final class HumanOutput {
     }
 
     static String devices(List<DeviceView> devices) {
-        Table t = new Table("CHANNEL", "ENGINE", "RING#", "BOUND_TO", "SUBMITTED#", "COMPLETED#", "ERRORS#", "BYTES");
+        Table t = new Table("CHANNEL", "ENGINE", "RING#", "BOUND_TO", "SUBMITTED#", "COMPLETED#", "ERRORS#", "BYTES",
+                "ENGINE_STATS");
         for (DeviceView d : devices) {
             for (ChannelView c : d.channels()) {
                 t.row(c.name(), d.engine(), d.ringSize(), c.boundTo(), c.submitted(), c.completed(), c.errors(),
-                        bytes(c.bytes()));
+                        bytes(c.bytes()), bytes(c.engine()));
             }
         }
         return t.render();

@@ -197,7 +197,10 @@ public final class DataPlaneImpl implements DataPlane, AutoCloseable {
             throw new IllegalArgumentException("unknown port: port=" + device.portName());
         }
         Worker w = ownerOf(ringIndex);
-        ChannelBinding binding = dma.binding(port.name(), ringIndex);
+        io.vhostdma.backend.stats.QueueCounters counters = (ringIndex & 1) == 1 ? port.counters().tx(ringIndex / 2)
+                : port.counters().rx(ringIndex / 2);
+        ChannelBinding binding = SealedMemoryRule.apply(dma.binding(port.name(), ringIndex), device.memory(), counters,
+                "port=" + port.name() + " queue=" + io.vhostdma.config.QueueRef.ofRing(ringIndex));
         RingContext ring = new RingContext(device, port, ringIndex, w, binding);
         port.started(ringIndex, true);
         ringListener.started(port, device, ringIndex, binding == null ? null : binding.name());

@@ -171,8 +171,9 @@ final class Delivery {
     }
 
     /**
-     * The DMA enqueue: guest → guest in one copy when both ports share an access group, else out of a
-     * host buffer (the staged frame, or a bounce copy made once per frame).
+     * The DMA enqueue: guest → guest in one copy when both ports share an access group (and the source
+     * memory is sealed, if the channel may touch only sealed memory: {@link SealedMemoryRule}), else out
+     * of a host buffer (the staged frame, or a bounce copy made once per frame).
      */
     private int enqueueAsync(RingContext r, GatherList frame, int len) {
         RingContext src = null;
@@ -181,7 +182,8 @@ final class Delivery {
         int slot = srcSlot;
         GatherList from = frame;
         if (slot < 0 && injecting == null) { // an injector slot is registered host memory already
-            if (srcRing != null && PortState.sameGroup(srcRing.port, r.port)) {
+            if (srcRing != null && PortState.sameGroup(srcRing.port, r.port)
+                    && (!r.sealedOnly || srcRing.device.memory().fixedSize())) { // else: via a host buffer
                 src = srcRing;
                 srcRec = srcRecord;
                 flags = OpFlags.withHandles(0L, src.port.domainHandle(), r.port.domainHandle());

@@ -170,7 +170,8 @@ final class OwnedRings {
         if (r.dirty) {
             worker.flushUsed();
         }
-        RingContext next = new RingContext(r, r.rebindTo);
+        ChannelBinding to = SealedMemoryRule.apply(r.rebindTo, r.device.memory(), r.counters, r.describe());
+        RingContext next = new RingContext(r, to);
         if (next.copies != null) {
             async[asyncCount++] = next;
         }

@@ -33,6 +33,8 @@ final class RingContext {
     final AsyncTx asyncTx;
     /** The bound channel's copies (of {@link #asyncRx} or {@link #asyncTx}), or null. */
     final CopyQueue copies;
+    /** The bound channel may touch only fixed-size (sealed) guest memory ({@link SealedMemoryRule}). */
+    final boolean sealedOnly;
     /** Set by a detach while copies are still outstanding: completed once they all finished (owner-local). */
     java.util.concurrent.CompletableFuture<Integer> detaching;
     /** RX only: used entries were added and not yet published (owner-local). */
@@ -75,6 +77,7 @@ final class RingContext {
         this.counters = guestTx ? port.counters().tx(queuePair) : port.counters().rx(queuePair);
         this.fifo = guestTx ? new TxFifo(cfg.size()) : null;
         this.copies = binding == null ? null : new CopyQueue(binding.channel(), cfg.size());
+        this.sealedOnly = binding != null && binding.sealedMemoryOnly();
         this.asyncRx = copies != null && !guestTx ? new AsyncRx(this, copies) : null;
         this.asyncTx = copies != null && guestTx ? new AsyncTx(this, copies) : null;
         counters.bound(binding == null ? null : binding.name());
@@ -97,6 +100,7 @@ final class RingContext {
         this.counters = old.counters;
         this.fifo = old.fifo;
         this.copies = binding == null ? null : new CopyQueue(binding.channel(), queue.size());
+        this.sealedOnly = binding != null && binding.sealedMemoryOnly();
         this.asyncRx = copies != null && !guestTx ? new AsyncRx(this, copies) : null;
         this.asyncTx = copies != null && guestTx ? new AsyncTx(this, copies) : null;
         counters.bound(binding == null ? null : binding.name());

@@ -7,13 +7,16 @@ import io.vhostdma.backend.dataplane.PortState;
 import io.vhostdma.config.BindingConfig;
 import io.vhostdma.config.ChannelRef;
 import io.vhostdma.config.DmaDeviceConfig;
+import io.vhostdma.config.DpdkConfig;
 import io.vhostdma.config.PortConfig;
 import io.vhostdma.config.QueueRef;
 import io.vhostdma.config.VhostdConfig;
 import io.vhostdma.dma.ChannelConfig;
 import io.vhostdma.dma.DeviceConfig;
+import io.vhostdma.dma.DmaCapability;
 import io.vhostdma.dma.DmaDevice;
 import io.vhostdma.dma.DmaDevices;
+import io.vhostdma.dma.DmaErrno;
 import io.vhostdma.dma.DmaException;
 import io.vhostdma.dma.EngineOptions;
 import io.vhostdma.dma.memory.DomainId;
@@ -63,8 +66,7 @@ public final class DmaRuntime implements DmaHooks, AutoCloseable {
         }
         for (BindingConfig b : config.bindings()) {
             DmaDevice d = byName.get(b.device());
-            bindings.put(key(b.port(), b.queue().ringIndex()), new ChannelBinding(d.channel(b.channel()),
-                    b.channelName()));
+            bindings.put(key(b.port(), b.queue().ringIndex()), binding(d, b.channel(), b.channelName()));
             holders.put(b.channelName(), b.port() + "/" + b.queue());
         }
         for (PortConfig p : config.ports()) {
@@ -97,7 +99,20 @@ public final class DmaRuntime implements DmaHooks, AutoCloseable {
         if (d == null || ref.index() >= d.info().channels()) {
             return null;
         }
-        return new ChannelBinding(d.channel(ref.index()), ref.toString());
+        return binding(d, ref.index(), ref.toString());
+    }
+
+    /**
+     * A binding to channel {@code index} of {@code d}: sealed memory only when the device's engine copies
+     * outside the JVM ({@code NATIVE_ACCESS}) and {@code dpdk.unsealed-memory} is not {@code allow}.
+     */
+    private ChannelBinding binding(DmaDevice d, int index, String name) {
+        return new ChannelBinding(d.channel(index), name, sealedOnly(d));
+    }
+
+    private boolean sealedOnly(DmaDevice d) {
+        return d.info().has(DmaCapability.NATIVE_ACCESS)
+                && config.dpdk().unsealedMemory() == DpdkConfig.UnsealedMemory.CPU;
     }
 
     /**
@@ -138,8 +153,12 @@ public final class DmaRuntime implements DmaHooks, AutoCloseable {
         EngineOptions options = defaults.withMaxChannels(Math.max(defaults.maxChannels(), d.channels()))
                 .withErrorProbability(d.errorProbability(), 0x5eedL + index)
                 .withCompletionDelayNanos(d.completionDelayUs() * 1000L);
+        if (d.dpdkDevice() != null) {
+            options = options.withBacking(d.dpdkDevice(), config.dpdk().ealArgs());
+        }
+        DmaDevice dev = null;
         try {
-            DmaDevice dev = devices.create(d.name(), d.engine(), options);
+            dev = devices.create(d.name(), d.engine(), options);
             dev.configure(new DeviceConfig(d.channels()));
             for (int c = 0; c < d.channels(); c++) {
                 dev.setupChannel(c, new ChannelConfig(d.ringSize()));
@@ -147,8 +166,25 @@ public final class DmaRuntime implements DmaHooks, AutoCloseable {
             dev.start();
             return dev;
         } catch (DmaException e) {
-            throw new DmaSetupException(where + ": cannot start device " + d.name() + ": " + e.getMessage(), e);
+            if (dev != null && dev.state() != DmaDevice.State.STARTED) {
+                dev.close();
+            }
+            throw new DmaSetupException(setupProblem(where, d, e), e);
         }
+    }
+
+    /** {@code path: message} for a device that did not start, at the config key that decides it. */
+    private static String setupProblem(String where, DmaDeviceConfig d, DmaException e) {
+        if (e instanceof DmaException.Unavailable) {
+            return where + ".engine: engine " + d.engine() + " cannot run here: " + e.getMessage();
+        }
+        if (e.errno() == DmaErrno.EIO && e.getMessage().contains("DPDK EAL did not start")) {
+            return "dpdk.eal-args: " + e.getMessage();
+        }
+        if (e instanceof DmaException.NotFound || e instanceof DmaException.AlreadyExists) {
+            return where + ".dpdk-device: " + e.getMessage();
+        }
+        return where + ": cannot start device " + d.name() + ": " + e.getMessage();
     }
 
     /**
@@ -226,8 +262,9 @@ public final class DmaRuntime implements DmaHooks, AutoCloseable {
         if (next.regionCount() == 0 || byName.isEmpty()) {
             return;
         }
+        boolean allowUnsealed = config.dpdk().unsealedMemory() == DpdkConfig.UnsealedMemory.ALLOW;
         GuestMemoryRegistrar.Result result = GuestMemoryRegistrar.register(devices.memory(), domains.get(port),
-                next, List.copyOf(byName.values()), port);
+                next, List.copyOf(byName.values()), port, allowUnsealed);
         guestMemory.put(port, result.registrations());
         memoryKind.put(port, result.kind());
         LOG.log(Level.INFO, "guest memory registered: port=" + port + " regions=" + next.regionCount()

@@ -1,5 +1,6 @@
 package io.vhostdma.backend.dma;
 
+import io.vhostdma.dma.DmaCapability;
 import io.vhostdma.dma.DmaDevice;
 import io.vhostdma.dma.DmaException;
 import io.vhostdma.dma.memory.DomainId;
@@ -15,6 +16,12 @@ import java.util.List;
  * Registers one guest memory table with the DMA layer: each region as that guest's domain, IOVA =
  * vhostd's virtual address of the mapping (IOVA-as-VA), mapped to every device (a group peer's
  * channel reads it for a cross-VM copy). A region whose fd is a dmabuf is registered as a dmabuf.
+ *
+ * <p>A region whose size is not fixed (an unsealed memfd: the front end could shrink it under the
+ * mapping) is not mapped to a device whose engine copies outside the JVM
+ * ({@link DmaCapability#NATIVE_ACCESS}, e.g. {@code dpdk}) unless the config allows unsealed memory: the
+ * data plane routes such memory around those channels (CPU path, host bounce), and should a copy reach
+ * one anyway, the layer refuses it with an address error before the device sees it.
  */
 final class GuestMemoryRegistrar {
     private static final System.Logger LOG = System.getLogger("io.vhostdma.dma");
@@ -28,7 +35,7 @@ final class GuestMemoryRegistrar {
     }
 
     static Result register(MemoryRegistry registry, DomainId domain, GuestMemory memory, List<DmaDevice> devices,
-                           String port) {
+                           String port, boolean allowUnsealed) {
         List<Registration> out = new ArrayList<>();
         int dmabufs = 0;
         try {
@@ -47,7 +54,9 @@ final class GuestMemoryRegistrar {
                 }
                 out.add(r);
                 for (DmaDevice d : devices) {
-                    registry.map(d, r);
+                    if (g.fixedSize() || allowUnsealed || !d.info().has(DmaCapability.NATIVE_ACCESS)) {
+                        registry.map(d, r);
+                    }
                 }
             }
         } catch (DmaException e) {

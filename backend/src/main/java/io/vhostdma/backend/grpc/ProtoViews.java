@@ -92,14 +92,17 @@ public final class ProtoViews {
                 .setStarted(q.started()).setWorker(q.worker()).setChannel(text(q.channel())).setPackets(q.packets())
                 .setBytes(q.bytes()).putAllDrops(q.drops()).setRingErrors(q.ringErrors())
                 .setDmaSubmitted(q.dmaSubmitted()).setDmaCompleted(q.dmaCompleted()).setDmaErrors(q.dmaErrors())
-                .setDmaInFlight(q.dmaInFlight()).build();
+                .setDmaInFlight(q.dmaInFlight()).setDmaUnsealedFallbacks(q.dmaUnsealedFallbacks())
+                .setMacLimit(q.macLimit()).setMacTableFull(q.macTableFull()).setNotifyDropped(q.notifyDropped())
+                .setBudgetExceeded(q.budgetExceeded()).build();
     }
 
     /** The queue view. */
     public static QueueView fromProto(Queue q) {
         return new QueueView(q.getPort(), q.getQueue(), q.getRingIndex(), q.getStarted(), q.getWorker(),
                 nullable(q.getChannel()), q.getPackets(), q.getBytes(), sorted(q.getDropsMap()), q.getRingErrors(),
-                q.getDmaSubmitted(), q.getDmaCompleted(), q.getDmaErrors(), q.getDmaInFlight());
+                q.getDmaSubmitted(), q.getDmaCompleted(), q.getDmaErrors(), q.getDmaInFlight(), q.getMacLimit(),
+                q.getMacTableFull(), q.getNotifyDropped(), q.getBudgetExceeded(), q.getDmaUnsealedFallbacks());
     }
 
     /** The device message. */
@@ -109,7 +112,7 @@ public final class ProtoViews {
         for (ChannelView c : d.channels()) {
             b.addChannels(Channel.newBuilder().setName(text(c.name())).setDevice(text(c.device())).setIndex(c.index())
                     .setBoundTo(text(c.boundTo())).setSubmitted(c.submitted()).setCompleted(c.completed())
-                    .setErrors(c.errors()).putAllBytes(c.bytes()));
+                    .setErrors(c.errors()).putAllBytes(c.bytes()).putAllEngine(c.engine()));
         }
         return b.build();
     }
@@ -119,7 +122,8 @@ public final class ProtoViews {
         List<ChannelView> channels = new ArrayList<>();
         for (Channel c : d.getChannelsList()) {
             channels.add(new ChannelView(c.getName(), c.getDevice(), c.getIndex(), nullable(c.getBoundTo()),
-                    c.getSubmitted(), c.getCompleted(), c.getErrors(), sorted(c.getBytesMap())));
+                    c.getSubmitted(), c.getCompleted(), c.getErrors(), sorted(c.getBytesMap()),
+                    sorted(c.getEngineMap())));
         }
         return new DeviceView(d.getName(), d.getEngine(), d.getRingSize(), List.copyOf(channels));
     }

@@ -174,6 +174,9 @@ public final class MetricsRenderer {
                 QueueView::dmaErrors);
         dma(t, queues, "vhostd_queue_dma_in_flight", GAUGE, "DMA copies of the queue submitted and not completed.",
                 QueueView::dmaInFlight);
+        counter(t, queues, "vhostd_queue_dma_unsealed_fallbacks_total", "Starts at which the queue copied with the"
+                + " CPU instead of its bound channel: guest memory not sealed against shrinking, native engine.",
+                QueueView::dmaUnsealedFallbacks);
     }
 
     private static void dma(PrometheusText t, List<QueueView> queues, String name, PrometheusText.Type type,
@@ -204,6 +207,14 @@ public final class MetricsRenderer {
                 String destination = arrow < 0 ? "" : key.substring(arrow + 2);
                 t.sample("vhostd_dma_channel_bytes_total", List.of("device", c.device(), "channel", c.name(),
                         "source", source, "destination", destination), b.getValue());
+            }
+        }
+        t.family("vhostd_dma_channel_engine_total", COUNTER,
+                "The DMA engine's own counters for the channel (a DPDK dmadev's statistics), by counter name.");
+        for (ChannelView c : all) {
+            for (Map.Entry<String, Long> e : c.engine().entrySet()) {
+                t.sample("vhostd_dma_channel_engine_total", List.of("device", c.device(), "channel", c.name(),
+                        "counter", e.getKey()), e.getValue());
             }
         }
         t.family("vhostd_dma_channel_bound", GAUGE, "1 while a queue is bound to the DMA channel, else 0.");

@@ -51,11 +51,13 @@ public final class PortCounters {
         long macTableFull = 0;
         long notifyDropped = 0;
         long budgetExceeded = 0;
+        long unsealed = 0;
         for (int q = 0; q < rx.length; q++) {
             macLimit += tx[q].macLimitHits();
             macTableFull += tx[q].macTableFullHits();
             notifyDropped += tx[q].notifyDropped() + rx[q].notifyDropped();
             budgetExceeded += tx[q].budgetExceeded() + rx[q].budgetExceeded();
+            unsealed += tx[q].dmaUnsealedFallbacks() + rx[q].dmaUnsealedFallbacks();
             copies += tx[q].dmaSubmitted() + rx[q].dmaSubmitted();
             copiesDone += tx[q].dmaCompleted() + rx[q].dmaCompleted();
             copyErrors += tx[q].dmaErrors() + rx[q].dmaErrors();
@@ -71,13 +73,13 @@ public final class PortCounters {
             }
         }
         return new Snapshot(port, txPkts, txBytes, rxPkts, rxBytes, drops, copies, copiesDone, copyErrors, macLimit,
-                macTableFull, notifyDropped, budgetExceeded);
+                macTableFull, notifyDropped, budgetExceeded, unsealed);
     }
 
-    /** Totals of one port at one moment. */
+    /** Totals of one port at one moment ({@code dmaUnsealedFallbacks}: see {@link QueueCounters#dmaUnsealedFallback()}). */
     public record Snapshot(String port, long guestTxPackets, long guestTxBytes, long guestRxPackets,
             long guestRxBytes, Map<DropReason, Long> drops, long dmaCopies, long dmaCompleted, long dmaErrors,
-            long macLimit, long macTableFull, long notifyDropped, long budgetExceeded) {
+            long macLimit, long macTableFull, long notifyDropped, long budgetExceeded, long dmaUnsealedFallbacks) {
         public long totalDrops() {
             long n = 0;
             for (long v : drops.values()) {
@@ -88,7 +90,8 @@ public final class PortCounters {
 
         /**
          * {@code port=vm1 guest_tx_pkts=.. guest_tx_bytes=.. guest_rx_pkts=.. guest_rx_bytes=.. drops=N drop.<reason>=N..},
-         * then, when non-zero, the DMA fields, {@code notify_dropped=N} and {@code budget_exceeded=N}.
+         * then, when non-zero, the MAC-learning counts, the DMA fields, {@code notify_dropped=N},
+         * {@code budget_exceeded=N} and {@code dma_unsealed_fallback=N}.
          */
         public String fields() {
             StringBuilder sb = new StringBuilder(160);
@@ -116,6 +119,9 @@ public final class PortCounters {
             }
             if (budgetExceeded != 0) {
                 sb.append(" budget_exceeded=").append(budgetExceeded);
+            }
+            if (dmaUnsealedFallbacks != 0) {
+                sb.append(" dma_unsealed_fallback=").append(dmaUnsealedFallbacks);
             }
             return sb.toString();
         }

@@ -165,4 +165,20 @@ public final class QueueCounters {
     private long get(int slot) {
         return (long) LONGS.getOpaque(values, 8 + slot);
     }
+
+    /**
+     * Ring starts (or live rebinds) at which the queue's bound channel was not used because the guest
+     * memory is not sealed against shrinking and the channel's engine copies outside the JVM: the queue
+     * copied with the CPU instead ({@code dma_unsealed_fallback}). Control plane only (once per start).
+     */
+    public void dmaUnsealedFallback() {
+        unsealedFallbacks.incrementAndGet();
+    }
+
+    /** See {@link #dmaUnsealedFallback()}. */
+    public long dmaUnsealedFallbacks() {
+        return unsealedFallbacks.get();
+    }
+
+    private final java.util.concurrent.atomic.AtomicLong unsealedFallbacks = new java.util.concurrent.atomic.AtomicLong();
 }

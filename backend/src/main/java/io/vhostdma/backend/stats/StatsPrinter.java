@@ -100,6 +100,9 @@ public final class StatsPrinter {
                     sb.append(" bytes.").append(b.srcHandle()).append("->").append(b.dstHandle()).append('=')
                             .append(b.bytes());
                 }
+                for (io.vhostdma.dma.DmaStats.EngineCounter e : st.engine()) {
+                    sb.append(' ').append(e.name()).append('=').append(e.value()); // e.g. dpdk.completed=N
+                }
                 out.println(sb);
             }
         }

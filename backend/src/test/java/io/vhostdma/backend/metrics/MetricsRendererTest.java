@@ -78,7 +78,7 @@ class MetricsRendererTest {
     @Test
     void shouldCarryRefusedNotificationsAndBudgetTripsWhenAQueueHasThem() {
         var q = new io.vhostdma.backend.control.QueueView("vm1", "rxq0", 0, true, 0, null, 1, 64, Map.of("budget", 6L),
-                0, 0, 0, 0, 0, 0, 0, 4, 5);
+                0, 0, 0, 0, 0, 0, 0, 4, 5, 0);
         var parsed = ExpositionParser.parse(MetricsRenderer.render(new MetricsRenderer.Snapshot(FakeManagement.STATUS,
                 List.of(FakeManagement.PORT), List.of(q), List.of(), List.of(), Map.of())));
         Map<String, String> rx = Map.of("port", "vm1", "queue", "rxq0");

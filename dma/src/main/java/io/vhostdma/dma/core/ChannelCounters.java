@@ -7,9 +7,9 @@ import java.lang.invoke.VarHandle;
  * Statistics of one channel, readable from any thread with opaque reads.
  *
  * <p>Writers: {@code submitted}, {@code completed} and {@code errors} are written by the channel's user
- * thread (at {@code submit()} and when completions are reaped); the per-domain-pair byte table is written
- * by the executing thread (engine thread for {@code sw}, user thread for {@code cpu}). Each counter has a
- * single writer, so a read-modify-write with opaque accesses is exact.
+ * thread (at {@code submit()} and when completions are reaped), and so is the per-domain-pair byte table
+ * (as ops are handed to the engine, and back for failed ones). Each counter has a single writer, so a
+ * read-modify-write with opaque accesses is exact.
  */
 public final class ChannelCounters {
     /** Side of the square pair table; handles at or above {@code PAIR_SLOTS - 1} share the last slot. */
@@ -18,7 +18,6 @@ public final class ChannelCounters {
     private static final int SUBMITTED = 0;
     private static final int COMPLETED = 8; // separate cache lines: the writer of each may differ
     private static final int ERRORS = 16;
-    private static final int EXECUTOR_THREAD = 24;
 
     private final long[] scalars = new long[32];
     private final long[] pairBytes = new long[PAIR_SLOTS * PAIR_SLOTS];
@@ -47,7 +46,7 @@ public final class ChannelCounters {
     }
 
     /**
-     * Adds moved bytes to a domain pair (executing thread).
+     * Adds bytes to a domain pair (user thread; negative: an op that failed).
      *
      * @param srcHandle source domain handle
      * @param dstHandle destination domain handle
@@ -57,10 +56,6 @@ public final class ChannelCounters {
         add(pairBytes, slot(srcHandle) * PAIR_SLOTS + slot(dstHandle), bytes);
     }
 
-    /** @param threadId id of the thread executing ops (executing thread) */
-    public void noteExecutor(long threadId) {
-        LONGS.setOpaque(scalars, EXECUTOR_THREAD, threadId);
-    }
 
     /** @return ops submitted */
     public long submitted() {
@@ -77,10 +72,6 @@ public final class ChannelCounters {
         return (long) LONGS.getOpaque(scalars, ERRORS);
     }
 
-    /** @return id of the last thread that executed ops here, 0 if none yet */
-    public long executorThreadId() {
-        return (long) LONGS.getOpaque(scalars, EXECUTOR_THREAD);
-    }
 
     /**
      * @param srcSlot source slot

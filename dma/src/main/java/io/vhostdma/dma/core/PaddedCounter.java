@@ -49,6 +49,16 @@ public final class PaddedCounter extends PaddedCounterRhs {
         return value;
     }
 
+    /**
+     * A plain store (no ordering, and no compiler barrier): for a counter its writer updates per op and
+     * publishes by a later release elsewhere (the channel's gate).
+     *
+     * @param v the new value
+     */
+    public void setPlain(long v) {
+        VALUE.set(this, v);
+    }
+
     /** @param v the new value, published with release semantics */
     public void setRelease(long v) {
         VALUE.setRelease(this, v);

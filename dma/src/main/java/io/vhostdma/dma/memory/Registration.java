@@ -1,7 +1,9 @@
 package io.vhostdma.dma.memory;
 
 import java.lang.foreign.MemorySegment;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * One registered memory range (external memory or a dmabuf), as created by {@link MemoryRegistry}.
@@ -65,6 +67,27 @@ public final class Registration {
      */
     public long pageIova(int page) {
         return iovas == null ? va() + page * pageSize : iovas[page];
+    }
+
+    /**
+     * One stretch of pages whose IOVAs are contiguous: what a device maps in one call.
+     *
+     * @param va     virtual address of its first byte
+     * @param iova   IOVA of its first byte
+     * @param length bytes
+     */
+    public record IovaRun(long va, long iova, long length) {
+    }
+
+    /** @return the IOVA-contiguous runs of the registration, in page order (one run for IOVA-as-VA) */
+    public List<IovaRun> iovaRuns() {
+        List<MemoryTable.Run> runs = new ArrayList<>();
+        MemoryTable.addRuns(this, runs);
+        List<IovaRun> out = new ArrayList<>(runs.size());
+        for (MemoryTable.Run run : runs) {
+            out.add(new IovaRun(va() + run.offset(), run.iova(), run.length()));
+        }
+        return List.copyOf(out);
     }
 
     /** @return whether explicit per-page IOVAs were given */

@@ -1,43 +1,71 @@
 package io.vhostdma.dma.spi;
 
-import io.vhostdma.dma.core.EngineChannel;
+import io.vhostdma.dma.DmaStats;
+import io.vhostdma.dma.memory.Registration;
 import java.util.List;
 
 /**
- * One device's engine: what executes the descriptors the channels enqueue. Created by a
- * {@link DmaEngineProvider}. The device calls {@link #start}/{@link #stop} from its control thread and
- * {@link #doorbell} from a channel's user thread inside {@code submit()}.
+ * One device's engine, shaped as a dmadev driver plus seed 003's device map: lifecycle
+ * ({@link #configure} → {@link #setupChannel} per channel → {@link #start} → {@link #stop} →
+ * {@link #close}), one {@link EngineChannel} per virtual channel, and per-device {@link #map}/{@link #unmap}
+ * of memory the provider registered ({@link DmaEngineProvider#register}). The device calls these from
+ * its control thread, in that order only, after validating arguments against {@link #info()}; failures
+ * are {@link io.vhostdma.dma.DmaException}s with {@code name=value} context.
  *
- * <p>Contract: ops execute in sequence order per channel through {@link EngineChannel#executor()}, which
- * records failed statuses (a success stores nothing), flushes byte counters and publishes {@code done};
- * every batch is bracketed by {@link EngineChannel#gate()} {@code enter()/exit()} on the executing
- * thread. An engine that
- * {@link #executesOnEnqueue()} is driven by the channel itself (the op runs inside {@code copy()} on the
- * caller's thread).
+ * <p>The engine never sees an op that the layer refused: translation through the device's table of
+ * mapped memory, revocation and the access-group rules are checked before an op is handed over, and
+ * an op refused there completes with its status in order without reaching the engine.
  */
 public interface DmaEngine {
-    /** @return {@link io.vhostdma.dma.DmaCapability} bits */
-    long capabilities();
+    /** @return capabilities and limits */
+    EngineInfo info();
 
-    /** @return whether ops execute synchronously inside the enqueue call (the {@code cpu} engine) */
-    boolean executesOnEnqueue();
-
-    /**
-     * Starts serving channels.
-     *
-     * @param channels the device's channels
-     */
-    void start(List<EngineChannel> channels);
+    /** @param channels number of virtual channels (within {@link EngineInfo#maxChannels()}) */
+    void configure(int channels);
 
     /**
-     * Called after a channel published new submitted ops.
+     * Sets up one virtual channel.
      *
-     * @param channel the channel number
+     * @param vchan    channel number
+     * @param ringSize descriptors (a power of two within the info's limits)
+     * @return the channel's fast path, valid once the engine is started
      */
-    void doorbell(int channel);
+    EngineChannel setupChannel(int vchan, int ringSize);
 
-    /** Finishes every submitted op, then stops serving (returns when stopped). */
+    /** Starts executing ops. */
+    void start();
+
+    /** Finishes every submitted op (their completions stay reapable), then stops. */
     void stop();
+
+    /** Releases the engine (not started). */
+    void close();
+
+    /**
+     * Lets this device touch a registration (seed 003: the device-level DMA map). Called before the
+     * layer's translation table holds it.
+     *
+     * @param r the registration (already given to {@link DmaEngineProvider#register})
+     */
+    default void map(Registration r) {
+    }
+
+    /**
+     * Stops this device touching a registration. Called once the layer's table no longer holds it and
+     * every op touching it completed.
+     *
+     * @param r the registration
+     */
+    default void unmap(Registration r) {
+    }
+
+    /**
+     * @param vchan channel number
+     * @return the engine's own counters for that channel (a device's statistics), empty when none
+     */
+    default List<DmaStats.EngineCounter> counters(int vchan) {
+        return List.of();
+    }
 
     /** @return one line describing the engine's state, for dumps */
     String describe();

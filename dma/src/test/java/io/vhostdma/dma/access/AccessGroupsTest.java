@@ -17,14 +17,14 @@ import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /** Access-group rules, events, and their effect on guest-to-guest copies. */
 class AccessGroupsTest {
     private static final UUID TOKEN = UUID.randomUUID();
 
     @ParameterizedTest
-    @ValueSource(strings = {"cpu", "sw"})
+    @MethodSource("io.vhostdma.dma.TestEngines#names")
     void shouldDenyGuestToGuestCopyWhenNoGroupJoinsThem(String engine) {
         try (Rig rig = new Rig(engine)) {
             MemorySegment a = rig.memory(rig.guestA, Rig.PAGE);
@@ -40,7 +40,7 @@ class AccessGroupsTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"cpu", "sw"})
+    @MethodSource("io.vhostdma.dma.TestEngines#names")
     void shouldCopyGuestToGuestWhenBothAreInOneGroupAndHandlesTravel(String engine) {
         try (Rig rig = new Rig(engine)) {
             MemorySegment a = rig.memory(rig.guestA, Rig.PAGE);

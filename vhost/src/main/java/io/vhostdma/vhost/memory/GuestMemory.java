@@ -34,6 +34,7 @@ public final class GuestMemory implements AutoCloseable {
     private final MemorySegment[] segments;
     private final Arena owner;
     private final int dmabufCount;
+    private final boolean fixedSize;
     private boolean closed;
 
     private GuestMemory(GuestRegion[] regions, Arena owner) {
@@ -45,14 +46,17 @@ public final class GuestMemory implements AutoCloseable {
         this.sizes = new long[n];
         this.segments = new MemorySegment[n];
         int dmabufs = 0;
+        boolean fixed = true;
         for (int i = 0; i < n; i++) {
             gpaBase[i] = regions[i].gpa();
             uvaBase[i] = regions[i].uva();
             sizes[i] = regions[i].size();
             segments[i] = regions[i].segment();
             dmabufs += regions[i].isDmabuf() ? 1 : 0;
+            fixed &= regions[i].fixedSize();
         }
         this.dmabufCount = dmabufs;
+        this.fixedSize = fixed;
     }
 
     /**
@@ -107,6 +111,14 @@ public final class GuestMemory implements AutoCloseable {
     /** Number of regions backed by a dma-buf; the others are external memory. */
     public int dmabufCount() {
         return dmabufCount;
+    }
+
+    /**
+     * Whether no region can shrink under its mapping ({@link GuestRegion#fixedSize()} for every region):
+     * the memory may be handed to a DMA engine copying outside the JVM. True for the empty table.
+     */
+    public boolean fixedSize() {
+        return fixedSize;
     }
 
     /** Region {@code i} as given at construction. */

@@ -17,8 +17,13 @@ import java.lang.foreign.MemorySegment;
  *                     later used as the DMA IOVA
  * @param dmabufFd     the dma-buf fd backing the region, or -1 for external memory
  * @param dmabufOffset offset of the region's first byte inside the dma-buf; 0 for external memory
+ * @param fixedSize    the memory cannot shrink under the mapping: its fd was a memfd sealed with
+ *                     {@code F_SEAL_SHRINK}, or a dma-buf (whose size is fixed). Only such memory may be
+ *                     handed to a DMA engine that copies outside the JVM's checks (a truncated memfd would raise
+ *                     SIGBUS in that engine's thread and kill the process).
  */
-public record GuestRegion(long gpa, long size, long uva, MemorySegment segment, int dmabufFd, long dmabufOffset) {
+public record GuestRegion(long gpa, long size, long uva, MemorySegment segment, int dmabufFd, long dmabufOffset,
+                          boolean fixedSize) {
 
     /** Validates the region on its own; overlap with other regions is checked by {@link GuestMemory}. */
     public GuestRegion {
@@ -43,7 +48,12 @@ public record GuestRegion(long gpa, long size, long uva, MemorySegment segment, 
         }
     }
 
-    /** An external-memory region (no dma-buf). */
+    /** A region whose size is fixed exactly when it is a dma-buf. */
+    public GuestRegion(long gpa, long size, long uva, MemorySegment segment, int dmabufFd, long dmabufOffset) {
+        this(gpa, size, uva, segment, dmabufFd, dmabufOffset, dmabufFd >= 0);
+    }
+
+    /** An external-memory region (no dma-buf, size not known to be fixed). */
     public GuestRegion(long gpa, long size, long uva, MemorySegment segment) {
         this(gpa, size, uva, segment, -1, 0);
     }

@@ -26,8 +26,11 @@ import java.util.List;
  *       F_SEAL_FUTURE_WRITE: a udmabuf over the whole mapping ({@code [0, mapped length)}) becomes the region's
  *       dma-buf ({@code dmabufOffset = mmap_offset}); if the kernel refuses, one WARNING line is logged and the
  *       region is external memory — the connection never fails for this;</li>
- *   <li>otherwise the region is external memory.</li>
+ *   <li>otherwise the region is external memory, and one INFO line says why (no usable {@code /dev/udmabuf}, or
+ *       the seals, e.g. {@code seals=0x0 (not sealed against shrinking)}).</li>
  * </ul>
+ * Each region also records whether its size is fixed ({@link GuestRegion#fixedSize()}: a dma-buf, or a memfd sealed
+ * with F_SEAL_SHRINK), which decides whether a DMA engine copying outside the JVM may be handed it.
  * Every fd not kept as a dma-buf is closed once mapped: the mappings keep the memory alive. Kept dma-buf fds belong to
  * the returned {@link GuestMemory}, which closes them; on failure nothing stays open.
  */
@@ -39,11 +42,16 @@ final class GuestMemoryMapper {
     }
 
     static GuestMemory map(MemoryTable table, Message m) {
+        return map(table, m, "-");
+    }
+
+    /** Maps {@code table}'s regions; {@code port} names the port in log lines. */
+    static GuestMemory map(MemoryTable table, Message m, String port) {
         Arena arena = Arena.ofShared();
         List<GuestRegion> regions = new ArrayList<>(table.regions().size());
         try {
             for (int i = 0; i < table.regions().size(); i++) {
-                regions.add(region(m.request(), i, table.regions().get(i), m.takeFd(i), arena));
+                regions.add(region(m.request(), port, i, table.regions().get(i), m.takeFd(i), arena));
             }
             return GuestMemory.of(regions, arena);
         } catch (RuntimeException e) {
@@ -58,13 +66,16 @@ final class GuestMemoryMapper {
     }
 
     /** Maps one region and settles its kind; {@code fd} is closed or owned by the result, whatever happens. */
-    private static GuestRegion region(int request, int i, MemoryTable.Region r, int fd, Arena arena) {
+    private static GuestRegion region(int request, String port, int i, MemoryTable.Region r, int fd, Arena arena) {
         int kept = -1;
         try {
             MemorySegment mapping = mapRegion(request, i, r, fd, arena);
-            kept = dmabufOf(i, fd, mapping.byteSize());
+            boolean dmabuf = Fds.isDmabuf(fd);
+            int seals = dmabuf ? -1 : Fds.seals(fd);
+            kept = dmabuf ? fd : udmabufOf(port, i, fd, seals, mapping.byteSize());
+            boolean fixedSize = kept >= 0 || (seals >= 0 && (seals & Memfd.F_SEAL_SHRINK) != 0);
             return new GuestRegion(r.gpa(), r.size(), r.uva(), mapping.asSlice(r.mmapOffset(), r.size()),
-                    kept, kept >= 0 ? r.mmapOffset() : 0);
+                    kept, kept >= 0 ? r.mmapOffset() : 0, fixedSize);
         } catch (RuntimeException e) {
             if (kept != fd) {
                 Fds.close(kept); // a udmabuf made for this region (or -1)
@@ -99,21 +110,28 @@ final class GuestMemoryMapper {
     }
 
     /**
-     * The dma-buf fd for a region mapped from {@code fd} over {@code [0, mappedLength)}: {@code fd} itself when it is
-     * a dma-buf, a new udmabuf when {@code fd} is a suitably sealed memfd and the device is usable, else -1.
+     * A udmabuf over {@code [0, mappedLength)} of memfd {@code fd} (seals {@code seals}, -1: not sealable) when the
+     * device is usable and the seals qualify, else -1 after one INFO line saying why the region stays external memory.
      */
-    private static int dmabufOf(int i, int fd, long mappedLength) {
-        if (Fds.isDmabuf(fd)) {
-            return fd;
-        }
+    private static int udmabufOf(String port, int i, int fd, int seals, long mappedLength) {
         if (!Udmabuf.available()) {
+            LOG.log(System.Logger.Level.INFO, "region registered as external memory: port=" + port + " region=" + i
+                    + " reason=udmabuf unavailable (" + Udmabuf.unavailableReason() + ")");
+            return -1;
+        }
+        if (!udmabufSealed(seals)) {
+            LOG.log(System.Logger.Level.INFO, "region registered as external memory: port=" + port + " region=" + i
+                    + " reason=seals="
+                    + (seals < 0 ? "none (not a sealable memfd)" : "0x" + Integer.toHexString(seals)) + " (udmabuf needs "
+                    + "F_SEAL_SHRINK without F_SEAL_WRITE/F_SEAL_FUTURE_WRITE)");
             return -1;
         }
         try {
-            return udmabufSealed(Fds.seals(fd)) ? Udmabuf.create(fd, 0, mappedLength) : -1;
+            return Udmabuf.create(fd, 0, mappedLength);
         } catch (SysException | IllegalArgumentException e) {
-            LOG.log(System.Logger.Level.WARNING, "udmabuf refused, region registered as external memory: region="
-                    + i + " fd=" + fd + " length=0x" + Long.toHexString(mappedLength) + " cause=" + e.getMessage());
+            LOG.log(System.Logger.Level.WARNING, "udmabuf refused, region registered as external memory: port=" + port
+                    + " region=" + i + " fd=" + fd + " length=0x" + Long.toHexString(mappedLength) + " cause=" + e.getMessage()
+                    + " (the size limit is the kernel parameter udmabuf.size_limit_mb)");
             return -1;
         }
     }

@@ -254,7 +254,7 @@ public final class VhostUserSession {
         if (next.sameMapping(table)) {
             return none(); // unchanged: the fds are closed with the message
         }
-        var memory = GuestMemoryMapper.map(next, m);
+        var memory = GuestMemoryMapper.map(next, m, device.portName());
         return rings.replaceMemory(m.request(), memory).thenApply(v -> {
             table = next;
             return Reply.NONE;

@@ -65,7 +65,9 @@ class GuestMemoryMapperTest {
                 assertEquals(-1, r.dmabufFd());
                 assertEquals(0, r.dmabufOffset());
                 assertEquals("external", r.kind());
+                assertFalse(r.fixedSize(), "an unsealed memfd can shrink under the mapping");
             }
+            assertFalse(memory.fixedSize());
             assertEquals(0xa1L, memory.segment(0).get(ValueLayout.JAVA_LONG, 0)); // base = mapping + mmap_offset
             assertEquals(0xb1L, memory.segment(1).get(ValueLayout.JAVA_LONG, 0));
         }
@@ -78,6 +80,7 @@ class GuestMemoryMapperTest {
         int fd = Memfd.createSealed("sealed-either", 2 * PAGE);
         try (Arena arena = Arena.ofConfined(); GuestMemory memory = map(arena, 2 * PAGE, 0, fd)) {
             assertEquals(Udmabuf.available(), memory.region(0).isDmabuf());
+            assertTrue(memory.region(0).fixedSize() && memory.fixedSize(), "sealed with F_SEAL_SHRINK: fixed size");
             assertEquals(baseline + memory.dmabufCount(), Fds.openCount());
         }
         assertEquals(baseline, Fds.openCount());

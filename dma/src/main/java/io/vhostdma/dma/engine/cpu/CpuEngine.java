@@ -1,41 +1,57 @@
 package io.vhostdma.dma.engine.cpu;
 
 import io.vhostdma.dma.DmaCapability;
-import io.vhostdma.dma.core.EngineChannel;
+import io.vhostdma.dma.DmaDevice;
+import io.vhostdma.dma.EngineOptions;
+import io.vhostdma.dma.engine.soft.SoftChannel;
 import io.vhostdma.dma.spi.DmaEngine;
-import java.util.List;
+import io.vhostdma.dma.spi.EngineChannel;
+import io.vhostdma.dma.spi.EngineInfo;
 
 /**
  * The no-offload baseline: each op executes inside {@code copy()/copySg()/fill()} on the caller's thread
- * and is reported at the next completion poll after {@code submit()}. No thread of its own.
+ * and is reported at the next completion poll after {@code submit()}. No thread of its own; memory
+ * needs no registration (the layer hands over segments).
  */
 final class CpuEngine implements DmaEngine {
+    private final EngineOptions options;
     private volatile boolean started;
 
+    CpuEngine(EngineOptions options) {
+        this.options = options;
+    }
+
     @Override
-    public long capabilities() {
-        return DmaCapability.MEM_TO_MEM | DmaCapability.HANDLES_ERRORS | DmaCapability.INTER_DOMAIN
+    public EngineInfo info() {
+        long capa = DmaCapability.MEM_TO_MEM | DmaCapability.HANDLES_ERRORS | DmaCapability.INTER_DOMAIN
             | DmaCapability.OPS_COPY | DmaCapability.OPS_COPY_SG | DmaCapability.OPS_FILL;
+        return new EngineInfo(capa, options.maxChannels(), EngineOptions.MIN_RING_SIZE, options.maxRingSize(),
+            DmaDevice.MAX_SGES);
     }
 
     @Override
-    public boolean executesOnEnqueue() {
-        return true;
+    public void configure(int channels) {
+        // nothing to size: channels are set up one by one
     }
 
     @Override
-    public void start(List<EngineChannel> channels) {
+    public EngineChannel setupChannel(int vchan, int ringSize) {
+        return new SoftChannel(ringSize, DmaDevice.MAX_SGES, options, true, null);
+    }
+
+    @Override
+    public void start() {
         started = true;
     }
 
     @Override
-    public void doorbell(int channel) {
-        // nothing to wake: ops already executed inside the enqueue call
+    public void stop() {
+        started = false; // ops already ran inside their enqueue calls
     }
 
     @Override
-    public void stop() {
-        started = false;
+    public void close() {
+        // nothing held
     }
 
     @Override

@@ -13,6 +13,6 @@ public final class CpuEngineProvider implements DmaEngineProvider {
 
     @Override
     public DmaEngine create(String deviceName, EngineOptions options) {
-        return new CpuEngine();
+        return new CpuEngine(options);
     }
 }

@@ -1,26 +1,29 @@
 package io.vhostdma.dma.engine.sw;
 
 import io.vhostdma.dma.DmaCapability;
+import io.vhostdma.dma.DmaDevice;
 import io.vhostdma.dma.DmaException;
-import io.vhostdma.dma.core.EngineChannel;
+import io.vhostdma.dma.EngineOptions;
+import io.vhostdma.dma.engine.soft.SoftChannel;
 import io.vhostdma.dma.spi.DmaEngine;
+import io.vhostdma.dma.spi.EngineChannel;
+import io.vhostdma.dma.spi.EngineInfo;
 import java.lang.invoke.VarHandle;
-import java.util.List;
 import java.util.concurrent.locks.LockSupport;
 
 /**
  * The software stand-in for a hardware engine: one daemon thread per device ({@code dma-sw-<device>})
  * consumes every channel's submitted descriptors in order and posts completions.
  *
- * <p>Duty cycle: poll all channels; execute up to {@link #BATCH} submitted ops per channel inside the
- * channel's gate, publishing {@code done} per batch. With no work it spins, yielding the CPU each poll
+ * <p>Duty cycle: poll all channels; execute up to {@link #BATCH} submitted ops per channel (translated
+ * and checked by the layer before they were handed over), publishing {@code done} per batch. With no work it spins, yielding the CPU each poll
  * (a submitting thread may share the core), for {@link #SPIN_NANOS}
  * (reading the clock once every {@link #CLOCK_EVERY} idle polls, never while busy), then sets
  * {@code parked} and re-checks (a volatile store then loads: the doorbell's fence pairs with it, so a
  * submit racing with parking is seen by one side or the other) and parks. The doorbell unparks
  * only when {@code parked} is set. The park has a {@link #PARK_LIMIT_NANOS} limit as a safety net.
  * With the completion-delay knob, submitted work waits that long after first being seen (parked, not
- * spinning, and outside the gate).
+ * spinning).
  */
 final class SwEngine implements DmaEngine, Runnable {
     static final int BATCH = 256;
@@ -31,38 +34,49 @@ final class SwEngine implements DmaEngine, Runnable {
     private static final long STOP_TIMEOUT_NANOS = 5_000_000_000L;
 
     private final String deviceName;
+    private final EngineOptions options;
     private final long delayNanos;
+    private final Runnable doorbell = this::doorbell;
     private volatile boolean running;
     private volatile boolean parked; // written by the engine thread; read by doorbells
     private volatile Thread thread;
-    private EngineChannel[] channels = new EngineChannel[0];
+    private SoftChannel[] channels = new SoftChannel[0]; // set up by the control thread while stopped
     private long[] next = new long[0];   // engine-local: next seq to execute per channel
     private long[] seenAt = new long[0]; // engine-local: when pending work was first seen (delay knob)
     private long parks; // engine-local count of parks (diagnostics)
 
-    SwEngine(String deviceName, long delayNanos) {
+    SwEngine(String deviceName, EngineOptions options) {
         this.deviceName = deviceName;
-        this.delayNanos = delayNanos;
+        this.options = options;
+        this.delayNanos = options.completionDelayNanos();
     }
 
     @Override
-    public long capabilities() {
-        return DmaCapability.MEM_TO_MEM | DmaCapability.HANDLES_ERRORS | DmaCapability.INTER_DOMAIN
+    public EngineInfo info() {
+        long capa = DmaCapability.MEM_TO_MEM | DmaCapability.HANDLES_ERRORS | DmaCapability.INTER_DOMAIN
             | DmaCapability.ASYNC | DmaCapability.OPS_COPY | DmaCapability.OPS_COPY_SG | DmaCapability.OPS_FILL;
+        return new EngineInfo(capa, options.maxChannels(), EngineOptions.MIN_RING_SIZE, options.maxRingSize(),
+            DmaDevice.MAX_SGES);
     }
 
     @Override
-    public boolean executesOnEnqueue() {
-        return false;
+    public synchronized void configure(int count) {
+        channels = new SoftChannel[count];
     }
 
     @Override
-    public synchronized void start(List<EngineChannel> list) {
-        channels = list.toArray(new EngineChannel[0]);
+    public synchronized EngineChannel setupChannel(int vchan, int ringSize) {
+        SoftChannel c = new SoftChannel(ringSize, DmaDevice.MAX_SGES, options, false, doorbell);
+        channels[vchan] = c;
+        return c;
+    }
+
+    @Override
+    public synchronized void start() {
         next = new long[channels.length];
         seenAt = new long[channels.length];
         for (int i = 0; i < channels.length; i++) {
-            next[i] = channels[i].ring().done.getAcquire();
+            next[i] = channels[i].done();
         }
         running = true;
         Thread t = Thread.ofPlatform().daemon().name("dma-sw-" + deviceName).unstarted(this);
@@ -70,8 +84,8 @@ final class SwEngine implements DmaEngine, Runnable {
         t.start();
     }
 
-    @Override
-    public void doorbell(int channel) {
+    /** Called after a channel published new submitted ops. */
+    private void doorbell() {
         // full fence: the caller's release store of 'submitted' is ordered before this read of 'parked'
         VarHandle.fullFence();
         if (parked) {
@@ -99,12 +113,18 @@ final class SwEngine implements DmaEngine, Runnable {
         thread = null;
     }
 
+    @Override
+    public void close() {
+        // the thread ended at stop()
+    }
+
     private void awaitDrained() {
         long deadline = System.nanoTime() + STOP_TIMEOUT_NANOS + delayNanos;
-        for (EngineChannel c : channels) {
-            while (c.ring().done.getAcquire() < c.ring().submitted.getAcquire()) {
+        for (int i = 0; i < channels.length; i++) {
+            SoftChannel c = channels[i];
+            while (c.done() < c.submitted()) {
                 if (System.nanoTime() - deadline > 0) {
-                    throw new DmaException.Busy("engine did not drain: device=" + deviceName + " channel=" + c.id());
+                    throw new DmaException.Busy("engine did not drain: device=" + deviceName + " channel=" + i);
                 }
                 Thread.onSpinWait();
                 Thread.yield();
@@ -156,8 +176,8 @@ final class SwEngine implements DmaEngine, Runnable {
      * @return ops executed, 0 when none are submitted, or minus the nanoTime when delayed work is due
      */
     private long pollChannel(int i) {
-        EngineChannel c = channels[i];
-        long submitted = c.ring().submitted.getAcquire(); // pairs with the user thread's release at submit()
+        SoftChannel c = channels[i];
+        long submitted = c.submitted(); // acquire: pairs with the user thread's release at submit()
         long from = next[i];
         if (submitted <= from) {
             return 0;
@@ -174,10 +194,7 @@ final class SwEngine implements DmaEngine, Runnable {
             seenAt[i] = 0;
         }
         long to = Math.min(submitted, from + BATCH);
-        c.gate().enter();
-        c.counters().noteExecutor(Thread.currentThread().threadId());
-        c.executor().executeRange(from, to);
-        c.gate().exit();
+        c.executeRange(from, to);
         next[i] = to;
         return to - from;
     }
@@ -193,7 +210,7 @@ final class SwEngine implements DmaEngine, Runnable {
 
     private boolean hasSubmittedWork() {
         for (int i = 0; i < channels.length; i++) {
-            if (channels[i].ring().submitted.getVolatile() > next[i]) {
+            if (channels[i].submittedVolatile() > next[i]) {
                 return true;
             }
         }

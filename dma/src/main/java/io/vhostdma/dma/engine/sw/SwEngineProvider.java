@@ -13,6 +13,6 @@ public final class SwEngineProvider implements DmaEngineProvider {
 
     @Override
     public DmaEngine create(String deviceName, EngineOptions options) {
-        return new SwEngine(deviceName, options.completionDelayNanos());
+        return new SwEngine(deviceName, options);
     }
 }

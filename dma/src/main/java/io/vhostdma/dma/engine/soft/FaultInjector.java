@@ -1,4 +1,4 @@
-package io.vhostdma.dma.core;
+package io.vhostdma.dma.engine.soft;
 
 import io.vhostdma.dma.EngineOptions;
 
@@ -6,14 +6,14 @@ import io.vhostdma.dma.EngineOptions;
  * Test knob: decides whether an operation fails with an injected error. Used by the executing thread
  * only; allocation-free (a xorshift generator in a field).
  */
-public final class FaultInjector {
+final class FaultInjector {
     private final long errorAtOp;
     private final long threshold; // probability scaled to [0, 2^53)
     private final boolean enabled;
     private long state;
 
     /** @param options the device's options */
-    public FaultInjector(EngineOptions options) {
+    FaultInjector(EngineOptions options) {
         this.errorAtOp = options.errorAtOp();
         double p = Math.max(0.0, Math.min(1.0, options.errorProbability()));
         this.threshold = (long) (p * (1L << 53));
@@ -22,15 +22,15 @@ public final class FaultInjector {
     }
 
     /** @return whether any fault is configured ({@link #shouldFail} may return true) */
-    public boolean enabled() {
+    boolean enabled() {
         return enabled;
     }
 
     /**
-     * @param seq the op's per-channel sequence number
+     * @param seq the op's per-channel engine sequence number
      * @return whether to fail it
      */
-    public boolean shouldFail(long seq) {
+    boolean shouldFail(long seq) {
         if (!enabled) {
             return false;
         }

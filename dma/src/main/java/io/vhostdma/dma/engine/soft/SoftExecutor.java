@@ -1,0 +1,171 @@
+package io.vhostdma.dma.engine.soft;
+
+import static io.vhostdma.dma.DmaStatus.BUS_ERROR;
+import static io.vhostdma.dma.DmaStatus.SUCCESS;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
+
+/**
+ * Moves the bytes of one software channel's ops through the segments the layer translated them to:
+ * {@code MemorySegment.copy}, the fill loop, the scatter-gather walk. A segment that throws (its arena
+ * was closed under a registration), memory that faults (a guest shrank the file under a mapping: SIGBUS,
+ * which HotSpot raises as an {@link InternalError} in the executing thread — sometimes a few instructions
+ * after the access, so {@link #executeRange} catches it around each op as well and the executing thread
+ * never dies of it) or an injected fault ends the op with {@code BUS_ERROR}. Used by one executing thread
+ * at a time; allocation-free.
+ */
+final class SoftExecutor {
+    private static final ValueLayout.OfLong LONG_LE = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    private final SoftRing ring;
+    private final FaultInjector faults;
+    private final boolean faultsOn; // a final field: no load chain per op
+    private static final java.lang.invoke.VarHandle EXECUTOR;
+    private volatile Throwable lastFault; // diagnostics only; written on the (cold) failure path
+    @SuppressWarnings("unused") // accessed through EXECUTOR (opaque: diagnostics read by other threads)
+    private long executorThreadId;
+    private MemorySegment src; // executing thread: the current segments (see SoftRing)
+    private MemorySegment dst;
+
+    static {
+        try {
+            EXECUTOR = java.lang.invoke.MethodHandles.lookup().findVarHandle(SoftExecutor.class, "executorThreadId",
+                long.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    SoftExecutor(SoftRing ring, FaultInjector faults) {
+        this.ring = ring;
+        this.faults = faults;
+        this.faultsOn = faults.enabled();
+    }
+
+    Throwable lastFault() {
+        return lastFault;
+    }
+
+    /** @return the id of the thread that executed ops last, 0 before any (any thread) */
+    long executorThreadId() {
+        return (long) EXECUTOR.getOpaque(this);
+    }
+
+    /** Records the executing thread (once per batch). */
+    void noteExecutor() {
+        EXECUTOR.setOpaque(this, Thread.currentThread().threadId());
+    }
+
+    /**
+     * Executes ops {@code [from, to)} in order, records their failures (a success stores nothing) and
+     * publishes {@code done = to}.
+     */
+    void executeRange(long from, long to) {
+        for (long seq = from; seq < to; seq++) {
+            int status;
+            try {
+                status = execute(seq);
+            } catch (InternalError e) {
+                lastFault = e; // a memory fault that surfaced after the op's own catch
+                status = BUS_ERROR;
+            }
+            if (status != SUCCESS) {
+                ring.fail(seq, status);
+            }
+        }
+        // release: statuses and moved bytes happen-before the user thread's acquire read of done
+        ring.done.setRelease(to);
+    }
+
+    /**
+     * Executes one described op; returns its status (does not store it). Ops must be executed in
+     * order, each once: the current segments carry over from op to op.
+     */
+    int execute(long seq) {
+        int slot = (int) seq & ring.mask;
+        byte bits = ring.kind[slot];
+        if ((bits & SoftRing.NEW_SRC) != 0) {
+            src = ring.srcSeg[slot];
+        }
+        if ((bits & SoftRing.NEW_DST) != 0) {
+            dst = ring.dstSeg[slot];
+        }
+        if (faultsOn && faults.shouldFail(seq)) {
+            return BUS_ERROR;
+        }
+        int kind = bits & SoftRing.KIND_MASK;
+        if (kind == SoftRing.KIND_COPY) {
+            return copy(src, ring.srcOff[slot], dst, ring.dstOff[slot], ring.len[slot]);
+        }
+        if (kind == SoftRing.KIND_FILL) {
+            return fill(ring.srcOff[slot], dst, ring.dstOff[slot], ring.len[slot]);
+        }
+        return copySg(slot);
+    }
+
+    /** Executes a copy given directly (inline engines); returns its status. */
+    int copyNow(long seq, MemorySegment src, long srcOff, MemorySegment dst, long dstOff, int len) {
+        if (faultsOn && faults.shouldFail(seq)) {
+            return BUS_ERROR;
+        }
+        return copy(src, srcOff, dst, dstOff, len);
+    }
+
+    private int copy(MemorySegment src, long srcOff, MemorySegment dst, long dstOff, int len) {
+        try {
+            MemorySegment.copy(src, srcOff, dst, dstOff, len);
+            return SUCCESS;
+        } catch (RuntimeException | InternalError e) {
+            lastFault = e;
+            return BUS_ERROR;
+        }
+    }
+
+    /** Writes the 8-byte pattern repeatedly (byte i of the fill = byte i mod 8 of the little-endian pattern). */
+    private int fill(long pattern, MemorySegment seg, long off, int len) {
+        try {
+            int i = 0;
+            for (; i + 8 <= len; i += 8) {
+                seg.set(LONG_LE, off + i, pattern);
+            }
+            for (; i < len; i++) {
+                seg.set(ValueLayout.JAVA_BYTE, off + i, (byte) (pattern >>> ((i & 7) * 8)));
+            }
+            return SUCCESS;
+        } catch (RuntimeException | InternalError e) {
+            lastFault = e;
+            return BUS_ERROR;
+        }
+    }
+
+    /** Gathers the source entries into the destination entries in order (totals are equal). */
+    private int copySg(int slot) {
+        int base = slot * ring.maxSges;
+        int si = 0;
+        int di = 0;
+        long sUsed = 0;
+        long dUsed = 0;
+        try {
+            while (si < ring.sgSrcCount[slot] && di < ring.sgDstCount[slot]) {
+                long n = Math.min(ring.sgSrcLen[base + si] - sUsed, ring.sgDstLen[base + di] - dUsed);
+                MemorySegment.copy(ring.sgSrcSeg[base + si], ring.sgSrcOff[base + si] + sUsed,
+                    ring.sgDstSeg[base + di], ring.sgDstOff[base + di] + dUsed, n);
+                sUsed += n;
+                dUsed += n;
+                if (sUsed == ring.sgSrcLen[base + si]) {
+                    si++;
+                    sUsed = 0;
+                }
+                if (dUsed == ring.sgDstLen[base + di]) {
+                    di++;
+                    dUsed = 0;
+                }
+            }
+            return SUCCESS;
+        } catch (RuntimeException | InternalError e) {
+            lastFault = e;
+            return BUS_ERROR;
+        }
+    }
+}
