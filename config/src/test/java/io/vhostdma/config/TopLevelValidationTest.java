@@ -88,7 +88,7 @@ class TopLevelValidationTest {
                         + " socket-group, mac-limit, allowed-macs)",
                         "\":\": unknown key (known: ports, workers, worker-cpus, forwarding, management,"
                         + " dma, bindings, access-groups,"
-                        + " mac-aging-time, runtime-dir)"),
+                        + " mac-aging-time, runtime-dir, dpdk)"),
                 problems("ports:\n  - { name: vm0, socket: /tmp/vm0.sock, \"a\\nb\": 1 }\n\":\": 1\n"));
     }
 
