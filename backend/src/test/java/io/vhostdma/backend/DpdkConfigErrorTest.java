@@ -27,7 +27,7 @@ class DpdkConfigErrorTest {
         Path config = dir.resolve("vhostd.yaml");
         Files.writeString(config, "ports:\n  - { name: a, socket: " + dir.resolve("a.sock") + " }\n"
                 + "dma:\n  - { name: d0, engine: dpdk, channels: 1, dpdk-device: dma_skeleton0 }\n"
-                + "management: { grpc: \"127.0.0.1:0\", metrics: \"127.0.0.1:0\" }\n"
+                + "runtime-dir: " + dir + "\nmanagement: { metrics: \"127.0.0.1:0\" }\n"
                 + "dpdk:\n  eal-args: [" + String.join(", ", ealArgs.stream().map(a -> "\"" + a + "\"").toList()) + "]\n");
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
