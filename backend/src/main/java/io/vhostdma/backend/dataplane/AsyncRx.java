@@ -1,7 +1,8 @@
 package io.vhostdma.backend.dataplane;
 
 import io.vhostdma.backend.stats.DropReason;
-import io.vhostdma.vhost.net.GatherList;
+import io.vhostdma.dma.sg.GatherCursor;
+import io.vhostdma.dma.sg.GatherList;
 import io.vhostdma.vhost.net.NetRx;
 import io.vhostdma.vhost.net.RxScratch;
 import io.vhostdma.vhost.virtq.SplitVirtqueue;
@@ -147,47 +148,16 @@ final class AsyncRx {
     }
 
     /** Copies needed to move {@code len} bytes from {@code src} to {@code dst}: one per common piece. */
-    static int countCopies(GatherList src, GatherList dst, long len) {
-        return walk(src, dst, len, 0L, null);
+    private int countCopies(GatherList src, GatherList dst, long len) {
+        return ring.cursor.pieces(src, 0, dst, 0, len);
     }
 
+    /** Enqueues one copy per common piece of {@code src} and {@code dst} over {@code len} bytes. */
     private void submitCopies(GatherList src, GatherList dst, long len, long flags) {
-        walk(src, dst, len, flags, copies);
-    }
-
-    /**
-     * Walks the common pieces of {@code src} and {@code dst} over {@code len} bytes, enqueueing one copy
-     * per piece on {@code out} (or only counting them when {@code out} is null).
-     *
-     * @return the number of pieces
-     */
-    private static int walk(GatherList src, GatherList dst, long len, long flags, CopyQueue out) {
-        int si = 0;
-        int di = 0;
-        long so = 0;
-        long dOff = 0;
-        long done = 0;
-        int ops = 0;
-        while (done < len && si < src.count() && di < dst.count()) {
-            int n = (int) Math.min(len - done, Math.min(src.length(si) - so, dst.length(di) - dOff));
-            if (out != null) {
-                // IOVA-as-VA: a mapped segment's address is the IOVA it was registered at
-                out.copy(src.segment(si).address() + src.offset(si) + so,
-                        dst.segment(di).address() + dst.offset(di) + dOff, n, flags);
-            }
-            ops++;
-            done += n;
-            so += n;
-            dOff += n;
-            if (so == src.length(si)) {
-                si++;
-                so = 0;
-            }
-            if (dOff == dst.length(di)) {
-                di++;
-                dOff = 0;
-            }
+        GatherCursor c = ring.cursor.start(src, 0, dst, 0, len);
+        for (int n; (n = c.next()) > 0; ) {
+            // IOVA-as-VA: a mapped segment's address is the IOVA it was registered at
+            copies.copy(c.srcSegment().address() + c.srcOffset(), c.dstSegment().address() + c.dstOffset(), n, flags);
         }
-        return ops;
     }
 }

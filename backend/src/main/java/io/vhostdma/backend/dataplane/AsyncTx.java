@@ -1,7 +1,7 @@
 package io.vhostdma.backend.dataplane;
 
 import io.vhostdma.backend.stats.DropReason;
-import io.vhostdma.vhost.net.GatherList;
+import io.vhostdma.dma.sg.GatherList;
 
 /**
  * The DMA dequeue path of one bound guest-TX ring for frames that must land in host memory first

@@ -2,7 +2,7 @@ package io.vhostdma.backend.dataplane;
 
 import io.vhostdma.backend.stats.DropReason;
 import io.vhostdma.dma.OpFlags;
-import io.vhostdma.vhost.net.GatherList;
+import io.vhostdma.dma.sg.GatherList;
 import io.vhostdma.vhost.net.NetRx;
 import io.vhostdma.vhost.net.NetStatus;
 

@@ -1,6 +1,6 @@
 package io.vhostdma.backend.dataplane;
 
-import io.vhostdma.vhost.net.GatherList;
+import io.vhostdma.dma.sg.GatherList;
 
 /** Decides where a frame taken from a guest's TX ring goes; called on the owning worker. */
 interface Forwarder {

@@ -1,7 +1,7 @@
 package io.vhostdma.backend.dataplane;
 
 import java.lang.foreign.Arena;
-import io.vhostdma.vhost.net.GatherList;
+import io.vhostdma.dma.sg.GatherList;
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;

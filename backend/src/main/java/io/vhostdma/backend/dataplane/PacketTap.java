@@ -1,6 +1,6 @@
 package io.vhostdma.backend.dataplane;
 
-import io.vhostdma.vhost.net.GatherList;
+import io.vhostdma.dma.sg.GatherList;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandles;

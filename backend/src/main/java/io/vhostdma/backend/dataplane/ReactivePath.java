@@ -1,7 +1,7 @@
 package io.vhostdma.backend.dataplane;
 
 import io.vhostdma.backend.stats.DropReason;
-import io.vhostdma.vhost.net.GatherList;
+import io.vhostdma.dma.sg.GatherList;
 
 /**
  * The reactive API path of one {@link Worker}: copies a tapped port's guest TX frames into its

@@ -1,7 +1,7 @@
 package io.vhostdma.backend.dataplane;
 
 import io.vhostdma.backend.stats.QueueCounters;
-import io.vhostdma.vhost.net.GatherList;
+import io.vhostdma.dma.sg.GatherList;
 import io.vhostdma.vhost.net.RxScratch;
 import io.vhostdma.vhost.protocol.VhostDevice;
 import io.vhostdma.vhost.protocol.VringConfig;
@@ -21,6 +21,7 @@ final class RingContext {
     final SplitVirtqueue queue;
     final DescriptorChain chain = new DescriptorChain();
     final GatherList frame = new GatherList(DescriptorChain.MAX_SEGMENTS);
+    final io.vhostdma.dma.sg.GatherCursor cursor = new io.vhostdma.dma.sg.GatherCursor();
     final RxScratch rxScratch;
     final QueueCounters counters;
     final Worker owner;

@@ -3,7 +3,7 @@ package io.vhostdma.backend.dataplane;
 import io.vhostdma.backend.forward.MacTable;
 import io.vhostdma.backend.stats.DropReason;
 import io.vhostdma.vhost.net.EthernetHeader;
-import io.vhostdma.vhost.net.GatherList;
+import io.vhostdma.dma.sg.GatherList;
 
 /**
  * The L2 learning switch, one per segment (an access group, or the default segment of ports in no

@@ -262,7 +262,7 @@ public final class Worker implements Runnable {
     /** Forwards (or drops, taps, stages) the frame of the chain just popped from TX ring {@code r}. */
     private int take(RingContext r, int head, int hdrLen, boolean enabled, boolean stages, PacketTap tap) {
         TxFifo fifo = r.fifo;
-        int len = NetTx.frame(r.chain, hdrLen, r.frame);
+        int len = NetTx.frame(r.chain, hdrLen, r.frame, r.cursor);
         if (len == NetStatus.WRITABLE_IN_TX) {
             r.counters.drop(DropReason.TX_BAD_FRAME);
             fifo.open(head);

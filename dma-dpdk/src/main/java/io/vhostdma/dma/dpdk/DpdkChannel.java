@@ -131,8 +131,8 @@ final class DpdkChannel implements EngineChannel {
         writeSges(sgeDst, dst);
         int r;
         try {
-            r = (int) COPY_SG.invokeExact(fnCopySg, devPrivate, vchan, sgeSrc, sgeDst, (short) src.count,
-                (short) dst.count, flags);
+            r = (int) COPY_SG.invokeExact(fnCopySg, devPrivate, vchan, sgeSrc, sgeDst, (short) src.count(),
+                (short) dst.count(), flags);
         } catch (Throwable t) {
             throw Dpdk.unexpected(t);
         }
@@ -141,9 +141,9 @@ final class DpdkChannel implements EngineChannel {
 
     private static void writeSges(MemorySegment sges, SgList list) {
         long size = SgeLayout.LAYOUT.byteSize();
-        for (int i = 0; i < list.count; i++) {
+        for (int i = 0; i < list.count(); i++) {
             sges.set(JAVA_LONG, i * size + SgeLayout.ADDR, list.iovas[i]);
-            sges.set(JAVA_INT, i * size + SgeLayout.LENGTH, list.lengths[i]);
+            sges.set(JAVA_INT, i * size + SgeLayout.LENGTH, list.pieces.length(i));
         }
     }
 

@@ -190,6 +190,7 @@ public final class OpGuard extends RouteCache {
 
     private static int translateSg(MemoryTable t, long[] iovas, int[] lens, int n, SgList out, int[] domains,
                                    int invalid) {
+        out.pieces.clear();
         for (int i = 0; i < n; i++) {
             int run = t.find(iovas[i], lens[i]);
             if (run < 0) {
@@ -198,13 +199,10 @@ public final class OpGuard extends RouteCache {
             if (t.revoked(run)) {
                 return REVOKED;
             }
-            out.segments[i] = t.segment(run);
-            out.offsets[i] = t.offsetOf(run, iovas[i]);
+            out.pieces.add(t.segment(run), t.offsetOf(run, iovas[i]), lens[i]);
             out.iovas[i] = iovas[i];
-            out.lengths[i] = lens[i];
             domains[i] = t.domainHandle(run);
         }
-        out.count = n;
         return SUCCESS;
     }
 

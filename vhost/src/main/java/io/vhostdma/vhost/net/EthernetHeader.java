@@ -1,5 +1,6 @@
 package io.vhostdma.vhost.net;
 
+import io.vhostdma.dma.sg.GatherList;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;

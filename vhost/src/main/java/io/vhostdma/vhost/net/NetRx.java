@@ -1,5 +1,6 @@
 package io.vhostdma.vhost.net;
 
+import io.vhostdma.dma.sg.GatherList;
 import io.vhostdma.vhost.memory.GuestMemory;
 import io.vhostdma.vhost.virtq.DescriptorChain;
 import io.vhostdma.vhost.virtq.SplitVirtqueue;
@@ -44,7 +45,7 @@ public final class NetRx {
             return n;
         }
         try {
-            GatherCopy.copy(frame, 0, scratch.payload, 0, frameLen);
+            scratch.cursor.copy(frame, 0, scratch.payload, 0, frameLen);
         } catch (RuntimeException | Error e) {
             // the source's memory went away mid-copy (or this ring's): the reserved chains are given back
             rxq.rewind(n);
@@ -90,11 +91,9 @@ public final class NetRx {
             rxq.rewind(1);
             return NetStatus.TOO_BIG;
         }
-        GatherList w = s.writable;
-        w.clear();
-        w.addWritable(chain);
+        GatherList w = chain.buffers(); // all writable (a readable buffer was refused above)
         writeHeader(w, hdrLen, s);
-        if (!addPayload(w, hdrLen, total - hdrLen, s.payload)) {
+        if (!s.payload.addSlice(w, hdrLen, total - hdrLen, s.cursor)) {
             rxq.rewind(1);
             return NetStatus.TOO_BIG;
         }
@@ -107,7 +106,6 @@ public final class NetRx {
     private static int reserveMergeable(SplitVirtqueue rxq, GuestMemory mem, int hdrLen, long total,
                                         RxScratch s) {
         DescriptorChain chain = s.chain;
-        GatherList w = s.writable;
         long remaining = total;
         int n = 0;
         while (remaining > 0) {
@@ -126,8 +124,7 @@ public final class NetRx {
                 return rejectReadable(rxq);
             }
             long cap = chain.writableBytes();
-            w.clear();
-            w.addWritable(chain);
+            GatherList w = chain.buffers(); // all writable (a readable buffer was refused above)
             long dstOff = 0;
             if (n == 0) {
                 if (cap < hdrLen) {
@@ -138,7 +135,7 @@ public final class NetRx {
                 dstOff = hdrLen;
             }
             long take = Math.min(cap, remaining);
-            if (!addPayload(w, dstOff, take - dstOff, s.payload)) {
+            if (!s.payload.addSlice(w, dstOff, take - dstOff, s.cursor)) {
                 rxq.rewind(n + 1);
                 return NetStatus.TOO_BIG;
             }
@@ -149,26 +146,6 @@ public final class NetRx {
         }
         patchNumBuffers(hdrLen, n, s);
         return n;
-    }
-
-    /** Appends {@code len} bytes of {@code w}, starting {@code skip} bytes in, to {@code out}; false when full. */
-    private static boolean addPayload(GatherList w, long skip, long len, GatherList out) {
-        long left = skip;
-        long want = len;
-        for (int i = 0; i < w.count() && want > 0; i++) {
-            int l = w.length(i);
-            if (left >= l) {
-                left -= l;
-                continue;
-            }
-            int take = (int) Math.min(l - left, want);
-            if (!out.add(w.segment(i), w.offset(i) + left, take)) {
-                return false;
-            }
-            want -= take;
-            left = 0;
-        }
-        return true;
     }
 
     private static int popFailure(int code) {

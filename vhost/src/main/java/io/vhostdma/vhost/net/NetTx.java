@@ -1,5 +1,7 @@
 package io.vhostdma.vhost.net;
 
+import io.vhostdma.dma.sg.GatherCursor;
+import io.vhostdma.dma.sg.GatherList;
 import io.vhostdma.vhost.virtq.DescriptorChain;
 import io.vhostdma.vhost.virtq.SplitVirtqueue;
 import io.vhostdma.vhost.virtq.VirtqStatus;
@@ -19,12 +21,13 @@ public final class NetTx {
     }
 
     /**
-     * Describes the frame of a TX chain: its readable part after the {@code hdrLen}-byte header.
+     * Describes the frame of a TX chain: its readable part after the {@code hdrLen}-byte header, sliced into
+     * {@code out} with {@code cursor}.
      *
      * @return the frame length (≥ 0), or {@link NetStatus#WRITABLE_IN_TX} (a guest error: the caller should
      *         {@link #rejectChain} it), {@link NetStatus#TOO_SHORT} or {@link NetStatus#TOO_LONG} (drop)
      */
-    public static int frame(DescriptorChain chain, int hdrLen, GatherList out) {
+    public static int frame(DescriptorChain chain, int hdrLen, GatherList out, GatherCursor cursor) {
         out.clear();
         if (chain.writableBytes() > 0) {
             return NetStatus.WRITABLE_IN_TX;
@@ -37,7 +40,7 @@ public final class NetTx {
         if (frameLen > MAX_FRAME_LENGTH) {
             return NetStatus.TOO_LONG;
         }
-        out.addReadable(chain, hdrLen);
+        out.addSlice(chain.buffers(), hdrLen, frameLen, cursor); // the readable ranges come first
         return (int) frameLen;
     }
 

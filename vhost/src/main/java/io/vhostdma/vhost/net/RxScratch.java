@@ -1,5 +1,7 @@
 package io.vhostdma.vhost.net;
 
+import io.vhostdma.dma.sg.GatherCursor;
+import io.vhostdma.dma.sg.GatherList;
 import io.vhostdma.vhost.virtq.DescriptorChain;
 
 import java.lang.foreign.MemorySegment;
@@ -10,7 +12,8 @@ import java.lang.foreign.MemorySegment;
 public final class RxScratch {
 
     final DescriptorChain chain = new DescriptorChain();
-    final GatherList writable = new GatherList();
+    /** Walks the frame against the payload ranges (the copy) and slices each chain's buffers. */
+    final GatherCursor cursor = new GatherCursor();
     /** Most payload ranges of one reserved packet (several chains of up to 256 descriptors each). */
     static final int MAX_PAYLOAD_RANGES = 1024;
     final GatherList payload = new GatherList(MAX_PAYLOAD_RANGES);

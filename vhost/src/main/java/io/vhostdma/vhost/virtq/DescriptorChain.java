@@ -1,33 +1,30 @@
 package io.vhostdma.vhost.virtq;
 
+import io.vhostdma.dma.sg.GatherList;
 import io.vhostdma.vhost.memory.GuestMemory;
 
-import java.lang.foreign.MemorySegment;
-
 /**
- * One popped descriptor chain, as host segments split at region boundaries. Preallocated and reused: a pop
- * overwrites it, and nothing here allocates.
+ * One popped descriptor chain: its head, and its buffers as host ranges split at region boundaries
+ * ({@link #buffers()}, a {@link GatherList}). Preallocated and reused: a pop overwrites it, and nothing here
+ * allocates.
  *
- * <p>Segment {@code i} is the byte range {@code [offset(i), offset(i) + length(i))} of the REGION segment
- * {@code segment(i)} (never a slice, so passing it on allocates nothing). Readable (device-reads) segments come
- * first, then writable ones. Zero-length descriptors are skipped but counted in {@link #descriptorCount()}.
+ * <p>Range {@code i} of {@link #buffers()} is a byte range of a REGION segment (never a slice, so passing it on
+ * allocates nothing). Readable (device-reads) ranges come first, then writable ones. Zero-length descriptors are
+ * skipped but counted in {@link #descriptorCount()}.
  *
  * <p>Owned by the thread that owns the queue.
  */
 public final class DescriptorChain {
 
-    /** Most segments a chain may need (like DPDK's BUF_VECTOR_MAX). */
+    /** Most ranges a chain may need (like DPDK's BUF_VECTOR_MAX). */
     public static final int MAX_SEGMENTS = 256;
     /** Largest total chain length: the used element's len is 32 bits. */
     public static final long MAX_TOTAL_BYTES = 0xFFFF_FFFFL;
-    /** One segment never exceeds this, so that lengths fit an int; longer pieces are split. */
+    /** One range never exceeds this, so that lengths fit an int; longer pieces are split. */
     static final long MAX_SEGMENT_BYTES = 1L << 30;
 
-    private final MemorySegment[] segments = new MemorySegment[MAX_SEGMENTS];
-    private final long[] offsets = new long[MAX_SEGMENTS];
-    private final int[] lengths = new int[MAX_SEGMENTS];
+    private final GatherList buffers = new GatherList(MAX_SEGMENTS);
     private int head = -1;
-    private int count;
     private int readableCount;
     private int descriptorCount;
     private long readableBytes;
@@ -39,42 +36,27 @@ public final class DescriptorChain {
         return head;
     }
 
-    /** Number of segments. */
-    public int segmentCount() {
-        return count;
+    /** The chain's buffers: the readable ranges ({@code 0..readableCount()-1}), then the writable ones. */
+    public GatherList buffers() {
+        return buffers;
     }
 
-    /** Region segment holding segment {@code i}. */
-    public MemorySegment segment(int i) {
-        return segments[i];
-    }
-
-    /** Offset of segment {@code i} inside {@link #segment(int)}. */
-    public long offset(int i) {
-        return offsets[i];
-    }
-
-    /** Length of segment {@code i} in bytes (greater than zero). */
-    public int length(int i) {
-        return lengths[i];
-    }
-
-    /** True when segment {@code i} is device-writable. */
+    /** True when range {@code i} of {@link #buffers()} is device-writable. */
     public boolean writable(int i) {
         return i >= readableCount;
     }
 
-    /** Number of readable segments; they are segments {@code 0..readableCount()-1}. */
+    /** Number of readable ranges; they are ranges {@code 0..readableCount()-1} of {@link #buffers()}. */
     public int readableCount() {
         return readableCount;
     }
 
-    /** Total bytes of the readable segments. */
+    /** Total bytes of the readable ranges. */
     public long readableBytes() {
         return readableBytes;
     }
 
-    /** Total bytes of the writable segments. */
+    /** Total bytes of the writable ranges. */
     public long writableBytes() {
         return writableBytes;
     }
@@ -87,7 +69,7 @@ public final class DescriptorChain {
     /** Starts a new chain. */
     void reset(int newHead) {
         head = newHead;
-        count = 0;
+        buffers.clear();
         readableCount = 0;
         descriptorCount = 0;
         readableBytes = 0;
@@ -129,13 +111,9 @@ public final class DescriptorChain {
             }
             regionHint = r;
             long piece = Math.min(Math.min(remaining, mem.bytesToRegionEnd(r, addr)), MAX_SEGMENT_BYTES);
-            if (count == MAX_SEGMENTS) {
+            if (!buffers.add(mem.segment(r), addr - mem.gpaBase(r), (int) piece)) {
                 return VirtqStatus.ERR_CHAIN_TOO_LONG;
             }
-            segments[count] = mem.segment(r);
-            offsets[count] = addr - mem.gpaBase(r);
-            lengths[count] = (int) piece;
-            count++;
             addr += piece;
             remaining -= piece;
         }
@@ -143,7 +121,7 @@ public final class DescriptorChain {
             writableBytes += len;
         } else {
             readableBytes += len;
-            readableCount = count;
+            readableCount = buffers.count();
         }
         return VirtqStatus.OK;
     }

@@ -1,5 +1,6 @@
 package io.vhostdma.vhost.net;
 
+import io.vhostdma.dma.sg.GatherList;
 import io.vhostdma.vhost.virtq.DescriptorChain;
 import io.vhostdma.vhost.virtq.SplitVirtqueue;
 import io.vhostdma.vhost.virtq.TestDriver;
@@ -17,8 +18,9 @@ import static io.vhostdma.vhost.virtq.TestDriver.GPA2;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** Random frames through TX chain → GatherList → RX chains (GatherCopy), compared by CRC and length. */
+/** Random frames through TX chain → GatherList → RX chains (the gather cursor), compared by CRC and length. */
 class BytesIntactTest {
+    private static final io.vhostdma.dma.sg.GatherCursor CURSOR = new io.vhostdma.dma.sg.GatherCursor();
 
     private static final int NUM = 256;
     private static final int DESCS_PER_RX_CHAIN = 3;
@@ -26,7 +28,7 @@ class BytesIntactTest {
     private final TestDriver rx = new TestDriver(NUM);
     private final SplittableRandom rnd = new SplittableRandom(20240601);
     private final DescriptorChain txChain = new DescriptorChain();
-    private final GatherList frame = new GatherList();
+    private final GatherList frame = new GatherList(io.vhostdma.vhost.virtq.DescriptorChain.MAX_SEGMENTS);
     private final RxScratch scratch = new RxScratch(NUM);
     /** Per RX head: buffer gpas and lengths as posted. */
     private final long[][] rxGpa = new long[NUM][DESCS_PER_RX_CHAIN];
@@ -109,7 +111,7 @@ class BytesIntactTest {
             postTx(packet);
             int head = txq.pop(tx.memory(), txChain);
             assertEquals(10, head);
-            assertEquals(frameLen, NetTx.frame(txChain, 12, frame));
+            assertEquals(frameLen, NetTx.frame(txChain, 12, frame, CURSOR));
             int expectedChains = postRx(12 + frameLen, (iter * 7) % 200);
             int usedBefore = rx.usedIdx();
             int n = NetRx.enqueue(rxq, rx.memory(), frame, true, 12, scratch);
@@ -144,7 +146,7 @@ class BytesIntactTest {
             rnd.nextBytes(packet);
             postTx(packet);
             int head = txq.pop(tx.memory(), txChain);
-            assertEquals(frameLen, NetTx.frame(txChain, 12, frame));
+            assertEquals(frameLen, NetTx.frame(txChain, 12, frame, CURSOR));
             // one RX chain of three descriptors whose capacity covers header + frame
             int total = 12 + frameLen;
             int a = rnd.nextInt(1, total);
@@ -189,16 +191,16 @@ class BytesIntactTest {
             long dstBase = GPA2 + 0x20000 + rnd.nextInt(0, 1000);
             GatherList dst = split(rx, dstBase, len + 100);
             int skip = rnd.nextInt(0, 100);
-            assertEquals(len, GatherCopy.copy(src, 0, dst, skip, len));
+            assertEquals(len, CURSOR.copy(src, 0, dst, skip, len));
             assertEquals(crc(data, 0, len), crc(rx.read(dstBase + skip, len), 0, len));
-            assertEquals(Math.max(0, len - 50), GatherCopy.copy(src, 0, dst, 150, len), "stops at the dst end");
-            assertEquals(Math.max(0, len - 7), GatherCopy.copy(src, 7, dst, 0, len), "stops at the src end");
+            assertEquals(Math.max(0, len - 50), CURSOR.copy(src, 0, dst, 150, len), "stops at the dst end");
+            assertEquals(Math.max(0, len - 7), CURSOR.copy(src, 7, dst, 0, len), "stops at the src end");
         }
     }
 
     /** A gather list over [base, base+len) of region 2 cut at random points. */
     private GatherList split(TestDriver d, long base, int len) {
-        GatherList g = new GatherList();
+        GatherList g = new GatherList(io.vhostdma.vhost.virtq.DescriptorChain.MAX_SEGMENTS);
         int pos = 0;
         while (pos < len) {
             int n = Math.min(len - pos, rnd.nextInt(1, 1500));

@@ -1,5 +1,6 @@
 package io.vhostdma.vhost.net;
 
+import io.vhostdma.dma.sg.GatherList;
 import org.junit.jupiter.api.Test;
 
 import java.lang.foreign.Arena;

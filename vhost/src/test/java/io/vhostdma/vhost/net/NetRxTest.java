@@ -1,5 +1,6 @@
 package io.vhostdma.vhost.net;
 
+import io.vhostdma.dma.sg.GatherList;
 import io.vhostdma.vhost.virtq.DescriptorChain;
 import io.vhostdma.vhost.virtq.SplitVirtqueue;
 import io.vhostdma.vhost.virtq.TestDriver;
@@ -18,12 +19,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class NetRxTest {
+    private static final io.vhostdma.dma.sg.GatherCursor CURSOR = new io.vhostdma.dma.sg.GatherCursor();
 
     private static final long FRAME_GPA = GPA1 + 0x8000;
     private final TestDriver tx = new TestDriver(64);
     private final TestDriver rx = new TestDriver(64);
     private final DescriptorChain txChain = new DescriptorChain();
-    private final GatherList frame = new GatherList();
+    private final GatherList frame = new GatherList(io.vhostdma.vhost.virtq.DescriptorChain.MAX_SEGMENTS);
     private final RxScratch scratch = new RxScratch(64);
 
     @AfterEach
@@ -40,7 +42,7 @@ class NetRxTest {
         tx.setAvailIdx(0);
         tx.publish(0);
         assertEquals(0, txq.pop(tx.memory(), txChain));
-        assertEquals(data.length, NetTx.frame(txChain, 0, frame));
+        assertEquals(data.length, NetTx.frame(txChain, 0, frame, CURSOR));
         return frame;
     }
 

@@ -1,5 +1,6 @@
 package io.vhostdma.vhost.net;
 
+import io.vhostdma.dma.sg.GatherList;
 import io.vhostdma.vhost.virtq.DescriptorChain;
 import io.vhostdma.vhost.virtq.SplitVirtqueue;
 import io.vhostdma.vhost.virtq.TestDriver;
@@ -16,10 +17,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class NetTxTest {
+    private static final io.vhostdma.dma.sg.GatherCursor CURSOR = new io.vhostdma.dma.sg.GatherCursor();
 
     private final TestDriver tx = new TestDriver(64);
     private final DescriptorChain chain = new DescriptorChain();
-    private final GatherList frame = new GatherList();
+    private final GatherList frame = new GatherList(io.vhostdma.vhost.virtq.DescriptorChain.MAX_SEGMENTS);
 
     @AfterEach
     void close() {
@@ -40,7 +42,7 @@ class NetTxTest {
         tx.desc(0, GPA2, 8, F_NEXT, 1);
         tx.desc(1, GPA2 + 0x100, 7, 0, 0);
         SplitVirtqueue q = popped(0);
-        assertEquals(3, NetTx.frame(chain, 12, frame));
+        assertEquals(3, NetTx.frame(chain, 12, frame, CURSOR));
         assertEquals(1, frame.count());
         assertEquals(3, frame.totalBytes());
         assertEquals(1, frame.segment(0).get(ValueLayout.JAVA_BYTE, frame.offset(0)));
@@ -54,7 +56,7 @@ class NetTxTest {
     void shouldReportTooShortWhenChainShorterThanHeader() {
         tx.desc(0, GPA2, 11, 0, 0);
         popped(0);
-        assertEquals(NetStatus.TOO_SHORT, NetTx.frame(chain, 12, frame));
+        assertEquals(NetStatus.TOO_SHORT, NetTx.frame(chain, 12, frame, CURSOR));
         assertEquals(0, frame.count());
     }
 
@@ -62,10 +64,10 @@ class NetTxTest {
     void shouldReportTooLongWhenFrameExceedsCap() {
         tx.desc(0, GPA2, 12 + NetTx.MAX_FRAME_LENGTH + 1, 0, 0);
         popped(0);
-        assertEquals(NetStatus.TOO_LONG, NetTx.frame(chain, 12, frame));
+        assertEquals(NetStatus.TOO_LONG, NetTx.frame(chain, 12, frame, CURSOR));
         tx.desc(0, GPA2, 12 + NetTx.MAX_FRAME_LENGTH, 0, 0);
         popped(0);
-        assertEquals(NetTx.MAX_FRAME_LENGTH, NetTx.frame(chain, 12, frame));
+        assertEquals(NetTx.MAX_FRAME_LENGTH, NetTx.frame(chain, 12, frame, CURSOR));
     }
 
     @Test
@@ -73,7 +75,7 @@ class NetTxTest {
         tx.desc(0, GPA2, 100, F_NEXT, 1);
         tx.desc(1, GPA2 + 0x100, 100, F_WRITE, 0);
         SplitVirtqueue q = popped(0);
-        assertEquals(NetStatus.WRITABLE_IN_TX, NetTx.frame(chain, 12, frame));
+        assertEquals(NetStatus.WRITABLE_IN_TX, NetTx.frame(chain, 12, frame, CURSOR));
         NetTx.rejectChain(q);
         assertTrue(q.broken());
         assertEquals(VirtqStatus.ERR_BUFFER_DIRECTION, q.lastError());

@@ -1,5 +1,6 @@
 package io.vhostdma.vhost.net;
 
+import io.vhostdma.dma.sg.GatherList;
 import io.vhostdma.vhost.virtq.DescriptorChain;
 import io.vhostdma.vhost.virtq.SplitVirtqueue;
 import io.vhostdma.vhost.virtq.TestDriver;
@@ -17,6 +18,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /** The steady-state data path allocates nothing: measured with the thread's allocated-bytes counter. */
 class ZeroAllocationTest {
+    private static final io.vhostdma.dma.sg.GatherCursor CURSOR = new io.vhostdma.dma.sg.GatherCursor();
 
     private static final int NUM = 256;
     private final TestDriver tx = new TestDriver(NUM);
@@ -24,7 +26,7 @@ class ZeroAllocationTest {
     private final SplitVirtqueue txq = tx.newQueue(true, true);
     private final SplitVirtqueue rxq = rx.newQueue(true, false);
     private final DescriptorChain chain = new DescriptorChain();
-    private final GatherList frame = new GatherList();
+    private final GatherList frame = new GatherList(io.vhostdma.vhost.virtq.DescriptorChain.MAX_SEGMENTS);
     private final EthernetHeader eth = new EthernetHeader();
     private final RxScratch scratch = new RxScratch(NUM);
     private int goodPackets;
@@ -57,7 +59,7 @@ class ZeroAllocationTest {
         txq.refillBudget(); // one duty cycle per packet
         rxq.refillBudget();
         int head = txq.pop(tx.memory(), chain);
-        int len = NetTx.frame(chain, 12, frame);
+        int len = NetTx.frame(chain, 12, frame, CURSOR);
         if (eth.parse(frame) && EthernetHeader.isMulticast(eth.dst())) {
             multicastFrames++;
         }

@@ -106,17 +106,17 @@ class SplitRingFuzzTest {
 
     private void expectChain(SplitRingModel.Pop want) {
         List<SplitRingModel.Piece> pieces = want.pieces();
-        expect(chain.head() == want.rc() && chain.segmentCount() == pieces.size(), "chain shape", chain.segmentCount());
+        expect(chain.head() == want.rc() && chain.buffers().count() == pieces.size(), "chain shape", chain.buffers().count());
         expect(chain.readableBytes() == want.readable() && chain.writableBytes() == want.writable(),
                 "chain bytes", (int) chain.readableBytes());
         expect(chain.descriptorCount() == want.descriptors(), "descriptor count", chain.descriptorCount());
         for (int i = 0; i < pieces.size(); i++) {
             SplitRingModel.Piece p = pieces.get(i);
-            int r = MEMORY.regionOf(chain.segment(i));
-            expect(r >= 0 && FuzzGuestMemory.GPA[r] + chain.offset(i) == p.gpa() && chain.length(i) == p.len()
+            int r = MEMORY.regionOf(chain.buffers().segment(i));
+            expect(r >= 0 && FuzzGuestMemory.GPA[r] + chain.buffers().offset(i) == p.gpa() && chain.buffers().length(i) == p.len()
                     && chain.writable(i) == p.writable(), "segment " + i + " (model gpa=0x"
                     + Long.toHexString(p.gpa()) + " len=" + p.len() + " writable=" + p.writable() + ")", r);
-            expect(chain.offset(i) + chain.length(i) <= chain.segment(i).byteSize(), "segment bounds " + i, i);
+            expect(chain.buffers().offset(i) + chain.buffers().length(i) <= chain.buffers().segment(i).byteSize(), "segment bounds " + i, i);
         }
     }
 

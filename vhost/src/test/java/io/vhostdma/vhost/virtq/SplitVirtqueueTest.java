@@ -35,16 +35,16 @@ class SplitVirtqueueTest {
 
         assertEquals(1, q.pending());
         assertEquals(5, q.pop(driver.memory(), chain));
-        assertEquals(2, chain.segmentCount());
+        assertEquals(2, chain.buffers().count());
         assertEquals(1, chain.readableCount());
         assertEquals(4, chain.readableBytes());
         assertEquals(100, chain.writableBytes());
         assertFalse(chain.writable(0));
         assertTrue(chain.writable(1));
-        assertSame(driver.memory().segment(2), chain.segment(0));
-        assertEquals(0, chain.offset(0));
-        assertEquals(4096, chain.offset(1));
-        assertEquals(3, chain.segment(0).get(ValueLayout.JAVA_BYTE, chain.offset(0) + 2));
+        assertSame(driver.memory().segment(2), chain.buffers().segment(0));
+        assertEquals(0, chain.buffers().offset(0));
+        assertEquals(4096, chain.buffers().offset(1));
+        assertEquals(3, chain.buffers().segment(0).get(ValueLayout.JAVA_BYTE, chain.buffers().offset(0) + 2));
         assertEquals(VirtqStatus.EMPTY, q.pop(driver.memory(), chain));
         assertEquals(1, q.lastAvailIndex());
 
@@ -62,13 +62,13 @@ class SplitVirtqueueTest {
         driver.desc(0, GPA1 - 10, 30, F_WRITE, 0);
         driver.publish(0);
         assertEquals(0, q.pop(driver.memory(), chain));
-        assertEquals(2, chain.segmentCount());
-        assertSame(driver.memory().segment(0), chain.segment(0));
-        assertEquals(TestDriver.REGION_SIZE - 10, chain.offset(0));
-        assertEquals(10, chain.length(0));
-        assertSame(driver.memory().segment(1), chain.segment(1));
-        assertEquals(0, chain.offset(1));
-        assertEquals(20, chain.length(1));
+        assertEquals(2, chain.buffers().count());
+        assertSame(driver.memory().segment(0), chain.buffers().segment(0));
+        assertEquals(TestDriver.REGION_SIZE - 10, chain.buffers().offset(0));
+        assertEquals(10, chain.buffers().length(0));
+        assertSame(driver.memory().segment(1), chain.buffers().segment(1));
+        assertEquals(0, chain.buffers().offset(1));
+        assertEquals(20, chain.buffers().length(1));
         assertEquals(30, chain.writableBytes());
     }
 
@@ -85,7 +85,7 @@ class SplitVirtqueueTest {
         assertEquals(62, chain.readableBytes());
         assertEquals(1500, chain.writableBytes());
         assertEquals(4, chain.descriptorCount());
-        assertEquals(3, chain.segmentCount());
+        assertEquals(3, chain.buffers().count());
     }
 
     @Test
@@ -126,7 +126,7 @@ class SplitVirtqueueTest {
         driver.publish(0);
         assertEquals(0, q.pop(driver.memory(), chain));
         assertEquals(4, chain.descriptorCount());
-        assertEquals(2, chain.segmentCount());
+        assertEquals(2, chain.buffers().count());
     }
 
     @Test

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.vhostdma.vhost.net.GatherList;
+import io.vhostdma.dma.sg.GatherList;
 import io.vhostdma.vhost.net.NetRx;
 import io.vhostdma.vhost.net.NetStatus;
 import io.vhostdma.vhost.net.RxScratch;

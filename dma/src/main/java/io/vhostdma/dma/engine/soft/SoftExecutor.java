@@ -3,13 +3,14 @@ package io.vhostdma.dma.engine.soft;
 import static io.vhostdma.dma.DmaStatus.BUS_ERROR;
 import static io.vhostdma.dma.DmaStatus.SUCCESS;
 
+import io.vhostdma.dma.sg.GatherCursor;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 
 /**
  * Moves the bytes of one software channel's ops through the segments the layer translated them to:
- * {@code MemorySegment.copy}, the fill loop, the scatter-gather walk. A segment that throws (its arena
+ * {@code MemorySegment.copy}, the fill loop, the scatter-gather walk ({@link GatherCursor}). A segment that throws (its arena
  * was closed under a registration), memory that faults (a guest shrank the file under a mapping: SIGBUS,
  * which HotSpot raises as an {@link InternalError} in the executing thread — sometimes a few instructions
  * after the access, so {@link #executeRange} catches it around each op as well and the executing thread
@@ -25,6 +26,7 @@ final class SoftExecutor {
     private volatile Throwable lastFault; // diagnostics only; written on the (cold) failure path
     @SuppressWarnings("unused") // accessed through EXECUTOR (opaque: diagnostics read by other threads)
     private long executorThreadId;
+    private final GatherCursor cursor = new GatherCursor(); // executing thread: scatter-gather walks
     private MemorySegment src; // executing thread: the current segments (see SoftRing)
     private MemorySegment dst;
 
@@ -141,27 +143,8 @@ final class SoftExecutor {
 
     /** Gathers the source entries into the destination entries in order (totals are equal). */
     private int copySg(int slot) {
-        int base = slot * ring.maxSges;
-        int si = 0;
-        int di = 0;
-        long sUsed = 0;
-        long dUsed = 0;
         try {
-            while (si < ring.sgSrcCount[slot] && di < ring.sgDstCount[slot]) {
-                long n = Math.min(ring.sgSrcLen[base + si] - sUsed, ring.sgDstLen[base + di] - dUsed);
-                MemorySegment.copy(ring.sgSrcSeg[base + si], ring.sgSrcOff[base + si] + sUsed,
-                    ring.sgDstSeg[base + di], ring.sgDstOff[base + di] + dUsed, n);
-                sUsed += n;
-                dUsed += n;
-                if (sUsed == ring.sgSrcLen[base + si]) {
-                    si++;
-                    sUsed = 0;
-                }
-                if (dUsed == ring.sgDstLen[base + di]) {
-                    di++;
-                    dUsed = 0;
-                }
-            }
+            cursor.copy(ring.sgSrc[slot], 0, ring.sgDst[slot], 0, ring.sgSrc[slot].totalBytes());
             return SUCCESS;
         } catch (RuntimeException | InternalError e) {
             lastFault = e;

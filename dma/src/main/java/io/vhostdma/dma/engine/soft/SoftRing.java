@@ -1,6 +1,7 @@
 package io.vhostdma.dma.engine.soft;
 
 import io.vhostdma.dma.core.PaddedCounter;
+import io.vhostdma.dma.sg.GatherList;
 import io.vhostdma.dma.spi.SgList;
 import java.lang.foreign.MemorySegment;
 
@@ -48,14 +49,9 @@ final class SoftRing {
     final long[] dstOff;
     final int[] len;
     final int[] status;
-    final int[] sgSrcCount;
-    final int[] sgDstCount;
-    final MemorySegment[] sgSrcSeg;
-    final long[] sgSrcOff;
-    final int[] sgSrcLen;
-    final MemorySegment[] sgDstSeg;
-    final long[] sgDstOff;
-    final int[] sgDstLen;
+    /** The two sides of the scatter-gather op in each slot (only where the kind is {@link #KIND_COPY_SG}). */
+    final GatherList[] sgSrc;
+    final GatherList[] sgDst;
 
     /** Submitted count (doorbell); writer: user thread. */
     final PaddedCounter submitted = new PaddedCounter();
@@ -75,14 +71,12 @@ final class SoftRing {
         dstOff = new long[size];
         len = new int[size];
         status = new int[size];
-        sgSrcCount = new int[size];
-        sgDstCount = new int[size];
-        sgSrcSeg = new MemorySegment[size * maxSges];
-        sgSrcOff = new long[size * maxSges];
-        sgSrcLen = new int[size * maxSges];
-        sgDstSeg = new MemorySegment[size * maxSges];
-        sgDstOff = new long[size * maxSges];
-        sgDstLen = new int[size * maxSges];
+        sgSrc = new GatherList[size];
+        sgDst = new GatherList[size];
+        for (int i = 0; i < size; i++) {
+            sgSrc[i] = new GatherList(maxSges);
+            sgDst[i] = new GatherList(maxSges);
+        }
     }
 
     void put(long seq, byte k, MemorySegment s, long sOff, MemorySegment d, long dOff, int n) {
@@ -107,15 +101,16 @@ final class SoftRing {
     void putSg(long seq, SgList src, SgList dst) {
         int slot = (int) seq & mask;
         kind[slot] = KIND_COPY_SG;
-        sgSrcCount[slot] = src.count;
-        sgDstCount[slot] = dst.count;
-        int base = slot * maxSges;
-        System.arraycopy(src.segments, 0, sgSrcSeg, base, src.count);
-        System.arraycopy(src.offsets, 0, sgSrcOff, base, src.count);
-        System.arraycopy(src.lengths, 0, sgSrcLen, base, src.count);
-        System.arraycopy(dst.segments, 0, sgDstSeg, base, dst.count);
-        System.arraycopy(dst.offsets, 0, sgDstOff, base, dst.count);
-        System.arraycopy(dst.lengths, 0, sgDstLen, base, dst.count);
+        copyInto(src.pieces, sgSrc, slot);
+        copyInto(dst.pieces, sgDst, slot);
+    }
+
+    private void copyInto(GatherList from, GatherList[] lists, int slot) {
+        GatherList to = lists[slot];
+        to.clear();
+        for (int i = 0; i < from.count(); i++) {
+            to.add(from.segment(i), from.offset(i), from.length(i));
+        }
     }
 
     /**
