@@ -61,7 +61,7 @@ final class AsyncRx {
      * @param source     the TX ring whose chain holds the frame (the caller accounts its reference), or null
      * @param sourceSlot that chain's {@link TxFifo} slot
      * @param staging    the staging slot holding the frame (a reference is taken), or -1
-     * @return chains reserved (≥ 1), a negative {@link io.vhostdma.vhost.net.NetStatus}, or {@link #BUSY}
+     * @return chains reserved (≥ 1), a negative {@link io.vhostdma.vhost.net.PathStatus}, or {@link #BUSY}
      */
     int enqueue(GatherList frame, int len, long flags, RingContext source, int sourceSlot, int staging,
                 StagingPool pool) {
@@ -74,7 +74,7 @@ final class AsyncRx {
         GatherList dst = s.payload();
         int ops = countCopies(frame, dst, len);
         if (!copies.fits(ops) || chainTail - chainHead + n > chainMask + 1) {
-            q.rewind(n);
+            q.rewindTo(s.mark());
             return BUSY;
         }
         submitCopies(frame, dst, len, flags);

@@ -4,7 +4,7 @@ import io.vhostdma.backend.stats.DropReason;
 import io.vhostdma.dma.OpFlags;
 import io.vhostdma.dma.sg.GatherList;
 import io.vhostdma.vhost.net.NetRx;
-import io.vhostdma.vhost.net.NetStatus;
+import io.vhostdma.vhost.virtq.PathStatus;
 
 /**
  * The delivery side of one {@link Worker}: forwards the frame being served, enqueues it into an owned
@@ -244,12 +244,12 @@ final class Delivery {
     }
 
     private void rxFailed(RingContext r, int n) {
-        if (n == NetStatus.NO_BUFFERS) {
+        if (n == PathStatus.NO_BUFFERS) {
             r.counters.drop(DropReason.RX_NO_BUFFERS);
-        } else if (n == NetStatus.OVER_BUDGET) {
+        } else if (n == PathStatus.OVER_BUDGET) {
             r.counters.drop(DropReason.BUDGET); // out of buffers for the rest of this duty cycle
             r.budgetExceeded();
-        } else if (n == NetStatus.TOO_BIG) {
+        } else if (n == PathStatus.TOO_BIG) {
             r.counters.drop(DropReason.RX_TOO_BIG);
         } else {
             r.counters.drop(DropReason.RX_RING_ERROR);

@@ -2,7 +2,7 @@ package io.vhostdma.backend.dataplane;
 
 import io.vhostdma.vhost.internal.sys.Epoll;
 import io.vhostdma.vhost.protocol.VhostDevice;
-import io.vhostdma.vhost.virtq.VirtqStatus;
+import io.vhostdma.vhost.virtq.PathStatus;
 import java.lang.System.Logger.Level;
 import java.util.concurrent.CompletableFuture;
 
@@ -53,11 +53,11 @@ final class OwnedRings {
 
     void attachRing(RingContext r) {
         int rc = r.queue.attach(r.device.memory(), true);
-        if (rc != VirtqStatus.OK) {
+        if (rc != PathStatus.OK) {
             // not served; a later detach finds nothing and answers with the session's base
             r.stopped = true;
             r.counters.ringError();
-            LOG.log(Level.WARNING, "ring not started: " + r.describe() + " error=" + VirtqStatus.describe(rc));
+            LOG.log(Level.WARNING, "ring not started: " + r.describe() + " error=" + PathStatus.describe(rc));
             return;
         }
         if (r.copies != null) {

@@ -7,10 +7,10 @@ import io.vhostdma.vhost.internal.sys.Epoll;
 import io.vhostdma.vhost.internal.sys.EventFd;
 import io.vhostdma.vhost.internal.sys.Fds;
 import io.vhostdma.vhost.memory.GuestMemory;
-import io.vhostdma.vhost.net.NetStatus;
+import io.vhostdma.vhost.virtq.PathStatus;
 import io.vhostdma.vhost.net.NetTx;
 import io.vhostdma.vhost.virtq.SplitVirtqueue;
-import io.vhostdma.vhost.virtq.VirtqStatus;
+import io.vhostdma.vhost.virtq.PathStatus;
 import java.lang.System.Logger.Level;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -223,12 +223,16 @@ public final class Worker implements Runnable {
             if (!r.fifo.hasRoom() || (stages && !r.asyncTx.ready(pool))) {
                 break; // back-pressure: the guest's chains wait in its ring
             }
+            int mark = q.availMark();
             int head = q.pop(mem, r.chain);
             if (head < 0) {
                 done += popFailed(r, head);
                 break;
             }
             int next = takeGuarded(r, head, hdrLen, enabled, stages, tap);
+            if (next == STOP) {
+                q.rewindTo(mark); // taken again next cycle
+            }
             if (next != NEXT) {
                 done += next == STOP_TAKEN ? 1 : 0;
                 break;
@@ -263,13 +267,13 @@ public final class Worker implements Runnable {
     private int take(RingContext r, int head, int hdrLen, boolean enabled, boolean stages, PacketTap tap) {
         TxFifo fifo = r.fifo;
         int len = NetTx.frame(r.chain, hdrLen, r.frame, r.cursor);
-        if (len == NetStatus.WRITABLE_IN_TX) {
+        if (len == PathStatus.ERR_BUFFER_DIRECTION) {
             r.counters.drop(DropReason.TX_BAD_FRAME);
             fifo.open(head);
             fifo.retire(r);
             r.queue.publishUsed();
             notifyGuest(r);
-            breakRing(r, VirtqStatus.ERR_BUFFER_DIRECTION);
+            breakRing(r, PathStatus.ERR_BUFFER_DIRECTION);
             return STOP_TAKEN;
         } else if (len < 0) {
             r.counters.drop(DropReason.TX_BAD_FRAME);
@@ -285,7 +289,6 @@ public final class Worker implements Runnable {
                 r.counters.drop(DropReason.NO_HOST_BUFFER);
                 fifo.open(head);
             } else if (!r.asyncTx.canStage(r.frame, pool)) {
-                r.queue.rewind(1); // taken again next cycle
                 return STOP;
             } else {
                 r.asyncTx.stage(r.frame, len, fifo.open(head), pool);
@@ -302,15 +305,15 @@ public final class Worker implements Runnable {
      * and dropped, counted {@code budget}), or a guest error. Returns the chains taken (0 or 1).
      */
     private int popFailed(RingContext r, int code) {
-        if (code == VirtqStatus.FRAME_OVER_BUDGET) {
+        if (code == PathStatus.FRAME_OVER_BUDGET) {
             r.counters.drop(DropReason.BUDGET);
             r.fifo.open(r.queue.skipHead(r.chain));
             r.budgetExceeded();
             return 1;
         }
-        if (code == VirtqStatus.OVER_BUDGET) {
+        if (code == PathStatus.OVER_BUDGET) {
             r.budgetExceeded(); // the rest waits for the next cycle
-        } else if (code != VirtqStatus.EMPTY) {
+        } else if (code != PathStatus.EMPTY) {
             breakRing(r, code);
         }
         return 0;
@@ -476,6 +479,6 @@ public final class Worker implements Runnable {
             r.owner.signal(errFd, r); // submitted with this cycle's notifications
         }
         LOG.log(Level.WARNING, "ring stopped on guest error: " + r.describe() + " error="
-                + VirtqStatus.describe(code));
+                + PathStatus.describe(code));
     }
 }

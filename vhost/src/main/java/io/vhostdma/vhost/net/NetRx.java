@@ -3,8 +3,8 @@ package io.vhostdma.vhost.net;
 import io.vhostdma.dma.sg.GatherList;
 import io.vhostdma.vhost.memory.GuestMemory;
 import io.vhostdma.vhost.virtq.DescriptorChain;
-import io.vhostdma.vhost.virtq.SplitVirtqueue;
-import io.vhostdma.vhost.virtq.VirtqStatus;
+import io.vhostdma.vhost.virtq.Virtqueue;
+import io.vhostdma.vhost.virtq.PathStatus;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -13,7 +13,7 @@ import java.lang.foreign.ValueLayout;
  * RX (us → guest, the even rings): writes one frame into the guest's RX buffers with the CPU.
  *
  * <p>{@link #enqueue} only ADDS used entries. The caller publishes once per burst
- * ({@link SplitVirtqueue#publishUsed()}) and then checks {@link SplitVirtqueue#needsNotification()} once.
+ * ({@link Virtqueue#publishUsed()}) and then checks {@link Virtqueue#needsNotification()} once.
  */
 public final class NetRx {
 
@@ -23,21 +23,21 @@ public final class NetRx {
     /**
      * Copies a frame (with a zeroed virtio-net header in front) into the RX ring.
      *
-     * <p>Without mergeable buffers one chain must hold header + frame (else {@link NetStatus#TOO_BIG}; the chain
+     * <p>Without mergeable buffers one chain must hold header + frame (else {@link PathStatus#TOO_BIG}; the chain
      * is given back and stays available). With mergeable buffers chains are taken in order, each filled with
      * min(capacity, remaining) bytes; {@code num_buffers} in the first chain's header is the number of chains.
      * If the ring runs dry mid-packet, last_avail_idx is rolled back and the packet dropped
-     * ({@link NetStatus#NO_BUFFERS}); bytes already written into those chains are harmless (device-owned buffers).
+     * ({@link PathStatus#NO_BUFFERS}); bytes already written into those chains are harmless (device-owned buffers).
      * The chains of one frame share the frame's descriptor budget; a ring over budget gives
-     * {@link NetStatus#OVER_BUDGET} (rolled back too).
+     * {@link PathStatus#OVER_BUDGET} (rolled back too).
      *
      * @param frame     the frame bytes (without virtio-net header)
      * @param mergeable MRG_RXBUF negotiated
      * @param hdrLen    header length ({@link VirtioNetFeatures#headerLength(long)}); num_buffers is written only
      *                  when it is at least 12
-     * @return number of used entries added (≥ 1), or a negative {@link NetStatus}
+     * @return number of used entries added (≥ 1), or a negative {@link PathStatus}
      */
-    public static int enqueue(SplitVirtqueue rxq, GuestMemory mem, GatherList frame, boolean mergeable, int hdrLen,
+    public static int enqueue(Virtqueue rxq, GuestMemory mem, GatherList frame, boolean mergeable, int hdrLen,
                               RxScratch scratch) {
         long frameLen = frame.totalBytes();
         int n = reserve(rxq, mem, frameLen, mergeable, hdrLen, scratch);
@@ -48,7 +48,7 @@ public final class NetRx {
             scratch.cursor.copy(frame, 0, scratch.payload, 0, frameLen);
         } catch (RuntimeException | Error e) {
             // the source's memory went away mid-copy (or this ring's): the reserved chains are given back
-            rxq.rewind(n);
+            rxq.rewindTo(scratch.mark);
             throw e;
         }
         for (int i = 0; i < n; i++) {
@@ -64,21 +64,22 @@ public final class NetRx {
      * and the payload destination ranges, in frame order ({@link RxScratch#payload()}). Adds no used entry:
      * the caller copies the payload (CPU or DMA) and then adds the chains, in order.
      *
-     * @return number of chains reserved (≥ 1), or a negative {@link NetStatus} (nothing stays reserved)
+     * @return number of chains reserved (≥ 1), or a negative {@link PathStatus} (nothing stays reserved)
      */
-    public static int reserve(SplitVirtqueue rxq, GuestMemory mem, long frameLen, boolean mergeable, int hdrLen,
+    public static int reserve(Virtqueue rxq, GuestMemory mem, long frameLen, boolean mergeable, int hdrLen,
                               RxScratch scratch) {
         if (frameLen > NetTx.MAX_FRAME_LENGTH) {
-            return NetStatus.TOO_BIG;
+            return PathStatus.TOO_BIG;
         }
         scratch.payload.clear();
+        scratch.mark = rxq.availMark();
         long total = hdrLen + frameLen;
         return mergeable
                 ? reserveMergeable(rxq, mem, hdrLen, total, scratch)
                 : reserveSingle(rxq, mem, hdrLen, total, scratch);
     }
 
-    private static int reserveSingle(SplitVirtqueue rxq, GuestMemory mem, int hdrLen, long total, RxScratch s) {
+    private static int reserveSingle(Virtqueue rxq, GuestMemory mem, int hdrLen, long total, RxScratch s) {
         DescriptorChain chain = s.chain;
         int head = rxq.pop(mem, chain);
         if (head < 0) {
@@ -88,14 +89,14 @@ public final class NetRx {
             return rejectReadable(rxq);
         }
         if (chain.writableBytes() < total) {
-            rxq.rewind(1);
-            return NetStatus.TOO_BIG;
+            rxq.rewindTo(s.mark);
+            return PathStatus.TOO_BIG;
         }
         GatherList w = chain.buffers(); // all writable (a readable buffer was refused above)
         writeHeader(w, hdrLen, s);
         if (!s.payload.addSlice(w, hdrLen, total - hdrLen, s.cursor)) {
-            rxq.rewind(1);
-            return NetStatus.TOO_BIG;
+            rxq.rewindTo(s.mark);
+            return PathStatus.TOO_BIG;
         }
         patchNumBuffers(hdrLen, 1, s);
         s.heads[0] = head;
@@ -103,20 +104,20 @@ public final class NetRx {
         return 1;
     }
 
-    private static int reserveMergeable(SplitVirtqueue rxq, GuestMemory mem, int hdrLen, long total,
+    private static int reserveMergeable(Virtqueue rxq, GuestMemory mem, int hdrLen, long total,
                                         RxScratch s) {
         DescriptorChain chain = s.chain;
         long remaining = total;
         int n = 0;
         while (remaining > 0) {
             if (n == s.heads.length) {
-                rxq.rewind(n);
-                return NetStatus.NO_BUFFERS;
+                rxq.rewindTo(s.mark);
+                return PathStatus.NO_BUFFERS;
             }
             int head = n == 0 ? rxq.pop(mem, chain) : rxq.popMore(mem, chain); // one budget for the frame
             if (head < 0) {
-                if (head == VirtqStatus.EMPTY || isBudget(head)) {
-                    rxq.rewind(n);
+                if (head == PathStatus.EMPTY || PathStatus.isBudget(head)) {
+                    rxq.rewindTo(s.mark);
                 }
                 return popFailure(head);
             }
@@ -128,16 +129,16 @@ public final class NetRx {
             long dstOff = 0;
             if (n == 0) {
                 if (cap < hdrLen) {
-                    rxq.rewind(1);
-                    return NetStatus.TOO_BIG;
+                    rxq.rewindTo(s.mark);
+                    return PathStatus.TOO_BIG;
                 }
                 writeHeader(w, hdrLen, s);
                 dstOff = hdrLen;
             }
             long take = Math.min(cap, remaining);
             if (!s.payload.addSlice(w, dstOff, take - dstOff, s.cursor)) {
-                rxq.rewind(n + 1);
-                return NetStatus.TOO_BIG;
+                rxq.rewindTo(s.mark);
+                return PathStatus.TOO_BIG;
             }
             remaining -= take;
             s.heads[n] = head;
@@ -149,22 +150,18 @@ public final class NetRx {
     }
 
     private static int popFailure(int code) {
-        if (code == VirtqStatus.EMPTY) {
-            return NetStatus.NO_BUFFERS;
+        if (code == PathStatus.EMPTY) {
+            return PathStatus.NO_BUFFERS;
         }
-        if (isBudget(code)) {
-            return NetStatus.OVER_BUDGET;
+        if (PathStatus.isBudget(code)) {
+            return PathStatus.OVER_BUDGET;
         }
-        return code == VirtqStatus.ERR_NOT_ATTACHED ? NetStatus.NOT_READY : NetStatus.RING_ERROR;
+        return code == PathStatus.ERR_NOT_ATTACHED ? PathStatus.NOT_READY : code; // a guest error: the ring is broken
     }
 
-    private static boolean isBudget(int code) {
-        return code == VirtqStatus.OVER_BUDGET || code == VirtqStatus.FRAME_OVER_BUDGET;
-    }
-
-    private static int rejectReadable(SplitVirtqueue rxq) {
-        rxq.markBroken(VirtqStatus.ERR_BUFFER_DIRECTION);
-        return NetStatus.RING_ERROR;
+    private static int rejectReadable(Virtqueue rxq) {
+        rxq.markBroken(PathStatus.ERR_BUFFER_DIRECTION);
+        return PathStatus.ERR_BUFFER_DIRECTION;
     }
 
     /**

@@ -3,8 +3,8 @@ package io.vhostdma.vhost.net;
 import io.vhostdma.dma.sg.GatherCursor;
 import io.vhostdma.dma.sg.GatherList;
 import io.vhostdma.vhost.virtq.DescriptorChain;
-import io.vhostdma.vhost.virtq.SplitVirtqueue;
-import io.vhostdma.vhost.virtq.VirtqStatus;
+import io.vhostdma.vhost.virtq.Virtqueue;
+import io.vhostdma.vhost.virtq.PathStatus;
 
 /**
  * TX (guest → us, the odd rings): a popped chain is a virtio-net header followed by a frame, all readable.
@@ -24,33 +24,33 @@ public final class NetTx {
      * Describes the frame of a TX chain: its readable part after the {@code hdrLen}-byte header, sliced into
      * {@code out} with {@code cursor}.
      *
-     * @return the frame length (≥ 0), or {@link NetStatus#WRITABLE_IN_TX} (a guest error: the caller should
-     *         {@link #rejectChain} it), {@link NetStatus#TOO_SHORT} or {@link NetStatus#TOO_LONG} (drop)
+     * @return the frame length (≥ 0), or {@link PathStatus#WRITABLE_IN_TX} (a guest error: the caller should
+     *         {@link #rejectChain} it), {@link PathStatus#TOO_SHORT} or {@link PathStatus#TOO_LONG} (drop)
      */
     public static int frame(DescriptorChain chain, int hdrLen, GatherList out, GatherCursor cursor) {
         out.clear();
         if (chain.writableBytes() > 0) {
-            return NetStatus.WRITABLE_IN_TX;
+            return PathStatus.ERR_BUFFER_DIRECTION;
         }
         long readable = chain.readableBytes();
         if (readable < hdrLen) {
-            return NetStatus.TOO_SHORT;
+            return PathStatus.TOO_SHORT;
         }
         long frameLen = readable - hdrLen;
         if (frameLen > MAX_FRAME_LENGTH) {
-            return NetStatus.TOO_LONG;
+            return PathStatus.TOO_LONG;
         }
         out.addSlice(chain.buffers(), hdrLen, frameLen, cursor); // the readable ranges come first
         return (int) frameLen;
     }
 
     /** Returns a TX chain to the driver (used len 0); publishing is the caller's, once per burst. */
-    public static void complete(SplitVirtqueue txq, int head) {
+    public static void complete(Virtqueue txq, int head) {
         txq.addUsed(head, USED_LEN);
     }
 
-    /** Marks the TX ring broken after {@link NetStatus#WRITABLE_IN_TX}. */
-    public static void rejectChain(SplitVirtqueue txq) {
-        txq.markBroken(VirtqStatus.ERR_BUFFER_DIRECTION);
+    /** Marks the TX ring broken after {@link PathStatus#WRITABLE_IN_TX}. */
+    public static void rejectChain(Virtqueue txq) {
+        txq.markBroken(PathStatus.ERR_BUFFER_DIRECTION);
     }
 }

@@ -17,6 +17,8 @@ public final class RxScratch {
     /** Most payload ranges of one reserved packet (several chains of up to 256 descriptors each). */
     static final int MAX_PAYLOAD_RANGES = 1024;
     final GatherList payload = new GatherList(MAX_PAYLOAD_RANGES);
+    /** The RX ring's avail position before the packet being reserved (to give its chains back). */
+    int mark;
     final int[] heads;
     final int[] lens;
     MemorySegment numBuffersLowSeg;
@@ -28,6 +30,11 @@ public final class RxScratch {
     public RxScratch(int ringSize) {
         heads = new int[ringSize];
         lens = new int[ringSize];
+    }
+
+    /** The RX ring's avail position before the last reserve: {@code rewindTo} it to give the chains back. */
+    public int mark() {
+        return mark;
     }
 
     /** Payload destination ranges of the last successful {@link NetRx#reserve}, in frame order. */

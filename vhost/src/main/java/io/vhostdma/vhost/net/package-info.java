@@ -13,7 +13,7 @@
  *       {@link io.vhostdma.dma.sg.GatherCursor}.</li>
  * </ul>
  *
- * <p>Everything here is allocation-free after construction and returns {@link io.vhostdma.vhost.net.NetStatus}
+ * <p>Everything here is allocation-free after construction and returns {@link io.vhostdma.vhost.net.PathStatus}
  * codes instead of throwing. Guest errors (a writable buffer in TX, a readable one in RX) mark the ring broken.
  */
 package io.vhostdma.vhost.net;

@@ -87,32 +87,32 @@ public final class DescriptorChain {
      * @param gpa      guest-physical start
      * @param len      length, unsigned 32 bits (zero-length buffers are skipped)
      * @param writable device-writable
-     * @return {@link VirtqStatus#OK} or an error code
+     * @return {@link PathStatus#OK} or an error code
      */
     int addBuffer(GuestMemory mem, long gpa, long len, boolean writable) {
         if (len == 0) {
-            return VirtqStatus.OK;
+            return PathStatus.OK;
         }
         if (!writable && writableBytes > 0) {
-            return VirtqStatus.ERR_WRITE_ORDER;
+            return PathStatus.ERR_WRITE_ORDER;
         }
         if (Long.compareUnsigned(gpa + len, gpa) <= 0) {
-            return VirtqStatus.ERR_ADDRESS;
+            return PathStatus.ERR_ADDRESS;
         }
         if (readableBytes + writableBytes + len > MAX_TOTAL_BYTES) {
-            return VirtqStatus.ERR_LENGTH;
+            return PathStatus.ERR_LENGTH;
         }
         long addr = gpa;
         long remaining = len;
         while (remaining > 0) {
             int r = mem.regionOfGpa(addr, regionHint);
             if (r < 0) {
-                return VirtqStatus.ERR_ADDRESS;
+                return PathStatus.ERR_ADDRESS;
             }
             regionHint = r;
             long piece = Math.min(Math.min(remaining, mem.bytesToRegionEnd(r, addr)), MAX_SEGMENT_BYTES);
             if (!buffers.add(mem.segment(r), addr - mem.gpaBase(r), (int) piece)) {
-                return VirtqStatus.ERR_CHAIN_TOO_LONG;
+                return PathStatus.ERR_CHAIN_TOO_LONG;
             }
             addr += piece;
             remaining -= piece;
@@ -123,6 +123,6 @@ public final class DescriptorChain {
             readableBytes += len;
             readableCount = buffers.count();
         }
-        return VirtqStatus.OK;
+        return PathStatus.OK;
     }
 }

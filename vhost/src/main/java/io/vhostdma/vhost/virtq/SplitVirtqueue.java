@@ -30,15 +30,15 @@ import static io.vhostdma.vhost.virtq.SplitRingLayout.U64_PLAIN;
  *
  * <p>Data path: {@link #pending()} / {@link #pop} → process → {@link #addUsed} for each chain →
  * {@link #publishUsed()} once per burst → {@link #needsNotification()} → signal the call fd if true.
- * Errors are negative {@link VirtqStatus} codes; the first guest error marks the ring broken and every later
+ * Errors are negative {@link PathStatus} codes; the first guest error marks the ring broken and every later
  * {@link #pending()} / {@link #pop} returns it without touching guest memory, until {@link #configure} starts
  * the ring afresh.
  */
-public final class SplitVirtqueue {
+public final class SplitVirtqueue implements Virtqueue {
     /**
      * Descriptors one ring may have walked in one duty cycle of its owner (every chain, zero-length and indirect
      * pointers included). A legitimate burst walks a few hundred; a guest whose chains waste descriptors stops
-     * here, its ring out of buffers until the next cycle ({@link VirtqStatus#OVER_BUDGET}), so one ring cannot
+     * here, its ring out of buffers until the next cycle ({@link PathStatus#OVER_BUDGET}), so one ring cannot
      * make a duty cycle (and the other rings of its worker) wait. Always more than one frame's budget, so every
      * cycle can take at least one frame.
      */
@@ -69,7 +69,7 @@ public final class SplitVirtqueue {
     private boolean checkedSinceStart;
 
     private boolean broken;
-    private int lastError = VirtqStatus.OK;
+    private int lastError = PathStatus.OK;
 
     /** Descriptors left for this duty cycle; set once a budget tripped, until {@link #refillBudget()}. */
     private int cycleLeft = CYCLE_DESCRIPTORS;
@@ -77,6 +77,11 @@ public final class SplitVirtqueue {
     /** The frame being taken: descriptors walked, and those that carried bytes (across its chains). */
     private int frameVisited;
     private int frameUseful;
+
+    /** Where each device write is reported for dirty logging (owner-local). */
+    private WriteLog log = WriteLog.NONE;
+    /** The used index at the last {@link #publishUsed} (for the used-ring write log). */
+    private int publishedUsed;
 
     private MemorySegment indirectScratch;
     private MemorySegment indirectTable;
@@ -88,6 +93,7 @@ public final class SplitVirtqueue {
     }
 
     /** The vring index given at construction. */
+    @Override
     public int index() {
         return index;
     }
@@ -97,6 +103,7 @@ public final class SplitVirtqueue {
      * SET_VRING_ADDR). Starts the ring afresh: clears the broken state and the notification history, and makes
      * the next {@link #attach} read {@code used.idx}. Validation happens in {@link #attach}.
      */
+    @Override
     public void configure(int newSize, long newDescUva, long newAvailUva, long newUsedUva) {
         detach();
         size = newSize;
@@ -104,18 +111,20 @@ public final class SplitVirtqueue {
         availUva = newAvailUva;
         usedUva = newUsedUva;
         broken = false;
-        lastError = VirtqStatus.OK;
+        lastError = PathStatus.OK;
         checkedSinceStart = false;
         everAttached = false;
     }
 
     /** Negotiated ring features: VIRTIO_RING_F_EVENT_IDX and VIRTIO_RING_F_INDIRECT_DESC. */
+    @Override
     public void setFeatures(boolean newEventIdx, boolean newIndirect) {
         eventIdx = newEventIdx;
         indirect = newIndirect;
     }
 
     /** Sets last_avail_idx (SET_VRING_BASE); the used index follows at the next fresh {@link #attach}. */
+    @Override
     public void setLastAvailIndex(int idx) {
         lastAvail = idx & VirtqIndex.MASK;
         shadowAvail = lastAvail;
@@ -129,12 +138,13 @@ public final class SplitVirtqueue {
      * rule: in-flight TX may be resent, in-flight RX is dropped). A later attach (after a memory-table swap) keeps
      * the indexes and the notification history. A failed attach leaves the ring detached, not broken.
      *
-     * @return {@link VirtqStatus#OK}, {@link VirtqStatus#ERR_RING_SIZE} or {@link VirtqStatus#ERR_RING_ADDRESS}
+     * @return {@link PathStatus#OK}, {@link PathStatus#ERR_RING_SIZE} or {@link PathStatus#ERR_RING_ADDRESS}
      */
+    @Override
     public int attach(GuestMemory mem, boolean resetIfMismatch) {
         detach();
         if (size < 1 || size > SplitRingLayout.MAX_SIZE || Integer.bitCount(size) != 1) {
-            return VirtqStatus.ERR_RING_SIZE;
+            return PathStatus.ERR_RING_SIZE;
         }
         long eventBytes = eventIdx ? 0 : -SplitRingLayout.AVAIL_ENTRY_SIZE;
         MemorySegment d = ringPart(mem, descUva, SplitRingLayout.descTableBytes(size), SplitRingLayout.DESC_ALIGN);
@@ -143,7 +153,7 @@ public final class SplitVirtqueue {
         MemorySegment u = ringPart(mem, usedUva, SplitRingLayout.usedBytes(size) + eventBytes,
                 SplitRingLayout.USED_ALIGN);
         if (d == null || a == null || u == null) {
-            return VirtqStatus.ERR_RING_ADDRESS;
+            return PathStatus.ERR_RING_ADDRESS;
         }
         if (indirect && (indirectScratch == null || indirectScratch.byteSize() < SplitRingLayout.descTableBytes(size))) {
             indirectScratch = Arena.ofAuto().allocate(SplitRingLayout.descTableBytes(size), DESC_SIZE);
@@ -160,9 +170,10 @@ public final class SplitVirtqueue {
                 setLastAvailIndex(usedIdx);
             }
             lastCheckedUsed = usedIdx;
+            publishedUsed = usedIdx;
         }
         shadowAvail = lastAvail;
-        return VirtqStatus.OK;
+        return PathStatus.OK;
     }
 
     private static MemorySegment ringPart(GuestMemory mem, long uva, long bytes, int align) {
@@ -177,6 +188,7 @@ public final class SplitVirtqueue {
     }
 
     /** Forgets the ring mapping (before a memory table is unmapped); indexes are kept. */
+    @Override
     public void detach() {
         attached = false;
         desc = null;
@@ -187,21 +199,22 @@ public final class SplitVirtqueue {
     /**
      * Number of new avail entries: acquire load of {@code avail.idx}.
      *
-     * @return 0..size, {@link VirtqStatus#ERR_NOT_ATTACHED}, or an error code (the ring is then broken)
+     * @return 0..size, {@link PathStatus#ERR_NOT_ATTACHED}, or an error code (the ring is then broken)
      */
+    @Override
     public int pending() {
         if (broken) {
             return lastError;
         }
         if (!attached) {
-            return VirtqStatus.ERR_NOT_ATTACHED;
+            return PathStatus.ERR_NOT_ATTACHED;
         }
         // acquire: pairs with the driver's release (wmb) before it stores avail.idx; orders our later plain reads
         // of avail.ring[] and of the descriptors after the driver's writes of them
         int availIdx = (short) U16_ATOMIC.getAcquire(avail, RING_IDX) & VirtqIndex.MASK;
         int n = VirtqIndex.distance(lastAvail, availIdx);
         if (n > size) {
-            return fail(VirtqStatus.ERR_AVAIL_IDX);
+            return fail(PathStatus.ERR_AVAIL_IDX);
         }
         shadowAvail = availIdx;
         return n;
@@ -213,10 +226,11 @@ public final class SplitVirtqueue {
      * <p>Starts a frame: the chain's walk is bounded by the frame budget ({@link #FRAME_FACTOR}) and by what is
      * left of the ring's {@link #CYCLE_DESCRIPTORS}.
      *
-     * @return the head index (≥ 0), {@link VirtqStatus#EMPTY}, {@link VirtqStatus#ERR_NOT_ATTACHED}, a budget
-     *         status ({@link VirtqStatus#OVER_BUDGET}, {@link VirtqStatus#FRAME_OVER_BUDGET}: nothing taken), or
+     * @return the head index (≥ 0), {@link PathStatus#EMPTY}, {@link PathStatus#ERR_NOT_ATTACHED}, a budget
+     *         status ({@link PathStatus#OVER_BUDGET}, {@link PathStatus#FRAME_OVER_BUDGET}: nothing taken), or
      *         an error code (the ring is then broken)
      */
+    @Override
     public int pop(GuestMemory mem, DescriptorChain out) {
         frameVisited = 0;
         frameUseful = 0;
@@ -227,6 +241,7 @@ public final class SplitVirtqueue {
      * Pops the next chain of the frame the previous {@link #pop} started (mergeable RX buffers): the chains
      * share one frame budget. Same results as {@link #pop}.
      */
+    @Override
     public int popMore(GuestMemory mem, DescriptorChain out) {
         return popChain(mem, out);
     }
@@ -236,29 +251,29 @@ public final class SplitVirtqueue {
             return lastError;
         }
         if (exhausted) {
-            return VirtqStatus.OVER_BUDGET;
+            return PathStatus.OVER_BUDGET;
         }
         if (!attached) {
-            return VirtqStatus.ERR_NOT_ATTACHED;
+            return PathStatus.ERR_NOT_ATTACHED;
         }
         if (lastAvail == shadowAvail) {
             int n = pending();
             if (n <= 0) {
-                return n == 0 ? VirtqStatus.EMPTY : n;
+                return n == 0 ? PathStatus.EMPTY : n;
             }
         }
         // plain read: ordered after the driver's store by the acquire of avail.idx in pending()
         int head = avail.get(U16_PLAIN, SplitRingLayout.availEntry(VirtqIndex.slot(lastAvail, size)))
                 & VirtqIndex.MASK;
         if (head >= size) {
-            return fail(VirtqStatus.ERR_HEAD_RANGE);
+            return fail(PathStatus.ERR_HEAD_RANGE);
         }
         int rc = walk(mem, head, out);
-        if (rc == VirtqStatus.OVER_BUDGET || rc == VirtqStatus.FRAME_OVER_BUDGET) {
+        if (rc == PathStatus.OVER_BUDGET || rc == PathStatus.FRAME_OVER_BUDGET) {
             exhausted = true; // out of buffers until the next cycle; the head is taken again then (or skipped)
             return rc;
         }
-        if (rc != VirtqStatus.OK) {
+        if (rc != PathStatus.OK) {
             return fail(rc);
         }
         lastAvail = VirtqIndex.add(lastAvail, 1);
@@ -276,10 +291,10 @@ public final class SplitVirtqueue {
         int walked = 0;
         while (true) {
             if (++walked > entries) {
-                return VirtqStatus.ERR_CHAIN_LOOP;
+                return PathStatus.ERR_CHAIN_LOOP;
             }
             if (--cycleLeft < 0) {
-                return VirtqStatus.OVER_BUDGET;
+                return PathStatus.OVER_BUDGET;
             }
             out.countDescriptor();
             long off = base + idx * DESC_SIZE;
@@ -292,11 +307,11 @@ public final class SplitVirtqueue {
                 frameUseful++;
             }
             if (++frameVisited > FRAME_FACTOR * frameUseful + FRAME_SLACK) {
-                return VirtqStatus.FRAME_OVER_BUDGET;
+                return PathStatus.FRAME_OVER_BUDGET;
             }
             if ((flags & F_INDIRECT) != 0) {
                 int rc = enterIndirect(mem, inIndirect, flags, addr, len);
-                if (rc != VirtqStatus.OK) {
+                if (rc != PathStatus.OK) {
                     return rc;
                 }
                 table = indirectTable;
@@ -308,14 +323,14 @@ public final class SplitVirtqueue {
                 continue;
             }
             int rc = out.addBuffer(mem, addr, len, (flags & F_WRITE) != 0);
-            if (rc != VirtqStatus.OK) {
+            if (rc != PathStatus.OK) {
                 return rc;
             }
             if ((flags & F_NEXT) == 0) {
-                return VirtqStatus.OK;
+                return PathStatus.OK;
             }
             if (next >= entries) {
-                return VirtqStatus.ERR_NEXT_RANGE;
+                return PathStatus.ERR_NEXT_RANGE;
             }
             idx = next;
         }
@@ -324,22 +339,22 @@ public final class SplitVirtqueue {
     /** Validates an indirect descriptor and points {@code indirectTable/indirectBase} at its table. */
     private int enterIndirect(GuestMemory mem, boolean inIndirect, int flags, long addr, long len) {
         if (!indirect || inIndirect || (flags & F_NEXT) != 0) {
-            return VirtqStatus.ERR_INDIRECT;
+            return PathStatus.ERR_INDIRECT;
         }
         if (len == 0 || len % DESC_SIZE != 0 || len / DESC_SIZE > size) {
-            return VirtqStatus.ERR_INDIRECT;
+            return PathStatus.ERR_INDIRECT;
         }
         if (Long.compareUnsigned(addr + len, addr) <= 0) {
-            return VirtqStatus.ERR_ADDRESS;
+            return PathStatus.ERR_ADDRESS;
         }
         int r = mem.regionOfGpa(addr, 0);
         if (r < 0) {
-            return VirtqStatus.ERR_ADDRESS;
+            return PathStatus.ERR_ADDRESS;
         }
         if (mem.bytesToRegionEnd(r, addr) >= len) {
             indirectTable = mem.segment(r);
             indirectBase = addr - mem.gpaBase(r);
-            return VirtqStatus.OK;
+            return PathStatus.OK;
         }
         return copyIndirect(mem, addr, len);
     }
@@ -352,7 +367,7 @@ public final class SplitVirtqueue {
             long gpa = addr + done;
             int r = mem.regionOfGpa(gpa, hint);
             if (r < 0) {
-                return VirtqStatus.ERR_ADDRESS;
+                return PathStatus.ERR_ADDRESS;
             }
             hint = r;
             long piece = Math.min(len - done, mem.bytesToRegionEnd(r, gpa));
@@ -361,52 +376,86 @@ public final class SplitVirtqueue {
         }
         indirectTable = indirectScratch;
         indirectBase = 0;
-        return VirtqStatus.OK;
+        return PathStatus.OK;
     }
 
     /**
      * Consumes the chain at the head without walking it further, after {@link #pop} into {@code chain} returned
-     * {@link VirtqStatus#FRAME_OVER_BUDGET}: the caller returns it (used len 0) and drops its frame. Returns its
+     * {@link PathStatus#FRAME_OVER_BUDGET}: the caller returns it (used len 0) and drops its frame. Returns its
      * head index (the one pop read and checked; the avail ring is not read again).
      */
+    @Override
     public int skipHead(DescriptorChain chain) {
         lastAvail = VirtqIndex.add(lastAvail, 1);
         return chain.head();
     }
 
     /** Starts a new duty cycle: the ring may walk {@link #CYCLE_DESCRIPTORS} descriptors again. */
+    @Override
     public void refillBudget() {
         cycleLeft = CYCLE_DESCRIPTORS;
         exhausted = false;
     }
 
     /** Whether a budget tripped in this cycle (the ring counts as out of buffers until {@link #refillBudget()}). */
+    @Override
     public boolean overBudget() {
         return exhausted;
     }
 
-    /** Rolls back the last {@code n} pops (chains that could not be used, e.g. an RX packet that did not fit). */
-    public void rewind(int n) {
-        lastAvail = VirtqIndex.add(lastAvail, -n);
+    @Override
+    public int availMark() {
+        return lastAvail;
+    }
+
+    @Override
+    public void rewindTo(int mark) {
+        lastAvail = mark & VirtqIndex.MASK;
+    }
+
+    @Override
+    public void writeLog(WriteLog newLog) {
+        log = newLog;
     }
 
     /**
      * Writes the used element {@code {head, len}} at the next used slot (plain stores; published by
      * {@link #publishUsed()}).
      */
+    @Override
     public void addUsed(int head, int len) {
         long off = SplitRingLayout.usedElem(VirtqIndex.slot(usedIdx, size));
         // plain stores: made visible to the driver by the release store of used.idx in publishUsed()
         used.set(U32_PLAIN, off + SplitRingLayout.USED_ELEM_ID, head);
         used.set(U32_PLAIN, off + SplitRingLayout.USED_ELEM_LEN, len);
         usedIdx = VirtqIndex.add(usedIdx, 1);
+        if (log.enabled()) {
+            log.chainWritten(index, head, len);
+        }
     }
 
     /** Publishes every element added so far: one release store of {@code used.idx}. */
+    @Override
     public void publishUsed() {
+        if (log.enabled()) {
+            logUsed();
+        }
         // release: packet data and used elements become visible to the driver before the index that covers them;
         // pairs with the driver's read barrier after it loads used.idx
         U16_ATOMIC.setRelease(used, RING_IDX, (short) usedIdx);
+    }
+
+    /** Reports the used elements added since the last publish, and used.idx, to the write log. */
+    private void logUsed() {
+        int n = VirtqIndex.distance(publishedUsed, usedIdx);
+        int first = VirtqIndex.slot(publishedUsed, size);
+        int tillEnd = Math.min(n, size - first);
+        log.usedRing(index, SplitRingLayout.usedElem(first), SplitRingLayout.USED_ELEM_SIZE * tillEnd);
+        if (n > tillEnd) {
+            log.usedRing(index, SplitRingLayout.usedElem(0), SplitRingLayout.USED_ELEM_SIZE * (n - tillEnd));
+        }
+        log.usedRing(index, RING_IDX, SplitRingLayout.AVAIL_ENTRY_SIZE);
+        publishedUsed = usedIdx;
     }
 
     /**
@@ -418,6 +467,7 @@ public final class SplitVirtqueue {
      * could after 65536 unsignalled entries — or when nothing was checked since the ring started. Without
      * EVENT_IDX: true when new entries were published and the driver has not set NO_INTERRUPT.
      */
+    @Override
     public boolean needsNotification() {
         // full fence (StoreLoad): our store of used.idx must be visible before we read the driver's
         // used_event / avail.flags; otherwise the driver may re-enable interrupts after reading a stale used.idx
@@ -443,6 +493,7 @@ public final class SplitVirtqueue {
      * a driver that added buffers after our last pending() but before it saw the re-armed request did not kick,
      * and only that re-check finds those buffers.
      */
+    @Override
     public void enableNotifications() {
         if (eventIdx) {
             // release: the driver reads avail_event after publishing avail.idx; ordered by the fence below
@@ -459,6 +510,7 @@ public final class SplitVirtqueue {
      * Asks the driver not to kick (busy polling). With EVENT_IDX nothing is written: the stale avail_event stops
      * kicks once the driver moves past it. Without EVENT_IDX sets NO_NOTIFY.
      */
+    @Override
     public void disableNotifications() {
         if (!eventIdx) {
             // opaque: a hint; the driver seeing it late only costs one spurious kick
@@ -467,6 +519,7 @@ public final class SplitVirtqueue {
     }
 
     /** Marks the ring broken with a guest-error code (used by layers above for semantic errors). */
+    @Override
     public void markBroken(int code) {
         fail(code);
     }
@@ -480,6 +533,7 @@ public final class SplitVirtqueue {
     }
 
     /** last_avail_idx (what GET_VRING_BASE reports). */
+    @Override
     public int lastAvailIndex() {
         return lastAvail;
     }
@@ -490,21 +544,25 @@ public final class SplitVirtqueue {
     }
 
     /** Ring size (0 before {@link #configure}). */
+    @Override
     public int size() {
         return size;
     }
 
     /** True after a successful {@link #attach} and before {@link #detach}. */
+    @Override
     public boolean attached() {
         return attached;
     }
 
     /** True once a guest error was detected. */
+    @Override
     public boolean broken() {
         return broken;
     }
 
-    /** The error that broke the ring, or {@link VirtqStatus#OK}. */
+    /** The error that broke the ring, or {@link PathStatus#OK}. */
+    @Override
     public int lastError() {
         return lastError;
     }

@@ -24,7 +24,7 @@
  *
  * <p>Hostile guest: every check of fact sheet §13 is made in {@code pop}; the first failure marks the ring broken
  * ({@code broken()}, {@code lastError()}), after which pop and pending return the error without touching guest
- * memory. The data path never throws for guest behaviour; it returns {@link io.vhostdma.vhost.virtq.VirtqStatus}
+ * memory. The data path never throws for guest behaviour; it returns {@link io.vhostdma.vhost.virtq.PathStatus}
  * codes.
  *
  * <p>Work budget: however a guest builds its chains, a frame walks at most 4 × its data-carrying descriptors + 64

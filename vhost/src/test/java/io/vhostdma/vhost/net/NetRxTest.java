@@ -4,7 +4,7 @@ import io.vhostdma.dma.sg.GatherList;
 import io.vhostdma.vhost.virtq.DescriptorChain;
 import io.vhostdma.vhost.virtq.SplitVirtqueue;
 import io.vhostdma.vhost.virtq.TestDriver;
-import io.vhostdma.vhost.virtq.VirtqStatus;
+import io.vhostdma.vhost.virtq.PathStatus;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -130,7 +130,7 @@ class NetRxTest {
         SplitVirtqueue rxq = rx.newQueue(false, false);
         rx.desc(0, GPA2, 100, F_WRITE, 0);
         rx.publish(0);
-        assertEquals(NetStatus.TOO_BIG, NetRx.enqueue(rxq, rx.memory(), frameOf(pattern(89)), false, 12, scratch));
+        assertEquals(PathStatus.TOO_BIG, NetRx.enqueue(rxq, rx.memory(), frameOf(pattern(89)), false, 12, scratch));
         assertEquals(0, rxq.lastAvailIndex(), "chain stays available");
         assertEquals(0, rxq.usedIndex());
         assertEquals(1, NetRx.enqueue(rxq, rx.memory(), frameOf(pattern(88)), false, 12, scratch));
@@ -143,7 +143,7 @@ class NetRxTest {
         rx.desc(1, GPA2 + 0x1000, 1000, F_WRITE, 0);
         rx.publish(0);
         rx.publish(1);
-        assertEquals(NetStatus.NO_BUFFERS, NetRx.enqueue(rxq, rx.memory(), frameOf(pattern(3000)), true, 12, scratch));
+        assertEquals(PathStatus.NO_BUFFERS, NetRx.enqueue(rxq, rx.memory(), frameOf(pattern(3000)), true, 12, scratch));
         assertEquals(0, rxq.lastAvailIndex());
         assertEquals(0, rxq.usedIndex());
         assertEquals(1, NetRx.enqueue(rxq, rx.memory(), frameOf(pattern(900)), true, 12, scratch));
@@ -153,8 +153,8 @@ class NetRxTest {
     @Test
     void shouldReportNoBuffersWhenRingEmpty() {
         SplitVirtqueue rxq = rx.newQueue(true, false);
-        assertEquals(NetStatus.NO_BUFFERS, NetRx.enqueue(rxq, rx.memory(), frameOf(pattern(60)), true, 12, scratch));
-        assertEquals(NetStatus.NO_BUFFERS, NetRx.enqueue(rxq, rx.memory(), frame, false, 12, scratch));
+        assertEquals(PathStatus.NO_BUFFERS, NetRx.enqueue(rxq, rx.memory(), frameOf(pattern(60)), true, 12, scratch));
+        assertEquals(PathStatus.NO_BUFFERS, NetRx.enqueue(rxq, rx.memory(), frame, false, 12, scratch));
     }
 
     @Test
@@ -163,15 +163,15 @@ class NetRxTest {
         rx.desc(0, GPA2, 100, F_NEXT, 1);
         rx.desc(1, GPA2 + 0x100, 1000, F_WRITE, 0);
         rx.publish(0);
-        assertEquals(NetStatus.RING_ERROR, NetRx.enqueue(rxq, rx.memory(), frameOf(pattern(60)), true, 12, scratch));
+        assertEquals(PathStatus.ERR_BUFFER_DIRECTION, NetRx.enqueue(rxq, rx.memory(), frameOf(pattern(60)), true, 12, scratch));
         assertTrue(rxq.broken());
-        assertEquals(VirtqStatus.ERR_BUFFER_DIRECTION, rxq.lastError());
+        assertEquals(PathStatus.ERR_BUFFER_DIRECTION, rxq.lastError());
     }
 
     @Test
     void shouldReportNotReadyWhenRingDetached() {
         SplitVirtqueue rxq = rx.newQueue(true, false);
         rxq.detach();
-        assertEquals(NetStatus.NOT_READY, NetRx.enqueue(rxq, rx.memory(), frameOf(pattern(60)), true, 12, scratch));
+        assertEquals(PathStatus.NOT_READY, NetRx.enqueue(rxq, rx.memory(), frameOf(pattern(60)), true, 12, scratch));
     }
 }

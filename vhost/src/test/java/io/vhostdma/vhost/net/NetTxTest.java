@@ -4,7 +4,7 @@ import io.vhostdma.dma.sg.GatherList;
 import io.vhostdma.vhost.virtq.DescriptorChain;
 import io.vhostdma.vhost.virtq.SplitVirtqueue;
 import io.vhostdma.vhost.virtq.TestDriver;
-import io.vhostdma.vhost.virtq.VirtqStatus;
+import io.vhostdma.vhost.virtq.PathStatus;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -56,7 +56,7 @@ class NetTxTest {
     void shouldReportTooShortWhenChainShorterThanHeader() {
         tx.desc(0, GPA2, 11, 0, 0);
         popped(0);
-        assertEquals(NetStatus.TOO_SHORT, NetTx.frame(chain, 12, frame, CURSOR));
+        assertEquals(PathStatus.TOO_SHORT, NetTx.frame(chain, 12, frame, CURSOR));
         assertEquals(0, frame.count());
     }
 
@@ -64,7 +64,7 @@ class NetTxTest {
     void shouldReportTooLongWhenFrameExceedsCap() {
         tx.desc(0, GPA2, 12 + NetTx.MAX_FRAME_LENGTH + 1, 0, 0);
         popped(0);
-        assertEquals(NetStatus.TOO_LONG, NetTx.frame(chain, 12, frame, CURSOR));
+        assertEquals(PathStatus.TOO_LONG, NetTx.frame(chain, 12, frame, CURSOR));
         tx.desc(0, GPA2, 12 + NetTx.MAX_FRAME_LENGTH, 0, 0);
         popped(0);
         assertEquals(NetTx.MAX_FRAME_LENGTH, NetTx.frame(chain, 12, frame, CURSOR));
@@ -75,10 +75,10 @@ class NetTxTest {
         tx.desc(0, GPA2, 100, F_NEXT, 1);
         tx.desc(1, GPA2 + 0x100, 100, F_WRITE, 0);
         SplitVirtqueue q = popped(0);
-        assertEquals(NetStatus.WRITABLE_IN_TX, NetTx.frame(chain, 12, frame, CURSOR));
+        assertEquals(PathStatus.ERR_BUFFER_DIRECTION, NetTx.frame(chain, 12, frame, CURSOR));
         NetTx.rejectChain(q);
         assertTrue(q.broken());
-        assertEquals(VirtqStatus.ERR_BUFFER_DIRECTION, q.lastError());
+        assertEquals(PathStatus.ERR_BUFFER_DIRECTION, q.lastError());
     }
 
     @Test

@@ -46,8 +46,8 @@ class HostileGuestTest {
     void shouldBreakRingWhenAvailIdxJumpsBeyondNum() {
         SplitVirtqueue q = driver.newQueue(false, false);
         driver.setAvailIdx(NUM + 1);
-        assertEquals(VirtqStatus.ERR_AVAIL_IDX, q.pending());
-        assertBroken(q, VirtqStatus.ERR_AVAIL_IDX);
+        assertEquals(PathStatus.ERR_AVAIL_IDX, q.pending());
+        assertBroken(q, PathStatus.ERR_AVAIL_IDX);
     }
 
     @Test
@@ -65,16 +65,16 @@ class HostileGuestTest {
     @Test
     void shouldBreakRingWhenHeadOutOfRange() {
         SplitVirtqueue q = driver.newQueue(false, false);
-        assertEquals(VirtqStatus.ERR_HEAD_RANGE, popOne(q, NUM));
-        assertBroken(q, VirtqStatus.ERR_HEAD_RANGE);
+        assertEquals(PathStatus.ERR_HEAD_RANGE, popOne(q, NUM));
+        assertBroken(q, PathStatus.ERR_HEAD_RANGE);
     }
 
     @Test
     void shouldBreakRingWhenNextOutOfRange() {
         SplitVirtqueue q = driver.newQueue(false, false);
         driver.desc(3, GPA2, 8, F_NEXT, NUM);
-        assertEquals(VirtqStatus.ERR_NEXT_RANGE, popOne(q, 3));
-        assertBroken(q, VirtqStatus.ERR_NEXT_RANGE);
+        assertEquals(PathStatus.ERR_NEXT_RANGE, popOne(q, 3));
+        assertBroken(q, PathStatus.ERR_NEXT_RANGE);
     }
 
     @Test
@@ -84,9 +84,9 @@ class HostileGuestTest {
         // zero-length descriptors is stopped sooner by the frame budget: WorkBudgetTest)
         driver.desc(1, GPA2, 8, F_NEXT, 2);
         driver.desc(2, GPA2, 8, F_NEXT, 1);
-        assertEquals(VirtqStatus.ERR_CHAIN_LOOP, popOne(q, 1));
+        assertEquals(PathStatus.ERR_CHAIN_LOOP, popOne(q, 1));
         assertEquals(NUM, chain.descriptorCount(), "every table entry read once, then stopped");
-        assertBroken(q, VirtqStatus.ERR_CHAIN_LOOP);
+        assertBroken(q, PathStatus.ERR_CHAIN_LOOP);
     }
 
     @Test
@@ -96,7 +96,7 @@ class HostileGuestTest {
         driver.indirectDesc(table, 0, GPA2, 8, F_NEXT, 1);
         driver.indirectDesc(table, 1, GPA2, 8, F_NEXT, 0);
         driver.desc(0, table, 32, F_INDIRECT, 0);
-        assertEquals(VirtqStatus.ERR_CHAIN_LOOP, popOne(q, 0));
+        assertEquals(PathStatus.ERR_CHAIN_LOOP, popOne(q, 0));
     }
 
     @Test
@@ -104,8 +104,8 @@ class HostileGuestTest {
         SplitVirtqueue q = driver.newQueue(false, false);
         driver.indirectDesc(GPA2, 0, GPA2 + 64, 8, 0, 0);
         driver.desc(0, GPA2, 16, F_INDIRECT, 0);
-        assertEquals(VirtqStatus.ERR_INDIRECT, popOne(q, 0));
-        assertBroken(q, VirtqStatus.ERR_INDIRECT);
+        assertEquals(PathStatus.ERR_INDIRECT, popOne(q, 0));
+        assertBroken(q, PathStatus.ERR_INDIRECT);
     }
 
     @Test
@@ -114,7 +114,7 @@ class HostileGuestTest {
         driver.indirectDesc(GPA2, 0, GPA2 + 64, 8, 0, 0);
         driver.desc(0, GPA2, 16, F_INDIRECT | F_NEXT, 1);
         driver.desc(1, GPA2 + 64, 8, 0, 0);
-        assertEquals(VirtqStatus.ERR_INDIRECT, popOne(q, 0));
+        assertEquals(PathStatus.ERR_INDIRECT, popOne(q, 0));
     }
 
     @Test
@@ -123,7 +123,7 @@ class HostileGuestTest {
         driver.indirectDesc(GPA2, 0, GPA2 + 0x100, 16, F_INDIRECT, 0);
         driver.indirectDesc(GPA2 + 0x100, 0, GPA2 + 0x200, 8, 0, 0);
         driver.desc(0, GPA2, 16, F_INDIRECT, 0);
-        assertEquals(VirtqStatus.ERR_INDIRECT, popOne(q, 0));
+        assertEquals(PathStatus.ERR_INDIRECT, popOne(q, 0));
     }
 
     @Test
@@ -133,7 +133,7 @@ class HostileGuestTest {
             SplitVirtqueue q = driver.newQueue(false, true);
             driver.desc(0, GPA2, len, F_INDIRECT, 0);
             driver.setAvailIdx(q.lastAvailIndex());
-            assertEquals(VirtqStatus.ERR_INDIRECT, popOne(q, 0), "len=" + len);
+            assertEquals(PathStatus.ERR_INDIRECT, popOne(q, 0), "len=" + len);
         }
     }
 
@@ -141,15 +141,15 @@ class HostileGuestTest {
     void shouldRejectIndirectTableOutsideMemory() {
         SplitVirtqueue q = driver.newQueue(false, true);
         driver.desc(0, GPA2 + TestDriver.REGION_SIZE - 16, 32, F_INDIRECT, 0);
-        assertEquals(VirtqStatus.ERR_ADDRESS, popOne(q, 0));
+        assertEquals(PathStatus.ERR_ADDRESS, popOne(q, 0));
     }
 
     @Test
     void shouldRejectBufferOutsideMemory() {
         SplitVirtqueue q = driver.newQueue(false, false);
         driver.desc(0, 0x9000_0000L, 8, 0, 0);
-        assertEquals(VirtqStatus.ERR_ADDRESS, popOne(q, 0));
-        assertBroken(q, VirtqStatus.ERR_ADDRESS);
+        assertEquals(PathStatus.ERR_ADDRESS, popOne(q, 0));
+        assertBroken(q, PathStatus.ERR_ADDRESS);
     }
 
     @Test
@@ -157,14 +157,14 @@ class HostileGuestTest {
         SplitVirtqueue q = driver.newQueue(false, false);
         // region 1 ends at 2 MiB; nothing maps after it
         driver.desc(0, GPA1 + TestDriver.REGION_SIZE - 8, 16, 0, 0);
-        assertEquals(VirtqStatus.ERR_ADDRESS, popOne(q, 0));
+        assertEquals(PathStatus.ERR_ADDRESS, popOne(q, 0));
     }
 
     @Test
     void shouldRejectBufferWhenAddressPlusLengthOverflows() {
         SplitVirtqueue q = driver.newQueue(false, false);
         driver.desc(0, -8L, 16, 0, 0);
-        assertEquals(VirtqStatus.ERR_ADDRESS, popOne(q, 0));
+        assertEquals(PathStatus.ERR_ADDRESS, popOne(q, 0));
     }
 
     @Test
@@ -172,8 +172,8 @@ class HostileGuestTest {
         SplitVirtqueue q = driver.newQueue(false, false);
         driver.desc(0, GPA2, 8, F_WRITE | F_NEXT, 1);
         driver.desc(1, GPA2 + 64, 8, 0, 0);
-        assertEquals(VirtqStatus.ERR_WRITE_ORDER, popOne(q, 0));
-        assertBroken(q, VirtqStatus.ERR_WRITE_ORDER);
+        assertEquals(PathStatus.ERR_WRITE_ORDER, popOne(q, 0));
+        assertBroken(q, PathStatus.ERR_WRITE_ORDER);
     }
 
     @Test
@@ -186,7 +186,7 @@ class HostileGuestTest {
                 big.desc(i, GPA2 + 64L * i, 8, i + 1 < n ? F_NEXT : 0, i + 1);
             }
             big.publish(0);
-            assertEquals(VirtqStatus.ERR_CHAIN_TOO_LONG, q.pop(big.memory(), chain));
+            assertEquals(PathStatus.ERR_CHAIN_TOO_LONG, q.pop(big.memory(), chain));
             // exactly MAX_SEGMENTS is fine
             SplitVirtqueue ok = big.newQueue(false, false);
             big.desc(DescriptorChain.MAX_SEGMENTS - 1, GPA2, 8, 0, 0);
@@ -206,29 +206,29 @@ class HostileGuestTest {
         driver.indirectDesc(table, 1, GPA1, -1, F_NEXT, 2);
         driver.desc(0, table, 32, F_INDIRECT, 0);
         int rc = popOne(q, 0);
-        assertTrue(rc == VirtqStatus.ERR_LENGTH, VirtqStatus.describe(rc));
+        assertTrue(rc == PathStatus.ERR_LENGTH, PathStatus.describe(rc));
     }
 
     @Test
     void shouldRefuseAttachWhenRingPartsDoNotTranslateOrAreMisaligned() {
         GuestMemory mem = driver.memory();
-        assertEquals(VirtqStatus.ERR_RING_ADDRESS, attach(mem, 256, UVA0 + 8, UVA0 + TestDriver.AVAIL_OFF,
+        assertEquals(PathStatus.ERR_RING_ADDRESS, attach(mem, 256, UVA0 + 8, UVA0 + TestDriver.AVAIL_OFF,
                 UVA0 + TestDriver.USED_OFF), "desc misaligned");
-        assertEquals(VirtqStatus.ERR_RING_ADDRESS, attach(mem, 256, UVA0, UVA0 + TestDriver.AVAIL_OFF + 1,
+        assertEquals(PathStatus.ERR_RING_ADDRESS, attach(mem, 256, UVA0, UVA0 + TestDriver.AVAIL_OFF + 1,
                 UVA0 + TestDriver.USED_OFF), "avail misaligned");
-        assertEquals(VirtqStatus.ERR_RING_ADDRESS, attach(mem, 256, UVA0, UVA0 + TestDriver.AVAIL_OFF,
+        assertEquals(PathStatus.ERR_RING_ADDRESS, attach(mem, 256, UVA0, UVA0 + TestDriver.AVAIL_OFF,
                 UVA0 + TestDriver.USED_OFF + 2), "used misaligned");
-        assertEquals(VirtqStatus.ERR_RING_ADDRESS, attach(mem, 256, 0x1000, UVA0 + TestDriver.AVAIL_OFF,
+        assertEquals(PathStatus.ERR_RING_ADDRESS, attach(mem, 256, 0x1000, UVA0 + TestDriver.AVAIL_OFF,
                 UVA0 + TestDriver.USED_OFF), "desc unmapped");
-        assertEquals(VirtqStatus.ERR_RING_ADDRESS, attach(mem, 256, UVA0, UVA0 + TestDriver.AVAIL_OFF,
+        assertEquals(PathStatus.ERR_RING_ADDRESS, attach(mem, 256, UVA0, UVA0 + TestDriver.AVAIL_OFF,
                 UVA0 + TestDriver.REGION_SIZE - 64), "used runs past region end");
-        assertEquals(VirtqStatus.ERR_RING_SIZE, attach(mem, 100, UVA0, UVA0 + TestDriver.AVAIL_OFF,
+        assertEquals(PathStatus.ERR_RING_SIZE, attach(mem, 100, UVA0, UVA0 + TestDriver.AVAIL_OFF,
                 UVA0 + TestDriver.USED_OFF));
-        assertEquals(VirtqStatus.ERR_RING_SIZE, attach(mem, 65536, UVA0, UVA0 + TestDriver.AVAIL_OFF,
+        assertEquals(PathStatus.ERR_RING_SIZE, attach(mem, 65536, UVA0, UVA0 + TestDriver.AVAIL_OFF,
                 UVA0 + TestDriver.USED_OFF));
-        assertEquals(VirtqStatus.ERR_RING_SIZE, attach(mem, 0, UVA0, UVA0 + TestDriver.AVAIL_OFF,
+        assertEquals(PathStatus.ERR_RING_SIZE, attach(mem, 0, UVA0, UVA0 + TestDriver.AVAIL_OFF,
                 UVA0 + TestDriver.USED_OFF));
-        assertEquals(VirtqStatus.OK, attach(mem, 256, UVA0, UVA0 + TestDriver.AVAIL_OFF,
+        assertEquals(PathStatus.OK, attach(mem, 256, UVA0, UVA0 + TestDriver.AVAIL_OFF,
                 UVA0 + TestDriver.USED_OFF));
     }
 
@@ -237,17 +237,17 @@ class HostileGuestTest {
         q.configure(size, d, a, u);
         q.setFeatures(true, true);
         int rc = q.attach(mem, true);
-        assertEquals(rc == VirtqStatus.OK, q.attached());
+        assertEquals(rc == PathStatus.OK, q.attached());
         return rc;
     }
 
     @Test
     void shouldClearBrokenStateWhenReconfigured() {
         SplitVirtqueue q = driver.newQueue(false, false);
-        assertEquals(VirtqStatus.ERR_HEAD_RANGE, popOne(q, NUM + 5));
+        assertEquals(PathStatus.ERR_HEAD_RANGE, popOne(q, NUM + 5));
         q.configure(NUM, UVA0 + TestDriver.DESC_OFF, UVA0 + TestDriver.AVAIL_OFF, UVA0 + TestDriver.USED_OFF);
         q.setLastAvailIndex(driver.availIdx());
-        assertEquals(VirtqStatus.OK, q.attach(driver.memory(), false));
+        assertEquals(PathStatus.OK, q.attach(driver.memory(), false));
         assertFalse(q.broken());
         driver.desc(0, GPA2, 8, 0, 0);
         assertEquals(0, popOne(q, 0));

@@ -60,9 +60,9 @@ class SplitRingFuzzTest {
         boolean placed = fits(desc, SplitRingLayout.descTableBytes(size), SplitRingLayout.DESC_ALIGN)
                 && fits(avail, SplitRingLayout.availBytes(size) - (eventIdx ? 0 : 2), SplitRingLayout.AVAIL_ALIGN)
                 && fits(used, SplitRingLayout.usedBytes(size) - (eventIdx ? 0 : 2), SplitRingLayout.USED_ALIGN);
-        expect(rc == (placed ? VirtqStatus.OK : VirtqStatus.ERR_RING_ADDRESS), "attach", rc);
-        if (rc != VirtqStatus.OK) {
-            expect(q.pop(MEMORY.memory(), chain) == VirtqStatus.ERR_NOT_ATTACHED, "pop when detached", rc);
+        expect(rc == (placed ? PathStatus.OK : PathStatus.ERR_RING_ADDRESS), "attach", rc);
+        if (rc != PathStatus.OK) {
+            expect(q.pop(MEMORY.memory(), chain) == PathStatus.ERR_NOT_ATTACHED, "pop when detached", rc);
             return;
         }
         int usedIdx = (int) MEMORY.readUva(used + 2, 2);
@@ -82,13 +82,13 @@ class SplitRingFuzzTest {
             SplitRingModel.Pop want = model.pop();
             int before = q.lastAvailIndex();
             int got = q.pop(MEMORY.memory(), chain);
-            expect(got == want.rc(), "pop (model " + VirtqStatus.describe(want.rc()) + ")", got);
-            if (got == VirtqStatus.EMPTY) {
+            expect(got == want.rc(), "pop (model " + PathStatus.describe(want.rc()) + ")", got);
+            if (got == PathStatus.EMPTY) {
                 return;
             }
             if (SplitRingModel.isBudget(got)) {
                 expect(!q.broken() && q.overBudget(), "out of budget, not broken", got);
-                expect(q.pop(MEMORY.memory(), chain) == VirtqStatus.OVER_BUDGET, "stays out of budget", got);
+                expect(q.pop(MEMORY.memory(), chain) == PathStatus.OVER_BUDGET, "stays out of budget", got);
                 expect(q.lastAvailIndex() == before, "last_avail_idx kept over budget", q.lastAvailIndex());
                 return;
             }

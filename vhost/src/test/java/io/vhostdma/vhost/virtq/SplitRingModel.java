@@ -29,7 +29,7 @@ final class SplitRingModel {
     private int shadowAvail;
     /** Descriptors the ring may still walk in this duty cycle. */
     private int cycleLeft = SplitVirtqueue.CYCLE_DESCRIPTORS;
-    /** A budget tripped: every later pop of the cycle is {@link VirtqStatus#OVER_BUDGET}. */
+    /** A budget tripped: every later pop of the cycle is {@link PathStatus#OVER_BUDGET}. */
     private boolean exhausted;
 
     SplitRingModel(FuzzGuestMemory mem, int size, long descUva, long availUva, boolean indirect, int lastAvail) {
@@ -45,29 +45,29 @@ final class SplitRingModel {
     /** What the next pop returns; advances last_avail_idx when it returns a head. */
     Pop pop() {
         if (exhausted) {
-            return error(VirtqStatus.OVER_BUDGET);
+            return error(PathStatus.OVER_BUDGET);
         }
         if (lastAvail == shadowAvail) {
             int availIdx = (int) mem.readUva(availUva + 2, 2);
             int n = (availIdx - lastAvail) & 0xffff;
             if (n > size) {
-                return error(VirtqStatus.ERR_AVAIL_IDX);
+                return error(PathStatus.ERR_AVAIL_IDX);
             }
             if (n == 0) {
-                return error(VirtqStatus.EMPTY);
+                return error(PathStatus.EMPTY);
             }
             shadowAvail = availIdx;
         }
         int head = (int) mem.readUva(availUva + 4 + 2L * (lastAvail % size), 2);
         if (head >= size) {
-            return error(VirtqStatus.ERR_HEAD_RANGE);
+            return error(PathStatus.ERR_HEAD_RANGE);
         }
         Walk w = new Walk();
         int rc = w.run(head);
         if (isBudget(rc)) {
             exhausted = true; // out of buffers for the cycle; the ring is not broken
         }
-        if (rc != VirtqStatus.OK) {
+        if (rc != PathStatus.OK) {
             return error(rc);
         }
         lastAvail = (lastAvail + 1) & 0xffff;
@@ -80,7 +80,7 @@ final class SplitRingModel {
 
     /** Whether {@code rc} is a budget status: nothing taken, the ring not broken. */
     static boolean isBudget(int rc) {
-        return rc == VirtqStatus.OVER_BUDGET || rc == VirtqStatus.FRAME_OVER_BUDGET;
+        return rc == PathStatus.OVER_BUDGET || rc == PathStatus.FRAME_OVER_BUDGET;
     }
 
     private static Pop error(int rc) {
@@ -103,10 +103,10 @@ final class SplitRingModel {
             int idx = head;
             for (int visited = 1; ; visited++) {
                 if (visited > entries) {
-                    return VirtqStatus.ERR_CHAIN_LOOP;
+                    return PathStatus.ERR_CHAIN_LOOP;
                 }
                 if (--cycleLeft < 0) {
-                    return VirtqStatus.OVER_BUDGET;
+                    return PathStatus.OVER_BUDGET;
                 }
                 descriptors++;
                 long addr = inTable ? mem.readGpa(tableGpa + 16L * idx, 8) : mem.readUva(descUva + 16L * idx, 8);
@@ -117,15 +117,15 @@ final class SplitRingModel {
                     useful++;
                 }
                 if (descriptors > SplitVirtqueue.FRAME_FACTOR * useful + SplitVirtqueue.FRAME_SLACK) {
-                    return VirtqStatus.FRAME_OVER_BUDGET;
+                    return PathStatus.FRAME_OVER_BUDGET;
                 }
                 if ((flags & SplitRingLayout.F_INDIRECT) != 0) {
                     if (!indirect || inTable || (flags & SplitRingLayout.F_NEXT) != 0
                             || len == 0 || len % 16 != 0 || len / 16 > size) {
-                        return VirtqStatus.ERR_INDIRECT;
+                        return PathStatus.ERR_INDIRECT;
                     }
                     if (Long.compareUnsigned(addr + len, addr) <= 0 || !mem.gpaMapped(addr, len)) {
-                        return VirtqStatus.ERR_ADDRESS;
+                        return PathStatus.ERR_ADDRESS;
                     }
                     inTable = true;
                     tableGpa = addr;
@@ -135,11 +135,11 @@ final class SplitRingModel {
                     continue;
                 }
                 int rc = buffer(addr, len, (flags & SplitRingLayout.F_WRITE) != 0);
-                if (rc != VirtqStatus.OK || (flags & SplitRingLayout.F_NEXT) == 0) {
+                if (rc != PathStatus.OK || (flags & SplitRingLayout.F_NEXT) == 0) {
                     return rc;
                 }
                 if (next >= entries) {
-                    return VirtqStatus.ERR_NEXT_RANGE;
+                    return PathStatus.ERR_NEXT_RANGE;
                 }
                 idx = next;
             }
@@ -147,24 +147,24 @@ final class SplitRingModel {
 
         private int buffer(long gpa, long len, boolean isWritable) {
             if (len == 0) {
-                return VirtqStatus.OK;
+                return PathStatus.OK;
             }
             if (!isWritable && writable > 0) {
-                return VirtqStatus.ERR_WRITE_ORDER;
+                return PathStatus.ERR_WRITE_ORDER;
             }
             if (Long.compareUnsigned(gpa + len, gpa) <= 0) {
-                return VirtqStatus.ERR_ADDRESS;
+                return PathStatus.ERR_ADDRESS;
             }
             if (readable + writable + len > DescriptorChain.MAX_TOTAL_BYTES) {
-                return VirtqStatus.ERR_LENGTH;
+                return PathStatus.ERR_LENGTH;
             }
             for (long a = gpa, end = gpa + len; Long.compareUnsigned(a, end) < 0; ) {
                 int r = FuzzGuestMemory.regionOfGpa(a);
                 if (r < 0) {
-                    return VirtqStatus.ERR_ADDRESS;
+                    return PathStatus.ERR_ADDRESS;
                 }
                 if (pieces.size() == DescriptorChain.MAX_SEGMENTS) {
-                    return VirtqStatus.ERR_CHAIN_TOO_LONG;
+                    return PathStatus.ERR_CHAIN_TOO_LONG;
                 }
                 long piece = Math.min(end - a, FuzzGuestMemory.GPA[r] + FuzzGuestMemory.REGION - a);
                 pieces.add(new Piece(a, piece, isWritable));
@@ -175,7 +175,7 @@ final class SplitRingModel {
             } else {
                 readable += len;
             }
-            return VirtqStatus.OK;
+            return PathStatus.OK;
         }
     }
 }

@@ -45,7 +45,7 @@ class SplitVirtqueueTest {
         assertEquals(0, chain.buffers().offset(0));
         assertEquals(4096, chain.buffers().offset(1));
         assertEquals(3, chain.buffers().segment(0).get(ValueLayout.JAVA_BYTE, chain.buffers().offset(0) + 2));
-        assertEquals(VirtqStatus.EMPTY, q.pop(driver.memory(), chain));
+        assertEquals(PathStatus.EMPTY, q.pop(driver.memory(), chain));
         assertEquals(1, q.lastAvailIndex());
 
         q.addUsed(5, 77);
@@ -136,14 +136,48 @@ class SplitVirtqueueTest {
             driver.desc(i, GPA2 + 4096L * i, 64, F_WRITE, 0);
             driver.publish(i);
         }
+        int mark = q.availMark();
         assertEquals(0, q.pop(driver.memory(), chain));
         assertEquals(1, q.pop(driver.memory(), chain));
-        q.rewind(2);
+        q.rewindTo(mark);
         assertEquals(0, q.lastAvailIndex());
         assertEquals(0, q.pop(driver.memory(), chain));
         assertEquals(1, q.pop(driver.memory(), chain));
         assertEquals(2, q.pop(driver.memory(), chain));
-        assertEquals(VirtqStatus.EMPTY, q.pop(driver.memory(), chain));
+        assertEquals(PathStatus.EMPTY, q.pop(driver.memory(), chain));
+    }
+
+    @Test
+    void shouldReportEveryUsedWriteToTheWriteLogBeforePublishingWhenLogging() {
+        SplitVirtqueue q = driver.newQueue(false, false);
+        java.util.List<String> logged = new java.util.ArrayList<>();
+        q.writeLog(new WriteLog() {
+            @Override
+            public boolean enabled() {
+                return true;
+            }
+
+            @Override
+            public void chainWritten(int ringIndex, int id, int length) {
+                logged.add("chain " + id + " " + length);
+            }
+
+            @Override
+            public void usedRing(int ringIndex, long offset, long length) {
+                logged.add("used " + offset + " " + length);
+            }
+        });
+        for (int i = 0; i < 2; i++) {
+            driver.desc(i, GPA2 + 4096L * i, 64, F_WRITE, 0);
+            driver.publish(i);
+        }
+        int a = q.pop(driver.memory(), chain);
+        int b = q.pop(driver.memory(), chain);
+        q.addUsed(a, 60);
+        q.addUsed(b, 0);
+        q.publishUsed();
+        assertEquals(java.util.List.of("chain 0 60", "chain 1 0", "used " + SplitRingLayout.usedElem(0) + " 16",
+                "used " + SplitRingLayout.RING_IDX + " 2"), logged);
     }
 
     @Test
@@ -169,7 +203,7 @@ class SplitVirtqueueTest {
         q.configure(256, TestDriver.UVA0 + TestDriver.DESC_OFF, TestDriver.UVA0 + TestDriver.AVAIL_OFF,
                 TestDriver.UVA0 + TestDriver.USED_OFF);
         q.setLastAvailIndex(45);
-        assertEquals(VirtqStatus.OK, q.attach(driver.memory(), true));
+        assertEquals(PathStatus.OK, q.attach(driver.memory(), true));
         assertEquals(40, q.lastAvailIndex());
         assertEquals(40, q.usedIndex());
 
@@ -177,7 +211,7 @@ class SplitVirtqueueTest {
         keep.configure(256, TestDriver.UVA0 + TestDriver.DESC_OFF, TestDriver.UVA0 + TestDriver.AVAIL_OFF,
                 TestDriver.UVA0 + TestDriver.USED_OFF);
         keep.setLastAvailIndex(45);
-        assertEquals(VirtqStatus.OK, keep.attach(driver.memory(), false));
+        assertEquals(PathStatus.OK, keep.attach(driver.memory(), false));
         assertEquals(45, keep.lastAvailIndex());
         assertEquals(40, keep.usedIndex());
     }
@@ -192,9 +226,9 @@ class SplitVirtqueueTest {
         q.addUsed(0, 1);
         q.detach();
         assertFalse(q.attached());
-        assertEquals(VirtqStatus.ERR_NOT_ATTACHED, q.pop(driver.memory(), chain));
+        assertEquals(PathStatus.ERR_NOT_ATTACHED, q.pop(driver.memory(), chain));
         assertFalse(q.broken());
-        assertEquals(VirtqStatus.OK, q.attach(driver.memory(), true));
+        assertEquals(PathStatus.OK, q.attach(driver.memory(), true));
         assertEquals(1, q.lastAvailIndex());
         assertEquals(1, q.usedIndex());
         assertEquals(0, q.pop(driver.memory(), chain));

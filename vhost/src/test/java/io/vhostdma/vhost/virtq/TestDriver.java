@@ -78,8 +78,8 @@ public final class TestDriver implements AutoCloseable {
         q.configure(num, UVA0 + DESC_OFF, UVA0 + AVAIL_OFF, UVA0 + USED_OFF);
         q.setFeatures(eventIdx, indirect);
         int rc = q.attach(memory, true);
-        if (rc != VirtqStatus.OK) {
-            throw new IllegalStateException("attach failed: " + VirtqStatus.describe(rc));
+        if (rc != PathStatus.OK) {
+            throw new IllegalStateException("attach failed: " + PathStatus.describe(rc));
         }
         return q;
     }

@@ -9,7 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vhostdma.dma.sg.GatherList;
 import io.vhostdma.vhost.net.NetRx;
-import io.vhostdma.vhost.net.NetStatus;
+import io.vhostdma.vhost.virtq.PathStatus;
 import io.vhostdma.vhost.net.RxScratch;
 import java.lang.foreign.MemorySegment;
 import org.junit.jupiter.api.AfterEach;
@@ -43,12 +43,12 @@ class WorkBudgetTest {
         SplitVirtqueue q = driver.newQueue(false, false);
         zeroLengthChain(0, 30_000, 64, 0); // legal by the ring's loop guard, absurd as work
         driver.publish(0);
-        assertEquals(VirtqStatus.FRAME_OVER_BUDGET, q.pop(driver.memory(), chain));
+        assertEquals(PathStatus.FRAME_OVER_BUDGET, q.pop(driver.memory(), chain));
         assertEquals(SplitVirtqueue.FRAME_SLACK + 1, chain.descriptorCount(), "walked 64 + 1 descriptors, no more");
         assertFalse(q.broken());
         assertTrue(q.overBudget());
         assertEquals(0, q.lastAvailIndex(), "nothing taken");
-        assertEquals(VirtqStatus.OVER_BUDGET, q.pop(driver.memory(), chain), "out of buffers for the cycle");
+        assertEquals(PathStatus.OVER_BUDGET, q.pop(driver.memory(), chain), "out of buffers for the cycle");
         assertEquals(0, q.skipHead(chain), "the caller may consume the chain");
         assertEquals(1, q.lastAvailIndex());
         // next cycle: a normal chain is taken
@@ -64,7 +64,7 @@ class WorkBudgetTest {
         driver.desc(1, GPA2, 0, F_NEXT, 2);
         driver.desc(2, GPA2, 0, F_NEXT, 1);
         driver.publish(1);
-        assertEquals(VirtqStatus.FRAME_OVER_BUDGET, q.pop(driver.memory(), chain));
+        assertEquals(PathStatus.FRAME_OVER_BUDGET, q.pop(driver.memory(), chain));
         assertEquals(SplitVirtqueue.FRAME_SLACK + 1, chain.descriptorCount(), "not the ring size (32768)");
         assertFalse(q.broken());
     }
@@ -101,7 +101,7 @@ class WorkBudgetTest {
         while ((rc = q.pop(driver.memory(), chain)) >= 0) {
             taken++;
         }
-        assertEquals(VirtqStatus.OVER_BUDGET, rc);
+        assertEquals(PathStatus.OVER_BUDGET, rc);
         assertEquals(SplitVirtqueue.CYCLE_DESCRIPTORS / 60, taken, "8192 descriptors per cycle: 136 chains of 60");
         assertFalse(q.broken());
         q.refillBudget();
@@ -123,10 +123,10 @@ class WorkBudgetTest {
         GatherList frame = new GatherList(1);
         frame.add(MemorySegment.ofArray(new byte[1500]), 0, 1500);
         int before = q.lastAvailIndex();
-        assertEquals(NetStatus.OVER_BUDGET, NetRx.enqueue(q, driver.memory(), frame, true, 12, scratch));
+        assertEquals(PathStatus.OVER_BUDGET, NetRx.enqueue(q, driver.memory(), frame, true, 12, scratch));
         assertEquals(before, q.lastAvailIndex(), "every chain of the frame rolled back");
         assertFalse(q.broken());
-        assertEquals(NetStatus.OVER_BUDGET, NetRx.enqueue(q, driver.memory(), frame, true, 12, scratch),
+        assertEquals(PathStatus.OVER_BUDGET, NetRx.enqueue(q, driver.memory(), frame, true, 12, scratch),
                 "out of buffers for the rest of the cycle");
     }
 }

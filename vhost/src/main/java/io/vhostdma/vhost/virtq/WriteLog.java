@@ -1,0 +1,40 @@
+package io.vhostdma.vhost.virtq;
+
+/**
+ * Where dirty logging (live migration, VHOST_USER_SET_LOG_BASE) plugs into the data path: every write the
+ * device makes to guest memory is reported by the ring that publishes it — by the ring's owner worker, when the
+ * write is complete (a CPU copy returned, a DMA record completed: that is when the used element is added), and
+ * before the release store that makes it visible to the driver (the used index, or a packed descriptor's
+ * flags). Nothing is logged yet: {@link #NONE} is the only implementation, and the ring tests
+ * {@link #enabled()} first, so the data path pays one predictable branch.
+ */
+public interface WriteLog {
+    /** No logging. */
+    WriteLog NONE = new WriteLog() {
+        @Override
+        public boolean enabled() {
+            return false;
+        }
+
+        @Override
+        public void chainWritten(int ringIndex, int id, int length) {
+        }
+
+        @Override
+        public void usedRing(int ringIndex, long offset, long length) {
+        }
+    };
+
+    /** Whether writes are logged (checked before every other call). */
+    boolean enabled();
+
+    /**
+     * The device wrote the first {@code length} bytes of chain {@code id} of ring {@code ringIndex} (its used
+     * element is being added; the chain's descriptors are still the device's, so a logger may walk them for the
+     * guest addresses).
+     */
+    void chainWritten(int ringIndex, int id, int length);
+
+    /** Bytes {@code [offset, offset + length)} of ring {@code ringIndex}'s used (device) area were written. */
+    void usedRing(int ringIndex, long offset, long length);
+}
