@@ -23,7 +23,9 @@ public final class DataPlaneImpl implements DataPlane, AutoCloseable {
     private volatile RingListener ringListener = RingListener.NONE;
     private final Worker[] workers;
     private final Thread[] threads;
-    private final Handoff[][] handoffs;
+    private final HandoffLink[][] links;
+    /** No threads: {@link #step()} runs the duty cycles on the caller's thread. */
+    private final boolean stepped;
     private final MacTable macs;
     private final DmaHooks dma;
 
@@ -49,7 +51,17 @@ public final class DataPlaneImpl implements DataPlane, AutoCloseable {
      */
     public DataPlaneImpl(List<PortState> ports, int workers, List<Integer> cpus, boolean sink, DmaHooks dma,
             int macAgingSeconds) {
+        this(ports, workers, cpus, sink, dma, macAgingSeconds, false);
+    }
+
+    /**
+     * @param stepped the stepped threading mode: {@link #start()} starts no thread, and each {@link #step()} runs one
+     *                duty cycle of every worker on the caller's thread (deterministic tests)
+     */
+    DataPlaneImpl(List<PortState> ports, int workers, List<Integer> cpus, boolean sink, DmaHooks dma,
+            int macAgingSeconds, boolean stepped) {
         this.dma = dma;
+        this.stepped = stepped;
         this.ports = ports.toArray(new PortState[0]);
         long totalLimit = 0;
         for (PortState p : this.ports) {
@@ -60,13 +72,13 @@ public final class DataPlaneImpl implements DataPlane, AutoCloseable {
             byName.put(p.name(), p);
             macs.limit(p.id(), p.macLimit());
         }
-        Forwarder forwarder = sink ? new SinkForwarder() : new SwitchForwarder(this, macs);
+        Switch sw = sink ? new SinkSwitch() : new LearningSwitch(this, macs);
         this.workers = new Worker[workers];
         this.threads = new Thread[workers];
-        this.handoffs = new Handoff[workers][workers];
+        this.links = new HandoffLink[workers][workers];
         for (int w = 0; w < workers; w++) {
             int cpu = cpus.isEmpty() ? -1 : cpus.get(w);
-            this.workers[w] = new Worker(w, this, forwarder, cpu, workers, sink);
+            this.workers[w] = new Worker(w, this, sw, cpu, workers, sink);
         }
         for (PortState p : this.ports) {
             p.injector(new Injector(this.workers[0])); // queue pair 0's RX ring belongs to worker 0
@@ -74,19 +86,38 @@ public final class DataPlaneImpl implements DataPlane, AutoCloseable {
         for (int to = 0; to < workers; to++) {
             for (int from = 0; from < workers; from++) {
                 if (from != to) {
-                    handoffs[from][to] = new Handoff(HANDOFF_SLOTS);
-                    this.workers[to].delivery.setInbound(from, handoffs[from][to]);
-                    this.workers[from].delivery.setReturns(to, new Returns()); // references `to` gives back to `from`
+                    HandoffLink l = new HandoffLink(this.workers[from], this.workers[to], HANDOFF_SLOTS);
+                    links[from][to] = l;
+                    this.workers[from].delivery.outbound[to] = l;
+                    this.workers[to].inbound[from] = l;
                 }
             }
         }
     }
 
-    /** Starts the worker threads. */
+    /** Starts the worker threads (none in the stepped threading mode). */
     public void start() {
+        if (stepped) {
+            return;
+        }
         for (int w = 0; w < workers.length; w++) {
             threads[w] = Thread.ofPlatform().name("vhostd-worker-" + w).daemon(true).start(workers[w]);
         }
+    }
+
+    /**
+     * The stepped threading mode: runs one duty cycle of every worker, in id order, on the caller's thread (with
+     * the same fault containment as a worker thread); returns the work done.
+     */
+    int step() {
+        if (!stepped) {
+            throw new IllegalStateException("the data plane runs its own worker threads");
+        }
+        int work = 0;
+        for (Worker w : workers) {
+            work += w.step();
+        }
+        return work;
     }
 
     /**
@@ -201,7 +232,8 @@ public final class DataPlaneImpl implements DataPlane, AutoCloseable {
                 : port.counters().rx(ringIndex / 2);
         ChannelBinding binding = SealedMemoryRule.apply(dma.binding(port.name(), ringIndex), device.memory(), counters,
                 "port=" + port.name() + " queue=" + io.vhostdma.config.QueueRef.ofRing(ringIndex));
-        RingContext ring = new RingContext(device, port, ringIndex, w, binding);
+        OwnedRing ring = (ringIndex & 1) == 1 ? new TxRing(device, port, ringIndex, w, binding)
+                : new RxRing(device, port, ringIndex, w, binding);
         port.started(ringIndex, true);
         ringListener.started(port, device, ringIndex, binding == null ? null : binding.name());
         w.submit(() -> w.rings.attachRing(ring));
@@ -297,13 +329,16 @@ public final class DataPlaneImpl implements DataPlane, AutoCloseable {
             if (threads[w] != null) {
                 threads[w].join(5000);
             } else {
+                if (stepped) {
+                    workers[w].step(); // its last commands run before it is freed
+                }
                 workers[w].release(); // never started: its epoll, eventfd, AIO context and buffers
             }
         }
-        for (Handoff[] row : handoffs) {
-            for (Handoff h : row) {
-                if (h != null) {
-                    h.close();
+        for (HandoffLink[] row : links) {
+            for (HandoffLink l : row) {
+                if (l != null) {
+                    l.close();
                 }
             }
         }

@@ -3,6 +3,7 @@ package io.vhostdma.backend.dataplane;
 import io.vhostdma.backend.stats.DropReason;
 import io.vhostdma.vhost.internal.sys.MemoryProbe;
 import io.vhostdma.vhost.memory.GuestMemory;
+import io.vhostdma.vhost.virtq.PathStatus;
 import io.vhostdma.vhost.protocol.VhostDevice;
 import java.lang.System.Logger.Level;
 import java.lang.foreign.MemorySegment;
@@ -49,32 +50,31 @@ final class FaultContainment implements AutoCloseable {
 
     /**
      * The duty cycle threw {@code e} while serving TX ring {@code ring} (null: elsewhere). Contains it and
-     * publishes what the cycle already did.
+     * publishes what the cycle already did. (The frame being moved was finished on the way out: its holds ended,
+     * its bounce copy and hand-off or send-ring slot went back.)
      */
-    void contain(RingContext ring, Throwable e) {
-        int faulty = e instanceof InternalError ? reportFaultyMemory() : 0;
-        RingContext dst = worker.delivery.enqueueing();
+    void contain(TxRing ring, Throwable e) {
+        RxRing dst = e instanceof RingFault f ? f.ring : null;
+        Throwable cause = e instanceof RingFault f ? f.getCause() : e;
+        int faulty = cause instanceof InternalError ? reportFaultyMemory() : 0;
         if (dst != null && dst.device.faulted()) {
             dst.counters.drop(DropReason.RX_RING_ERROR); // the frame being written into the faulted guest
-        }
-        if (worker.delivery.abandon()) {
-            worker.reactive.injectDirty = true;
         }
         if (ring != null && ring.device.faulted()) {
             stopFaulted(ring);
         } else if (ring != null && faulty > 0) {
-            worker.retireTx(ring); // innocent: another guest's memory faulted under its frame; it goes on
-        } else if (ring != null && !ring.stopped) {
+            ring.fifo.retire(worker.dirty); // innocent: another guest's memory faulted under its frame; it goes on
+        } else if (ring != null && !ring.queue.broken()) {
             returnTaken(ring);
-            stop(ring, e);
+            stop(ring, cause);
         } else if (faulty == 0) {
-            LOG.log(Level.ERROR, "data-plane fault contained: worker=" + worker.id + " error=" + e);
+            LOG.log(Level.ERROR, "data-plane fault contained: worker=" + worker.id + " error=" + cause);
         }
         worker.flushUsed(); // guarded per ring: a faulting ring is stopped, the others are published
     }
 
     /** Publishing or notifying ring {@code r} threw {@code e}: stop that ring (or its port, for a memory fault). */
-    void ringFault(RingContext r, Throwable e) {
+    void ringFault(OwnedRing r, Throwable e) {
         if (e instanceof InternalError) {
             reportFaultyMemory();
         }
@@ -86,32 +86,24 @@ final class FaultContainment implements AutoCloseable {
     }
 
     /** Stops a ring of a device whose memory faulted: counted; no guest memory is touched again. */
-    void stopFaulted(RingContext r) {
-        if (!r.stopped) {
-            r.stopped = true;
-            r.counters.ringError();
-        }
+    void stopFaulted(OwnedRing r) {
+        r.stop(PathStatus.ERR_FAULT, worker.signals);
     }
 
-    private void stop(RingContext r, Throwable e) {
-        if (r.stopped) {
-            return;
+    private void stop(OwnedRing r, Throwable e) {
+        if (r.queue.broken()) {
+            return; // stopped before
         }
-        r.stopped = true;
-        r.counters.ringError();
+        r.stop(PathStatus.ERR_FAULT, worker.signals);
         LOG.log(Level.ERROR, "data-plane fault contained: worker=" + worker.id + " " + r.describe()
                 + " ring stopped, error=" + e);
     }
 
-    /** Returns (used len 0) the chains ring {@code r} took that nothing reads any more, before it stops. */
-    private void returnTaken(RingContext r) {
-        if (!r.guestTx) {
-            return;
-        }
+    /** Returns (used len 0) the chains TX ring {@code r} took that nothing holds any more, before it stops. */
+    private void returnTaken(TxRing r) {
         try {
-            if (r.fifo.retire(r) > 0) {
-                r.queue.publishUsed();
-            }
+            r.fifo.retire(null);
+            r.queue.publishUsed(); // what the burst returned (before the throw, too) reaches the driver
         } catch (RuntimeException | Error e) {
             rethrowIfFatal(e); // its memory is gone as well: the chains are forgotten when it drains
         }

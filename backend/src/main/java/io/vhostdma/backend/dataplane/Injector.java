@@ -3,178 +3,159 @@ package io.vhostdma.backend.dataplane;
 import io.vhostdma.dma.sg.GatherList;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
+import org.jctools.queues.varhandle.SpscVarHandleArrayQueue;
 
 /**
- * Frames an embedding program sends into one port's guest RX queue (queue pair 0): a bounded
- * single-producer/single-consumer ring of host-memory slots. The producer is one control thread (the
- * reactive API's Vert.x context); the consumer is the worker owning the port's {@code rxq0}, which takes
- * published frames at its duty cycle and enqueues them like forwarded frames (CPU copy, or one DMA copy
- * when the queue is bound: the slot memory is registered as DMA host memory with the staging pools, see
- * {@link DataPlaneImpl#stagingMemory()}). Each frame's fate is final once its copy landed and the used
- * ring was published, or it was dropped (counted on {@code rxq0} with its reason); the worker then
- * advances {@code done}, and only then may the producer reuse the slot.
+ * Frames an embedding program sends into one port's guest RX queue (queue pair 0): {@link #SLOTS} slots of
+ * registered host memory that circulate between one producer (the reactive API's context) and the worker owning the
+ * port's {@code rxq0} (worker 0) through two single-producer/single-consumer queues (JCTools, as the hand-offs
+ * between workers). The producer copies a frame into a free slot and publishes it; the worker enqueues it like a
+ * forwarded frame (CPU copy, or one DMA copy straight out of the slot: the slot memory is registered as DMA host
+ * memory with the staging pools, see {@link DataPlaneImpl#stagingMemory()}) and gives the slot back, with the
+ * frame's result, once its fate is final — its copy landed and the used ring was published, or it was dropped
+ * (counted on {@code rxq0} with its reason). Only then may the producer reuse the slot.
  *
- * <p>Positions: {@code tail} (producer: frames published), {@code taken} (worker-local: frames taken),
- * {@code done} (worker: frames whose fate is final, a prefix; results in {@link #delivered}).
+ * <p>Positions: every frame written gets the next position; {@link #done()} is the prefix of positions whose result
+ * is known ({@link #delivered}). Results come back in any order (a dropped frame may overtake one whose copy is in
+ * flight); the prefix is kept by the producer.
  *
- * <p>Ordering: the producer writes a slot's bytes and length, then a release store of {@code tail}; the
- * worker reads it with acquire before reading the slot. The worker writes each slot's result, then a
- * release store of {@code done} (after the used ring was published); the producer reads {@code done}
- * with acquire before reading results or overwriting slots.
+ * <p>Ordering: the producer writes a slot's bytes, length and position before offering it (a release store); the
+ * worker reads them after its poll (an acquire load), and writes the result before offering the slot back, which
+ * the producer polls before reading the result.
  */
 public final class Injector implements AutoCloseable {
     /** Largest frame a slot holds (jumbo frames up to 9 KiB plus headroom). */
-    public static final int SLOT_BYTES = Handoff.SLOT_BYTES;
+    public static final int SLOT_BYTES = StagingPool.SLOT_BYTES;
     /** Slots per port. */
     public static final int SLOTS = 256;
-    private static final VarHandle TAIL;
-    private static final VarHandle DONE;
-    /** {@link #take} status: the frame's copy is still in flight; {@link #finish} follows. */
-    static final int PENDING = 2;
-    private static final byte OPEN = 0;
-    private static final byte FINAL = 1;
-
-    static {
-        try {
-            MethodHandles.Lookup l = MethodHandles.lookup();
-            TAIL = l.findVarHandle(Injector.class, "tail", long.class);
-            DONE = l.findVarHandle(Injector.class, "done", long.class);
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
+    private static final byte UNKNOWN = 0;
+    private static final byte DELIVERED = 1;
+    private static final byte DROPPED = 2;
 
     private final Arena arena = Arena.ofShared();
     private final MemorySegment memory = arena.allocate((long) SLOTS * SLOT_BYTES, 4096);
-    private final int mask = SLOTS - 1;
-    private final int[] lengths = new int[SLOTS];
-    /** Per slot, written by the worker before its release of {@code done}: 1 delivered, 0 dropped. */
-    private final byte[] results = new byte[SLOTS];
-    /** Per slot, worker-local: whether the fate of the taken frame is final. */
-    private final byte[] state = new byte[SLOTS];
+    private final SpscVarHandleArrayQueue<Slot> sent = new SpscVarHandleArrayQueue<>(SLOTS);
+    private final SpscVarHandleArrayQueue<Slot> returned = new SpscVarHandleArrayQueue<>(SLOTS);
     private final Worker consumer;
-    private long producerTail; // producer-local copy of tail
-    @SuppressWarnings("unused")
-    private long p1, p2, p3, p4, p5, p6, p7;
-    private long tail; // written by the producer
-    @SuppressWarnings("unused")
-    private long q1, q2, q3, q4, q5, q6, q7;
-    private long done; // written by the worker
-    private long taken; // worker-local
+    // producer-local
+    private final Slot[] free = new Slot[SLOTS];
+    private int freeCount;
+    private final Slot[] written = new Slot[SLOTS];
+    private int writtenCount;
+    /** Results by position (twice the slots: a position's result is read before its slot can carry another). */
+    private final byte[] results = new byte[2 * SLOTS];
+    private long next;
+    private long done;
     /** Set when the port was removed and the slots freed: every frame written from then on is dropped. */
     private volatile boolean closed;
-    private long doneAtClose;
 
     Injector(Worker consumer) {
         this.consumer = consumer;
+        for (int i = 0; i < SLOTS; i++) {
+            free[i] = new Slot((long) i * SLOT_BYTES);
+        }
+        freeCount = SLOTS;
     }
 
     // ---- producer (one control thread) ----
 
     /** Producer: slots free for writing now. */
     public int room() {
-        return SLOTS - (int) (producerTail - done());
+        if (closed) {
+            return SLOTS; // nothing is copied any more: every frame written is dropped at once
+        }
+        reclaim();
+        return freeCount;
     }
 
     /**
-     * Producer: copies {@code len} bytes at {@code src[offset]} into the next slot (call only when
-     * {@link #room()} &gt; 0). A frame longer than {@link #SLOT_BYTES} is recorded by length only; the
-     * worker drops it as {@code rx_too_big}.
+     * Producer: copies {@code len} bytes at {@code src[offset]} into a free slot (call only when {@link #room()}
+     * &gt; 0). A frame longer than {@link #SLOT_BYTES} is recorded by length only; the worker drops it as
+     * {@code rx_too_big}.
      *
      * @return the frame's position
      */
     public long write(MemorySegment src, long offset, int len) {
-        long t = producerTail++;
-        int slot = (int) (t & mask);
-        if (len <= SLOT_BYTES && !closed) {
+        long position = next++;
+        results[index(position)] = UNKNOWN;
+        if (closed) {
+            return position; // dropped: see done()
+        }
+        Slot s = free[--freeCount];
+        s.position = position;
+        s.length = len;
+        if (len <= SLOT_BYTES) {
             try {
-                MemorySegment.copy(src, offset, memory, (long) slot * SLOT_BYTES, len);
+                MemorySegment.copy(src, offset, memory, s.offset, len);
             } catch (IllegalStateException e) {
                 // the port was removed meanwhile and the slots freed: the frame is dropped (see done())
             }
         }
-        lengths[slot] = len;
-        return t;
+        written[writtenCount++] = s;
+        return position;
     }
 
     /** Producer: publishes every frame written so far and wakes the worker if it sleeps. */
     public void publish() {
-        // release: the slots' bytes and lengths are visible to the worker once it sees the new tail
-        TAIL.setRelease(this, producerTail);
-        Worker.wake(consumer);
+        for (int i = 0; i < writtenCount; i++) {
+            sent.offer(written[i]); // never full: no more slots exist than it holds
+            written[i] = null;
+        }
+        writtenCount = 0;
+        consumer.wakeup.wake();
     }
 
-    /**
-     * Producer: frames before this position have a final fate (acquire: pairs with {@link #publishDone}). Once
-     * the injector is closed every frame written has one: those the worker did not take are dropped.
-     */
+    /** Producer: frames before this position have a final fate ({@link #delivered}). */
     public long done() {
-        return closed ? producerTail : (long) DONE.getAcquire(this);
+        if (closed) {
+            return next; // every frame is final: those whose result never came back were dropped
+        }
+        reclaim();
+        while (done < next && results[index(done)] != UNKNOWN) {
+            done++;
+        }
+        return done;
     }
 
     /** Producer: whether the frame at {@code position} (before {@link #done()}) reached the guest. */
     public boolean delivered(long position) {
-        return (!closed || position < doneAtClose) && results[(int) (position & mask)] == 1;
+        return results[index(position)] == DELIVERED;
     }
 
-    // ---- consumer (the worker owning rxq0) ----
-
-    /** Worker: the next published frame's slot, or -1. */
-    int peek() {
-        // acquire: pairs with publish(); the slot's bytes are complete
-        return (long) TAIL.getAcquire(this) == taken ? -1 : (int) (taken & mask);
-    }
-
-    int length(int slot) {
-        return lengths[slot];
-    }
-
-    /** Worker: the frame in {@code slot} as a one-piece gather list. */
-    void frame(int slot, int len, GatherList out) {
-        out.clear();
-        out.add(memory, (long) slot * SLOT_BYTES, len);
-    }
-
-    /** Worker: {@code slot} (from {@link #peek}) was taken; {@code status} 1 delivered, 0 dropped, or {@link #PENDING}. */
-    void take(int slot, int status) {
-        taken++;
-        if (status == PENDING) {
-            state[slot] = OPEN;
-        } else {
-            results[slot] = (byte) status;
-            state[slot] = FINAL;
+    /** Producer: takes back the slots the worker is done with and records their results. */
+    private void reclaim() {
+        Slot s;
+        while ((s = returned.poll()) != null) {
+            results[index(s.position)] = s.delivered ? DELIVERED : DROPPED;
+            free[freeCount++] = s;
         }
     }
 
-    /** Worker: the copy of a pending frame completed ({@code ok}) or failed. */
-    void finish(int slot, boolean ok) {
-        results[slot] = (byte) (ok ? 1 : 0);
-        state[slot] = FINAL;
-    }
-
-    /** Worker, after publishing used rings: advances {@code done} over the final prefix. */
-    void publishDone() {
-        long d = (long) DONE.get(this);
-        long start = d;
-        while (d < taken && state[(int) (d & mask)] == FINAL) {
-            d++;
-        }
-        if (d != start) {
-            // release: the results above and the published used ring happen before the producer's reuse
-            DONE.setRelease(this, d);
-        }
-    }
-
-    /** Whether the worker has published frames to take (for its idle check). */
-    boolean pending() {
-        return peek() >= 0;
+    private static int index(long position) {
+        return (int) (position & (2 * SLOTS - 1));
     }
 
     /** The slot memory (registered as DMA host memory). */
     public MemorySegment memory() {
         return memory;
+    }
+
+    // ---- consumer (the worker owning rxq0) ----
+
+    /** Worker: the next published frame's slot, held once by the worker, or null. */
+    Slot poll() {
+        Slot s = sent.poll();
+        if (s != null) {
+            s.holds = 1;
+            s.delivered = false;
+            s.frame.set(memory, s.offset, Math.max(1, Math.min(s.length, SLOT_BYTES)));
+        }
+        return s;
+    }
+
+    /** Whether the worker has published frames to take (for its idle check). */
+    boolean pending() {
+        return !sent.isEmpty();
     }
 
     /**
@@ -183,8 +164,40 @@ public final class Injector implements AutoCloseable {
      */
     @Override
     public void close() {
-        doneAtClose = (long) DONE.getAcquire(this); // final: no worker advances it any more
         closed = true;
         arena.close();
+    }
+
+    /** One send-ring slot: a frame and, once the worker is done, its result. */
+    final class Slot extends Hold {
+        private final long offset;
+        final GatherList frame = new GatherList(1);
+        long position;
+        int length;
+        /** Worker-local until given back: its claim plus copies reading the slot, and whether one landed. */
+        int holds;
+        boolean delivered;
+
+        Slot(long offset) {
+            this.offset = offset;
+        }
+
+        @Override
+        void retain() {
+            holds++;
+        }
+
+        @Override
+        void release(boolean landed, DirtyList dirty) {
+            delivered |= landed;
+            if (--holds == 0) {
+                dirty.afterPublish(this); // given back once the used ring that shows the frame is published
+            }
+        }
+
+        /** Worker, after publishing: gives the slot and its result back to the producer. */
+        void giveBack() {
+            returned.offer(this);
+        }
     }
 }

@@ -20,14 +20,14 @@ final class OwnedRings {
     private final Worker worker;
     private final DataPlaneImpl plane;
     private final Epoll epoll;
-    final RingContext[] tx = new RingContext[MAX_RINGS];
+    final TxRing[] tx = new TxRing[MAX_RINGS];
     int txCount;
     /** Guest-TX rings without a kick eventfd (the worker's sleep is bounded to poll them). */
     int pollOnlyRings;
     /** Rings with a bound channel (polled for completions), and rings whose detach waits for copies. */
-    final RingContext[] async = new RingContext[MAX_RINGS];
+    final OwnedRing[] async = new OwnedRing[MAX_RINGS];
     int asyncCount;
-    private final RingContext[] draining = new RingContext[MAX_RINGS];
+    private final OwnedRing[] draining = new OwnedRing[MAX_RINGS];
     int drainingCount;
 
     OwnedRings(Worker worker, DataPlaneImpl plane, Epoll epoll) {
@@ -42,7 +42,7 @@ final class OwnedRings {
             return true;
         }
         for (int i = 0; i < asyncCount; i++) {
-            if (async[i].copies.recordsOutstanding() > 0) {
+            if (async[i].copiesOutstanding()) {
                 return true;
             }
         }
@@ -51,11 +51,11 @@ final class OwnedRings {
 
     // ---- commands (run on this worker's thread, at its quiescent point) ----
 
-    void attachRing(RingContext r) {
+    void attachRing(OwnedRing r) {
         int rc = r.queue.attach(r.device.memory(), true);
         if (rc != PathStatus.OK) {
             // not served; a later detach finds nothing and answers with the session's base
-            r.stopped = true;
+            r.queue.markBroken(rc);
             r.counters.ringError();
             LOG.log(Level.WARNING, "ring not started: " + r.describe() + " error=" + PathStatus.describe(rc));
             return;
@@ -63,20 +63,20 @@ final class OwnedRings {
         if (r.copies != null) {
             async[asyncCount++] = r;
         }
-        if (r.guestTx) {
-            tx[txCount++] = r;
-            if (r.kickFd >= 0) {
+        // kicks off: TX rings are polled while busy; RX kicks carry no information for us (we look for buffers
+        // when a frame arrives)
+        r.queue.disableNotifications();
+        if (r instanceof TxRing t) {
+            tx[txCount++] = t;
+            if (t.kickFd >= 0) {
                 // edge-triggered: every kick wakes us, and the front end's eventfd is never read (a read of an
                 // eventfd whose O_NONBLOCK the front end cleared would block until it kicks)
-                epoll.add(r.kickFd, Epoll.EPOLLIN | Epoll.EPOLLET, r.kickFd);
+                epoll.add(t.kickFd, Epoll.EPOLLIN | Epoll.EPOLLET, t.kickFd);
             } else {
                 pollOnlyRings++;
             }
-            r.queue.disableNotifications();
         } else {
-            // RX kicks carry no information for us (we look for buffers when a frame arrives)
-            r.queue.disableNotifications();
-            r.port.setRx(r.queuePair, r);
+            r.port.setRx(r.queuePair, (RxRing) r);
         }
     }
 
@@ -86,7 +86,7 @@ final class OwnedRings {
      * taken chain was returned; {@code done} completes with it (or with the session's base when the ring was not attached).
      */
     void detachRing(VhostDevice device, int ringIndex, CompletableFuture<Integer> done) {
-        RingContext r = null;
+        OwnedRing r = null;
         if ((ringIndex & 1) == 1) {
             for (int i = 0; i < txCount; i++) {
                 if (tx[i].device == device && tx[i].ringIndex == ringIndex) {
@@ -103,7 +103,7 @@ final class OwnedRings {
             }
         } else {
             PortState port = plane.portOf(device);
-            RingContext rx = port == null ? null : port.rx(ringIndex / 2);
+            RxRing rx = port == null ? null : port.rx(ringIndex / 2);
             if (rx != null && rx.device == device && rx.ringIndex == ringIndex) {
                 r = rx;
                 port.setRx(ringIndex / 2, null);
@@ -114,8 +114,8 @@ final class OwnedRings {
             return;
         }
         r.detaching = done;
-        if (r.guestTx) {
-            worker.retireTx(r); // chains a failed burst took are returned (or forgotten on a stopped ring)
+        if (r instanceof TxRing t) {
+            t.fifo.retire(worker.dirty); // chains a failed burst took are returned (or forgotten on a stopped ring)
         }
         if (r.rebound != null) {
             // the front end stops the ring while a rebind drains it: the stop wins (already draining)
@@ -137,7 +137,7 @@ final class OwnedRings {
      * false when the ring is not started (its next start uses the new binding) or stops meanwhile.
      */
     void rebindRing(PortState port, int ringIndex, ChannelBinding binding, CompletableFuture<Boolean> done) {
-        RingContext r = startedRing(port, ringIndex);
+        OwnedRing r = startedRing(port, ringIndex);
         if (r == null || r.detaching != null || r.rebound != null) {
             done.complete(false);
             return;
@@ -152,9 +152,9 @@ final class OwnedRings {
         }
     }
 
-    private RingContext startedRing(PortState port, int ringIndex) {
+    private OwnedRing startedRing(PortState port, int ringIndex) {
         if ((ringIndex & 1) == 0) {
-            RingContext rx = port.rx(ringIndex / 2);
+            RxRing rx = port.rx(ringIndex / 2);
             return rx != null && rx.ringIndex == ringIndex && rx.owner == worker ? rx : null;
         }
         for (int i = 0; i < txCount; i++) {
@@ -165,30 +165,22 @@ final class OwnedRings {
         return null;
     }
 
-    private void finishRebind(RingContext r) {
+    private void finishRebind(OwnedRing r) {
         removeAsync(r);
         if (r.dirty) {
             worker.flushUsed();
         }
-        ChannelBinding to = SealedMemoryRule.apply(r.rebindTo, r.device.memory(), r.counters, r.describe());
-        RingContext next = new RingContext(r, to);
-        if (next.copies != null) {
-            async[asyncCount++] = next;
+        r.bind(SealedMemoryRule.apply(r.rebindTo, r.device.memory(), r.counters, r.describe()));
+        if (r.copies != null) {
+            async[asyncCount++] = r;
         }
-        if (r.guestTx) {
-            for (int i = 0; i < txCount; i++) {
-                if (tx[i] == r) {
-                    tx[i] = next;
-                }
-            }
-        } else {
-            r.port.setRx(r.queuePair, next);
-        }
+        r.rebindTo = null;
+        r.paused = false;
         r.rebound.complete(true);
         r.rebound = null;
     }
 
-    private void removeAsync(RingContext r) {
+    private void removeAsync(OwnedRing r) {
         for (int i = 0; i < asyncCount; i++) {
             if (async[i] == r) {
                 async[i] = async[--asyncCount];
@@ -201,7 +193,7 @@ final class OwnedRings {
     /** Finishes the detaches and rebinds whose rings drained (called at the end of a duty cycle). */
     void finishDrains() {
         for (int i = 0; i < drainingCount; ) {
-            RingContext r = draining[i];
+            OwnedRing r = draining[i];
             if (r.drained()) {
                 draining[i] = draining[--drainingCount];
                 draining[drainingCount] = null;
@@ -216,7 +208,7 @@ final class OwnedRings {
         }
     }
 
-    private void finishDetach(RingContext r) {
+    private void finishDetach(OwnedRing r) {
         removeAsync(r);
         if (r.dirty) {
             worker.flushUsed();

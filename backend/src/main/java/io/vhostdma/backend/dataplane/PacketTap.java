@@ -25,7 +25,7 @@ import java.lang.invoke.VarHandle;
  */
 public final class PacketTap implements AutoCloseable {
     /** Largest frame a slot holds (jumbo frames up to 9 KiB plus headroom). */
-    public static final int SLOT_BYTES = Handoff.SLOT_BYTES;
+    public static final int SLOT_BYTES = StagingPool.SLOT_BYTES;
 
     private final Arena arena = Arena.ofShared();
     private final Ring[] rings;

@@ -10,14 +10,14 @@ import io.vhostdma.vhost.protocol.VhostDevice;
  *
  * <p>{@link #rx} slots are written only by the worker owning that queue pair (on attach/detach
  * commands) and read by workers that forward into the port; a reader on another worker only uses
- * the slot to find the owner ({@link RingContext#owner}) and never touches the ring itself.
+ * the slot to find the owner ({@link RxRing#owner}) and never touches the ring itself.
  */
 public final class PortState {
     private final int id;
     private final String name;
     private final int queuePairs;
     private final PortCounters counters;
-    private final RingContext[] rx;
+    private final RxRing[] rx;
     private volatile VhostDevice device;
     /** The switching segment: {@link #DEFAULT_SEGMENT}, or 1 + the index of the port's access group. */
     private volatile int segment = DEFAULT_SEGMENT;
@@ -56,7 +56,7 @@ public final class PortState {
         this.name = name;
         this.queuePairs = queuePairs;
         this.counters = new PortCounters(name, queuePairs);
-        this.rx = new RingContext[queuePairs];
+        this.rx = new RxRing[queuePairs];
         this.macLimit = macLimit;
         this.allowedMacs = allowedMacs == null || allowedMacs.length == 0 ? null : sorted(allowedMacs);
     }
@@ -179,11 +179,11 @@ public final class PortState {
     }
 
     /** The started RX ring of queue pair {@code q}, or null. Acquire: pairs with {@link #setRx}. */
-    RingContext rx(int q) {
-        return (RingContext) RX.getAcquire(rx, q);
+    RxRing rx(int q) {
+        return (RxRing) RX.getAcquire(rx, q);
     }
 
-    void setRx(int q, RingContext ring) {
+    void setRx(int q, RxRing ring) {
         RX.setRelease(rx, q, ring);
     }
 
@@ -198,5 +198,5 @@ public final class PortState {
     }
 
     private static final java.lang.invoke.VarHandle RX =
-            java.lang.invoke.MethodHandles.arrayElementVarHandle(RingContext[].class);
+            java.lang.invoke.MethodHandles.arrayElementVarHandle(RxRing[].class);
 }

@@ -1,30 +1,27 @@
 package io.vhostdma.backend.dataplane;
 
 /**
- * The chains a guest TX ring handed us and we have not returned yet, in the order we popped them.
- * A chain may be returned only once every copy that reads it finished: each such copy holds a
- * reference on the chain's record, and a staging copy (guest → host buffer on the TX ring's own
- * channel) marks the record pending until it completes. Chains are returned to the used ring strictly
- * in order ({@link Worker} calls {@link #retire}); worker-local, no synchronisation.
- *
- * <p>The fast path of a synchronous ring never stores anything: a record opened and closed with no
- * reference while the FIFO is empty is returned at once.
+ * The chains a guest TX ring handed us and we have not returned yet, in the order we popped them: one
+ * {@link Record} per chain, a {@link Hold} whose count is the taker's claim plus one per copy, hand-off or loan
+ * still reading the chain. Chains go back to the used ring (len 0) strictly in pop order, each once its record is
+ * no longer held ({@link #retire}). Worker-local, no synchronisation; the records are allocated once.
  */
 final class TxFifo {
-    private final int[] heads;
-    private final int[] refs;
-    private final boolean[] staging;
+    private final Record[] records;
     private final int mask;
+    private final TxRing ring;
     private long head;
     private long tail;
 
-    /** @param capacity most chains outstanding (the ring size; a power of two) */
-    TxFifo(int capacity) {
+    /** @param capacity most chains outstanding (the ring size; rounded up to a power of two) */
+    TxFifo(TxRing ring, int capacity) {
         int cap = Integer.highestOneBit(Math.max(2, capacity) - 1) << 1;
-        heads = new int[cap];
-        refs = new int[cap];
-        staging = new boolean[cap];
-        mask = cap - 1;
+        this.ring = ring;
+        this.records = new Record[cap];
+        for (int i = 0; i < cap; i++) {
+            records[i] = new Record();
+        }
+        this.mask = cap - 1;
     }
 
     /** Whether a chain can be taken: the FIFO has room. */
@@ -32,29 +29,13 @@ final class TxFifo {
         return tail - head <= mask;
     }
 
-    /** Opens a record for the chain {@code chainHead}; returns its slot. */
-    int open(int chainHead) {
-        int slot = (int) (tail & mask);
-        heads[slot] = chainHead;
-        refs[slot] = 0;
-        staging[slot] = false;
+    /** Opens the record of chain {@code id}, held once by the taker. */
+    Record open(int id) {
+        Record r = records[(int) (tail & mask)];
+        r.id = id;
+        r.holds = 1;
         tail++;
-        return slot;
-    }
-
-    /** A copy reading the chain was submitted. */
-    void ref(int slot) {
-        refs[slot]++;
-    }
-
-    /** A copy reading the chain finished (or failed). */
-    void unref(int slot) {
-        refs[slot]--;
-    }
-
-    /** The chain is being staged into a host buffer by the ring's own channel. */
-    void staging(int slot, boolean pending) {
-        staging[slot] = pending;
+        return r;
     }
 
     /** Records opened so far (a running count: a caller compares it to see whether a chain got its record). */
@@ -68,21 +49,48 @@ final class TxFifo {
     }
 
     /**
-     * Returns every finished chain at the head, in order, through {@code ring} (used len 0).
+     * Returns every chain at the head whose record is no longer held, in order (used len 0; only forgotten once the
+     * ring stopped). Marks the ring dirty when one went back.
      *
      * @return chains returned
      */
-    int retire(RingContext ring) {
+    int retire(DirtyList dirty) {
         int n = 0;
         while (head < tail) {
-            int slot = (int) (head & mask);
-            if (refs[slot] != 0 || staging[slot]) {
+            Record r = records[(int) (head & mask)];
+            if (r.holds != 0) {
                 break;
             }
-            ring.returnTxChain(heads[slot]);
+            ring.returnChain(r.id);
             head++;
             n++;
         }
+        if (n > 0 && dirty != null) {
+            dirty.add(ring);
+        }
         return n;
+    }
+
+    /** One taken chain: its id and how many still hold it. */
+    final class Record extends Hold {
+        int id;
+        int holds;
+
+        @Override
+        void retain() {
+            holds++;
+        }
+
+        @Override
+        void release(boolean delivered, DirtyList dirty) {
+            if (--holds == 0) {
+                retire(dirty);
+            }
+        }
+
+        /** The ring whose chain this is. */
+        TxRing ring() {
+            return ring;
+        }
     }
 }

@@ -1,87 +1,81 @@
 package io.vhostdma.backend.dataplane;
 
-import io.vhostdma.backend.stats.DropReason;
 import io.vhostdma.vhost.internal.sys.Affinity;
-import io.vhostdma.vhost.internal.sys.AioNotifier;
 import io.vhostdma.vhost.internal.sys.Epoll;
-import io.vhostdma.vhost.internal.sys.EventFd;
-import io.vhostdma.vhost.internal.sys.Fds;
-import io.vhostdma.vhost.memory.GuestMemory;
-import io.vhostdma.vhost.virtq.PathStatus;
-import io.vhostdma.vhost.net.NetTx;
-import io.vhostdma.vhost.virtq.SplitVirtqueue;
-import io.vhostdma.vhost.virtq.PathStatus;
+import io.vhostdma.vhost.net.EthernetHeader;
 import java.lang.System.Logger.Level;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 
 /**
- * A poll-mode data-plane agent. Its duty cycle: run pending commands (its quiescent point), drain
- * frames handed over by other workers, serve each owned guest-TX ring with a bounded burst
- * (forwarding every frame), publish the RX rings it filled and notify guests, then idle adaptively.
- * The rings it owns and their lifecycle commands are kept by {@link OwnedRings}, the delivery of
- * forwarded frames (local enqueue, DMA, hand-off to other workers) by {@link Delivery}, the reactive
- * API's tap and injectors by {@link ReactivePath}; all three run on this worker's thread only.
+ * A poll-mode data-plane agent. Its duty cycle ({@link #doWork}): run pending commands (its quiescent point); take
+ * back the hand-off slots other workers are done with; deliver the frames they handed over and the reactive API's
+ * sends; complete finished DMA records; serve each owned guest-TX ring with a bounded burst — take a frame
+ * ({@link TxRing#take}), let the switch decide where it goes ({@link Switch#decide}), deliver it
+ * ({@link Delivery#deliver}); ring the channels' doorbells; publish the rings that changed and notify their
+ * guests ({@link DirtyList}, {@link GuestSignals}); then idle adaptively ({@link Idler}).
  *
- * <p>Nothing a front end hands over can block it: guests are notified through {@link AioNotifier} (the kernel
- * signals the call and err eventfds; a refused signal is counted {@code notify_dropped}), kick eventfds are
- * watched edge-triggered and never read, each ring walks at most its descriptor budget per cycle, and whatever
- * the data path throws — a fault in guest memory a front end shrank included — is contained by
- * {@link FaultContainment} to the ring or port it came from.
+ * <p>Every stage is handed what it works on — the frame's origin ({@link FrameSource}), the dirty list, the
+ * signals — and returns a result; none calls back into the worker. The worker runs on its own thread, or, in the
+ * stepped threading mode, one duty cycle per {@link DataPlaneImpl#step()} on the caller's thread (tests).
+ *
+ * <p>Nothing a front end hands over can block it: guests are notified through the kernel ({@link GuestSignals}),
+ * kick eventfds are watched edge-triggered and never read, each ring walks at most its descriptor budget per
+ * cycle, and whatever the data path throws is contained by {@link FaultContainment} to the ring or port it came
+ * from.
  */
 public final class Worker implements Runnable {
     static final int BURST = 32;
-    /** Guest notifications submitted in one system call (a fuller cycle submits more than one batch). */
-    private static final int SIGNAL_BATCH = 64;
     private static final System.Logger LOG = System.getLogger("io.vhostdma.dataplane");
-    private static final long SPIN_NANOS = Long.getLong("vhostd.idleSpinMicros", 200L) * 1000L;
 
     final int id;
     private final int cpu;
-    private final Epoll epoll = new Epoll(64);
-    private final int wakeFd = EventFd.create();
+    private final DataPlaneImpl plane;
+    private final Switch sw;
+    private final boolean sink;
+    final Epoll epoll = new Epoll(64);
+    /** The sleep/wake hand-shake with everyone who publishes work for this worker. */
+    final Wakeup wakeup = new Wakeup();
     private final ConcurrentLinkedQueue<Runnable> commands = new ConcurrentLinkedQueue<>();
-    private final RingContext[] dirty = new RingContext[OwnedRings.MAX_RINGS];
-    /** Guest notifications of this cycle, in batches; {@link #signalled}[i] is the ring of signal i. */
-    private final AioNotifier notifier = new AioNotifier(SIGNAL_BATCH);
-    private final RingContext[] signalled = new RingContext[SIGNAL_BATCH];
-    /** What happens when the data path throws. */
-    private final FaultContainment faults;
-    /** Duty cycles run (worker-local): each ring refills its descriptor budget once per cycle. */
-    long cycle;
-    private final java.lang.foreign.Arena arena = java.lang.foreign.Arena.ofShared();
-    /** Worker-local scratch for the forwarder: the frame's Ethernet header, read once. */
-    final io.vhostdma.vhost.net.EthernetHeader ethernet = new io.vhostdma.vhost.net.EthernetHeader();
-    /** Worker-local host buffer (sink forwarding). */
-    final java.lang.foreign.MemorySegment hostBuffer = SinkForwarder.newBuffer(arena);
-    /** At this cycle's last completion poll, submitted copies were still outstanding. */
-    private boolean engineLagging;
-    /** The TX ring being served (for fault containment). */
-    private RingContext current;
-    private int dirtyCount;
-    private long idleSince;
-    private volatile boolean running = true;
-    private volatile boolean sleeping;
-    private final WorkerStats stats = new WorkerStats();
+    final DirtyList dirty = new DirtyList();
+    final GuestSignals signals = new GuestSignals();
+    private final Arena arena = Arena.ofShared();
     /** Host buffers for DMA copies that need host memory (registered with every DMA device). */
     final StagingPool pool = new StagingPool();
-    private final boolean sink;
     /** The rings this worker owns (TX, channel-bound, draining) and their lifecycle commands. */
     final OwnedRings rings;
-    /** Forwarded frames into owned RX rings, over DMA, or to other workers. */
     final Delivery delivery;
-    /** The reactive API: port taps and injectors. */
-    final ReactivePath reactive;
+    /** Links from the other workers to this one, by the giver's id (null for this worker). */
+    final HandoffLink[] inbound;
+    private final FaultContainment faults;
+    private final Idler idler;
+    // the reused values a frame travels in (worker-local)
+    private final FrameSource src = new FrameSource();
+    private final Destinations dests = new Destinations(64);
+    private final EthernetHeader eth = new EthernetHeader();
+    private final WorkerStats stats = new WorkerStats();
+    /** Duty cycles run (worker-local): each ring refills its descriptor budget once per cycle. */
+    long cycle;
+    /** The TX ring being served (for fault containment), or null. */
+    private TxRing current;
+    /** At this cycle's last completion poll, submitted copies were still outstanding. */
+    private boolean engineLagging;
+    private volatile boolean running = true;
 
-    Worker(int id, DataPlaneImpl plane, Forwarder forwarder, int cpu, int workers, boolean sink) {
+    Worker(int id, DataPlaneImpl plane, Switch sw, int cpu, int workers, boolean sink) {
         this.id = id;
-        this.sink = sink;
         this.cpu = cpu;
+        this.plane = plane;
+        this.sw = sw;
+        this.sink = sink;
         this.rings = new OwnedRings(this, plane, epoll);
-        this.delivery = new Delivery(this, plane, forwarder, pool, workers);
-        this.reactive = new ReactivePath(this, plane, delivery);
+        this.delivery = new Delivery(this, plane, pool, arena.allocate(65536 + 4096, 64), workers);
+        this.inbound = new HandoffLink[workers];
         this.faults = new FaultContainment(this, plane);
-        epoll.add(wakeFd, Epoll.EPOLLIN, -1L);
+        this.idler = new Idler(this);
+        epoll.add(wakeup.fd, Epoll.EPOLLIN, -1L);
     }
 
     /** This worker's index. */
@@ -102,7 +96,7 @@ public final class Worker implements Runnable {
     /** Queues a command for the duty cycle's quiescent point and wakes the worker. */
     void submit(Runnable command) {
         commands.add(command);
-        EventFd.signal(wakeFd);
+        wakeup.wake();
     }
 
     CompletableFuture<Void> quiesce() {
@@ -113,7 +107,7 @@ public final class Worker implements Runnable {
 
     void stop() {
         running = false;
-        EventFd.signal(wakeFd);
+        wakeup.signalNow();
     }
 
     @Override
@@ -121,53 +115,63 @@ public final class Worker implements Runnable {
         if (cpu >= 0) {
             Affinity.pinCurrentThread(cpu);
         }
-        idleSince = System.nanoTime();
+        idler.reset();
         while (running) {
-            try {
-                int work = doWork();
-                if (work > 0) {
-                    stats.busy(work);
-                    idleSince = 0;
-                } else {
-                    stats.idle();
-                    idle();
-                }
-            } catch (Throwable t) {
-                // anything but a VM error of our own (out of memory, stack overflow) is contained to the ring or
-                // port it came from; InternalError is how HotSpot reports a fault (SIGBUS) in a memory access
-                FaultContainment.rethrowIfFatal(t);
-                RingContext r = current;
-                current = null;
-                try {
-                    faults.contain(r, t);
-                } catch (RuntimeException | Error again) {
-                    FaultContainment.rethrowIfFatal(again);
-                    LOG.log(Level.ERROR, "data-plane fault containment failed: worker=" + id + " error=" + t
-                            + " then=" + again);
-                }
+            int work = step();
+            if (work > 0) {
+                idler.reset();
+            } else {
+                idler.idle();
             }
         }
         release();
     }
 
-    /** Frees the worker's own resources: at the end of {@link #run()}, or for a worker that never started. */
+    /** One duty cycle with its faults contained; returns the work done (0 = idle). */
+    int step() {
+        try {
+            int work = doWork();
+            if (work > 0) {
+                stats.busy(work);
+            } else {
+                stats.idle();
+            }
+            return work;
+        } catch (Throwable t) {
+            // anything but a VM error of our own (out of memory, stack overflow) is contained to the ring or
+            // port it came from; InternalError is how HotSpot reports a fault (SIGBUS) in a memory access
+            FaultContainment.rethrowIfFatal(t);
+            TxRing r = current;
+            current = null;
+            try {
+                faults.contain(r, t);
+            } catch (RuntimeException | Error again) {
+                FaultContainment.rethrowIfFatal(again);
+                LOG.log(Level.ERROR, "data-plane fault containment failed: worker=" + id + " error=" + t
+                        + " then=" + again);
+            }
+            return 1;
+        }
+    }
+
+    /** Frees the worker's own resources: at the end of {@link #run()}, or for a worker that never ran. */
     void release() {
         epoll.close();
-        Fds.close(wakeFd);
+        wakeup.close();
         arena.close();
         pool.close();
-        notifier.close();
+        signals.close();
         faults.close();
     }
 
-    /** One duty cycle; returns the number of packets moved (0 = idle). */
+    /** One duty cycle; returns the number of frames moved and records completed (0 = idle). */
     int doWork() {
         cycle++;
         Runnable c;
         while ((c = commands.poll()) != null) {
             c.run();
         }
-        int work = delivery.drainReturns() + delivery.drainHandoffs() + reactive.drainInjected() + pollCopies();
+        int work = drainReturned() + drainHandoffs() + drainInjected() + completeCopies();
         for (int i = 0; i < rings.txCount; i++) {
             current = rings.tx[i];
             work += serveTx(current);
@@ -177,308 +181,187 @@ public final class Worker implements Runnable {
             for (int i = 0; i < rings.asyncCount; i++) {
                 rings.async[i].copies.submit(); // one doorbell per channel per burst
             }
-            // copies that already landed (the cpu engine runs them inside copy()) are used this cycle
-            work += pollCopies();
+            work += completeCopies(); // copies that already landed (the cpu engine) are used this cycle
         }
         flushUsed();
-        if (reactive.injectDirty) {
-            reactive.publishInjected();
-        }
         if (rings.drainingCount > 0) {
             rings.finishDrains();
         }
         if (engineLagging) {
-            // submitted copies are still running: an engine thread may share this core (the sw engine
-            // on small machines), so give it the CPU instead of spinning past it
+            // submitted copies are still running: an engine thread may share this core (the sw engine on small
+            // machines), so give it the CPU instead of spinning past it
             Thread.yield();
         }
         return work;
     }
 
-    private int serveTx(RingContext r) {
-        if (r.stopped || r.paused) {
-            return 0;
-        }
+    /** Serves one guest-TX ring: up to {@link #BURST} chains, each taken, decided and delivered in turn. */
+    private int serveTx(TxRing r) {
         if (r.device.faulted()) {
             faults.stopFaulted(r); // a worker found the front end's memory faulting: never touch it again
             return 0;
         }
-        SplitVirtqueue q = r.queue;
-        int pending = q.pending();
-        if (pending <= 0) {
-            if (pending < 0) {
-                breakRing(r, pending);
-            }
-            return 0;
-        }
-        q.refillBudget(); // served once per duty cycle
-        GuestMemory mem = r.device.memory();
-        int hdrLen = r.device.headerLength();
-        boolean enabled = r.enabled();
-        boolean stages = r.asyncTx != null && (sink || r.port.segment() == PortState.DEFAULT_SEGMENT);
-        PacketTap tap = r.port.tap(); // once per burst: a removed tap is not seen after our next quiescent point
-        int n = Math.min(pending, BURST);
+        int n = r.beginBurst(cycle, BURST, sink, signals);
         int done = 0;
-        for (; done < n; done++) {
-            if (!r.fifo.hasRoom() || (stages && !r.asyncTx.ready(pool))) {
-                break; // back-pressure: the guest's chains wait in its ring
-            }
-            int mark = q.availMark();
-            int head = q.pop(mem, r.chain);
-            if (head < 0) {
-                done += popFailed(r, head);
+        while (done < n && r.canTake(pool)) {
+            int st = r.take(src, pool, cycle, signals, dirty);
+            if (st == TxRing.STOP) {
                 break;
             }
-            int next = takeGuarded(r, head, hdrLen, enabled, stages, tap);
-            if (next == STOP) {
-                q.rewindTo(mark); // taken again next cycle
-            }
-            if (next != NEXT) {
-                done += next == STOP_TAKEN ? 1 : 0;
+            done++;
+            if (st == TxRing.FORWARD) {
+                forward(src);
+            } else if (st == TxRing.TAKEN_LAST) {
                 break;
             }
         }
-        retireTx(r);
+        r.fifo.retire(dirty);
         return done;
     }
 
-    /** {@link #take} results: go on with the burst, stop it (the chain was given back), stop it (chain taken). */
-    private static final int NEXT = 0;
-    private static final int STOP = 1;
-    private static final int STOP_TAKEN = 2;
-
-    /**
-     * {@link #take}, and if it throws, the chain it took still gets its FIFO record: it is returned (used len 0)
-     * with the ring's other chains, so the ring drains.
-     */
-    private int takeGuarded(RingContext r, int head, int hdrLen, boolean enabled, boolean stages, PacketTap tap) {
-        long opened = r.fifo.opened();
+    /** Decides where the frame goes and delivers it; then the taker's hold on it ends. */
+    private void forward(FrameSource frame) {
         try {
-            return take(r, head, hdrLen, enabled, stages, tap);
-        } catch (RuntimeException | Error e) {
-            if (r.fifo.opened() == opened) {
-                r.fifo.open(head);
+            if (sw.decide(frame, eth, dests) > 0) {
+                delivery.deliver(frame, dests, cycle, signals, dirty);
             }
-            throw e;
+        } finally {
+            frame.finish(dirty);
         }
     }
 
-    /** Forwards (or drops, taps, stages) the frame of the chain just popped from TX ring {@code r}. */
-    private int take(RingContext r, int head, int hdrLen, boolean enabled, boolean stages, PacketTap tap) {
-        TxFifo fifo = r.fifo;
-        int len = NetTx.frame(r.chain, hdrLen, r.frame, r.cursor);
-        if (len == PathStatus.ERR_BUFFER_DIRECTION) {
-            r.counters.drop(DropReason.TX_BAD_FRAME);
-            fifo.open(head);
-            fifo.retire(r);
-            r.queue.publishUsed();
-            notifyGuest(r);
-            breakRing(r, PathStatus.ERR_BUFFER_DIRECTION);
-            return STOP_TAKEN;
-        } else if (len < 0) {
-            r.counters.drop(DropReason.TX_BAD_FRAME);
-            fifo.open(head);
-        } else if (!enabled) {
-            r.counters.drop(DropReason.TX_DISABLED);
-            fifo.open(head);
-        } else if (tap != null) {
-            reactive.tapFrame(r, tap, len);
-            fifo.open(head);
-        } else if (stages) {
-            if (len > StagingPool.SLOT_BYTES) {
-                r.counters.drop(DropReason.NO_HOST_BUFFER);
-                fifo.open(head);
-            } else if (!r.asyncTx.canStage(r.frame, pool)) {
-                return STOP;
-            } else {
-                r.asyncTx.stage(r.frame, len, fifo.open(head), pool);
+    /** Takes back the hand-off slots other workers are done with (their chains' holds end). */
+    private int drainReturned() {
+        int n = 0;
+        for (HandoffLink link : delivery.outbound) {
+            if (link != null) {
+                n += link.drainReturned(dirty);
             }
+        }
+        return n;
+    }
+
+    /** Delivers the frames other workers handed over. */
+    private int drainHandoffs() {
+        int work = 0;
+        for (HandoffLink link : inbound) {
+            HandoffLink.Slot s;
+            while (link != null && (s = link.poll()) != null) {
+                src.fromHandoff(s.frame, s.length, s.source, s);
+                try {
+                    delivery.handedOff(src, s, cycle, signals, dirty);
+                } finally {
+                    src.finish(dirty); // even when the copy faulted: the slot goes back, the source ring drains
+                }
+                work++;
+            }
+        }
+        return work;
+    }
+
+    /** Worker 0 (the owner of every {@code rxq0}): enqueues the frames the reactive API sent. */
+    private int drainInjected() {
+        if (id != 0) {
+            return 0;
+        }
+        int work = 0;
+        for (PortState p : plane.ports()) {
+            Injector in = p.injector();
+            Injector.Slot s;
+            while (in != null && (s = in.poll()) != null) {
+                src.fromInjector(s.frame, s.length, s);
+                try {
+                    deliverInjected(p, s.length);
+                } finally {
+                    src.finish(dirty); // a frame whose copy faulted is dropped, never retried
+                }
+                work++;
+            }
+        }
+        return work;
+    }
+
+    private void deliverInjected(PortState p, int len) {
+        RxRing r = p.rx(0);
+        if (r == null || r.owner != this || !r.live()) {
+            p.counters().rx(0).drop(io.vhostdma.backend.stats.DropReason.RX_NOT_READY);
+        } else if (len > Injector.SLOT_BYTES) {
+            r.counters.drop(io.vhostdma.backend.stats.DropReason.RX_TOO_BIG);
         } else {
-            r.counters.packet(len);
-            delivery.forwardTx(r, fifo.open(head), len);
-        }
-        return NEXT;
-    }
-
-    /**
-     * A TX pop that took no chain: empty, over a descriptor budget (a chain over its frame's budget is taken
-     * and dropped, counted {@code budget}), or a guest error. Returns the chains taken (0 or 1).
-     */
-    private int popFailed(RingContext r, int code) {
-        if (code == PathStatus.FRAME_OVER_BUDGET) {
-            r.counters.drop(DropReason.BUDGET);
-            r.fifo.open(r.queue.skipHead(r.chain));
-            r.budgetExceeded();
-            return 1;
-        }
-        if (code == PathStatus.OVER_BUDGET) {
-            r.budgetExceeded(); // the rest waits for the next cycle
-        } else if (code != PathStatus.EMPTY) {
-            breakRing(r, code);
-        }
-        return 0;
-    }
-
-    /** Returns the finished chains at the head of a TX ring's FIFO; the ring is published at the flush. */
-    void retireTx(RingContext r) {
-        if (r.fifo.retire(r) > 0) {
-            markDirty(r);
+            delivery.enqueue(r, src, cycle, signals, dirty);
         }
     }
 
-    void markDirty(RingContext r) {
-        if (!r.dirty) {
-            r.dirty = true;
-            dirty[dirtyCount++] = r;
-        }
-    }
-
-    private int pollCopies() {
+    /** Completes the DMA records that finished on every bound ring; staged frames are forwarded. */
+    private int completeCopies() {
         int work = 0;
         boolean lagging = false;
         for (int i = 0; i < rings.asyncCount; i++) {
-            RingContext r = rings.async[i];
-            if (r.asyncRx != null) {
-                work += r.asyncRx.complete(this, pool);
+            OwnedRing r = rings.async[i];
+            if (!r.guestTx()) {
+                work += ((RxRing) r).complete(dirty);
             } else {
-                work += r.asyncTx.complete(this, pool, sink);
+                DmaStaging staging = ((TxRing) r).staging;
+                if (staging.poll()) {
+                    while (staging.next(src, dirty)) {
+                        forward(src);
+                        work++;
+                    }
+                }
+                ((TxRing) r).fifo.retire(dirty);
             }
-            lagging |= r.copies.recordsOutstanding() > 0;
+            lagging |= r.copiesOutstanding();
         }
         engineLagging = lagging;
         return work;
     }
 
     /**
-     * Publishes the used rings filled this cycle and notifies their guests (one system call for every signal).
-     * A ring whose guest memory faults here is stopped alone; the others are still published.
+     * Publishes the used rings changed this cycle and notifies their guests (one system call for every signal),
+     * then hands the final send-ring slots back. A ring whose guest memory faults here is stopped alone.
      */
     void flushUsed() {
-        while (dirtyCount > 0) {
-            RingContext r = dirty[--dirtyCount];
-            dirty[dirtyCount] = null;
-            r.dirty = false;
+        OwnedRing r;
+        while ((r = dirty.poll()) != null) {
             if (r.live()) {
                 try {
                     r.queue.publishUsed();
-                    notifyGuest(r);
+                    signals.notifyIfWanted(r);
                 } catch (RuntimeException | Error e) {
                     FaultContainment.rethrowIfFatal(e);
                     faults.ringFault(r, e);
                 }
             }
         }
-        flushSignals();
+        signals.flush();
+        dirty.returnSlots();
     }
 
-    private void notifyGuest(RingContext r) {
-        if (r.queue.needsNotification()) {
-            int fd = r.device.ring(r.ringIndex).callFd(); // read once: a replaced fd is closed after a quiesce
-            if (fd >= 0) {
-                signal(fd, r);
+    /** Whether another thread published work for this worker (commands, hand-offs, returns, sends). */
+    boolean workPublished() {
+        if (!commands.isEmpty()) {
+            return true;
+        }
+        for (int w = 0; w < inbound.length; w++) {
+            HandoffLink in = inbound[w];
+            HandoffLink out = delivery.outbound[w];
+            if ((in != null && in.pending()) || (out != null && out.returnsPending())) {
+                return true;
             }
         }
-    }
-
-    /** Queues a signal of the front end's eventfd {@code fd} (ring {@code r}'s call or err fd) for this cycle. */
-    void signal(int fd, RingContext r) {
-        int i = notifier.add(fd);
-        if (i < 0) {
-            flushSignals();
-            i = notifier.add(fd);
-        }
-        signalled[i] = r;
-    }
-
-    /** Submits the queued guest notifications; each one the kernel refused is counted on its ring. */
-    void flushSignals() {
-        if (notifier.count() == 0) {
-            return;
-        }
-        int n = notifier.submit();
-        for (int i = 0; i < n; i++) {
-            if (notifier.failed(i)) {
-                signalled[i].counters.countNotifyDropped();
-            }
-            signalled[i] = null;
-        }
-    }
-
-    /**
-     * Wakes {@code other} if it sleeps. The full fence orders our publication before the read of its
-     * {@code sleeping} flag; it pairs with the fence between its store of the flag and its last check
-     * of the queues in {@link #idle()}, so one of the two sides always sees the other.
-     */
-    static void wake(Worker other) {
-        java.lang.invoke.VarHandle.fullFence();
-        if (other.sleeping) {
-            EventFd.signal(other.wakeFd);
-        }
-    }
-
-    private void idle() {
-        if (rings.copiesInFlight()) {
-            // never sleep with copies in flight; yield so an engine thread sharing the core runs
-            Thread.yield();
-            return;
-        }
-        long now = System.nanoTime();
-        if (idleSince == 0) {
-            idleSince = now;
-        }
-        if (now - idleSince < SPIN_NANOS) {
-            Thread.onSpinWait();
-            return;
-        }
-        // Re-arm kicks on every TX ring, then re-check: a frame made available between our last
-        // poll and the re-arm would otherwise never be kicked (the guest saw kicks suppressed).
-        for (int i = 0; i < rings.txCount; i++) {
-            if (rings.tx[i].live()) {
-                rings.tx[i].queue.enableNotifications();
-            }
-        }
-        boolean work = !commands.isEmpty() || delivery.handoffPending() || delivery.returnsPending()
-                || reactive.injectPending();
-        for (int i = 0; i < rings.txCount && !work; i++) {
-            work = rings.tx[i].live() && rings.tx[i].queue.pending() != 0;
-        }
-        if (!work) {
-            sleeping = true;
-            // pairs with the fence in wake(): either the producer sees sleeping, or we see its entry
-            java.lang.invoke.VarHandle.fullFence();
-            if (delivery.handoffPending() || delivery.returnsPending() || reactive.injectPending()) {
-                sleeping = false;
-            } else {
-                int ready = epoll.await(rings.pollOnlyRings > 0 ? 1 : 1000);
-                sleeping = false;
-                for (int i = 0; i < ready; i++) {
-                    if (epoll.data(i) < 0) {
-                        EventFd.drain(wakeFd); // our own eventfd; kick fds are edge-triggered and never read
-                    }
+        if (id == 0) {
+            for (PortState p : plane.ports()) {
+                Injector in = p.injector();
+                if (in != null && in.pending()) {
+                    return true;
                 }
-                stats.slept();
             }
         }
-        for (int i = 0; i < rings.txCount; i++) {
-            if (rings.tx[i].live()) {
-                rings.tx[i].queue.disableNotifications();
-            }
-        }
-        idleSince = 0;
+        return false;
     }
 
-    /** Stops a ring on a guest error: counted, its error eventfd signalled, logged once. */
-    static void breakRing(RingContext r, int code) {
-        if (r.stopped) {
-            return;
-        }
-        r.stopped = true;
-        r.counters.ringError();
-        int errFd = r.device.ring(r.ringIndex).errFd();
-        if (errFd >= 0) {
-            r.owner.signal(errFd, r); // submitted with this cycle's notifications
-        }
-        LOG.log(Level.WARNING, "ring stopped on guest error: " + r.describe() + " error="
-                + PathStatus.describe(code));
+    /** Wakes {@code other} if it sleeps (after publishing work for it). */
+    static void wake(Worker other) {
+        other.wakeup.wake();
     }
 }

@@ -1,5 +1,7 @@
 package io.vhostdma.backend.stats;
 
+import io.vhostdma.vhost.virtq.PathStatus;
+
 /** Why a packet was dropped. Every dropped packet is counted under exactly one reason. */
 public enum DropReason {
     /** The destination RX ring had no (or not enough) buffers. */
@@ -51,6 +53,24 @@ public enum DropReason {
 
     DropReason(String label) {
         this.label = label;
+    }
+
+    /**
+     * The reason a frame for an RX ring is dropped with data-path status {@code status} (a negative
+     * {@link io.vhostdma.vhost.virtq.PathStatus}); a status that broke the ring is {@link #RX_RING_ERROR}.
+     */
+    public static DropReason ofRx(int status) {
+        return switch (status) {
+            case PathStatus.NO_BUFFERS, PathStatus.EMPTY -> RX_NO_BUFFERS;
+            case PathStatus.TOO_BIG -> RX_TOO_BIG;
+            case PathStatus.NOT_READY, PathStatus.ERR_NOT_ATTACHED -> RX_NOT_READY;
+            case PathStatus.OVER_BUDGET, PathStatus.FRAME_OVER_BUDGET -> BUDGET;
+            case PathStatus.DMA_BUSY -> DMA_BUSY;
+            case PathStatus.NO_HOST_BUFFER -> NO_HOST_BUFFER;
+            case PathStatus.HANDOFF_FULL -> HANDOFF_FULL;
+            case PathStatus.DMA_ERROR -> DMA_ERROR;
+            default -> RX_RING_ERROR;
+        };
     }
 
     /** The stable name used in stats lines and metrics. */
