@@ -61,6 +61,7 @@ abstract class OwnedRing {
         q.configure(cfg.size(), cfg.descUva(), cfg.availUva(), cfg.usedUva());
         q.setFeatures(device.eventIdx(), device.indirect());
         q.setLastAvailIndex(cfg.lastAvailIndex());
+        q.writeLog(device.dirtyLog().forRing(ringIndex)); // dirty logging (migration); one volatile read while off
         this.queue = q;
     }
 

@@ -93,6 +93,26 @@ public final class ProtocolClient {
         sendAndMaybeAck(Request.SET_VRING_ADDR, size, null, 0, wantAck);
     }
 
+    /** SET_VRING_ADDR with the queue's user addresses, ring flags {@code flags} and the used-ring log address. */
+    public void sendVringAddr(DriverVirtqueue queue, int flags, long logGpa, boolean wantAck) {
+        MemorySegment p = channel.stagingPayload();
+        int size = queue.writeVringAddr(p, 0);
+        p.set(ValueLayout.JAVA_INT_UNALIGNED, io.vhostdma.vhost.protocol.VringAddrLayout.FLAGS, flags);
+        p.set(ValueLayout.JAVA_LONG_UNALIGNED, io.vhostdma.vhost.protocol.VringAddrLayout.LOG, logGpa);
+        sendAndMaybeAck(Request.SET_VRING_ADDR, size, null, 0, wantAck);
+    }
+
+    /** SET_LOG_BASE {@code {size, offset}} with the log memfd; returns the u64 of the reply LOG_SHMFD makes due. */
+    public long sendLogBase(long size, long offset, int fd) {
+        MemorySegment p = channel.stagingPayload();
+        p.set(ValueLayout.JAVA_LONG_UNALIGNED, io.vhostdma.vhost.protocol.LogBaseLayout.MMAP_SIZE, size);
+        p.set(ValueLayout.JAVA_LONG_UNALIGNED, io.vhostdma.vhost.protocol.LogBaseLayout.MMAP_OFFSET, offset);
+        oneFd[0] = fd;
+        int bytes = io.vhostdma.vhost.protocol.LogBaseLayout.BYTES;
+        channel.sendPrepared(Request.SET_LOG_BASE, REQUEST_FLAGS, bytes, bytes, oneFd, 1);
+        return expectReply(Request.SET_LOG_BASE, 8).u64();
+    }
+
     /** SET_MEM_TABLE with every region of {@code memory} and its memfds. */
     public void sendMemTable(GuestMemoryImage memory, boolean wantAck) {
         int size = memory.writeMemTable(channel.stagingPayload(), 0);

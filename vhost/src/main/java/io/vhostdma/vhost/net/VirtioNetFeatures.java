@@ -46,7 +46,7 @@ public final class VirtioNetFeatures {
 
     /** The features this back end offers. */
     public static final long OFFERED =
-            VERSION_1 | MRG_RXBUF | EVENT_IDX | INDIRECT_DESC | MQ | GUEST_ANNOUNCE | PROTOCOL_FEATURES;
+            VERSION_1 | MRG_RXBUF | EVENT_IDX | INDIRECT_DESC | MQ | GUEST_ANNOUNCE | PROTOCOL_FEATURES | LOG_ALL;
 
     private VirtioNetFeatures() {
     }

@@ -25,10 +25,11 @@ import java.util.concurrent.Executor;
  * when replaced or at disconnect) or closed before {@code handle} returns.
  */
 public final class VhostUserSession {
-    /** Protocol features we offer: MQ, REPLY_ACK, MTU, STATUS. */
+    /** Protocol features we offer: MQ, LOG_SHMFD, REPLY_ACK, MTU, STATUS. */
     public static final long OFFERED_PROTOCOL_FEATURES = ProtocolFeatures.bit(ProtocolFeatures.MQ)
             | ProtocolFeatures.bit(ProtocolFeatures.REPLY_ACK) | ProtocolFeatures.bit(ProtocolFeatures.MTU)
-            | ProtocolFeatures.bit(ProtocolFeatures.STATUS);
+            | ProtocolFeatures.bit(ProtocolFeatures.STATUS)
+            | ProtocolFeatures.bit(ProtocolFeatures.LOG_SHMFD);
     static final int MIN_MTU = 68;
     static final int MAX_MTU = 65535;
 
@@ -37,6 +38,7 @@ public final class VhostUserSession {
     private final Executor loop;
     private final SessionCounters counters;
     final RingControl rings;
+    final LogControl logs;
     private long protocolFeatures;
     private boolean featuresSet;
     private boolean owner;
@@ -58,6 +60,7 @@ public final class VhostUserSession {
         this.loop = loop;
         this.counters = counters;
         this.rings = new RingControl(device, dataPlane, loop);
+        this.logs = new LogControl(device, dataPlane, loop);
     }
 
     /** The device the data plane reads. */
@@ -125,6 +128,7 @@ public final class VhostUserSession {
         CompletableFuture<Void> done = tail.handleAsync((r, e) -> null, loop)
                 .thenCompose(v -> rings.shutdown())
                 .thenRun(() -> {
+                    logs.shutdown();
                     protocolFeatures = 0;
                     featuresSet = false;
                     table = null;
@@ -169,7 +173,7 @@ public final class VhostUserSession {
                     "feature bits not offered: features=0x" + Long.toHexString(v) + " unoffered=0x"
                             + Long.toHexString(unoffered));
         }
-        if (featuresSet && v != device.features() && rings.anyStarted()) {
+        if (featuresSet && ((v ^ device.features()) & ~VirtioNetFeatures.LOG_ALL) != 0 && rings.anyStarted()) {
             throw new ProtocolException(ProtocolException.Kind.BAD_STATE, m.request(),
                     "features changed while rings run: old=0x" + Long.toHexString(device.features())
                             + " new=0x" + Long.toHexString(v));
@@ -181,7 +185,7 @@ public final class VhostUserSession {
                 device.ring(i).enabled(true);
             }
         }
-        return none();
+        return logs.features(v);
     }
 
     CompletionStage<Reply> setOwner(Message m) {
@@ -298,11 +302,12 @@ public final class VhostUserSession {
     CompletionStage<Reply> setVringAddr(Message m) {
         VringAddr a = VringAddr.decode(m, device.queuePairs());
         VringConfig r = device.ring(a.index());
+        CompletionStage<Void> logged = logs.usedLog(a.index(), a.usedLogAddress());
         if (r.started() && r.descUva() == a.desc() && r.availUva() == a.avail() && r.usedUva() == a.used()) {
-            return none();
+            return logged.thenApply(v -> Reply.NONE);
         }
-        return rings.restartWith(m.request(), a.index(), () -> r.addresses(a.desc(), a.avail(), a.used()))
-                .thenApply(v -> Reply.NONE);
+        return logged.thenCompose(v -> rings.restartWith(m.request(), a.index(),
+                () -> r.addresses(a.desc(), a.avail(), a.used()))).thenApply(v -> Reply.NONE);
     }
 
     CompletionStage<Reply> getVringBase(Message m) {

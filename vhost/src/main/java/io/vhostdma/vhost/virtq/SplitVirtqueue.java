@@ -82,6 +82,11 @@ public final class SplitVirtqueue implements Virtqueue {
     private WriteLog log = WriteLog.NONE;
     /** The used index at the last {@link #publishUsed} (for the used-ring write log). */
     private int publishedUsed;
+    /**
+     * The table the ring was attached with, kept only so that the write log can walk a used chain's indirect table
+     * again ({@link #logChain}); forgotten at {@link #detach}, like the ring parts sliced from it.
+     */
+    private GuestMemory attachedMemory;
 
     private MemorySegment indirectScratch;
     private MemorySegment indirectTable;
@@ -161,6 +166,7 @@ public final class SplitVirtqueue implements Virtqueue {
         desc = d;
         avail = a;
         used = u;
+        attachedMemory = mem;
         attached = true;
         if (!everAttached) {
             everAttached = true;
@@ -191,6 +197,7 @@ public final class SplitVirtqueue implements Virtqueue {
     @Override
     public void detach() {
         attached = false;
+        attachedMemory = null;
         desc = null;
         avail = null;
         used = null;
@@ -431,6 +438,50 @@ public final class SplitVirtqueue implements Virtqueue {
         usedIdx = VirtqIndex.add(usedIdx, 1);
         if (log.enabled()) {
             log.chainWritten(index, head, len);
+            logChain(head, len & 0xFFFF_FFFFL);
+        }
+    }
+
+    /**
+     * Reports the guest ranges of chain {@code head}'s first {@code len} written bytes to the write log: walks the
+     * chain again (the driver may not touch it until the used element is published) with the same loop guard and
+     * indirect rules as {@link #walk}, and stops quietly at anything {@link #walk} would have refused — a guest
+     * that rewrote its own chain since the pop only loses dirty bits of its own memory.
+     */
+    private void logChain(int head, long len) {
+        MemorySegment table = desc;
+        long base = 0;
+        int entries = size;
+        boolean inIndirect = false;
+        int idx = head;
+        for (int walked = 0; len > 0 && head < size && ++walked <= entries; ) {
+            long off = base + idx * DESC_SIZE;
+            // plain reads: the descriptor is the device's until its used element is published
+            long addr = table.get(U64_PLAIN, off + DESC_ADDR);
+            long dlen = table.get(U32_PLAIN, off + DESC_LEN) & 0xFFFF_FFFFL;
+            int flags = table.get(U16_PLAIN, off + DESC_FLAGS) & VirtqIndex.MASK;
+            int next = table.get(U16_PLAIN, off + DESC_NEXT) & VirtqIndex.MASK;
+            if ((flags & F_INDIRECT) != 0) {
+                if (enterIndirect(attachedMemory, inIndirect, flags, addr, dlen) != PathStatus.OK) {
+                    return;
+                }
+                table = indirectTable;
+                base = indirectBase;
+                entries = (int) (dlen / DESC_SIZE);
+                inIndirect = true;
+                idx = 0;
+                walked = 0;
+                continue;
+            }
+            if ((flags & F_WRITE) != 0 && dlen != 0) {
+                long piece = Math.min(dlen, len);
+                log.guestWritten(addr, piece);
+                len -= piece;
+            }
+            if ((flags & F_NEXT) == 0 || next >= entries) {
+                return;
+            }
+            idx = next;
         }
     }
 
@@ -439,6 +490,7 @@ public final class SplitVirtqueue implements Virtqueue {
     public void publishUsed() {
         if (log.enabled()) {
             logUsed();
+            log.flush(); // the dirty bits are in the bitmap before the release store below publishes the writes
         }
         // release: packet data and used elements become visible to the driver before the index that covers them;
         // pairs with the driver's read barrier after it loads used.idx
@@ -502,6 +554,11 @@ public final class SplitVirtqueue implements Virtqueue {
             // release: we are the only writer of used.flags; the driver reads it before kicking
             U16_ATOMIC.setRelease(used, RING_FLAGS, (short) 0);
         }
+        if (log.enabled()) {
+            long at = eventIdx ? SplitRingLayout.availEvent(size) : RING_FLAGS;
+            log.usedRing(index, at, SplitRingLayout.AVAIL_ENTRY_SIZE);
+            log.flush();
+        }
         // full fence (StoreLoad): the re-arm store must be visible before the caller re-reads avail.idx
         VarHandle.fullFence();
     }
@@ -515,6 +572,10 @@ public final class SplitVirtqueue implements Virtqueue {
         if (!eventIdx) {
             // opaque: a hint; the driver seeing it late only costs one spurious kick
             U16_ATOMIC.setOpaque(used, RING_FLAGS, (short) SplitRingLayout.USED_F_NO_NOTIFY);
+            if (log.enabled()) {
+                log.usedRing(index, RING_FLAGS, SplitRingLayout.AVAIL_ENTRY_SIZE);
+                log.flush();
+            }
         }
     }
 
