@@ -3,8 +3,8 @@ package io.vhostdma.vhost.protocol;
 import java.util.concurrent.CompletionStage;
 
 /**
- * The dispatch table: request id → handler. Requests that need a feature we never offer (RARP,
- * backend channel, IOTLB, config space, inflight, memory slots, ...) map to the
+ * The dispatch table: request id → handler. Requests that need a feature we never offer (backend
+ * channel, IOTLB, config space, inflight, memory slots, ...) map to the
  * not-negotiated handler; ids missing from the table are unknown. Both close the connection.
  */
 final class RequestTable {
@@ -39,7 +39,8 @@ final class RequestTable {
         HANDLERS[Request.GET_STATUS] = VhostUserSession::getStatus;
         HANDLERS[Request.SET_LOG_BASE] = (s, m) -> s.logs.setLogBase(s, m);
         HANDLERS[Request.SET_LOG_FD] = (s, m) -> s.logs.setLogFd(s, m);
-        int[] notOffered = {Request.SEND_RARP, Request.SET_BACKEND_REQ_FD,
+        HANDLERS[Request.SEND_RARP] = VhostUserSession::sendRarp;
+        int[] notOffered = {Request.SET_BACKEND_REQ_FD,
             Request.IOTLB_MSG, Request.SET_VRING_ENDIAN, Request.GET_CONFIG, Request.SET_CONFIG,
             Request.GET_INFLIGHT_FD, Request.SET_INFLIGHT_FD, Request.RESET_DEVICE, Request.VRING_KICK,
             Request.GET_MAX_MEM_SLOTS, Request.ADD_MEM_REG, Request.REM_MEM_REG};

@@ -25,11 +25,11 @@ import java.util.concurrent.Executor;
  * when replaced or at disconnect) or closed before {@code handle} returns.
  */
 public final class VhostUserSession {
-    /** Protocol features we offer: MQ, LOG_SHMFD, REPLY_ACK, MTU, STATUS. */
+    /** Protocol features we offer: MQ, LOG_SHMFD, RARP, REPLY_ACK, MTU, STATUS. */
     public static final long OFFERED_PROTOCOL_FEATURES = ProtocolFeatures.bit(ProtocolFeatures.MQ)
             | ProtocolFeatures.bit(ProtocolFeatures.REPLY_ACK) | ProtocolFeatures.bit(ProtocolFeatures.MTU)
             | ProtocolFeatures.bit(ProtocolFeatures.STATUS)
-            | ProtocolFeatures.bit(ProtocolFeatures.LOG_SHMFD);
+            | ProtocolFeatures.bit(ProtocolFeatures.LOG_SHMFD) | ProtocolFeatures.bit(ProtocolFeatures.RARP);
     static final int MIN_MTU = 68;
     static final int MAX_MTU = 65535;
 
@@ -263,6 +263,13 @@ public final class VhostUserSession {
             table = next;
             return Reply.NONE;
         });
+    }
+
+    CompletionStage<Reply> sendRarp(Message m) {
+        m.expectSize(8).expectFds(0);
+        requireProtocolFeature(m, ProtocolFeatures.RARP, "RARP");
+        dataPlane.announce(device, io.vhostdma.vhost.net.RarpFrame.macOf(m.payload()));
+        return none();
     }
 
     CompletionStage<Reply> notNegotiated(Message m) {
