@@ -1,5 +1,6 @@
 package io.vhostdma.vhost.frontend;
 
+import io.vhostdma.vhost.protocol.MemoryRegionLayout;
 import io.vhostdma.vhost.protocol.MessageHeaderLayout;
 import io.vhostdma.vhost.protocol.Request;
 import io.vhostdma.vhost.protocol.VringStateLayout;
@@ -111,6 +112,22 @@ public final class ProtocolClient {
         int bytes = io.vhostdma.vhost.protocol.LogBaseLayout.BYTES;
         channel.sendPrepared(Request.SET_LOG_BASE, REQUEST_FLAGS, bytes, bytes, oneFd, 1);
         return expectReply(Request.SET_LOG_BASE, 8).u64();
+    }
+
+    /**
+     * ADD_MEM_REG ({@code add}, with the region's memfd) or REM_MEM_REG of region {@code i} of {@code memory}
+     * (payload {@code u64 padding; region}); waits for the ack when asked and negotiated.
+     */
+    public void sendMemRegion(boolean add, GuestMemoryImage memory, int i, boolean wantAck) {
+        MemorySegment p = channel.stagingPayload();
+        p.set(ValueLayout.JAVA_LONG_UNALIGNED, 0, 0L);
+        p.set(ValueLayout.JAVA_LONG_UNALIGNED, 8 + MemoryRegionLayout.GPA, memory.guestPhysAddr(i));
+        p.set(ValueLayout.JAVA_LONG_UNALIGNED, 8 + MemoryRegionLayout.SIZE, memory.regionSize());
+        p.set(ValueLayout.JAVA_LONG_UNALIGNED, 8 + MemoryRegionLayout.UVA, memory.userAddr(i));
+        p.set(ValueLayout.JAVA_LONG_UNALIGNED, 8 + MemoryRegionLayout.MMAP_OFFSET, 0L);
+        oneFd[0] = memory.fd(i);
+        sendAndMaybeAck(add ? Request.ADD_MEM_REG : Request.REM_MEM_REG, 8 + MemoryRegionLayout.BYTES, oneFd,
+                add ? 1 : 0, wantAck);
     }
 
     /** SET_MEM_TABLE with every region of {@code memory} and its memfds. */

@@ -25,11 +25,12 @@ import java.util.concurrent.Executor;
  * when replaced or at disconnect) or closed before {@code handle} returns.
  */
 public final class VhostUserSession {
-    /** Protocol features we offer: MQ, LOG_SHMFD, RARP, REPLY_ACK, MTU, STATUS. */
+    /** Protocol features we offer: MQ, LOG_SHMFD, RARP, REPLY_ACK, MTU, CONFIGURE_MEM_SLOTS, STATUS. */
     public static final long OFFERED_PROTOCOL_FEATURES = ProtocolFeatures.bit(ProtocolFeatures.MQ)
             | ProtocolFeatures.bit(ProtocolFeatures.REPLY_ACK) | ProtocolFeatures.bit(ProtocolFeatures.MTU)
             | ProtocolFeatures.bit(ProtocolFeatures.STATUS)
-            | ProtocolFeatures.bit(ProtocolFeatures.LOG_SHMFD) | ProtocolFeatures.bit(ProtocolFeatures.RARP);
+            | ProtocolFeatures.bit(ProtocolFeatures.LOG_SHMFD) | ProtocolFeatures.bit(ProtocolFeatures.RARP)
+            | ProtocolFeatures.bit(ProtocolFeatures.CONFIGURE_MEM_SLOTS);
     static final int MIN_MTU = 68;
     static final int MAX_MTU = 65535;
 
@@ -39,6 +40,7 @@ public final class VhostUserSession {
     private final SessionCounters counters;
     final RingControl rings;
     final LogControl logs;
+    final MemorySlots slots;
     private long protocolFeatures;
     private boolean featuresSet;
     private boolean owner;
@@ -61,6 +63,7 @@ public final class VhostUserSession {
         this.counters = counters;
         this.rings = new RingControl(device, dataPlane, loop);
         this.logs = new LogControl(device, dataPlane, loop);
+        this.slots = new MemorySlots(device, rings);
     }
 
     /** The device the data plane reads. */
@@ -129,6 +132,7 @@ public final class VhostUserSession {
                 .thenCompose(v -> rings.shutdown())
                 .thenRun(() -> {
                     logs.shutdown();
+                    slots.closeAll();
                     protocolFeatures = 0;
                     featuresSet = false;
                     table = null;
@@ -260,6 +264,7 @@ public final class VhostUserSession {
         }
         var memory = GuestMemoryMapper.map(next, m, device.portName());
         return rings.replaceMemory(m.request(), memory).thenApply(v -> {
+            slots.closeAll(); // a table replaces every added region (unmapped now: the swap quiesced)
             table = next;
             return Reply.NONE;
         });
@@ -270,6 +275,21 @@ public final class VhostUserSession {
         requireProtocolFeature(m, ProtocolFeatures.RARP, "RARP");
         dataPlane.announce(device, io.vhostdma.vhost.net.RarpFrame.macOf(m.payload()));
         return none();
+    }
+
+    CompletionStage<Reply> getMaxMemSlots(Message m) {
+        requireProtocolFeature(m, ProtocolFeatures.CONFIGURE_MEM_SLOTS, "CONFIGURE_MEM_SLOTS");
+        return slots.getMax(m);
+    }
+
+    CompletionStage<Reply> addMemReg(Message m) {
+        requireProtocolFeature(m, ProtocolFeatures.CONFIGURE_MEM_SLOTS, "CONFIGURE_MEM_SLOTS");
+        return slots.add(m, table != null);
+    }
+
+    CompletionStage<Reply> remMemReg(Message m) {
+        requireProtocolFeature(m, ProtocolFeatures.CONFIGURE_MEM_SLOTS, "CONFIGURE_MEM_SLOTS");
+        return slots.remove(m);
     }
 
     CompletionStage<Reply> notNegotiated(Message m) {
