@@ -224,6 +224,45 @@ scenario_qemu_dma() {
   if [ -n "$errs" ]; then fail "$name" "$errs"; else pass "$name"; fi
 }
 
+# migrate_scenario LETTER NAME [qemu-migrate.sh args] -- [backend args]: three ports vm1..vm3; vm2's guest (the
+# receiver of a TCP stream from vm1) is live-migrated to a QEMU on vm3 (interop/qemu-migrate.sh).
+migrate_scenario() {
+  local d=$run/$1 name=$2 margs=() bargs=(); shift 2
+  while [ $# -gt 0 ] && [ "$1" != -- ]; do margs+=("$1"); shift; done
+  [ $# -gt 0 ] && shift; bargs=("$@")
+  mkdir -p "$d"
+  "$be" start --dir "$d" --sock "$d/vm1.sock" --sock "$d/vm2.sock" --sock "$d/vm3.sock" --fwd io "${bargs[@]}" \
+    > "$d/start.out" 2>&1 || { fail "$name" "back end did not start: $(tail -n1 "$d/start.out")"; return 1; }
+  if ! "$INTEROP_DIR/qemu-migrate.sh" --sock1 "$d/vm1.sock" --sock2 "$d/vm2.sock" --sock3 "$d/vm3.sock" \
+       --ctl "$d/vhostd.sock" "${margs[@]}" > "$d/qemu.out" 2>&1; then
+    "$be" stop --dir "$d" > /dev/null 2>&1 || true
+    fail "$name" "$(grep -m1 '^FAIL' "$d/qemu.out" || tail -n 1 "$d/qemu.out")"; sed 's/^/  /' "$d/qemu.out" | tail -n 40
+    return 1
+  fi
+  sed -n 's/^PASS qemu-migrate /  /p' "$d/qemu.out"
+  "$be" stop --dir "$d" > "$d/final.out" 2>&1 || { fail "$name" "back end stop: $(tail -n1 "$d/final.out")"; return 1; }
+}
+
+# l: every queue bound to a sw-engine channel, all ports in one access group; the guest announces itself.
+scenario_migrate_dma() {
+  local name=migrate-dma checks errs
+  migrate_scenario l "$name" -- --dma sw --group || return 0
+  if [ "$BACKEND" != vhostd ]; then pass "$name"; return; fi
+  sed 's/^/  /' "$run/l/final.out"; checks=$(dma_checks "$run/l/final.out")
+  grep -v '^ERR ' <<< "$checks" || true
+  errs=$(sed -n 's/^ERR //p' <<< "$checks")
+  if [ -n "$errs" ]; then fail "$name" "$errs"; else pass "$name"; fi
+}
+
+# m: CPU copies, guest_announce=off: QEMU sends SEND_RARP and vhostd announces the guest on vm3.
+scenario_migrate_cpu() {
+  local name=migrate-cpu
+  migrate_scenario m "$name" --no-guest-announce -- || return 0
+  if [ "$BACKEND" != vhostd ]; then pass "$name"; return; fi
+  if grep -qh 'announce: port=vm3 mac=52:54:00:00:00:02' "$run"/m/vhostd.log*; then pass "$name"
+  else fail "$name" "no SEND_RARP announcement for 52:54:00:00:00:02 on vm3 in vhostd's log"; fi
+}
+
 # examples_skip NAME: true (after printing SKIPPED) when the tier runs another back end than vhostd.
 examples_skip() { [ "$BACKEND" = vhostd ] && return 1; echo "SKIPPED $1 (BACKEND=$BACKEND: the examples run bin/vhostd)"; }
 EXAMPLES=$REPO_ROOT/examples/scripts
@@ -410,11 +449,11 @@ scenario_dmabuf_kernel() {
 # Scenario letters and names: --only takes either.
 declare -A SCENARIO=([a]=loop-accounting [b]=sink-mq [c]=client-mode [d]=qemu-restart [e]=qemu-client
   [f]=loop-dma-sw [g]=qemu-dma-group [h]=examples-qemu [i]=examples-testpmd [j]=examples-rebind
-  [k]=examples-echo [t]=testpmd-restart [r]=dpdk-engine [s]=dmabuf-kernel)
+  [k]=examples-echo [t]=testpmd-restart [r]=dpdk-engine [s]=dmabuf-kernel [l]=migrate-dma [m]=migrate-cpu)
 letter_of() {
   local l; [ -n "${SCENARIO[$1]:-}" ] && { echo "$1"; return; }
   for l in "${!SCENARIO[@]}"; do [ "${SCENARIO[$l]}" = "$1" ] && { echo "$l"; return; }; done
-  die "unknown scenario $1 (letters a-k, t, r, s or names: ${SCENARIO[*]})"
+  die "unknown scenario $1 (letters a-m, t, r, s or names: ${SCENARIO[*]})"
 
 }
 
@@ -428,6 +467,7 @@ for s in ${only//,/ }; do
     h) scenario_examples_qemu ;; i) scenario_examples_testpmd ;; j) scenario_examples_rebind ;;
     k) scenario_examples_echo ;; t) scenario_testpmd_restart ;;
     r) scenario_dpdk_engine ;; s) scenario_dmabuf_kernel ;;
+    l) scenario_migrate_dma ;; m) scenario_migrate_cpu ;;
     *) die "unknown scenario $s" ;;
   esac
 done

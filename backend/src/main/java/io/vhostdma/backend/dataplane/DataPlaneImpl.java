@@ -289,6 +289,8 @@ public final class DataPlaneImpl implements DataPlane, AutoCloseable {
     public void announce(VhostDevice device, long mac) {
         PortState port = portOf(device);
         if (port != null) {
+            System.getLogger("io.vhostdma.dataplane").log(System.Logger.Level.INFO, "announce: port=" + port.name()
+                    + " mac=" + io.vhostdma.config.MacAddresses.format(mac) + " (SEND_RARP)");
             Worker w = workers[0];
             w.submit(() -> w.announce(port, mac));
         }
