@@ -263,6 +263,17 @@ scenario_migrate_cpu() {
   else fail "$name" "no SEND_RARP announcement for 52:54:00:00:00:02 on vm3 in vhostd's log"; fi
 }
 
+# n: memory hotplug on vm2 (object_add memory-backend-memfd + device_add pc-dimm) while the guests ping.
+scenario_memory_hotplug() {
+  local d=$run/n name=memory-hotplug; mkdir -p "$d"
+  "$be" start --dir "$d" --sock "$d/vm1.sock" --sock "$d/vm2.sock" --fwd io --dma sw --group > "$d/start.out" 2>&1 \
+    || { fail "$name" "back end did not start: $(tail -n1 "$d/start.out")"; return; }
+  if "$INTEROP_DIR/qemu-hotplug.sh" --sock1 "$d/vm1.sock" --sock2 "$d/vm2.sock" --ctl "$d/vhostd.sock" > "$d/qemu.out" 2>&1; then
+    sed -n 's/^PASS qemu-hotplug /  /p' "$d/qemu.out"; pass "$name"
+  else fail "$name" "$(grep -m1 '^FAIL' "$d/qemu.out" || tail -n 1 "$d/qemu.out")"; sed 's/^/  /' "$d/qemu.out" | tail -n 40; fi
+  "$be" stop --dir "$d" > /dev/null 2>&1 || true
+}
+
 # examples_skip NAME: true (after printing SKIPPED) when the tier runs another back end than vhostd.
 examples_skip() { [ "$BACKEND" = vhostd ] && return 1; echo "SKIPPED $1 (BACKEND=$BACKEND: the examples run bin/vhostd)"; }
 EXAMPLES=$REPO_ROOT/examples/scripts
@@ -449,11 +460,12 @@ scenario_dmabuf_kernel() {
 # Scenario letters and names: --only takes either.
 declare -A SCENARIO=([a]=loop-accounting [b]=sink-mq [c]=client-mode [d]=qemu-restart [e]=qemu-client
   [f]=loop-dma-sw [g]=qemu-dma-group [h]=examples-qemu [i]=examples-testpmd [j]=examples-rebind
-  [k]=examples-echo [t]=testpmd-restart [r]=dpdk-engine [s]=dmabuf-kernel [l]=migrate-dma [m]=migrate-cpu)
+  [k]=examples-echo [t]=testpmd-restart [r]=dpdk-engine [s]=dmabuf-kernel [l]=migrate-dma [m]=migrate-cpu
+  [n]=memory-hotplug)
 letter_of() {
   local l; [ -n "${SCENARIO[$1]:-}" ] && { echo "$1"; return; }
   for l in "${!SCENARIO[@]}"; do [ "${SCENARIO[$l]}" = "$1" ] && { echo "$l"; return; }; done
-  die "unknown scenario $1 (letters a-m, t, r, s or names: ${SCENARIO[*]})"
+  die "unknown scenario $1 (letters a-n, t, r, s or names: ${SCENARIO[*]})"
 
 }
 
@@ -467,7 +479,7 @@ for s in ${only//,/ }; do
     h) scenario_examples_qemu ;; i) scenario_examples_testpmd ;; j) scenario_examples_rebind ;;
     k) scenario_examples_echo ;; t) scenario_testpmd_restart ;;
     r) scenario_dpdk_engine ;; s) scenario_dmabuf_kernel ;;
-    l) scenario_migrate_dma ;; m) scenario_migrate_cpu ;;
+    l) scenario_migrate_dma ;; m) scenario_migrate_cpu ;; n) scenario_memory_hotplug ;;
     *) die "unknown scenario $s" ;;
   esac
 done
