@@ -5,8 +5,8 @@
 #            [--timeout S] [--mib N]
 #   vm1 (52:54:00:00:00:01, 10.0.0.1, on P1) sends an N MiB random file (default 48) to vm2 (…:02, 10.0.0.2,
 #   on P2). Once the sender's stream runs, vm2 is live-migrated by its QEMU monitor (migrate -d to a unix
-#   socket) into a destination QEMU started with -incoming on P3 (same machine, same MAC). The source QEMU
-#   is quit once the migration completed. Passes when the migration completed, the receiver (now on P3)
+#   socket, max-bandwidth 1G) into a destination QEMU started with -incoming on P3 (same machine, same MAC).
+#   The source QEMU is quit once the migration completed; after the transfer both guests keep pinging. Passes when the migration completed, the receiver (now on P3)
 #   prints the sender's md5, and the back end's port on P3 received packets within 5 s of the migration's
 #   end (polled through vhostctl on --ctl, the back end's management socket; the port is named vm3).
 #   --no-guest-announce: the receiver's virtio-net has guest_announce=off, so QEMU asks the back end to
@@ -48,7 +48,7 @@ vm() {
     -device "virtio-net-pci,netdev=n0,mac=52:54:00:00:00:0$n,vectors=0,guest_announce=$announce" \
     -monitor "unix:$dir/$name.mon,server=on,wait=off" \
     -kernel "$vmlinuz" -initrd "$initrd" \
-    -append "console=ttyS0 panic=-1 quiet mitigations=off vd.ip=10.0.0.$n/24 vd.peer=10.0.0.$((3 - n)) vd.role=$role vd.mib=$mib vd.linger=0" \
+    -append "console=ttyS0 panic=-1 quiet mitigations=off vd.ip=10.0.0.$n/24 vd.peer=10.0.0.$((3 - n)) vd.role=$role vd.mib=$mib vd.linger=1" \
     "$@" < /dev/null > "$dir/$name.console" 2>&1 &
   PIDS+=($!); echo $! > "$dir/$name.pid"
 }
@@ -75,6 +75,7 @@ PY
 
 fail() {
   echo "FAIL qemu-migrate $*"
+  [ -z "${KEEP_CONSOLES:-}" ] || cp "$dir"/*.console "$KEEP_CONSOLES"/ 2>/dev/null || true
   tail_log sender "$dir/vm1.console"; tail_log source "$dir/src.console"; tail_log destination "$dir/dst.console"
   exit 1
 }
@@ -99,7 +100,8 @@ sleep 1
 rx0=$(rx_packets); rx0=${rx0:-0}
 log "qemu-migrate: migrating the receiver (port vm2 -> vm3, guest_announce=$announce)"
 t_start=$(now)
-hmp src "migrate -d unix:$dir/migration.sock" > "$dir/migrate.out"
+hmp src "migrate_set_parameter max-bandwidth 1G" > "$dir/migrate.out"
+hmp src "migrate -d unix:$dir/migration.sock" >> "$dir/migrate.out"
 grep -qi 'error\|disabled\|fail' "$dir/migrate.out" && fail "migrate refused: $(tr '\n' ' ' < "$dir/migrate.out")"
 while true; do
   status=$(hmp src "info migrate" | sed -n 's/^Migration status: *//p' | tr -d '\r')
