@@ -216,7 +216,7 @@ public final class Worker implements Runnable {
             }
         }
         r.fifo.retire(dirty);
-        r.counters.publish(); // this burst's packet counts become visible to readers
+        r.endBurst(); // packet counts visible to readers; a reactive receiver the burst fed is woken
         return done;
     }
 
