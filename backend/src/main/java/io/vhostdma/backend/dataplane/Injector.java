@@ -186,8 +186,7 @@ public final class Injector implements AutoCloseable {
         final GatherList frame = new GatherList(1);
         long position;
         int length;
-        /** Worker-local until given back: its claim plus copies reading the slot, and whether one landed. */
-        int holds;
+        /** Worker-local until given back: whether a copy of the frame landed. */
         boolean delivered;
 
         Slot(long offset) {
@@ -195,16 +194,13 @@ public final class Injector implements AutoCloseable {
         }
 
         @Override
-        void retain() {
-            holds++;
+        void landed() {
+            delivered = true;
         }
 
         @Override
-        void release(boolean landed, DirtyList dirty) {
-            delivered |= landed;
-            if (--holds == 0) {
-                dirty.afterPublish(this); // given back once the used ring that shows the frame is published
-            }
+        void lastReleased(DirtyList dirty) {
+            dirty.afterPublish(this); // given back once the used ring that shows the frame is published
         }
 
         /** Worker, after publishing: gives the slot and its result back to the producer. */
