@@ -319,7 +319,8 @@ public final class Worker implements Runnable {
 
     /**
      * Publishes the used rings changed this cycle (and their packet counters) and notifies their guests (one
-     * system call for every signal), then hands the final send-ring slots back. A ring whose guest memory faults here is stopped alone.
+     * system call for every signal), then hands the final send-ring slots back. A ring whose guest memory
+     * faults here is stopped alone.
      */
     void flushUsed() {
         OwnedRing r;
