@@ -10,8 +10,8 @@ import io.vhostdma.dma.spi.EngineInfo;
 
 /**
  * The no-offload baseline: {@code copy()/copySg()/fill()} describe the op; {@code submit()} executes every
- * op submitted as one batch on the caller's thread; they are reported at the next completion poll. No thread of its own; memory
- * needs no registration (the layer hands over segments).
+ * op submitted as one batch on the caller's thread; they are reported at the next completion poll. No thread
+ * of its own; memory needs no registration (the layer hands over segments).
  */
 final class CpuEngine implements DmaEngine {
     private final EngineOptions options;
