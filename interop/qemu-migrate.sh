@@ -3,7 +3,7 @@
 #
 # Usage: interop/qemu-migrate.sh --sock1 P1 --sock2 P2 --sock3 P3 --ctl SOCKET [--no-guest-announce]
 #            [--timeout S] [--mib N]
-#   vm1 (52:54:00:00:00:01, 10.0.0.1, on P1) sends an N MiB random file (default 48) to vm2 (…:02, 10.0.0.2,
+#   vm1 (52:54:00:00:00:01, 10.0.0.1, on P1) sends an N MiB random file (default 96) to vm2 (…:02, 10.0.0.2,
 #   on P2). Once the sender's stream runs, vm2 is live-migrated by its QEMU monitor (migrate -d to a unix
 #   socket, max-bandwidth 1G) into a destination QEMU started with -incoming on P3 (same machine, same MAC).
 #   The source QEMU is quit once the migration completed; after the transfer both guests keep pinging. Passes when the migration completed, the receiver (now on P3)
@@ -16,7 +16,7 @@
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
-sock1="" sock2="" sock3="" ctl="" announce=on timeout=240 mib=48
+sock1="" sock2="" sock3="" ctl="" announce=on timeout=240 mib=96
 while [ $# -gt 0 ]; do
   case "$1" in
     --sock1) sock1=$2; shift 2 ;;
@@ -90,12 +90,12 @@ deadline() { [ $((SECONDS - start)) -lt "$timeout" ] || fail "timeout after ${ti
 vm 1 "$sock1" vm1 sender
 vm 2 "$sock2" src receiver
 vm 2 "$sock3" dst receiver -incoming "unix:$dir/migration.sock"
-# the sender has computed its file's md5 and starts streaming it: migrate a second later, mid-transfer
+# the sender has computed its file's md5 and starts streaming it: migrate right away, mid-transfer
 until [ -n "$(md5_of vm1)" ]; do
   grep -h '^VD:FAIL' "$dir"/*.console 2>/dev/null | head -n1 | grep . && fail "guest failed before the migration"
   deadline "the sender never started"; sleep 0.2
 done
-sleep 1
+sleep 0.5
 [ -z "$(md5_of src)" ] || fail "the transfer ended before the migration started (raise --mib)"
 rx0=$(rx_packets); rx0=${rx0:-0}
 log "qemu-migrate: migrating the receiver (port vm2 -> vm3, guest_announce=$announce)"
@@ -112,6 +112,7 @@ while true; do
   deadline "migration still $status"; sleep 0.2
 done
 t_done=$(now)
+[ -z "$(md5_of src)" ] || fail "the stream ended on the source before the switch-over (raise --mib)"
 hmp src quit > /dev/null 2>&1 || true
 # traffic resumes on the destination port: its RX counter moves within 5 s
 until [ "$(rx_packets)" -gt "$rx0" ] 2>/dev/null; do
