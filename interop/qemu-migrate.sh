@@ -5,7 +5,7 @@
 #            [--timeout S] [--mib N]
 #   vm1 (52:54:00:00:00:01, 10.0.0.1, on P1) sends an N MiB random file (default 96) to vm2 (…:02, 10.0.0.2,
 #   on P2). Once the sender's stream runs, vm2 is live-migrated by its QEMU monitor (migrate -d to a unix
-#   socket, max-bandwidth 1G) into a destination QEMU started with -incoming on P3 (same machine, same MAC).
+#   socket, max-bandwidth 1G, downtime-limit 2 s: TCG guests dirty memory fast) into a destination QEMU started with -incoming on P3 (same machine, same MAC).
 #   The source QEMU is quit once the migration completed; after the transfer both guests keep pinging. Passes when the migration completed, the receiver (now on P3)
 #   prints the sender's md5, and the back end's port on P3 received packets within 5 s of the migration's
 #   end (polled through vhostctl on --ctl, the back end's management socket; the port is named vm3).
@@ -101,6 +101,7 @@ rx0=$(rx_packets); rx0=${rx0:-0}
 log "qemu-migrate: migrating the receiver (port vm2 -> vm3, guest_announce=$announce)"
 t_start=$(now)
 hmp src "migrate_set_parameter max-bandwidth 1G" > "$dir/migrate.out"
+hmp src "migrate_set_parameter downtime-limit 2000" >> "$dir/migrate.out"
 hmp src "migrate -d unix:$dir/migration.sock" >> "$dir/migrate.out"
 grep -qi 'error\|disabled\|fail' "$dir/migrate.out" && fail "migrate refused: $(tr '\n' ' ' < "$dir/migrate.out")"
 while true; do
