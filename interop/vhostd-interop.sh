@@ -45,13 +45,21 @@
 #                      with the host tree shared read-only (9p): the udmabuf-dependent JUnit tests and a
 #                      vhostd + Java front end check (sealed memfd registered as a dma-buf, frames byte-exact
 #                      over a DMA-bound queue); its PASS/FAIL/SKIPPED line
+#   l migrate-dma      three ports, every queue bound to a `sw`-engine channel in one access group
+#                      (interop/qemu-migrate.sh): vm1 streams 96 MiB over TCP to vm2, whose QEMU is
+#                      live-migrated (-incoming + migrate) to a QEMU on vm3 mid-stream: migration completes,
+#                      vm3's port receives packets within 5 s of its end, the md5 matches; then f's dma_checks
+#   m migrate-cpu      the same with CPU copies and guest_announce=off: vhostd must log the SEND_RARP
+#                      announcement of the receiver's MAC on vm3
+#   n memory-hotplug   interop/qemu-hotplug.sh: object_add memory-backend-memfd + device_add pc-dimm on vm2
+#                      while the guests ping: vhostctl port vm2 lists one more region, pings continue
 #   h-k, r run bin/vhostd themselves (r through vhostd-backend.sh): with BACKEND=dpdk they print "SKIPPED <name>".
-#   --only takes letters or names (--only r,dmabuf-kernel). Takes about 10 minutes (r ~1.5-2.7 min, s ~2.5 min, t ~20 s).
+#   --only takes letters or names (--only r,dmabuf-kernel). Takes about 12 minutes (r ~1.5-2.7 min, s ~2.5 min, t ~20 s, l/m/n ~2.5 min together).
 #   Exit 1 if any scenario failed. Not root: "SKIPPED: ..." and exit 0.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
-only=a,b,c,d,e,f,g,h,i,j,k,t,r,s
+only=a,b,c,d,e,f,g,h,i,j,k,t,r,s,l,m,n
 
 while [ $# -gt 0 ]; do
   case "$1" in
