@@ -495,11 +495,12 @@ public final class SplitVirtqueue implements Virtqueue {
         // release: packet data and used elements become visible to the driver before the index that covers them;
         // pairs with the driver's read barrier after it loads used.idx
         U16_ATOMIC.setRelease(used, RING_IDX, (short) usedIdx);
+        publishedUsed = usedIdx; // also while not logging: logging switched on later starts from here
     }
 
     /** Reports the used elements added since the last publish, and used.idx, to the write log. */
     private void logUsed() {
-        int n = VirtqIndex.distance(publishedUsed, usedIdx);
+        int n = Math.min(VirtqIndex.distance(publishedUsed, usedIdx), size);
         int first = VirtqIndex.slot(publishedUsed, size);
         int tillEnd = Math.min(n, size - first);
         log.usedRing(index, SplitRingLayout.usedElem(first), SplitRingLayout.USED_ELEM_SIZE * tillEnd);
@@ -507,7 +508,6 @@ public final class SplitVirtqueue implements Virtqueue {
             log.usedRing(index, SplitRingLayout.usedElem(0), SplitRingLayout.USED_ELEM_SIZE * (n - tillEnd));
         }
         log.usedRing(index, RING_IDX, SplitRingLayout.AVAIL_ENTRY_SIZE);
-        publishedUsed = usedIdx;
     }
 
     /**
