@@ -6,6 +6,7 @@ import io.vhostdma.backend.dataplane.DataPlaneImpl;
 import io.vhostdma.backend.dataplane.PortState;
 import io.vhostdma.backend.dataplane.RingListener;
 import io.vhostdma.backend.dma.AccessException;
+import io.vhostdma.backend.dma.ChannelBindings;
 import io.vhostdma.backend.dma.DmaRuntime;
 import io.vhostdma.backend.events.BackendEvent;
 import io.vhostdma.backend.events.EventHub;
@@ -196,7 +197,7 @@ public final class BackendManagement implements Management, RingListener {
     }
 
     private CompletionStage<QueueView> rebind(PortState p, int ring, ChannelBinding target) {
-        String holder = p.name() + "/" + QueueRef.ofRing(ring).toString();
+        ChannelBindings.PortQueue holder = ChannelBindings.PortQueue.ofRing(p.name(), ring);
         return CompletableFuture.supplyAsync(() -> {
             synchronized (bindLock) {
                 ChannelBinding old = dma.binding(p.name(), ring);
@@ -206,16 +207,16 @@ public final class BackendManagement implements Management, RingListener {
                     return views.queue(p, ring);
                 }
                 if (target != null) {
-                    String other = dma.reserve(to, holder);
+                    ChannelBindings.PortQueue other = dma.channels().reserve(target.ref(), holder);
                     if (other != null) {
                         throw new ControlException(Code.ALREADY_EXISTS, "channel in use: channel=" + to
                                 + " bound to " + other);
                     }
                 }
-                dma.setBinding(p.name(), ring, target);
+                dma.channels().bind(holder, target);
                 boolean live = plane.rebind(p, ring, target).join();
                 if (from != null) {
-                    dma.release(from, holder); // only now: its copies drained
+                    dma.channels().release(old.ref(), holder); // only now: its copies drained
                 }
                 LOG.log(System.Logger.Level.INFO, "binding changed: port=" + p.name() + " queue="
                         + QueueRef.ofRing(ring).toString() + " from=" + (from == null ? "cpu" : from) + " to="
@@ -308,7 +309,7 @@ public final class BackendManagement implements Management, RingListener {
                 ports.remove(name);
                 synchronized (bindLock) {
                     for (int r = 0; r < 2 * p.queuePairs(); r++) {
-                        dma.setBinding(name, r, null);
+                        dma.channels().bind(ChannelBindings.PortQueue.ofRing(name, r), null);
                     }
                 }
             }
