@@ -25,7 +25,7 @@ import picocli.CommandLine.ScopeType;
             ViewCommands.Queues.class, ViewCommands.Stats.class, ViewCommands.Dma.class, ChangeCommands.BindQueue.class,
             ChangeCommands.UnbindQueue.class, ViewCommands.Groups.class, ChangeCommands.JoinGroup.class,
             ChangeCommands.LeaveGroup.class, ChangeCommands.NewGroup.class, ChangeCommands.NewPort.class,
-            ChangeCommands.DropPort.class, ViewCommands.Events.class, Cli.Completion.class})
+            ChangeCommands.DropPort.class, ViewCommands.Events.class, HealthCheck.class, Cli.Completion.class})
 final class Cli {
     @Option(names = "--socket", paramLabel = "PATH", scope = ScopeType.INHERIT, description = "vhostd's"
             + " management socket (default $VHOSTCTL_SOCKET, else vhostd.sock in the runtime dir: $RUNTIME_DIRECTORY,"
