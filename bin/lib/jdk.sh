@@ -39,5 +39,5 @@ backend_classpath() {
 
 # ParallelGC and a fixed heap: a JVM pinned to one core (taskset) would otherwise pick SerialGC; the
 # data plane allocates nothing per packet, so GC choice only matters for the control plane.
-JVM_FLAGS=(--enable-native-access=ALL-UNNAMED -XX:+UseParallelGC -Xms256m -Xmx1g
+JVM_FLAGS=(--enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow -XX:+UseParallelGC -Xms256m -Xmx1g
   '-Djava.util.logging.SimpleFormatter.format=%1$tF %1$tT %4$s %3$s: %5$s%6$s%n')
