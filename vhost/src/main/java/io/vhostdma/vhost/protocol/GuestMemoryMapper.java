@@ -21,6 +21,8 @@ import java.util.List;
  *
  * <p>Each region also gets its registration kind for the DMA layer, decided before its fd is closed:
  * <ul>
+ *   <li>an fd that is neither a dma-buf nor shared memory the kernel serves itself (memfd, tmpfs or hugetlbfs)
+ *       is refused ({@code BAD_FDS}) before it is touched: another file system's file could block vhostd;</li>
  *   <li>the fd is a dma-buf: it is kept as the region's dma-buf ({@code dmabufOffset = mmap_offset});</li>
  *   <li>{@code /dev/udmabuf} is usable and the fd is a memfd sealed with F_SEAL_SHRINK but not F_SEAL_WRITE or
  *       F_SEAL_FUTURE_WRITE: a udmabuf over the whole mapping ({@code [0, mapped length)}) becomes the region's
@@ -69,9 +71,12 @@ final class GuestMemoryMapper {
     private static GuestRegion region(int request, String port, int i, MemoryTable.Region r, int fd, Arena arena) {
         int kept = -1;
         try {
-            MemorySegment mapping = mapRegion(request, i, r, fd, arena);
             boolean dmabuf = Fds.isDmabuf(fd);
             int seals = dmabuf ? -1 : Fds.seals(fd);
+            if (!dmabuf && seals < 0) {
+                throw notSharedMemory(request, i, fd);
+            }
+            MemorySegment mapping = mapRegion(request, i, r, fd, arena);
             kept = dmabuf ? fd : udmabufOf(port, i, fd, seals, mapping.byteSize());
             boolean fixedSize = kept >= 0 || (seals >= 0 && (seals & Memfd.F_SEAL_SHRINK) != 0);
             return new GuestRegion(r.gpa(), r.size(), r.uva(), mapping.asSlice(r.mmapOffset(), r.size()),
@@ -87,6 +92,17 @@ final class GuestMemoryMapper {
                 Fds.close(fd);
             }
         }
+    }
+
+    /**
+     * A region fd that is neither shared memory the kernel serves itself (memfd, tmpfs or hugetlbfs: the files
+     * {@code F_GET_SEALS} answers for) nor a dma-buf is refused before anything touches it: a file of another file
+     * system could block the event loop in {@code fstat} and a worker in a page fault (a FUSE file served by the
+     * front end itself, for one). Both checks read kernel state only, never the file's own file system.
+     */
+    private static ProtocolException notSharedMemory(int request, int i, int fd) {
+        return new ProtocolException(ProtocolException.Kind.BAD_FDS, request, "memory region is not shared memory"
+                + " (memfd, tmpfs or hugetlbfs) or a dma-buf: region=" + i + " fd-kind=" + Fds.describe(fd));
     }
 
     /** The whole mapping of the region's fd: from file offset 0, {@code mmap_offset + size} rounded up to a block. */

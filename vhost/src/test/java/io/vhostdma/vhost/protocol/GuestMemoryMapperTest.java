@@ -141,6 +141,22 @@ class GuestMemoryMapperTest {
     }
 
     @Test
+    void shouldRefuseARegionBeforeTouchingItWhenItsFdIsNotSharedMemory() {
+        // a file of another file system (FUSE served by the front end) could block fstat or a page fault:
+        // only memfd/tmpfs/hugetlbfs files and dma-bufs are taken, judged from kernel state alone
+        int baseline = Fds.openCount();
+        int good = Memfd.create("good", 2 * PAGE);
+        int other = io.vhostdma.vhost.internal.sys.EventFd.create();
+        try (Arena arena = Arena.ofConfined()) {
+            ProtocolException e = assertThrows(ProtocolException.class, () -> map(arena, 2 * PAGE, 0, good, other));
+            assertEquals(ProtocolException.Kind.BAD_FDS, e.kind(), e.getMessage());
+            assertTrue(e.getMessage().contains("memory region is not shared memory (memfd, tmpfs or hugetlbfs) or a"
+                    + " dma-buf: region=1 fd-kind=anon_inode:[eventfd]"), e.getMessage());
+        }
+        assertEquals(baseline, Fds.openCount());
+    }
+
+    @Test
     void shouldAcceptOnlyShrinkSealedWritableMemfdsWhenJudgingSeals() {
         assertFalse(GuestMemoryMapper.udmabufSealed(-1));
         assertFalse(GuestMemoryMapper.udmabufSealed(0));
