@@ -3,7 +3,12 @@
 
 vhostdma_root() { cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd; }
 
-java_major() { "$1/bin/java" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = //p' | cut -d. -f1; }
+# java_major JAVA_HOME: the feature version, from the JDK's release file (no JVM start), else from java.
+java_major() {
+  local v; v=$(sed -n 's/^JAVA_VERSION="\([0-9]*\).*/\1/p' "$1/release" 2>/dev/null)
+  [ -n "$v" ] && echo "$v" && return
+  "$1/bin/java" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = //p' | cut -d. -f1
+}
 
 select_jdk() {
   local cand
@@ -55,18 +60,21 @@ project_version() { sed -n '0,/<version>/s#.*<version>\(.*\)</version>.*#\1#p' "
 
 release_classpath() { sed "s#^#$1/lib/#" "$1/lib/classpath" | paste -sd: -; }
 
-# The same classpath made of jars only (class-data sharing archives accept no directories): this
-# tree's module jars (built by ensure_built's mvn install) instead of their target/classes.
-backend_jar_classpath() {
+# The jars bin/dist packages, in classpath order: this tree's module jars (mvn install builds them)
+# and the rest as the build resolved them.
+backend_jars() {
   local root; root=$(vhostdma_root)
-  if is_release; then release_classpath "$root"; return; fi
-  echo "$root/backend/target/backend-$(project_version).jar:$(sed -E "s#[^:]*/io/vhostdma/([a-z-]+)/[^/:]+/([^/:]+\.jar)#$root/\1/target/\2#g" "$root/backend/target/classpath.txt")"
+  local v; v=$(project_version)
+  # classpath.txt names the modules' jars in the local repository, or (written in a reactor build) their
+  # target/classes
+  echo "$root/backend/target/backend-$v.jar:$(sed -E -e "s#[^:]*/io/vhostdma/([a-z-]+)/[^/:]+/([^/:]+\.jar)#$root/\1/target/\2#g" \
+    -e "s#$root/([a-z-]+)/target/classes#$root/\1/target/\1-$v.jar#g" "$root/backend/target/classpath.txt")"
 }
 
-# vhostctl's classpath: the jars without what only the daemon uses (io_uring: Vert.x would load its
+# vhostctl's classpath: the backend's without what only the daemon uses (io_uring: Vert.x would load its
 # native library at start; the Prometheus registry; the DPDK engine).
 vhostctl_classpath() {
-  backend_jar_classpath | tr : '\n' | grep -v -e '/netty-transport-[a-z-]*io_uring[^/]*\.jar$' \
+  backend_classpath | tr : '\n' | grep -v -e '/netty-transport-[a-z-]*io_uring[^/]*\.jar$' \
     -e '/prometheus-metrics-[^/]*\.jar$' -e '/dma-dpdk-[^/]*\.jar$' | paste -sd: -
 }
 
