@@ -21,12 +21,12 @@ import picocli.CommandLine.ParseResult;
 import picocli.CommandLine.ScopeType;
 
 /**
- * {@code vhostd [--config FILE] [--runtime-dir DIR] | demo [--seconds N] | --print-default-config | --help}
+ * {@code vhostd [--config FILE] [--runtime-dir DIR] [--check] | demo [--seconds N] | --print-default-config | --help}
  * (the command line is picocli's). Exit codes: 0 ok, 1 runtime failure, 2 config or usage error, 3
  * environment problem (a socket directory someone else owns or may write, a socket path in use).
  */
 @Command(name = "vhostd", synopsisHeading = "usage: ", customSynopsis = {
-    "vhostd [--config FILE] [--runtime-dir DIR]",
+    "vhostd [--config FILE] [--runtime-dir DIR] [--check]",
     "       vhostd demo [--seconds N] [--config FILE] [--runtime-dir DIR]",
     "       vhostd --print-default-config [--runtime-dir DIR]"},
         optionListHeading = "options:%n", commandListHeading = "commands:%n", sortOptions = false, usageHelpWidth = 110,
@@ -51,6 +51,9 @@ public final class Main {
     private String runtimeDir;
     @Option(names = "--print-default-config", description = "print the embedded default config as YAML")
     private boolean printDefault;
+    @Option(names = "--check", description = "load and check the config, print a summary and exit (0: it is valid,"
+            + " 2: its problems); starts nothing")
+    private boolean check;
     @Option(names = {"-h", "--help"}, usageHelp = true, scope = ScopeType.INHERIT, description = "this text")
     private boolean help;
 
@@ -103,7 +106,14 @@ public final class Main {
             err.println("vhostd: " + e.problems().size() + " config problem(s); nothing was started");
             return EXIT_CONFIG;
         }
-        return start(parsed.subcommand() != null, demoSeconds, config, out, err);
+        return a.check ? checked(config, out) : start(parsed.subcommand() != null, demoSeconds, config, out, err);
+    }
+
+    /** {@code --check}: the config loaded and passed its checks; says what it holds. */
+    private static int checked(VhostdConfig config, PrintStream out) {
+        out.println("vhostd: config ok: ports=" + config.ports().size() + " dma=" + config.dma().size() + " bindings="
+                + config.bindings().size() + " access-groups=" + config.accessGroups().size());
+        return EXIT_OK;
     }
 
     private static int start(boolean demo, int demoSeconds, VhostdConfig config, PrintStream out, PrintStream err) {

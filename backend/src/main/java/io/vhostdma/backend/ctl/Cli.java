@@ -20,13 +20,18 @@ import picocli.CommandLine.ScopeType;
         + " [--token-file FILE|-]] [--json] COMMAND [ARGS]",
         commandListHeading = "commands:%n", optionListHeading = "options:%n", usageHelpWidth = 110, sortOptions = false,
         footer = {"tokens are never taken on the command line (other users see it in ps): FILE, or - for stdin",
-            "exit codes: 0 ok, 1 error (refused by vhostd, or vhostd unreachable), 2 usage"},
-        subcommands = {ViewCommands.Status.class, ViewCommands.Ports.class, ViewCommands.Port.class,
-            ViewCommands.Queues.class, ViewCommands.Stats.class, ViewCommands.Dma.class, ChangeCommands.BindQueue.class,
-            ChangeCommands.UnbindQueue.class, ViewCommands.Groups.class, ChangeCommands.JoinGroup.class,
-            ChangeCommands.LeaveGroup.class, ChangeCommands.NewGroup.class, ChangeCommands.NewPort.class,
-            ChangeCommands.DropPort.class, ViewCommands.Events.class, HealthCheck.class, Cli.Completion.class})
+            "exit codes: 0 ok, 1 error (refused by vhostd, or vhostd unreachable), 2 usage"})
 final class Cli {
+    /** The commands, in the order the usage text lists them. */
+    static final List<Class<?>> COMMANDS = List.of(ViewCommands.Status.class, ViewCommands.Ports.class,
+            ViewCommands.Port.class, ViewCommands.Queues.class, ViewCommands.Stats.class, ViewCommands.Dma.class,
+            ChangeCommands.BindQueue.class, ChangeCommands.UnbindQueue.class, ViewCommands.Groups.class,
+            ChangeCommands.JoinGroup.class, ChangeCommands.LeaveGroup.class, ChangeCommands.NewGroup.class,
+            ChangeCommands.NewPort.class, ChangeCommands.DropPort.class, ViewCommands.Events.class, HealthCheck.class,
+            ConfigCommands.Config.class, Cli.Completion.class);
+    /** Global options that take a value (the word after them is not the command). */
+    private static final List<String> VALUED = List.of("--socket", "--addr", "--token-file");
+
     @Option(names = "--socket", paramLabel = "PATH", scope = ScopeType.INHERIT, description = "vhostd's"
             + " management socket (default $VHOSTCTL_SOCKET, else vhostd.sock in the runtime dir: $RUNTIME_DIRECTORY,"
             + " $XDG_RUNTIME_DIR/vhostd or /tmp/vhostd-UID; read commands use vhostd-ro.sock there when only that one"
@@ -44,9 +49,38 @@ final class Cli {
     @Option(names = {"-h", "--help"}, usageHelp = true, scope = ScopeType.INHERIT, description = "this text")
     boolean help;
 
-    /** A parser for one run (picocli keeps parsed values in the command objects). */
+    /** A parser for one run with every command (picocli keeps parsed values in the command objects). */
     static CommandLine parser() {
+        return parser(COMMANDS);
+    }
+
+    /**
+     * A parser for {@code args}: with only the command they name when they name one (picocli builds a
+     * command's model by reflection, a good part of vhostctl's start-up), else with every command (for
+     * the usage text, its errors and the completion script).
+     */
+    static CommandLine parser(String[] args) {
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            if (VALUED.contains(a)) {
+                i++;
+            } else if (!a.startsWith("-")) {
+                for (Class<?> c : COMMANDS) {
+                    if (c != Completion.class && c.getAnnotation(Command.class).name().equals(a)) {
+                        return parser(List.of(c));
+                    }
+                }
+                break;
+            }
+        }
+        return parser();
+    }
+
+    private static CommandLine parser(List<Class<?>> commands) {
         CommandLine cl = new CommandLine(new Cli());
+        for (Class<?> c : commands) {
+            cl.addSubcommand(c);
+        }
         cl.setExpandAtFiles(false); // "@name" is a port or a file name, never an argument file
         cl.setOverwrittenOptionsAllowed(true); // the last one wins, as it always did
         cl.getHelpSectionMap().put(CommandLine.Model.UsageMessageSpec.SECTION_KEY_COMMAND_LIST, Cli::commandList);

@@ -36,7 +36,7 @@ public final class VhostCtl {
 
     /** Runs one command; a token given as {@code -} is read from {@code in}. Returns the exit code. */
     public static int run(String[] args, InputStream in, PrintStream out, PrintStream err, Map<String, String> env) {
-        CommandLine cl = Cli.parser();
+        CommandLine cl = Cli.parser(args);
         cl.setOut(new PrintWriter(out, true, StandardCharsets.UTF_8));
         ParseResult parsed;
         try {
@@ -85,7 +85,9 @@ public final class VhostCtl {
     /** The problem and the usage of the command it is about, on stderr; exit code 2. */
     private static int usage(PrintStream err, CommandLine about, String problem) {
         err.println("vhostctl: " + problem);
-        err.print(about.getUsageMessage(CommandLine.Help.Ansi.OFF));
+        // vhostctl's own usage lists every command: the parser for one command knows only that one
+        CommandLine usage = about.getParent() == null ? Cli.parser() : about;
+        err.print(usage.getUsageMessage(CommandLine.Help.Ansi.OFF));
         err.flush();
         return EXIT_USAGE;
     }
