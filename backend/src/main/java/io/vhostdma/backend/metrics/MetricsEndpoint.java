@@ -37,7 +37,9 @@ public final class MetricsEndpoint implements AutoCloseable {
     /** Serves {@code m}'s metrics on {@code addr} (port 0 picks a free port; see {@link #port()}). */
     public static Future<MetricsEndpoint> start(Vertx vertx, Management m, HostPort addr) {
         PrometheusRegistry registry = registry(m);
-        HttpServer server = vertx.createHttpServer(new HttpServerOptions().setHost(addr.host()).setPort(addr.port()))
+        // HTTP/1.1 only: an h2c upgrade (the JDK's HttpClient asks for one) left scrapes hanging now and then
+        HttpServer server = vertx.createHttpServer(new HttpServerOptions().setHost(addr.host()).setPort(addr.port())
+                        .setHttp2ClearTextEnabled(false))
                 .requestHandler(req -> handle(registry, req));
         return server.listen().recover(e -> Future.failedFuture(new IllegalStateException(
                 "management.metrics: cannot listen on " + addr + ": "
