@@ -65,6 +65,8 @@ public final class BackendManagement implements Management, RingListener {
     private final Map<String, VhostDevice> reported = new HashMap<>();
     /** Per bound queue: DMA errors already reported. Touched by the sampling timer only. */
     private final Map<QueueCounters, Long> errorsSeen = new HashMap<>();
+    /** Group name → the token it was created with (config or CreateGroup), for the running config. Guarded by {@code this}. */
+    private final Map<String, String> groupTokens = new HashMap<>();
     /** Binding changes run one at a time (a channel has one producer at a time). */
     private final Object bindLock = new Object();
 
@@ -80,6 +82,7 @@ public final class BackendManagement implements Management, RingListener {
         for (PortConfig p : config.ports()) {
             ports.put(p.name(), p);
         }
+        config.accessGroups().forEach(g -> groupTokens.put(g.name(), g.token()));
         plane.ringListener(this);
     }
 
@@ -95,6 +98,15 @@ public final class BackendManagement implements Management, RingListener {
         return new StatusView(Version.VALUE, startedMillis, now - startedMillis, config.forwarding().configName(), n,
                 views.workers(), List.copyOf(DmaDevices.engines()),
                 dma.access() == null ? 0 : dma.access().refusedJoins());
+    }
+
+    @Override
+    public VhostdConfig runningConfig() {
+        Map<String, String> tokens;
+        synchronized (this) {
+            tokens = Map.copyOf(groupTokens);
+        }
+        return RunningConfig.of(config, portConfigs(), queues(null), groups(), tokens);
     }
 
     @Override
@@ -327,6 +339,9 @@ public final class BackendManagement implements Management, RingListener {
             dma.access().create(group, token, creator);
         } catch (AccessException e) {
             throw translate(e, group, creator);
+        }
+        synchronized (this) {
+            groupTokens.put(group, token);
         }
         events.publish((seq, t) -> new BackendEvent.MembershipChanged(seq, t, group, creator, "created"));
         return group(group);
