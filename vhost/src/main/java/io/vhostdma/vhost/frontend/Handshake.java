@@ -9,7 +9,7 @@ import io.vhostdma.vhost.protocol.Request;
  * protocol MQ is negotiated:
  * <pre>
  * GET_FEATURES, GET_PROTOCOL_FEATURES, SET_PROTOCOL_FEATURES, [GET_QUEUE_NUM], SET_OWNER,
- * SET_VRING_CALL × rings, SET_FEATURES, [SET_STATUS ACK|DRIVER|FEATURES_OK],
+ * SET_VRING_CALL × rings, [NET_SET_MTU], SET_FEATURES, [SET_STATUS ACK|DRIVER|FEATURES_OK],
  * SET_MEM_TABLE (NEED_REPLY), per ring SET_VRING_NUM/BASE/ADDR/KICK,
  * SET_VRING_ENABLE(1) × rings (bit 30), [SET_STATUS ...|DRIVER_OK]
  * </pre>
@@ -29,7 +29,8 @@ final class Handshake {
         long proto = 0;
         if ((offered & VirtioNetFeatures.PROTOCOL_FEATURES) != 0) {
             offeredProto = c.getU64(Request.GET_PROTOCOL_FEATURES);
-            proto = o.protocolFeatures() & offeredProto;
+            long mtuProto = o.mtu() > 0 ? ProtocolFeatures.bit(ProtocolFeatures.MTU) : 0L;
+            proto = (o.protocolFeatures() | mtuProto) & offeredProto;
             c.sendU64(Request.SET_PROTOCOL_FEATURES, proto, false);
             c.setReplyAck((proto & ProtocolFeatures.bit(ProtocolFeatures.REPLY_ACK)) != 0);
         }
@@ -44,6 +45,9 @@ final class Handshake {
         }
         long acked = (o.requestedFeatures() & offered & ~VirtioNetFeatures.PROTOCOL_FEATURES)
                 | (offered & VirtioNetFeatures.PROTOCOL_FEATURES);
+        if ((acked & VirtioNetFeatures.MTU) != 0 && (proto & ProtocolFeatures.bit(ProtocolFeatures.MTU)) != 0) {
+            c.sendU64(Request.NET_SET_MTU, o.mtu(), true); // QEMU's order: the MTU before SET_FEATURES
+        }
         c.sendU64(Request.SET_FEATURES, acked, false);
         boolean status = (proto & ProtocolFeatures.bit(ProtocolFeatures.STATUS)) != 0;
         if (status) {
