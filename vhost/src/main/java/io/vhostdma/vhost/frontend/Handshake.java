@@ -59,7 +59,7 @@ final class Handshake {
         for (int i = 0; i < o.ringCount(); i++) {
             DriverVirtqueue q = fe.ring(i);
             c.sendVringState(Request.SET_VRING_NUM, i, q.size(), false);
-            c.sendVringState(Request.SET_VRING_BASE, i, 0, false);
+            c.sendVringState(Request.SET_VRING_BASE, i, q.initialBase(), false);
             c.sendVringAddr(q, false);
             c.sendVringFd(Request.SET_VRING_KICK, i, q.kickFd());
         }

@@ -39,7 +39,7 @@ public final class VirtioNetFeatures {
     public static final long VERSION_1 = 1L << 32;
     /** Bit 33: ACCESS_PLATFORM / IOMMU_PLATFORM (not offered). */
     public static final long ACCESS_PLATFORM = 1L << 33;
-    /** Bit 34: packed ring (not offered yet). */
+    /** Bit 34: packed virtqueues (virtio 1.2 §2.8). */
     public static final long RING_PACKED = 1L << 34;
     /** Bit 35: in-order use (not offered). */
     public static final long IN_ORDER = 1L << 35;
@@ -49,7 +49,8 @@ public final class VirtioNetFeatures {
      * guest only when the back end offers it, and then tells us the MTU with NET_SET_MTU.
      */
     public static final long OFFERED =
-            VERSION_1 | MRG_RXBUF | EVENT_IDX | INDIRECT_DESC | MQ | GUEST_ANNOUNCE | MTU | PROTOCOL_FEATURES;
+            VERSION_1 | MRG_RXBUF | EVENT_IDX | INDIRECT_DESC | MQ | GUEST_ANNOUNCE | MTU | PROTOCOL_FEATURES
+                    | RING_PACKED;
 
     private VirtioNetFeatures() {
     }

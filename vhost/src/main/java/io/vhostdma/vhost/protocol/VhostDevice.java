@@ -81,6 +81,11 @@ public final class VhostDevice {
         return hasFeature(29);
     }
 
+    /** VIRTIO_F_RING_PACKED (bit 34) negotiated: every ring is a packed virtqueue. */
+    public boolean packed() {
+        return hasFeature(34);
+    }
+
     /** VIRTIO_RING_F_INDIRECT_DESC (bit 28) negotiated. */
     public boolean indirect() {
         return hasFeature(28);
