@@ -47,8 +47,9 @@
 #                      over a DMA-bound queue); its PASS/FAIL/SKIPPED line
 #   o packed-loop      scenario a with virtio-user packed_vq=1,in_order=1 (packed rings): the ledger with
 #                      CPU copies, then again with every queue bound to a `sw`-engine channel and both
-#                      ports in one group (the ledger and the dma_checks of f); [vhostd only] vhostd's
-#                      log shows RING_PACKED negotiated on both ports
+#                      ports in one group (the ledger and the dma_checks of f), then split rings with
+#                      in_order=1 (ledger); [vhostd only] vhostd's log shows RING_PACKED and IN_ORDER
+#                      (split: IN_ORDER) negotiated on both ports
 #   h-k, r run bin/vhostd themselves (r through vhostd-backend.sh): with BACKEND=dpdk they print "SKIPPED <name>".
 #   --only takes letters or names (--only r,dmabuf-kernel). Takes about 10 minutes (r ~1.5-2.7 min, s ~2.5 min, t ~20 s).
 #   Exit 1 if any scenario failed. Not root: "SKIPPED: ..." and exit 0.
@@ -85,24 +86,25 @@ sum_final() { grep '^final port=' "$1" | sed -n "s/.*[ ]$2=\([0-9]*\).*/\1/p" | 
 
 scenario_loop() { loop_ledger a loop-accounting; }
 
-# o: the loop of a on packed rings, with CPU copies and with sw-engine bindings (see the header).
+# o: the loop of a on packed rings (CPU copies, sw-engine bindings) and on split rings with IN_ORDER (see the header).
 scenario_packed_loop() {
-  local mode
-  for mode in cpu sw; do
-    local d=$run/o-$mode name=packed-loop-$mode t0=$SECONDS
-    mkdir -p "$d"
-    LOOP_ARGS=(--devargs packed_vq=1,in_order=1) LOOP_CHECK=""
+  local run_ name devargs
+  for run_ in packed-cpu packed-sw inorder-cpu; do
+    local t0=$SECONDS
+    name=packed-loop-$run_ devargs=packed_vq=1,in_order=1 PACKED_FEATURES="RING_PACKED IN_ORDER"
+    [ "$run_" = inorder-cpu ] && devargs=in_order=1 PACKED_FEATURES=IN_ORDER
+    LOOP_ARGS=(--devargs "$devargs") LOOP_CHECK=""
     [ "$BACKEND" = vhostd ] && LOOP_CHECK=packed_checked
-    if [ "$mode" = cpu ]; then loop_ledger "o-$mode" "$name"; else loop_ledger "o-$mode" "$name" --dma sw --group; fi
+    if [ "$run_" = packed-sw ]; then loop_ledger "o-$run_" "$name" --dma sw --group; else loop_ledger "o-$run_" "$name"; fi
     LOOP_ARGS=() LOOP_CHECK=""
   done
 }
 
-# packed_checked DIR: the negotiated features of both ports; "ERR" unless both have RING_PACKED.
+# packed_checked DIR: the negotiated features of both ports; "ERR" unless both have every $PACKED_FEATURES.
 packed_checked() {
-  local out; out=$(features_of "$1" RING_PACKED)
+  local out; out=$(features_of "$1" $PACKED_FEATURES)
   sed -n 's/^vhostd: /  /p' <<< "$out"
-  [ "$(tail -n1 <<< "$out")" = ok ] || echo "ERR RING_PACKED not negotiated on both ports"
+  [ "$(tail -n1 <<< "$out")" = ok ] || echo "ERR $PACKED_FEATURES not negotiated on both ports"
 }
 
 # features_of DIR NAME...: the "vhostd: port=P features=..." lines of DIR's vhostd logs (one per

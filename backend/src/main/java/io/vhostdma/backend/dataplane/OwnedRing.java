@@ -62,6 +62,7 @@ abstract class OwnedRing {
         q.configure(cfg.size(), cfg.descUva(), cfg.availUva(), cfg.usedUva());
         q.setFeatures(device.eventIdx(), device.indirect());
         q.setLastAvailIndex(cfg.lastAvailIndex());
+        q.batchInOrder(device.inOrder() && ringIndex % 2 == 1); // guest TX: every used len is 0
         this.queue = q;
     }
 

@@ -41,7 +41,7 @@ public final class VirtioNetFeatures {
     public static final long ACCESS_PLATFORM = 1L << 33;
     /** Bit 34: packed virtqueues (virtio 1.2 §2.8). */
     public static final long RING_PACKED = 1L << 34;
-    /** Bit 35: in-order use (not offered). */
+    /** Bit 35: buffers are used in the order they were made available (batched used writes on guest TX). */
     public static final long IN_ORDER = 1L << 35;
 
     /**
@@ -50,7 +50,7 @@ public final class VirtioNetFeatures {
      */
     public static final long OFFERED =
             VERSION_1 | MRG_RXBUF | EVENT_IDX | INDIRECT_DESC | MQ | GUEST_ANNOUNCE | MTU | PROTOCOL_FEATURES
-                    | RING_PACKED;
+                    | RING_PACKED | IN_ORDER;
 
     private VirtioNetFeatures() {
     }

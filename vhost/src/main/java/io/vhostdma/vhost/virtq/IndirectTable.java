@@ -59,6 +59,31 @@ final class IndirectTable {
         return copy(mem, addr, len);
     }
 
+    /**
+     * Walks the packed table of {@code len} bytes just {@link #enter}ed: its entries in order (NEXT and ids are
+     * ignored, WRITE counts, INDIRECT inside is refused), each counted against {@code budget}.
+     */
+    int walkPacked(GuestMemory mem, long len, WalkBudget budget, DescriptorChain out) {
+        int entries = (int) (len / PackedRingLayout.DESC_SIZE);
+        for (int i = 0; i < entries; i++) {
+            out.countDescriptor();
+            long off = base + i * PackedRingLayout.DESC_SIZE;
+            // plain reads: the table was written before the driver released the head's flags (a copy: read once)
+            long a = table.get(SplitRingLayout.U64_PLAIN, off + PackedRingLayout.DESC_ADDR);
+            long l = table.get(SplitRingLayout.U32_PLAIN, off + PackedRingLayout.DESC_LEN) & 0xFFFF_FFFFL;
+            int f = table.get(SplitRingLayout.U16_PLAIN, off + PackedRingLayout.DESC_FLAGS) & 0xFFFF;
+            int rc = budget.descriptor(l, false);
+            if (rc == PathStatus.OK) {
+                rc = (f & PackedRingLayout.F_INDIRECT) != 0 ? PathStatus.ERR_INDIRECT
+                        : out.addBuffer(mem, a, l, (f & PackedRingLayout.F_WRITE) != 0);
+            }
+            if (rc != PathStatus.OK) {
+                return rc;
+            }
+        }
+        return PathStatus.OK;
+    }
+
     /** Copies a table that spans regions into the scratch table (a snapshot: each entry then read once). */
     private int copy(GuestMemory mem, long addr, long len) {
         long done = 0;

@@ -8,7 +8,6 @@ import static io.vhostdma.vhost.virtq.PackedRingLayout.DESC_ADDR;
 import static io.vhostdma.vhost.virtq.PackedRingLayout.DESC_FLAGS;
 import static io.vhostdma.vhost.virtq.PackedRingLayout.DESC_ID;
 import static io.vhostdma.vhost.virtq.PackedRingLayout.DESC_LEN;
-import static io.vhostdma.vhost.virtq.PackedRingLayout.DESC_SIZE;
 import static io.vhostdma.vhost.virtq.PackedRingLayout.F_INDIRECT;
 import static io.vhostdma.vhost.virtq.PackedRingLayout.F_NEXT;
 import static io.vhostdma.vhost.virtq.PackedRingLayout.F_WRITE;
@@ -36,10 +35,8 @@ import static io.vhostdma.vhost.virtq.SplitRingLayout.U64_PLAIN;
  *       stores their flags — every later one first, the first one last, each with release.</li>
  *   <li>Notifications: the driver area (flags, off_wrap) decides interrupts, the device area asks for kicks
  *       ({@link PackedNotifications}).</li>
- *   <li>{@link #pending()} cannot count chains without walking them: it counts available descriptors from the
- *       avail position, at most {@link #PENDING_SCAN} — an upper bound of the chains; the pops find the rest.</li>
- *   <li>A guest that gives two chains in flight the same id harms only its own ring: the used position then
- *       moves by the later chain's count (still a slot of the ring, never memory outside it).</li>
+ *   <li>{@link #pending()} counts available descriptors ahead (at most {@link #PENDING_SCAN}): an upper bound.</li>
+ *   <li>Two chains in flight with one id harm only the guest's ring (the used position stays inside it).</li>
  * </ul>
  */
 public final class PackedVirtqueue implements Virtqueue {
@@ -65,15 +62,19 @@ public final class PackedVirtqueue implements Virtqueue {
 
     /** Ring slots each buffer id's chain took (set by pop, read by addUsed). */
     private short[] slots = new short[0];
-    /** Used descriptors written (id, len) and not yet flagged: their slots and flags, in completion order. */
-    private int[] unpublishedSlot = new int[0];
-    private short[] unpublishedFlags = new short[0];
-    private int unpublished;
+    /** Used descriptors written (id, len) and not yet flagged, in completion order. */
+    private final PackedUsedFlags unpublished = new PackedUsedFlags();
 
     private boolean broken;
     private int lastError = PathStatus.OK;
     private final WalkBudget budget = new WalkBudget();
     private WriteLog log = WriteLog.NONE;
+    /** IN_ORDER batching ({@link #batchInOrder}): the open batch's first slot and wrap, last id and length. */
+    private boolean batching;
+    private int batchSlot;
+    private boolean batchWrap;
+    private int batchLast;
+    private int batchCount;
 
     /** Creates an unconfigured queue with vring index {@code index}. */
     public PackedVirtqueue(int index) {
@@ -103,7 +104,7 @@ public final class PackedVirtqueue implements Virtqueue {
         deviceUva = newDeviceUva;
         broken = false;
         lastError = PathStatus.OK;
-        unpublished = 0;
+        unpublished.size(0);
         events.restart();
     }
 
@@ -152,9 +153,8 @@ public final class PackedVirtqueue implements Virtqueue {
         }
         if (slots.length != size) {
             slots = new short[size];
-            unpublishedSlot = new int[size];
-            unpublishedFlags = new short[size];
         }
+        unpublished.size(size);
         if (indirect) {
             indirectTable.reserve(size);
         }
@@ -311,25 +311,7 @@ public final class PackedVirtqueue implements Virtqueue {
         if (rc != PathStatus.OK) {
             return rc;
         }
-        MemorySegment table = indirectTable.table();
-        long base = indirectTable.base();
-        int entries = (int) (len / DESC_SIZE);
-        for (int i = 0; i < entries; i++) {
-            out.countDescriptor();
-            long off = base + i * DESC_SIZE;
-            // plain reads: the table was written before the head's flags were released
-            long a = table.get(U64_PLAIN, off + DESC_ADDR);
-            long l = table.get(U32_PLAIN, off + DESC_LEN) & 0xFFFF_FFFFL;
-            int f = table.get(U16_PLAIN, off + DESC_FLAGS) & 0xFFFF;
-            rc = budget.descriptor(l, false);
-            if (rc == PathStatus.OK) {
-                rc = (f & F_INDIRECT) != 0 ? PathStatus.ERR_INDIRECT : out.addBuffer(mem, a, l, (f & F_WRITE) != 0);
-            }
-            if (rc != PathStatus.OK) {
-                return rc;
-            }
-        }
-        return PathStatus.OK;
+        return indirectTable.walkPacked(mem, len, budget, out);
     }
 
     private void advanceAvail(int n) {
@@ -398,25 +380,60 @@ public final class PackedVirtqueue implements Virtqueue {
      */
     @Override
     public void addUsed(int id, int len) {
-        if (unpublished == unpublishedSlot.length) {
-            publishUsed(); // more completions than slots since the last publish: only a driver reusing ids
+        if (batching && len == 0) { // IN_ORDER: one used descriptor for the batch, written by publishUsed
+            if (batchCount++ == 0) {
+                batchSlot = usedIdx;
+                batchWrap = usedWrap;
+            }
+            batchLast = id;
+            advanceUsed(id);
+            if (log.enabled()) {
+                log.chainWritten(index, id, len);
+            }
+            return;
         }
-        long off = PackedRingLayout.desc(usedIdx);
-        // plain stores: made visible to the driver by the release store of the flags in publishUsed()
-        desc.set(U32_PLAIN, off + DESC_LEN, len);
-        desc.set(U16_PLAIN, off + DESC_ID, (short) id);
-        unpublishedSlot[unpublished] = usedIdx;
-        unpublishedFlags[unpublished] = (short) PackedRingLayout.usedFlags(usedWrap, len);
-        unpublished++;
+        closeBatch();
+        writeUsed(usedIdx, usedWrap, id, len);
+        advanceUsed(id);
+        if (log.enabled()) {
+            log.chainWritten(index, id, len);
+        }
+    }
+
+    /** Moves the used position past the slots chain {@code id} took. */
+    private void advanceUsed(int id) {
         usedIdx += slots[id];
         if (usedIdx >= size) {
             usedIdx -= size;
             usedWrap = !usedWrap;
         }
         events.used(slots[id]);
-        if (log.enabled()) {
-            log.chainWritten(index, id, len);
+    }
+
+    @Override
+    public void batchInOrder(boolean on) {
+        batching = on;
+    }
+
+    /** Writes the open IN_ORDER batch's one used descriptor (the last id, len 0) at the batch's first slot. */
+    private void closeBatch() {
+        if (batchCount == 0) {
+            return;
         }
+        batchCount = 0;
+        writeUsed(batchSlot, batchWrap, batchLast, 0);
+    }
+
+    /** Writes id and len of a used descriptor at {@code slot}; its flags wait for {@link #publishUsed}. */
+    private void writeUsed(int slot, boolean wrap, int id, int len) {
+        if (unpublished.full()) {
+            publishUsed(); // more completions than slots since the last publish: only a driver reusing ids
+        }
+        long off = PackedRingLayout.desc(slot);
+        // plain stores: made visible to the driver by the release store of the flags in publishUsed()
+        desc.set(U32_PLAIN, off + DESC_LEN, len);
+        desc.set(U16_PLAIN, off + DESC_ID, (short) id);
+        unpublished.add(slot, PackedRingLayout.usedFlags(wrap, len));
     }
 
     /**
@@ -425,22 +442,8 @@ public final class PackedVirtqueue implements Virtqueue {
      */
     @Override
     public void publishUsed() {
-        int n = unpublished;
-        if (n == 0) {
-            return;
-        }
-        if (log.enabled()) {
-            for (int i = 0; i < n; i++) {
-                log.usedRing(index, PackedRingLayout.desc(unpublishedSlot[i]), DESC_SIZE);
-            }
-        }
-        for (int i = n - 1; i >= 0; i--) {
-            // release: id, len and the packet data of this (and every earlier-added) descriptor become visible
-            // before its flags mark it used; the first one goes last, so a driver polling its next used slot
-            // never sees a later one before it
-            U16_ATOMIC.setRelease(desc, PackedRingLayout.desc(unpublishedSlot[i]) + DESC_FLAGS, unpublishedFlags[i]);
-        }
-        unpublished = 0;
+        closeBatch();
+        unpublished.publish(desc, log, index);
     }
 
     @Override
@@ -492,8 +495,4 @@ public final class PackedVirtqueue implements Virtqueue {
         log = newLog;
     }
 
-    /** The used position with its wrap counter in bit 15. */
-    public int usedMark() {
-        return usedIdx | (usedWrap ? WRAP_BIT : 0);
-    }
 }

@@ -26,6 +26,8 @@ final class PackedTestDriver implements AutoCloseable {
     private int nextUsed;
     private boolean usedWrap = true;
     private final int[] slotsOf;
+    /** Buffers made available and not yet seen used, in order: {id, slots} (for the in-order poll). */
+    private final java.util.ArrayDeque<int[]> order = new java.util.ArrayDeque<>();
 
     PackedTestDriver(int size) {
         this.mem = new TestDriver(1);
@@ -81,6 +83,7 @@ final class PackedTestDriver implements AutoCloseable {
         if (id < size) {
             slotsOf[id] = n;
         }
+        order.add(new int[] {id, n});
         return head;
     }
 
@@ -140,6 +143,32 @@ final class PackedTestDriver implements AutoCloseable {
             usedWrap = !usedWrap;
         }
         return new int[] {id, len, flags};
+    }
+
+    /**
+     * As an IN_ORDER driver reads: the next used descriptor names the last buffer of a batch; every buffer made
+     * available up to it is used. Returns {@code {id, len, flags, buffers}} or null.
+     */
+    int[] pollUsedInOrder() {
+        long off = TestDriver.DESC_OFF + 16L * nextUsed;
+        int flags = (short) U16_ATOMIC.getAcquire(r0, off + 14) & 0xFFFF;
+        if (((flags & F_AVAIL) != 0) != usedWrap || ((flags & F_USED) != 0) != usedWrap) {
+            return null;
+        }
+        int id = r0.get(U16_PLAIN, off + 12) & 0xFFFF;
+        int len = r0.get(U32_PLAIN, off + 8);
+        int buffers = 0;
+        int[] b;
+        do {
+            b = order.poll();
+            buffers++;
+            nextUsed += b[1];
+            if (nextUsed >= size) {
+                nextUsed -= size;
+                usedWrap = !usedWrap;
+            }
+        } while (b[0] != id);
+        return new int[] {id, len, flags, buffers};
     }
 
     /** The flags of descriptor {@code slot} (acquire). */
