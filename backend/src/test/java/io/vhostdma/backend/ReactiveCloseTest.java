@@ -55,12 +55,18 @@ class ReactiveCloseTest {
         }
         CountDownLatch settled = new CountDownLatch(SENDS);
         AtomicInteger failed = new AtomicInteger();
+        // every batch built before the first send: the sends are queued back to back, just before the close
+        // (built in the loop, the sends raced the building of the next batch and could all finish first)
+        List<PacketBatch> batches = new ArrayList<>();
         for (int s = 0; s < SENDS; s++) {
             List<byte[]> frames = new ArrayList<>();
             for (int i = 0; i < 100; i++) {
                 frames.add(Frames.frame(B, A, s * 100 + i, 300, 2));
             }
-            f.backend.send("b", PacketBatch.of(frames)).subscribe().with(x -> settled.countDown(), e -> {
+            batches.add(PacketBatch.of(frames));
+        }
+        for (PacketBatch batch : batches) {
+            f.backend.send("b", batch).subscribe().with(x -> settled.countDown(), e -> {
                 assertTrue(e.getMessage().contains("backend closed: port=b"), e.getMessage());
                 failed.incrementAndGet();
                 settled.countDown();

@@ -44,6 +44,7 @@ public final class DmaChannel {
     private final int size;
     private final boolean sgSupported;
     private final boolean fillSupported;
+    private final boolean executesAtSubmit; // not ASYNC: the engine executes the submitted ops inside submit()
     private volatile boolean active; // written by the device's control thread at start/stop
     private long tail;               // user thread: ops enqueued
     private long head;               // user thread: ops reaped
@@ -71,6 +72,7 @@ public final class DmaChannel {
         this.sgDstDomains = new int[ring.maxSges()];
         this.sgSupported = maxSges > 0 && (capabilities & DmaCapability.OPS_COPY_SG) != 0;
         this.fillSupported = (capabilities & DmaCapability.OPS_FILL) != 0;
+        this.executesAtSubmit = (capabilities & DmaCapability.ASYNC) == 0;
     }
 
     DescriptorRing ring() {
@@ -291,8 +293,8 @@ public final class DmaChannel {
      * @return 0, or {@code -ENODEV} when the device is not started
      */
     public int submit() {
-        leaveGate();
         if (!active) {
+            leaveGate();
             return -DmaErrno.ENODEV;
         }
         long t = tail;
@@ -301,7 +303,19 @@ public final class DmaChannel {
             submittedLocal = t;
             engine.submit();
         }
+        leaveGate(); // after the engine's submit: an engine that executes there (cpu) does so inside the gate
         return 0;
+    }
+
+    /**
+     * A completion poll ends the gate's batch, except while an engine that executes at submit (not
+     * {@link DmaCapability#ASYNC}: its in-flight ops have no recorded ranges) holds checked ops not submitted
+     * yet: they run at the next submit, checked against the tables of this batch, so the batch lasts until then.
+     */
+    private void leaveGateAtPoll() {
+        if (!executesAtSubmit || tail == submittedLocal) {
+            leaveGate();
+        }
     }
 
     /**
@@ -313,7 +327,7 @@ public final class DmaChannel {
      * @return the number of ops reaped
      */
     public int completed(int max, CompletionInfo out) {
-        leaveGate();
+        leaveGateAtPoll();
         long upTo = Math.min(submittedLocal, head + Math.max(0, max));
         long refused = ring.nextRefused();
         long engineEnd = Math.min(upTo, refused);
@@ -339,7 +353,7 @@ public final class DmaChannel {
      * @return the number of ops reaped
      */
     public int completedStatus(int max, int[] statuses, CompletionInfo out) {
-        leaveGate();
+        leaveGateAtPoll();
         long start = head;
         long upTo = Math.min(submittedLocal, head + Math.max(0, Math.min(max, statuses.length)));
         int n = 0;

@@ -14,7 +14,7 @@
  *   layer:       [ translate IOVA via MemoryTable → check revoked → check domains ] ── refused: status
  *                   │ translated op (segment + offset, IOVA)
  *                   ▼
- *   engine (SPI): cpu (inline) | sw (engine thread) | dpdk (a dmadev over FFM, module dma-dpdk)
+ *   engine (SPI): cpu (at submit, caller's thread) | sw (engine thread) | dpdk (a dmadev over FFM, module dma-dpdk)
  * </pre>
  * The package has no system calls and no restricted methods: memory is registered as
  * {@link java.lang.foreign.MemorySegment}s (the caller maps it); the software engines copy through
@@ -66,8 +66,19 @@
  *   ... after 65536 ops in total, the next copy returns 0 again.
  * </pre>
  * With the {@code sw} and {@code dpdk} engines the first {@code completed} may return fewer (down to 0)
- * while ops are still executing; with {@code cpu} the op ran inside {@code copy()} and is reported at the
- * first poll after {@code submit()}. A channel is driven by one thread at a time.
+ * while ops are still executing; with {@code cpu} the ops run as one batch inside {@code submit()} (on the
+ * caller's thread) and are reported at the first poll after it. A channel is driven by one thread at a time.
+ *
+ * <h2>When the {@code cpu} engine moves bytes (changed on purpose)</h2>
+ * Until the data-plane redesign the {@code cpu} engine copied inside each enqueue call. It now only
+ * describes each op there and executes every op submitted so far inside {@code submit()} (or a
+ * {@link io.vhostdma.dma.OpFlags#SUBMIT} enqueue), in order, as one batch: the per-op dispatch, the
+ * fault-injection test and the exception region are paid once per run of copies between the same two
+ * segments, with those segments as loop invariants. For a caller this means: no destination byte changes
+ * before {@code submit()} (as with every other engine); the ops are checked at enqueue and execute at the
+ * submit against the same tables, because the channel's execution gate stays closed from the first
+ * check to the end of that submit — a completion poll does not end the batch while checked ops wait for
+ * their submit, so {@code unmap}/{@code unregister} wait for (or time out on) a caller that never submits.
  *
  * <h2>Status codes</h2>
  * {@link io.vhostdma.dma.DmaStatus}: {@code SUCCESS}; {@code INVALID_SRC_ADDR}/{@code INVALID_DST_ADDR}

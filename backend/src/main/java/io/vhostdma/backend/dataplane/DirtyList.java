@@ -43,6 +43,13 @@ final class DirtyList {
     void returnSlots() {
         for (int i = 0; i < afterCount; i++) {
             afterPublish[i].giveBack();
+        }
+        for (int i = 0; i < afterCount; i++) { // then wake each sender once (its slots are next to each other)
+            if (i == 0 || afterPublish[i].injector() != afterPublish[i - 1].injector()) {
+                afterPublish[i].signalProducer();
+            }
+        }
+        for (int i = 0; i < afterCount; i++) {
             afterPublish[i] = null;
         }
         afterCount = 0;

@@ -118,9 +118,6 @@ final class HandoffLink implements AutoCloseable {
         /** A reference: the giver's TX ring and the chain's record; null for a byte copy. */
         TxRing source;
         TxFifo.Record record;
-        /** Receiver-local: the receiver's claim plus its copies reading the frame. */
-        int holds;
-
         Slot(MemorySegment buffers, long offset) {
             this.buffers = buffers;
             this.offset = offset;
@@ -153,17 +150,11 @@ final class HandoffLink implements AutoCloseable {
             queuePair = qp;
         }
 
+        /** Receiver-local holds (the receiver's claim plus its copies reading the frame); then back to the giver. */
         @Override
-        void retain() {
-            holds++;
-        }
-
-        @Override
-        void release(boolean delivered, DirtyList dirty) {
-            if (--holds == 0) {
-                returned.offer(this); // back to the giver, who releases the chain and reuses the slot
-                giver.wakeup.wake();
-            }
+        void lastReleased(DirtyList dirty) {
+            returned.offer(this); // back to the giver, who releases the chain and reuses the slot
+            giver.wakeup.wake();
         }
     }
 }

@@ -11,13 +11,32 @@ package io.vhostdma.backend.dataplane;
  * worker retains and releases and which crosses back to its owner when the last hold ends. No synchronisation.
  */
 abstract class Hold {
+    /** The taker's claim plus the copies reading the bytes (owner-local; set to 1 when the bytes are taken). */
+    int holds;
+
     /** A copy reading the bytes was submitted. */
-    abstract void retain();
+    final void retain() {
+        holds++;
+    }
 
     /**
      * A holder is done with the bytes: a copy completed ({@code delivered}: it landed in a guest) or failed, or the
      * taker forwarded the frame ({@code delivered}: it reached at least one guest at once). Rings whose used ring
      * changed because of it go to {@code dirty}.
      */
-    abstract void release(boolean delivered, DirtyList dirty);
+    final void release(boolean delivered, DirtyList dirty) {
+        if (delivered) {
+            landed();
+        }
+        if (--holds == 0) {
+            lastReleased(dirty);
+        }
+    }
+
+    /** A holder reported the frame reached a guest (a send-ring slot records it; others ignore it). */
+    void landed() {
+    }
+
+    /** The last hold ended: the bytes go back (a chain to its FIFO, a slot to its pool or giver). */
+    abstract void lastReleased(DirtyList dirty);
 }

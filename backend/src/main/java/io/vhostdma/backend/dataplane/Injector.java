@@ -48,6 +48,8 @@ public final class Injector implements AutoCloseable {
     private long done;
     /** Set when the port was removed and the slots freed: every frame written from then on is dropped. */
     private volatile boolean closed;
+    /** Wakes the producer when it waits for results or room (null: it polls). */
+    private volatile WakeSignal producerSignal;
 
     Injector(Worker consumer) {
         this.consumer = consumer;
@@ -103,6 +105,16 @@ public final class Injector implements AutoCloseable {
         }
         writtenCount = 0;
         consumer.wakeup.wake();
+    }
+
+    /** Producer: the signal the worker raises after giving slots back (results, room). */
+    public void signalWith(WakeSignal s) {
+        producerSignal = s;
+    }
+
+    /** Producer: whether the worker gave slots back that {@link #done()} has not taken yet. */
+    public boolean returnsPending() {
+        return !returned.isEmpty();
     }
 
     /** Producer: frames before this position have a final fate ({@link #delivered}). */
@@ -174,8 +186,7 @@ public final class Injector implements AutoCloseable {
         final GatherList frame = new GatherList(1);
         long position;
         int length;
-        /** Worker-local until given back: its claim plus copies reading the slot, and whether one landed. */
-        int holds;
+        /** Worker-local until given back: whether a copy of the frame landed. */
         boolean delivered;
 
         Slot(long offset) {
@@ -183,21 +194,30 @@ public final class Injector implements AutoCloseable {
         }
 
         @Override
-        void retain() {
-            holds++;
+        void landed() {
+            delivered = true;
         }
 
         @Override
-        void release(boolean landed, DirtyList dirty) {
-            delivered |= landed;
-            if (--holds == 0) {
-                dirty.afterPublish(this); // given back once the used ring that shows the frame is published
-            }
+        void lastReleased(DirtyList dirty) {
+            dirty.afterPublish(this); // given back once the used ring that shows the frame is published
         }
 
         /** Worker, after publishing: gives the slot and its result back to the producer. */
         void giveBack() {
             returned.offer(this);
+        }
+
+        /** Worker, after giving slots back: wakes the producer if it waits (allocation-free). */
+        void signalProducer() {
+            WakeSignal s = producerSignal;
+            if (s != null) {
+                s.signal();
+            }
+        }
+
+        Injector injector() {
+            return Injector.this;
         }
     }
 }

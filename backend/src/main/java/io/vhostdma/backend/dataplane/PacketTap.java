@@ -30,6 +30,8 @@ public final class PacketTap implements AutoCloseable {
     private final Arena arena = Arena.ofShared();
     private final Ring[] rings;
     private final int slots;
+    /** Wakes the consumer when it waits for frames (set before the tap is installed; null: it polls). */
+    private volatile WakeSignal consumerSignal;
 
     /**
      * @param queuePairs the port's queue pairs (one ring each)
@@ -75,6 +77,19 @@ public final class PacketTap implements AutoCloseable {
         // release: the bytes and length above are visible to the consumer once it sees the new tail
         Ring.TAIL.setRelease(r, t + 1);
         return true;
+    }
+
+    /** Consumer, before installing the tap: the signal workers raise after a burst that published frames. */
+    public void signalWith(WakeSignal s) {
+        consumerSignal = s;
+    }
+
+    /** Producer, once per burst that published frames: wakes the consumer if it waits (allocation-free). */
+    void signalConsumer() {
+        WakeSignal s = consumerSignal;
+        if (s != null) {
+            s.signal();
+        }
     }
 
     /** Consumer: the position after the last published frame (acquire: pairs with {@link #offer}'s release). */

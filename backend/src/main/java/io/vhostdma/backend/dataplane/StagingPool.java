@@ -55,7 +55,6 @@ final class StagingPool {
     /** One staging slot: {@link #SLOT_BYTES} of registered host memory. */
     final class Slot extends Hold {
         final int index;
-        int holds;
 
         Slot(int index) {
             this.index = index;
@@ -77,15 +76,8 @@ final class StagingPool {
         }
 
         @Override
-        void retain() {
-            holds++;
-        }
-
-        @Override
-        void release(boolean delivered, DirtyList dirty) {
-            if (--holds == 0) {
-                free[freeCount++] = this;
-            }
+        void lastReleased(DirtyList dirty) {
+            free[freeCount++] = this;
         }
     }
 }

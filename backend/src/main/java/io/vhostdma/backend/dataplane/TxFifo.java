@@ -74,18 +74,10 @@ final class TxFifo {
     /** One taken chain: its id and how many still hold it. */
     final class Record extends Hold {
         int id;
-        int holds;
 
         @Override
-        void retain() {
-            holds++;
-        }
-
-        @Override
-        void release(boolean delivered, DirtyList dirty) {
-            if (--holds == 0) {
-                retire(dirty);
-            }
+        void lastReleased(DirtyList dirty) {
+            retire(dirty);
         }
 
         /** The ring whose chain this is. */

@@ -34,6 +34,8 @@ final class TxRing extends OwnedRing {
     private boolean enabledNow;
     private boolean stagesNow;
     private PacketTap tapNow;
+    /** A frame went into {@link #tapNow} this burst: its consumer is signalled at {@link #endBurst}. */
+    private boolean tapped;
 
     TxRing(VhostDevice device, PortState port, int ringIndex, Worker owner, ChannelBinding binding) {
         super(device, port, ringIndex, owner, port.counters().tx(ringIndex / 2));
@@ -82,6 +84,17 @@ final class TxRing extends OwnedRing {
         stagesNow = staging != null && (sink || port.segment() == PortState.DEFAULT_SEGMENT);
         tapNow = port.tap(); // a removed tap is not seen after our next quiescent point
         return Math.min(pending, max);
+    }
+
+    /** After the burst: publishes the packet counts and wakes a reactive receiver the burst fed. */
+    void endBurst() {
+        counters.publish();
+        if (tapped) {
+            tapped = false;
+            if (tapNow != null) {
+                tapNow.signalConsumer();
+            }
+        }
     }
 
     /** Whether another chain may be taken now: the FIFO has room, and a staging ring has a slot and channel room. */
@@ -142,6 +155,7 @@ final class TxRing extends OwnedRing {
             counters.drop(DropReason.TX_DISABLED);
         } else if (tapNow != null) {
             if (tapNow.offer(queuePair, frame, len)) {
+                tapped = true;
                 counters.packet(len);
             } else {
                 counters.drop(DropReason.RECEIVER_FULL);

@@ -216,6 +216,7 @@ public final class Worker implements Runnable {
             }
         }
         r.fifo.retire(dirty);
+        r.endBurst(); // packet counts visible to readers; a reactive receiver the burst fed is woken
         return done;
     }
 
@@ -317,12 +318,14 @@ public final class Worker implements Runnable {
     }
 
     /**
-     * Publishes the used rings changed this cycle and notifies their guests (one system call for every signal),
-     * then hands the final send-ring slots back. A ring whose guest memory faults here is stopped alone.
+     * Publishes the used rings changed this cycle (and their packet counters) and notifies their guests (one
+     * system call for every signal), then hands the final send-ring slots back. A ring whose guest memory
+     * faults here is stopped alone.
      */
     void flushUsed() {
         OwnedRing r;
         while ((r = dirty.poll()) != null) {
+            r.counters.publish(); // the burst's packet counts, with the ring (even a stopped one)
             if (r.live()) {
                 try {
                     r.queue.publishUsed();

@@ -53,6 +53,12 @@ final class EventSource implements PolledMulti.Source<BackendEvent> {
         wake.run();
     }
 
+    /** Always: every event offered and the end run the wake-up. */
+    @Override
+    public boolean sleep() {
+        return true;
+    }
+
     @Override
     public BackendEvent poll() {
         synchronized (queue) {

@@ -14,11 +14,12 @@ import java.util.function.Supplier;
  * outstanding demand ({@code em.requested()}, read on the context after every emission) is the only
  * demand counter, so a request arriving from any thread at any time is neither lost nor counted twice
  * (the {@code em.requested()} catch-up pitfall cannot occur). While demand exists and the source is
- * empty the context re-polls a few times, then every millisecond (a Vert.x timer); without demand
- * nothing runs. Items are emitted on the context's thread, never elsewhere.
+ * empty the context re-polls a few times, then the source sleeps ({@link Source#sleep}): it wakes the Multi
+ * when an item is published (no timer). Without demand nothing runs. Items are emitted on the context's
+ * thread, never elsewhere.
  */
 final class PolledMulti<T> {
-    /** Re-polls through the context's task queue before falling back to the 1 ms timer. */
+    /** Re-polls through the context's task queue before the source sleeps. */
     private static final int SPINS = 64;
 
     /** What a polled Multi reads; every method but {@link #start} runs on the context. */
@@ -28,6 +29,13 @@ final class PolledMulti<T> {
 
         /** The next item, or null when none is ready (called only while demand exists). */
         T poll();
+
+        /**
+         * Arms the source's wake-up (the {@code wake} given to {@link #start}) for the next published item.
+         *
+         * @return true when the Multi may sleep; false when an item arrived while arming (poll again)
+         */
+        boolean sleep();
 
         /** Whether the source ended: the Multi completes (items still ready are not emitted). */
         boolean ended();
@@ -43,7 +51,6 @@ final class PolledMulti<T> {
     private final CompletableFuture<Void> closed = new CompletableFuture<>();
     private boolean done;
     private int spins;
-    private long timer = -1;
 
     private PolledMulti(Context context, Source<T> source, MultiEmitter<? super T> emitter) {
         this.context = context;
@@ -101,12 +108,10 @@ final class PolledMulti<T> {
         spins = progress ? 0 : spins + 1;
         if (spins < SPINS) {
             wake();
-        } else if (timer < 0) {
-            timer = context.owner().setTimer(1, id -> {
-                timer = -1;
-                run();
-            });
-        }
+        } else if (!source.sleep()) {
+            spins = 0;
+            wake(); // an item arrived while the source armed its wake-up
+        } // else asleep: the source's wake-up polls again once an item is published
     }
 
     /** On the context, once: the Multi terminated. */
@@ -115,10 +120,6 @@ final class PolledMulti<T> {
             return;
         }
         done = true;
-        if (timer >= 0) {
-            context.owner().cancelTimer(timer);
-            timer = -1;
-        }
         source.close().whenComplete((v, e) -> closed.complete(null));
     }
 }

@@ -2,6 +2,7 @@ package io.vhostdma.backend.reactive;
 
 import io.smallrye.mutiny.subscription.UniEmitter;
 import io.vhostdma.backend.dataplane.Injector;
+import io.vhostdma.backend.dataplane.WakeSignal;
 import io.vertx.core.Context;
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayDeque;
@@ -11,7 +12,9 @@ import java.util.ArrayDeque;
  * order, their frames are copied into free slots as room allows and published to the worker, and each
  * send completes, in order, once every one of its frames has a final fate (copy landed and used ring
  * published, or a counted drop), with the number delivered. Sends waiting for room are bounded by
- * {@link #MAX_QUEUED_FRAMES}; beyond it a send fails at once.
+ * {@link #MAX_QUEUED_FRAMES}; beyond it a send fails at once. Several sends are in flight at once (their
+ * frames written as room allows); while waiting for results the sender sleeps until the worker gives slots
+ * back and raises the injector's {@link WakeSignal} (no timer).
  */
 final class PortSender {
     /** Most frames queued (written or waiting for room) per port. */
@@ -26,7 +29,7 @@ final class PortSender {
     /** The next position whose result is collected (positions are written in send order). */
     private long collected;
     private boolean scheduled;
-    private long timer = -1;
+    private final WakeSignal signal;
     private int spins;
     private Throwable closedWith;
 
@@ -35,11 +38,18 @@ final class PortSender {
         return injector == in;
     }
 
-    PortSender(String port, Injector injector, Context context) {
+    PortSender(String port, Injector injector, Context context, Notifier notifier) {
         this.port = port;
         this.injector = injector;
         this.context = context;
         this.collected = injector.done();
+        this.signal = notifier.signal(() -> context.runOnContext(v -> pump()));
+        injector.signalWith(signal);
+    }
+
+    /** The signal the worker raises for this sender (removed from the notifier when the sender is replaced). */
+    WakeSignal signal() {
+        return signal;
     }
 
     /** On the context: queues {@code batch}; {@code em} completes with the frames delivered. */
@@ -122,21 +132,22 @@ final class PortSender {
                 scheduled = true;
                 context.runOnContext(v -> pump());
             }
-        } else if (timer < 0) {
-            timer = context.owner().setTimer(1, id -> {
-                timer = -1;
-                pump();
-            });
+        } else {
+            signal.arm(); // the worker signals once it gave slots back (results, room): no timer
+            if (injector.returnsPending()) {
+                signal.disarm();
+                spins = 0;
+                if (!scheduled) {
+                    scheduled = true;
+                    context.runOnContext(v -> pump());
+                }
+            }
         }
     }
 
     /** On the context: fails every queued send (the backend closes); later sends fail too. */
     void failAll(Throwable cause) {
         closedWith = cause;
-        if (timer >= 0) {
-            context.owner().cancelTimer(timer);
-            timer = -1;
-        }
         Send s;
         while ((s = sends.pollFirst()) != null) {
             s.em.fail(cause);

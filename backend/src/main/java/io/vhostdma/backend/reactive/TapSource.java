@@ -4,6 +4,7 @@ import io.vhostdma.backend.control.ControlException;
 import io.vhostdma.backend.dataplane.DataPlaneImpl;
 import io.vhostdma.backend.dataplane.PacketTap;
 import io.vhostdma.backend.dataplane.PortState;
+import io.vhostdma.backend.dataplane.WakeSignal;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.concurrent.CompletableFuture;
@@ -12,7 +13,8 @@ import java.util.concurrent.CompletableFuture;
  * One receive subscription: installs a {@link PacketTap} on the port (its guest TX frames leave the
  * switch), turns published slots into {@link PacketBatch}es viewing the slots, and frees a batch's slots
  * when the next batch is emitted (polls run only while the subscriber's demand for another batch exists)
- * or the subscription ends.
+ * or the subscription ends. An idle source sleeps until a worker's burst published frames into the tap and
+ * raised its {@link WakeSignal} (no timer).
  * Runs on the reactive context; {@link #end()} may be called from any thread.
  */
 final class TapSource implements PolledMulti.Source<PacketBatch> {
@@ -22,6 +24,8 @@ final class TapSource implements PolledMulti.Source<PacketBatch> {
     private final PortState port;
     private final DataPlaneImpl plane;
     private final PacketTap tap;
+    private final Notifier notifier;
+    private final WakeSignal signal;
     private final long[] cursor;
     private final long[] addresses = new long[MAX_BATCH];
     private final int[] lengths = new int[MAX_BATCH];
@@ -31,12 +35,16 @@ final class TapSource implements PolledMulti.Source<PacketBatch> {
     private volatile boolean closed;
     private Runnable wake;
 
-    TapSource(PortState port, DataPlaneImpl plane, int slots) {
+    TapSource(PortState port, DataPlaneImpl plane, int slots, Notifier notifier) {
         this.port = port;
         this.plane = plane;
         this.tap = new PacketTap(port.queuePairs(), slots);
         this.cursor = new long[port.queuePairs()];
+        this.notifier = notifier;
+        this.signal = notifier.signal(this::wakeUp);
+        tap.signalWith(signal); // before the install: every worker that sees the tap sees the signal
         if (!port.installTap(tap)) {
+            notifier.remove(signal);
             tap.close();
             throw new ControlException(ControlException.Code.ALREADY_EXISTS, "port already has a receiver: port="
                     + port.name() + " (one receive subscription per port at a time)");
@@ -46,6 +54,26 @@ final class TapSource implements PolledMulti.Source<PacketBatch> {
     @Override
     public void start(Runnable wakeup) {
         this.wake = wakeup;
+    }
+
+    private void wakeUp() {
+        Runnable w = wake;
+        if (w != null) {
+            w.run();
+        }
+    }
+
+    /** Arms the tap's signal, then re-checks every queue pair for frames published meanwhile. */
+    @Override
+    public boolean sleep() {
+        signal.arm();
+        for (int q = 0; q < cursor.length; q++) {
+            if (tap.published(q) != cursor[q]) {
+                signal.disarm();
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Ends the subscription: the Multi completes at the next poll (any thread). */
@@ -105,6 +133,7 @@ final class TapSource implements PolledMulti.Source<PacketBatch> {
     @Override
     public CompletableFuture<Void> close() {
         closed = true;
+        notifier.remove(signal);
         if (outstanding != null) {
             outstanding.release();
             outstanding = null;

@@ -42,6 +42,8 @@ public final class VhostBackend {
     private final Vhostd vhostd;
     private final Vertx vertx;
     private final Context context;
+    /** Turns worker signals into wake-ups on {@link #context} (receivers and senders sleep without timers). */
+    private final Notifier notifier = new Notifier();
     /** Per port, created on first send; confined to {@link #context}. */
     private final Map<String, PortSender> senders = new HashMap<>();
     private final Set<TapSource> taps = ConcurrentHashMap.newKeySet();
@@ -155,7 +157,7 @@ public final class VhostBackend {
         if (p == null) {
             throw new ControlException(ControlException.Code.NOT_FOUND, "unknown port: port=" + name);
         }
-        TapSource t = new TapSource(p, vhostd.dataPlane(), RECEIVE_SLOTS);
+        TapSource t = new TapSource(p, vhostd.dataPlane(), RECEIVE_SLOTS, notifier);
         taps.removeIf(TapSource::isClosed);
         taps.add(t);
         if (closing) {
@@ -219,7 +221,10 @@ public final class VhostBackend {
                 throw new ControlException(ControlException.Code.FAILED_PRECONDITION,
                         "port has no send ring: port=" + port);
             }
-            s = new PortSender(port, p.injector(), context);
+            if (s != null) {
+                notifier.remove(s.signal());
+            }
+            s = new PortSender(port, p.injector(), context, notifier);
             senders.put(port, s);
         }
         return s;
@@ -266,6 +271,7 @@ public final class VhostBackend {
     private void shutdown() {
         try {
             vhostd.close();
+            notifier.close();
             vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
             closed.complete(null);
         } catch (Exception e) {

@@ -4,14 +4,18 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 
 /**
- * Counters of one queue (one direction of one queue pair of one port). Single writer: the worker
- * owning the queue ({@code setOpaque}); any reader ({@code getOpaque}).
+ * Counters of one queue (one direction of one queue pair of one port).
+ *
+ * <p>The per-packet counts (packets, bytes) are plain fields of the worker owning the queue, bumped with
+ * no ordering at all ({@link #packet}); the owner makes them visible once per burst with {@link #publish}
+ * (two opaque stores of their current values into the published copies), and readers read the published
+ * copies with opaque loads: a reader's figure lags the owner's by at most one duty cycle and never goes
+ * back (single writer). Every other count (drops, errors, DMA, notifications) is rare and stays an opaque
+ * read-modify-write on the padded array ({@code setOpaque} by its writer, {@code getOpaque} by any reader).
  */
 public final class QueueCounters {
     private static final VarHandle LONGS = MethodHandles.arrayElementVarHandle(long[].class);
-    private static final int PACKETS = 0;
-    private static final int BYTES = 1;
-    private static final int DROPS = 2;
+    private static final int DROPS = 2; // slots 0 and 1 were packets and bytes (now fields)
     private static final int RING_ERRORS = 3;
     private static final int DMA_SUBMITTED = 4;
     private static final int DMA_COMPLETED = 5;
@@ -30,6 +34,26 @@ public final class QueueCounters {
     private volatile String channel;
     // padded so that two queues' counters owned by different workers never share a cache line
     private final long[] values = new long[8 + MAC_TABLE_FULL + 1 + 8];
+    /** Owner-local running counts (plain; see {@link #publish}). */
+    private long packetsLocal;
+    private long bytesLocal;
+    /** The published counts: written by the owner's opaque stores in {@link #publish}, read opaque. */
+    @SuppressWarnings("unused") // accessed through PUBLISHED_PACKETS
+    private long packetsPublished;
+    @SuppressWarnings("unused") // accessed through PUBLISHED_BYTES
+    private long bytesPublished;
+    private static final VarHandle PUBLISHED_PACKETS;
+    private static final VarHandle PUBLISHED_BYTES;
+
+    static {
+        try {
+            MethodHandles.Lookup l = MethodHandles.lookup();
+            PUBLISHED_PACKETS = l.findVarHandle(QueueCounters.class, "packetsPublished", long.class);
+            PUBLISHED_BYTES = l.findVarHandle(QueueCounters.class, "bytesPublished", long.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
 
     public QueueCounters(String name) {
         this.name = name;
@@ -40,10 +64,22 @@ public final class QueueCounters {
         return name;
     }
 
-    /** Counts one packet of {@code bytes} frame bytes moved through this queue. */
+    /**
+     * Counts one packet of {@code bytes} frame bytes moved through this queue: owner only, plain; readers
+     * see it after the owner's next {@link #publish}.
+     */
     public void packet(int bytes) {
-        add(PACKETS, 1);
-        add(BYTES, bytes);
+        packetsLocal++;
+        bytesLocal += bytes;
+    }
+
+    /**
+     * Owner only, once per burst (the worker's publish of the ring, and after serving a TX ring): makes the
+     * packets counted so far visible to readers (opaque stores; pair with the opaque loads of the readers).
+     */
+    public void publish() {
+        PUBLISHED_PACKETS.setOpaque(this, packetsLocal);
+        PUBLISHED_BYTES.setOpaque(this, bytesLocal);
     }
 
     /** Counts one dropped packet. */
@@ -140,12 +176,14 @@ public final class QueueCounters {
         return get(BUDGET_EXCEEDED);
     }
 
+    /** Packets as of the owner's last {@link #publish}. */
     public long packets() {
-        return get(PACKETS);
+        return (long) PUBLISHED_PACKETS.getOpaque(this);
     }
 
+    /** Bytes as of the owner's last {@link #publish}. */
     public long bytes() {
-        return get(BYTES);
+        return (long) PUBLISHED_BYTES.getOpaque(this);
     }
 
     public long drops() {

@@ -23,4 +23,19 @@ class PortCountersTest {
         assertEquals(2, p.snapshot().notifyDropped());
         assertEquals(1, p.tx(0).budgetExceeded());
     }
+
+    @Test
+    void shouldShowPacketCountsOnlyOnceTheOwnerPublishedThemWhenCounted() {
+        QueueCounters q = new QueueCounters("rxq0");
+        q.packet(64);
+        q.packet(1518);
+        assertEquals(0, q.packets(), "plain owner-local counts are not seen before the publish");
+        q.publish();
+        assertEquals(2, q.packets());
+        assertEquals(64 + 1518, q.bytes());
+        q.packet(60);
+        assertEquals(2, q.packets(), "readers see the last published figure");
+        q.publish();
+        assertEquals(3, q.packets());
+    }
 }

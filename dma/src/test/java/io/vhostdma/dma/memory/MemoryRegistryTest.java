@@ -167,7 +167,7 @@ class MemoryRegistryTest {
             rig.dmas.memory().map(rig.device, r);
             DmaChannel ch = rig.ch();
             host.fill((byte) 0x3C);
-            // an engine that runs ops inside the enqueue call (cpu) has nothing in flight afterwards
+            // an engine that runs ops inside submit (cpu) has nothing in flight after a SUBMIT enqueue
             boolean async = rig.device.info().has(io.vhostdma.dma.DmaCapability.ASYNC);
             ch.copy(host.address(), guest.address() + 100, 64, OpFlags.SUBMIT);
             CompletableFuture<Void> unmap = CompletableFuture.runAsync(() -> rig.dmas.memory().unmap(rig.device, r));
@@ -200,7 +200,7 @@ class MemoryRegistryTest {
     void shouldGiveUpWithBusyAndStayMappedWhenCopiesOutliveTheDrainTimeout(String engine) {
         try (Rig rig = new Rig(engine, EngineOptions.defaults(), 1, 64, 200_000_000L)) {
             org.junit.jupiter.api.Assumptions.assumeTrue(rig.device.info().has(io.vhostdma.dma.DmaCapability.ASYNC),
-                "an engine that runs ops inside the enqueue call has none in flight");
+                "an engine that runs ops inside submit has none in flight after it");
             MemorySegment host = rig.memory(DomainId.HOST, PAGE);
             MemorySegment guest = rig.arena.allocate(PAGE, PAGE);
             Registration r = rig.dmas.memory().register(rig.guestA, guest, null, PAGE);

@@ -9,9 +9,9 @@ import io.vhostdma.dma.spi.EngineChannel;
 import io.vhostdma.dma.spi.EngineInfo;
 
 /**
- * The no-offload baseline: each op executes inside {@code copy()/copySg()/fill()} on the caller's thread
- * and is reported at the next completion poll after {@code submit()}. No thread of its own; memory
- * needs no registration (the layer hands over segments).
+ * The no-offload baseline: {@code copy()/copySg()/fill()} describe the op; {@code submit()} executes every
+ * op submitted as one batch on the caller's thread; they are reported at the next completion poll. No thread
+ * of its own; memory needs no registration (the layer hands over segments).
  */
 final class CpuEngine implements DmaEngine {
     private final EngineOptions options;
@@ -46,7 +46,7 @@ final class CpuEngine implements DmaEngine {
 
     @Override
     public void stop() {
-        started = false; // ops already ran inside their enqueue calls
+        started = false; // submitted ops already ran inside their submit calls
     }
 
     @Override
@@ -56,6 +56,6 @@ final class CpuEngine implements DmaEngine {
 
     @Override
     public String describe() {
-        return "cpu engine (inline on the caller's thread), started=" + started;
+        return "cpu engine (at submit, on the caller's thread), started=" + started;
     }
 }

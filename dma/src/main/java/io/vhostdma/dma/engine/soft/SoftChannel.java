@@ -9,16 +9,16 @@ import io.vhostdma.dma.spi.SgList;
 import java.lang.foreign.MemorySegment;
 
 /**
- * A software engine's channel: the {@link EngineChannel} of the {@code cpu} engine (ops execute inside
- * the enqueue call, on the caller's thread, and are reported at the first poll after {@code submit})
- * and of the {@code sw} engine (ops are described in a {@link SoftRing} and executed by the engine's
- * thread through {@link #executeRange}). Completion follows the ring's counters: {@code done} (acquire)
+ * A software engine's channel. Every enqueue call only describes its op in a {@link SoftRing}; the
+ * {@code cpu} engine ({@code deferred}) executes the submitted ops as one batch inside {@code submit()}, on
+ * the caller's thread, and reports them at the first poll after it; the {@code sw} engine's thread executes
+ * them through {@link #executeRange}. Completion follows the ring's counters: {@code done} (acquire)
  * bounds what may be reaped; statuses are read only when the failure count moved.
  */
 public final class SoftChannel implements EngineChannel {
     private final SoftRing ring;
     private final SoftExecutor executor;
-    private final boolean inline;
+    private final boolean atSubmit;
     private final Runnable doorbell;
     private final int size;
     private long tail;           // user thread: ops taken
@@ -30,14 +30,15 @@ public final class SoftChannel implements EngineChannel {
      * @param ringSize the channel's ring size
      * @param maxSges  most entries per side of a scatter-gather copy
      * @param options  the device's options (fault injection)
-     * @param inline   execute inside the enqueue call (the {@code cpu} engine)
+     * @param atSubmit execute the submitted ops inside {@code submit()} on the caller's thread (the {@code cpu}
+     *                 engine)
      * @param doorbell run after a submit published new ops (the {@code sw} engine's wake-up), or null
      */
-    public SoftChannel(int ringSize, int maxSges, EngineOptions options, boolean inline, Runnable doorbell) {
+    public SoftChannel(int ringSize, int maxSges, EngineOptions options, boolean atSubmit, Runnable doorbell) {
         this.size = ringSize;
         this.ring = new SoftRing(ringSize, maxSges);
         this.executor = new SoftExecutor(ring, new FaultInjector(options));
-        this.inline = inline;
+        this.atSubmit = atSubmit;
         this.doorbell = doorbell;
     }
 
@@ -48,16 +49,8 @@ public final class SoftChannel implements EngineChannel {
             return -DmaErrno.ENOSPC;
         }
         long seq = tail;
-        if (inline) {
-            int status = executor.copyNow(seq, src, srcOffset, dst, dstOffset, len);
-            if (status != DmaStatus.SUCCESS) {
-                ring.fail(seq, status); // successes store nothing: slots are SUCCESS unless failed
-            }
-        } else {
-            ring.put(seq, SoftRing.KIND_COPY, src, srcOffset, dst, dstOffset, len);
-        }
-        tail = seq + 1;
-        return (int) seq & 0xFFFF;
+        ring.put(seq, SoftRing.KIND_COPY, src, srcOffset, dst, dstOffset, len);
+        return taken(seq);
     }
 
     @Override
@@ -80,14 +73,8 @@ public final class SoftChannel implements EngineChannel {
         return taken(seq);
     }
 
-    /** A described op was taken: an inline engine runs it now. */
+    /** A described op was taken (it executes after the next {@code submit()}). */
     private int taken(long seq) {
-        if (inline) {
-            int status = executor.execute(seq);
-            if (status != DmaStatus.SUCCESS) {
-                ring.fail(seq, status);
-            }
-        }
         tail = seq + 1;
         return (int) seq & 0xFFFF;
     }
@@ -98,11 +85,12 @@ public final class SoftChannel implements EngineChannel {
         if (t == submittedLocal) {
             return 0;
         }
+        long from = submittedLocal;
         submittedLocal = t;
-        if (inline) {
-            executor.noteExecutor();
-            ring.done.setRelease(t); // release: statuses before done (the ops ran on this thread)
+        if (atSubmit) {
             ring.submitted.setRelease(t);
+            executor.noteExecutor();
+            executor.executeRange(from, t); // ends with the release store of done (statuses, bytes before it)
             return 0;
         }
         ring.submitted.setRelease(t); // release: descriptors before the engine's acquire read

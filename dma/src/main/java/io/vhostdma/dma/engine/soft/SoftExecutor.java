@@ -61,30 +61,80 @@ final class SoftExecutor {
 
     /**
      * Executes ops {@code [from, to)} in order, records their failures (a success stores nothing) and
-     * publishes {@code done = to}.
+     * publishes {@code done = to}. Runs of plain copies between the same two segments go through
+     * {@link #copyRun}; every other op (and every op while faults are injected) through {@link #executeOne}.
      */
     void executeRange(long from, long to) {
-        for (long seq = from; seq < to; seq++) {
-            int status;
-            try {
-                status = execute(seq);
-            } catch (InternalError e) {
-                lastFault = e; // a memory fault that surfaced after the op's own catch
-                status = BUS_ERROR;
-            }
-            if (status != SUCCESS) {
-                ring.fail(seq, status);
-            }
+        long seq = from;
+        while (seq < to) {
+            seq = !faultsOn && (ring.kind[(int) seq & ring.mask] & SoftRing.KIND_MASK) == SoftRing.KIND_COPY
+                ? copyRun(seq, to)
+                : executeOne(seq);
         }
         // release: statuses and moved bytes happen-before the user thread's acquire read of done
         ring.done.setRelease(to);
+    }
+
+    /** Executes op {@code seq} alone, recording its failure; returns the next op. */
+    private long executeOne(long seq) {
+        int status;
+        try {
+            status = execute(seq);
+        } catch (InternalError e) {
+            lastFault = e; // a memory fault that surfaced after the op's own catch
+            status = BUS_ERROR;
+        }
+        if (status != SUCCESS) {
+            ring.fail(seq, status);
+        }
+        return seq + 1;
+    }
+
+    /**
+     * Executes the run of plain copies that starts at {@code from} (a copy) and continues while the next op is
+     * a copy between the same two segments (its kind is exactly {@link SoftRing#KIND_COPY}: no new segment).
+     * What the per-op path pays for every op is paid once per run here: the kind dispatch, the fault-injection
+     * test, the load of the current segments and the exception region; inside the run the two segments and the
+     * descriptor arrays are loop invariants (locals), so the JIT can hoist the segments' liveness checks out
+     * of the loop and keep only each copy's bounds check. A copy that throws ends the run: it fails alone
+     * ({@code BUS_ERROR}) and the next op starts a new run. Returns the first op not executed.
+     */
+    private long copyRun(long from, long to) {
+        SoftRing r = ring;
+        int mask = r.mask;
+        byte[] kinds = r.kind;
+        long[] srcOffs = r.srcOff;
+        long[] dstOffs = r.dstOff;
+        int[] lens = r.len;
+        int first = (int) from & mask;
+        if ((kinds[first] & SoftRing.NEW_SRC) != 0) {
+            src = r.srcSeg[first];
+        }
+        if ((kinds[first] & SoftRing.NEW_DST) != 0) {
+            dst = r.dstSeg[first];
+        }
+        MemorySegment s = src;
+        MemorySegment d = dst;
+        long seq = from;
+        try {
+            do {
+                int slot = (int) seq & mask;
+                MemorySegment.copy(s, srcOffs[slot], d, dstOffs[slot], lens[slot]);
+                seq++;
+            } while (seq < to && kinds[(int) seq & mask] == SoftRing.KIND_COPY);
+            return seq;
+        } catch (RuntimeException | InternalError e) {
+            lastFault = e;
+            r.fail(seq, BUS_ERROR);
+            return seq + 1;
+        }
     }
 
     /**
      * Executes one described op; returns its status (does not store it). Ops must be executed in
      * order, each once: the current segments carry over from op to op.
      */
-    int execute(long seq) {
+    private int execute(long seq) {
         int slot = (int) seq & ring.mask;
         byte bits = ring.kind[slot];
         if ((bits & SoftRing.NEW_SRC) != 0) {
@@ -104,14 +154,6 @@ final class SoftExecutor {
             return fill(ring.srcOff[slot], dst, ring.dstOff[slot], ring.len[slot]);
         }
         return copySg(slot);
-    }
-
-    /** Executes a copy given directly (inline engines); returns its status. */
-    int copyNow(long seq, MemorySegment src, long srcOff, MemorySegment dst, long dstOff, int len) {
-        if (faultsOn && faults.shouldFail(seq)) {
-            return BUS_ERROR;
-        }
-        return copy(src, srcOff, dst, dstOff, len);
     }
 
     private int copy(MemorySegment src, long srcOff, MemorySegment dst, long dstOff, int len) {
