@@ -50,13 +50,16 @@
 #                      ports in one group (the ledger and the dma_checks of f), then split rings with
 #                      in_order=1 (ledger); [vhostd only] vhostd's log shows RING_PACKED and IN_ORDER
 #                      (split: IN_ORDER) negotiated on both ports
+#   p qemu-packed      two QEMU guests with virtio-net-pci packed=on,host_mtu=1400 (no offloads yet): ping
+#                      + 4 MiB md5 transfer; both guests' eth0 MTU is 1400; [vhostd only] vhostd's log shows
+#                      RING_PACKED and MTU negotiated on both ports, and port_traffic_checks (no error drops)
 #   h-k, r run bin/vhostd themselves (r through vhostd-backend.sh): with BACKEND=dpdk they print "SKIPPED <name>".
 #   --only takes letters or names (--only r,dmabuf-kernel). Takes about 10 minutes (r ~1.5-2.7 min, s ~2.5 min, t ~20 s).
 #   Exit 1 if any scenario failed. Not root: "SKIPPED: ..." and exit 0.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
-only=a,b,c,d,e,f,g,h,i,j,k,t,r,s,o
+only=a,b,c,d,e,f,g,h,i,j,k,t,r,s,o,p
 
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -98,6 +101,28 @@ scenario_packed_loop() {
     if [ "$run_" = packed-sw ]; then loop_ledger "o-$run_" "$name" --dma sw --group; else loop_ledger "o-$run_" "$name"; fi
     LOOP_ARGS=() LOOP_CHECK=""
   done
+}
+
+# p: Linux guests on packed rings, learning their MTU from QEMU (see the header).
+scenario_qemu_packed() {
+  local d=$run/p name=qemu-packed errs=""; mkdir -p "$d"
+  "$be" start --dir "$d" --sock "$d/vm1.sock" --sock "$d/vm2.sock" --fwd io > "$d/start.out" 2>&1 \
+    || { fail "$name" "back end did not start: $(tail -n1 "$d/start.out")"; return; }
+  if ! "$INTEROP_DIR/qemu-pair.sh" --sock1 "$d/vm1.sock" --sock2 "$d/vm2.sock" --timeout 150 \
+       --net-opts ",packed=on,host_mtu=1400" > "$d/qemu.out" 2>&1; then
+    "$be" stop --dir "$d" > /dev/null 2>&1 || true
+    fail "$name" "$(grep -m1 '^FAIL' "$d/qemu.out" || tail -n 1 "$d/qemu.out")"; sed 's/^/  /' "$d/qemu.out" | tail -n 40; return
+  fi
+  sed -n 's/^PASS qemu-pair /  /p' "$d/qemu.out"
+  grep -q '^PASS qemu-pair .* mtu=1400,1400$' "$d/qemu.out" || errs+="a guest's MTU is not 1400; "
+  "$be" stop --dir "$d" > "$d/final.out" 2>&1 || errs+="back end stop failed; "
+  if [ "$BACKEND" = vhostd ]; then
+    PACKED_FEATURES="RING_PACKED MTU"
+    local checks; checks=$(packed_checked "$d"; port_traffic_checks "$d/final.out")
+    grep -v '^ERR ' <<< "$checks" || true
+    errs+=$(sed -n 's/^ERR //p' <<< "$checks" | tr '\n' ' ')
+  fi
+  if [ -n "$errs" ]; then fail "$name" "$errs"; else pass "$name"; fi
 }
 
 # packed_checked DIR: the negotiated features of both ports; "ERR" unless both have every $PACKED_FEATURES.
@@ -452,7 +477,7 @@ scenario_dmabuf_kernel() {
 # Scenario letters and names: --only takes either.
 declare -A SCENARIO=([a]=loop-accounting [b]=sink-mq [c]=client-mode [d]=qemu-restart [e]=qemu-client
   [f]=loop-dma-sw [g]=qemu-dma-group [h]=examples-qemu [i]=examples-testpmd [j]=examples-rebind
-  [k]=examples-echo [t]=testpmd-restart [r]=dpdk-engine [s]=dmabuf-kernel [o]=packed-loop)
+  [k]=examples-echo [t]=testpmd-restart [r]=dpdk-engine [s]=dmabuf-kernel [o]=packed-loop [p]=qemu-packed)
 letter_of() {
   local l; [ -n "${SCENARIO[$1]:-}" ] && { echo "$1"; return; }
   for l in "${!SCENARIO[@]}"; do [ "${SCENARIO[$l]}" = "$1" ] && { echo "$l"; return; }; done
@@ -469,7 +494,7 @@ for s in ${only//,/ }; do
     f) scenario_loop_dma ;; g) scenario_qemu_dma ;;
     h) scenario_examples_qemu ;; i) scenario_examples_testpmd ;; j) scenario_examples_rebind ;;
     k) scenario_examples_echo ;; t) scenario_testpmd_restart ;;
-    r) scenario_dpdk_engine ;; s) scenario_dmabuf_kernel ;; o) scenario_packed_loop ;;
+    r) scenario_dpdk_engine ;; s) scenario_dmabuf_kernel ;; o) scenario_packed_loop ;; p) scenario_qemu_packed ;;
     *) die "unknown scenario $s" ;;
   esac
 done
