@@ -29,8 +29,7 @@ final class Handshake {
         long proto = 0;
         if ((offered & VirtioNetFeatures.PROTOCOL_FEATURES) != 0) {
             offeredProto = c.getU64(Request.GET_PROTOCOL_FEATURES);
-            long mtuProto = o.mtu() > 0 ? ProtocolFeatures.bit(ProtocolFeatures.MTU) : 0L;
-            proto = (o.protocolFeatures() | mtuProto) & offeredProto;
+            proto = (o.protocolFeatures() | (o.mtu() > 0 ? ProtocolFeatures.bit(ProtocolFeatures.MTU) : 0L)) & offeredProto;
             c.sendU64(Request.SET_PROTOCOL_FEATURES, proto, false);
             c.setReplyAck((proto & ProtocolFeatures.bit(ProtocolFeatures.REPLY_ACK)) != 0);
         }
@@ -45,9 +44,7 @@ final class Handshake {
         }
         long acked = (o.requestedFeatures() & offered & ~VirtioNetFeatures.PROTOCOL_FEATURES)
                 | (offered & VirtioNetFeatures.PROTOCOL_FEATURES);
-        if ((acked & VirtioNetFeatures.MTU) != 0 && (proto & ProtocolFeatures.bit(ProtocolFeatures.MTU)) != 0) {
-            c.sendU64(Request.NET_SET_MTU, o.mtu(), true); // QEMU's order: the MTU before SET_FEATURES
-        }
+        sendMtu(c, o, acked, proto);
         c.sendU64(Request.SET_FEATURES, acked, false);
         boolean status = (proto & ProtocolFeatures.bit(ProtocolFeatures.STATUS)) != 0;
         if (status) {
@@ -72,6 +69,13 @@ final class Handshake {
             c.sendU64(Request.SET_STATUS, STATUS_FEATURES_OK | VirtioFeatures.STATUS_DRIVER_OK, true);
         }
         return n;
+    }
+
+    /** NET_SET_MTU when MTU was acked and the MTU protocol feature negotiated (QEMU's order: before SET_FEATURES). */
+    private static void sendMtu(ProtocolClient c, FrontendOptions o, long acked, long proto) {
+        if ((acked & VirtioNetFeatures.MTU) != 0 && (proto & ProtocolFeatures.bit(ProtocolFeatures.MTU)) != 0) {
+            c.sendU64(Request.NET_SET_MTU, o.mtu(), true);
+        }
     }
 
     private static void checkQueuePairs(FrontendOptions o, long offered, long queueNum) {

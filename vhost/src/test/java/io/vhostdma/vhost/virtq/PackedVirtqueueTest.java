@@ -83,36 +83,12 @@ class PackedVirtqueueTest {
         for (int i = 0; i < size; i++) {
             freeIds.add(i);
         }
-        int free = size;
-        List<int[]> inFlight = new ArrayList<>();
-        long laps = 0;
+        int[] free = {size};
+        long buffers = 0;
         for (int round = 0; round < 3000; round++) {
-            while (free > 0 && !freeIds.isEmpty() && rnd.nextInt(3) != 0) {
-                int n = 1 + rnd.nextInt(Math.min(free, 3));
-                int id = freeIds.poll();
-                long[] a = new long[n];
-                int[] l = new int[n];
-                int[] f = new int[n];
-                for (int i = 0; i < n; i++) {
-                    a[i] = BUF_OFF0 + 256L * i;
-                    l[i] = 1 + id;
-                    f[i] = i == n - 1 ? F_WRITE : 0;
-                }
-                driver.add(id, a, l, f);
-                free -= n;
-                inFlight.add(new int[] {id, n});
-            }
+            List<int[]> inFlight = makeAvailable(rnd, freeIds, free);
             q.refillBudget(); // one duty cycle per round
-            int popped = 0;
-            int got;
-            while ((got = q.pop(driver.memory(), chain)) >= 0) {
-                int[] want = inFlight.get(popped++);
-                assertEquals(want[0], got, "ids in avail order");
-                assertEquals(want[1], chain.descriptorCount());
-                assertEquals(1 + got, chain.writableBytes());
-            }
-            assertEquals(PathStatus.EMPTY, got);
-            assertEquals(inFlight.size(), popped);
+            popAll(q, inFlight);
             Collections.shuffle(inFlight, rnd);
             for (int[] c : inFlight) {
                 q.addUsed(c[0], 1000 + c[0]);
@@ -123,16 +99,50 @@ class PackedVirtqueueTest {
                 assertEquals(c[0], u[0], "used in completion order");
                 assertEquals(1000 + c[0], u[1]);
                 freeIds.add(u[0]);
-                free += c[1];
+                free[0] += c[1];
             }
             assertNull(driver.pollUsed());
-            laps = laps + inFlight.size();
-            inFlight.clear();
+            buffers += inFlight.size();
             int base = q.lastAvailIndex();
             assertEquals(driver.nextAvail() | (driver.availWrap() ? 0x8000 : 0), base & 0xFFFF);
             assertEquals(base & 0xFFFF, base >>> 16, "nothing in flight: used position = avail position");
         }
-        assertTrue(laps > 10L * size, "many laps: " + laps);
+        assertTrue(buffers > 10L * size, "many laps: " + buffers);
+    }
+
+    /** Makes chains of 1..3 descriptors available with random free ids while slots are free: {id, slots} each. */
+    private List<int[]> makeAvailable(Random rnd, ArrayDeque<Integer> freeIds, int[] free) {
+        List<int[]> added = new ArrayList<>();
+        while (free[0] > 0 && !freeIds.isEmpty() && rnd.nextInt(3) != 0) {
+            int n = 1 + rnd.nextInt(Math.min(free[0], 3));
+            int id = freeIds.poll();
+            long[] a = new long[n];
+            int[] l = new int[n];
+            int[] f = new int[n];
+            for (int i = 0; i < n; i++) {
+                a[i] = BUF_OFF0 + 256L * i;
+                l[i] = 1 + id;
+                f[i] = i == n - 1 ? F_WRITE : 0;
+            }
+            driver.add(id, a, l, f);
+            free[0] -= n;
+            added.add(new int[] {id, n});
+        }
+        return added;
+    }
+
+    /** Pops every available chain: the ids in avail order, each with its descriptors and bytes. */
+    private void popAll(PackedVirtqueue q, List<int[]> inFlight) {
+        int popped = 0;
+        int got;
+        while ((got = q.pop(driver.memory(), chain)) >= 0) {
+            int[] want = inFlight.get(popped++);
+            assertEquals(want[0], got, "ids in avail order");
+            assertEquals(want[1], chain.descriptorCount());
+            assertEquals(1 + got, chain.writableBytes());
+        }
+        assertEquals(PathStatus.EMPTY, got);
+        assertEquals(inFlight.size(), popped);
     }
 
     @Test
