@@ -82,6 +82,11 @@ public final class SplitVirtqueue implements Virtqueue {
     private WriteLog log = WriteLog.NONE;
     /** The used index at the last {@link #publishUsed} (for the used-ring write log). */
     private int publishedUsed;
+    /** IN_ORDER batching ({@link #batchInOrder}): the open batch's first used index, last head and length. */
+    private boolean batching;
+    private int batchStart;
+    private int batchLast;
+    private int batchCount;
 
     private MemorySegment indirectScratch;
     private MemorySegment indirectTable;
@@ -424,6 +429,18 @@ public final class SplitVirtqueue implements Virtqueue {
      */
     @Override
     public void addUsed(int head, int len) {
+        if (batching && len == 0) { // IN_ORDER: one element for the batch, written by publishUsed
+            if (batchCount++ == 0) {
+                batchStart = usedIdx;
+            }
+            batchLast = head;
+            usedIdx = VirtqIndex.add(usedIdx, 1);
+            if (log.enabled()) {
+                log.chainWritten(index, head, len);
+            }
+            return;
+        }
+        closeBatch();
         long off = SplitRingLayout.usedElem(VirtqIndex.slot(usedIdx, size));
         // plain stores: made visible to the driver by the release store of used.idx in publishUsed()
         used.set(U32_PLAIN, off + SplitRingLayout.USED_ELEM_ID, head);
@@ -434,9 +451,27 @@ public final class SplitVirtqueue implements Virtqueue {
         }
     }
 
+    @Override
+    public void batchInOrder(boolean on) {
+        batching = on;
+    }
+
+    /** Writes the open IN_ORDER batch's one element: the last head, len 0, at the batch's first slot. */
+    private void closeBatch() {
+        if (batchCount == 0) {
+            return;
+        }
+        long off = SplitRingLayout.usedElem(VirtqIndex.slot(batchStart, size));
+        // plain stores: made visible by the release store of used.idx in publishUsed()
+        used.set(U32_PLAIN, off + SplitRingLayout.USED_ELEM_ID, batchLast);
+        used.set(U32_PLAIN, off + SplitRingLayout.USED_ELEM_LEN, 0);
+        batchCount = 0;
+    }
+
     /** Publishes every element added so far: one release store of {@code used.idx}. */
     @Override
     public void publishUsed() {
+        closeBatch();
         if (log.enabled()) {
             logUsed();
         }
