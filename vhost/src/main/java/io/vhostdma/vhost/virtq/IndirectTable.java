@@ -8,8 +8,8 @@ import java.lang.foreign.MemorySegment;
 /**
  * Where an indirect descriptor table is read from: in place when it lies inside one region, else a copy in a
  * scratch table (piece by piece across regions). Control-plane sized ({@link #reserve}), allocation-free after.
- * Owned by the ring's owner thread. Used by {@link PackedVirtqueue}; the checks are the split ring's (fact sheet
- * §13 check 6).
+ * Owned by the ring's owner thread. Used by {@link SplitVirtqueue} and {@link PackedVirtqueue} (fact sheet §13
+ * check 6).
  */
 final class IndirectTable {
     private MemorySegment scratch;

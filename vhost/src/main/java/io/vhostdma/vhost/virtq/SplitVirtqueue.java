@@ -2,7 +2,6 @@ package io.vhostdma.vhost.virtq;
 
 import io.vhostdma.vhost.memory.GuestMemory;
 
-import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.VarHandle;
 
@@ -88,9 +87,7 @@ public final class SplitVirtqueue implements Virtqueue {
     private int batchLast;
     private int batchCount;
 
-    private MemorySegment indirectScratch;
-    private MemorySegment indirectTable;
-    private long indirectBase;
+    private final IndirectTable indirectTable = new IndirectTable();
 
     /** Creates an unconfigured queue with vring index {@code index}. */
     public SplitVirtqueue(int index) {
@@ -160,8 +157,8 @@ public final class SplitVirtqueue implements Virtqueue {
         if (d == null || a == null || u == null) {
             return PathStatus.ERR_RING_ADDRESS;
         }
-        if (indirect && (indirectScratch == null || indirectScratch.byteSize() < SplitRingLayout.descTableBytes(size))) {
-            indirectScratch = Arena.ofAuto().allocate(SplitRingLayout.descTableBytes(size), DESC_SIZE);
+        if (indirect) {
+            indirectTable.reserve(size);
         }
         desc = d;
         avail = a;
@@ -319,8 +316,8 @@ public final class SplitVirtqueue implements Virtqueue {
                 if (rc != PathStatus.OK) {
                     return rc;
                 }
-                table = indirectTable;
-                base = indirectBase;
+                table = indirectTable.table();
+                base = indirectTable.base();
                 entries = (int) (len / DESC_SIZE);
                 inIndirect = true;
                 idx = 0;
@@ -341,47 +338,12 @@ public final class SplitVirtqueue implements Virtqueue {
         }
     }
 
-    /** Validates an indirect descriptor and points {@code indirectTable/indirectBase} at its table. */
+    /** Validates an indirect descriptor and points {@link #indirectTable} at its table. */
     private int enterIndirect(GuestMemory mem, boolean inIndirect, int flags, long addr, long len) {
         if (!indirect || inIndirect || (flags & F_NEXT) != 0) {
             return PathStatus.ERR_INDIRECT;
         }
-        if (len == 0 || len % DESC_SIZE != 0 || len / DESC_SIZE > size) {
-            return PathStatus.ERR_INDIRECT;
-        }
-        if (Long.compareUnsigned(addr + len, addr) <= 0) {
-            return PathStatus.ERR_ADDRESS;
-        }
-        int r = mem.regionOfGpa(addr, 0);
-        if (r < 0) {
-            return PathStatus.ERR_ADDRESS;
-        }
-        if (mem.bytesToRegionEnd(r, addr) >= len) {
-            indirectTable = mem.segment(r);
-            indirectBase = addr - mem.gpaBase(r);
-            return PathStatus.OK;
-        }
-        return copyIndirect(mem, addr, len);
-    }
-
-    /** Copies an indirect table that spans regions into the scratch table, piece by piece. */
-    private int copyIndirect(GuestMemory mem, long addr, long len) {
-        long done = 0;
-        int hint = 0;
-        while (done < len) {
-            long gpa = addr + done;
-            int r = mem.regionOfGpa(gpa, hint);
-            if (r < 0) {
-                return PathStatus.ERR_ADDRESS;
-            }
-            hint = r;
-            long piece = Math.min(len - done, mem.bytesToRegionEnd(r, gpa));
-            MemorySegment.copy(mem.segment(r), gpa - mem.gpaBase(r), indirectScratch, done, piece);
-            done += piece;
-        }
-        indirectTable = indirectScratch;
-        indirectBase = 0;
-        return PathStatus.OK;
+        return indirectTable.enter(mem, addr, len, size);
     }
 
     /**
