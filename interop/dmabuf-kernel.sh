@@ -35,6 +35,10 @@ JDK=/usr/lib/jvm/temurin-25-jdk-amd64
 [ -x "$JDK/bin/javac" ] || { echo "RESULT dmabuf-kernel FAIL JDK 25 not found at $JDK"; exit 1; }
 t0=$SECONDS
 result() { echo "RESULT dmabuf-kernel $1"; }
+# the guest mounts its own tmpfs on /tmp and /run over the host tree: a checkout there is invisible to it
+case "$REPO_ROOT/" in /tmp/*|/run/*)
+  result "FAIL the checkout ($REPO_ROOT) lies under /tmp or /run, which the guest covers with its own tmpfs; use a checkout elsewhere"; exit 1 ;;
+esac
 
 # --- 1. the 6.12 kernel ---
 kdir=$CACHE/guest/kernel-6.12

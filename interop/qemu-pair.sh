@@ -2,7 +2,7 @@
 # Two QEMU (TCG) Linux guests on a vhost-user back end: ping, then a 4 MiB file with md5 check.
 #
 # Usage: interop/qemu-pair.sh --sock1 P1 --sock2 P2 [--backend-listens|--qemu-listens]
-#            [--restart-hook "CMD"] [--timeout S] [--mib N]
+#            [--restart-hook "CMD"] [--timeout S] [--mib N] [--net-opts ,K=V...]
 #   --backend-listens (default): the back end owns the sockets; QEMU connects as a reconnecting
 #     client (reconnect=1). --qemu-listens: QEMU listens (server=on,wait=off); the back end connects.
 #   vm1 = 10.0.0.1 (52:54:00:00:00:01) sends, vm2 = 10.0.0.2 (…:02) receives; both pinned to core 1.
@@ -10,12 +10,13 @@
 #   --timeout seconds (default 120). With --restart-hook, vm1 keeps pinging after the transfer; the
 #   hook (which restarts the back end) runs, then a fresh successful ping must follow within 10 s;
 #   the recovery time (hook return -> ping) is printed.
-#   Prints "PASS qemu-pair ..." (exit 0) or "FAIL qemu-pair <reason>" with console tails (exit 1).
+#   --net-opts: appended to both guests' -device virtio-net-pci,... (e.g. ",packed=on,host_mtu=1400").
+#   Prints "PASS qemu-pair ..." with each guest's eth0 MTU (exit 0) or "FAIL qemu-pair <reason>" with console tails (exit 1).
 #   Needs interop/install-peers.sh to have run; builds the guest initramfs when needed.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
-sock1="" sock2="" listen=backend hook="" timeout=120 mib=4
+sock1="" sock2="" listen=backend hook="" timeout=120 mib=4 net_opts=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --sock1) sock1=$2; shift 2 ;;
@@ -25,6 +26,7 @@ while [ $# -gt 0 ]; do
     --restart-hook) hook=$2; shift 2 ;;
     --timeout) timeout=$2; shift 2 ;;
     --mib) mib=$2; shift 2 ;;
+    --net-opts) net_opts=$2; shift 2 ;;
     *) die "qemu-pair: unknown argument $1" ;;
   esac
 done
@@ -45,7 +47,7 @@ boot_vm() {
   setsid taskset -c 1 qemu-system-x86_64 -accel tcg -smp 1 -m 256 -nographic -no-reboot \
     -object memory-backend-memfd,id=mem,size=256M,share=on -numa node,memdev=mem \
     -chardev "$chardev" -netdev vhost-user,id=n0,chardev=c0 \
-    -device "virtio-net-pci,netdev=n0,mac=52:54:00:00:00:0$n,vectors=0" \
+    -device "virtio-net-pci,netdev=n0,mac=52:54:00:00:00:0$n,vectors=0$net_opts" \
     -kernel "$vmlinuz" -initrd "$initrd" \
     -append "console=ttyS0 panic=-1 quiet mitigations=off vd.ip=10.0.0.$n/24 vd.peer=10.0.0.$((3 - n)) vd.role=$role vd.mib=$mib vd.linger=$linger" \
     < /dev/null > "$dir/vm$n.console" 2>&1 &
@@ -76,7 +78,8 @@ m1=$(md5_of 1) m2=$(md5_of 2)
 [ -n "$m1" ] && [ "$m1" = "$m2" ] || fail "md5 mismatch: sender=$m1 receiver=$m2"
 transfer=$((SECONDS - start))
 [ -n "${KEEP_CONSOLES:-}" ] && cp "$dir"/vm*.console "$KEEP_CONSOLES"/ 2>/dev/null
-[ -n "$hook" ] || { echo "PASS qemu-pair ping+md5 ${mib}MiB md5=$m1 in ${transfer}s"; exit 0; }
+mtu_of() { sed -n 's/^VD:NET-UP .*mtu=\([0-9]*\).*/\1/p' "$dir/vm$1.console" | tr -d '\r' | head -n1; }
+[ -n "$hook" ] || { echo "PASS qemu-pair ping+md5 ${mib}MiB md5=$m1 in ${transfer}s mtu=$(mtu_of 1),$(mtu_of 2)"; exit 0; }
 
 # Restart scenario: vm1 keeps pinging; the back end restarts; a fresh ping must succeed within 10 s.
 pings_above() { [ "$(ping_count)" -gt "$1" ]; }

@@ -53,13 +53,21 @@
 #                      announcement of the receiver's MAC on vm3
 #   n memory-hotplug   interop/qemu-hotplug.sh: object_add memory-backend-memfd + device_add pc-dimm on vm2
 #                      while the guests ping: vhostctl port vm2 lists one more region, pings continue
+#   o packed-loop      scenario a with virtio-user packed_vq=1,in_order=1 (packed rings): the ledger with
+#                      CPU copies, then again with every queue bound to a `sw`-engine channel and both
+#                      ports in one group (the ledger and the dma_checks of f), then split rings with
+#                      in_order=1 (ledger); [vhostd only] vhostd's log shows RING_PACKED and IN_ORDER
+#                      (split: IN_ORDER) negotiated on both ports
+#   p qemu-packed      two QEMU guests with virtio-net-pci packed=on,host_mtu=1400 (no offloads yet): ping
+#                      + 4 MiB md5 transfer; both guests' eth0 MTU is 1400; [vhostd only] vhostd's log shows
+#                      RING_PACKED and MTU negotiated on both ports, and port_traffic_checks (no error drops)
 #   h-k, r run bin/vhostd themselves (r through vhostd-backend.sh): with BACKEND=dpdk they print "SKIPPED <name>".
 #   --only takes letters or names (--only r,dmabuf-kernel). Takes about 12 minutes (r ~1.5-2.7 min, s ~2.5 min, t ~20 s, l/m/n ~2.5 min together).
 #   Exit 1 if any scenario failed. Not root: "SKIPPED: ..." and exit 0.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
-only=a,b,c,d,e,f,g,h,i,j,k,t,r,s,l,m,n
+only=a,b,c,d,e,f,g,h,i,j,k,t,r,s,l,m,n,o,p
 
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -88,15 +96,73 @@ val() { sed -n "s/.*[ ]$1=\([0-9-]*\).*/\1/p" | head -n1; }
 sum_final() { grep '^final port=' "$1" | sed -n "s/.*[ ]$2=\([0-9]*\).*/\1/p" | awk '{ s += $1 } END { print s + 0 }'; }
 
 scenario_loop() { loop_ledger a loop-accounting; }
+
+# o: the loop of a on packed rings (CPU copies, sw-engine bindings) and on split rings with IN_ORDER (see the header).
+scenario_packed_loop() {
+  local run_ name devargs
+  for run_ in packed-cpu packed-sw inorder-cpu; do
+    local t0=$SECONDS
+    name=packed-loop-$run_ devargs=packed_vq=1,in_order=1 PACKED_FEATURES="RING_PACKED IN_ORDER"
+    [ "$run_" = inorder-cpu ] && devargs=in_order=1 PACKED_FEATURES=IN_ORDER
+    LOOP_ARGS=(--devargs "$devargs") LOOP_CHECK=""
+    [ "$BACKEND" = vhostd ] && LOOP_CHECK=packed_checked
+    if [ "$run_" = packed-sw ]; then loop_ledger "o-$run_" "$name" --dma sw --group; else loop_ledger "o-$run_" "$name"; fi
+    LOOP_ARGS=() LOOP_CHECK=""
+  done
+}
+
+# p: Linux guests on packed rings, learning their MTU from QEMU (see the header).
+scenario_qemu_packed() {
+  local d=$run/p name=qemu-packed errs=""; mkdir -p "$d"
+  "$be" start --dir "$d" --sock "$d/vm1.sock" --sock "$d/vm2.sock" --fwd io > "$d/start.out" 2>&1 \
+    || { fail "$name" "back end did not start: $(tail -n1 "$d/start.out")"; return; }
+  if ! "$INTEROP_DIR/qemu-pair.sh" --sock1 "$d/vm1.sock" --sock2 "$d/vm2.sock" --timeout 150 \
+       --net-opts ",packed=on,host_mtu=1400" > "$d/qemu.out" 2>&1; then
+    "$be" stop --dir "$d" > /dev/null 2>&1 || true
+    fail "$name" "$(grep -m1 '^FAIL' "$d/qemu.out" || tail -n 1 "$d/qemu.out")"; sed 's/^/  /' "$d/qemu.out" | tail -n 40; return
+  fi
+  sed -n 's/^PASS qemu-pair /  /p' "$d/qemu.out"
+  grep -q '^PASS qemu-pair .* mtu=1400,1400$' "$d/qemu.out" || errs+="a guest's MTU is not 1400; "
+  "$be" stop --dir "$d" > "$d/final.out" 2>&1 || errs+="back end stop failed; "
+  if [ "$BACKEND" = vhostd ]; then
+    PACKED_FEATURES="RING_PACKED MTU"
+    local checks; checks=$(packed_checked "$d"; port_traffic_checks "$d/final.out")
+    grep -v '^ERR ' <<< "$checks" || true
+    errs+=$(sed -n 's/^ERR //p' <<< "$checks" | tr '\n' ' ')
+  fi
+  if [ -n "$errs" ]; then fail "$name" "$errs"; else pass "$name"; fi
+}
+
+# packed_checked DIR: the negotiated features of both ports; "ERR" unless both have every $PACKED_FEATURES.
+packed_checked() {
+  local out; out=$(features_of "$1" $PACKED_FEATURES)
+  sed -n 's/^vhostd: /  /p' <<< "$out"
+  [ "$(tail -n1 <<< "$out")" = ok ] || echo "ERR $PACKED_FEATURES not negotiated on both ports"
+}
+
+# features_of DIR NAME...: the "vhostd: port=P features=..." lines of DIR's vhostd logs (one per
+# connection; a stopped vhostd's log is vhostd.log.<time>), then "ok" when both ports vm1 and vm2 negotiated every feature NAME, else "missing".
+features_of() {
+  local d=$1 p f lines ok=ok; shift
+  lines=$(cat "$d"/vhostd.log* 2>/dev/null | grep -E '^vhostd: port=vm[12] features=' || true)
+  for p in vm1 vm2; do
+    grep -q "^vhostd: port=$p " <<< "$lines" || ok=missing
+    for f in "$@"; do grep -E "^vhostd: port=$p " <<< "$lines" | grep -qE "[=,]$f(,|\$)" || ok=missing; done
+  done
+  printf '%s\n%s\n' "$lines" "$ok"
+}
 scenario_loop_dma() { loop_ledger f loop-dma-sw --dma sw --group; }
 
 # loop_ledger DIR NAME [BACK END OPTIONS...]: the testpmd loop, then the ledger (and with --dma the
-# DMA checks of dma_checks) from testpmd's counters and vhostd's final lines.
+# DMA checks of dma_checks) from testpmd's counters and vhostd's final lines. LOOP_ARGS (an array, empty
+# by default) are passed on to testpmd-loop.sh; LOOP_CHECK (a function name, empty by default) runs with
+# DIR after the ledger and prints further "ERR ..." findings.
+LOOP_ARGS=() LOOP_CHECK=""
 loop_ledger() {
   local d=$run/$1 name=$2; shift 2; mkdir -p "$d"
   "$be" start --dir "$d" --sock "$d/vm1.sock" --sock "$d/vm2.sock" --fwd io "$@" > "$d/start.out" 2>&1 \
     || { fail "$name" "back end did not start: $(tail -n1 "$d/start.out")"; return; }
-  "$INTEROP_DIR/testpmd-loop.sh" --sock1 "$d/vm1.sock" --sock2 "$d/vm2.sock" --seconds 5 > "$d/fe.out" 2>&1 \
+  "$INTEROP_DIR/testpmd-loop.sh" --sock1 "$d/vm1.sock" --sock2 "$d/vm2.sock" --seconds 5 ${LOOP_ARGS[@]+"${LOOP_ARGS[@]}"} > "$d/fe.out" 2>&1 \
     || { "$be" stop --dir "$d" > /dev/null 2>&1 || true; fail "$name" "no loop traffic: $(tail -n 3 "$d/fe.out" | tr '\n' ' ')"; return; }
   "$be" stop --dir "$d" > "$d/final.out" 2>&1 || { fail "$name" "back end stop: $(tail -n1 "$d/final.out")"; return; }
   local tx rx; tx=$(grep '^testpmd total' "$d/fe.out" | val tx_packets); rx=$(grep '^testpmd total' "$d/fe.out" | val rx_packets)
@@ -104,6 +170,7 @@ loop_ledger() {
   sed 's/^/  /' "$d/final.out"
   local ledger errs; ledger=$(loop_accounting "$d/fe.out" "$d/final.out")
   [[ " $* " == *" --dma "* ]] && ledger+=$'\n'$(dma_checks "$d/final.out")
+  [ -n "$LOOP_CHECK" ] && ledger+=$'\n'$("$LOOP_CHECK" "$d")
   grep -v '^ERR ' <<< "$ledger" || true
   errs=$(sed -n 's/^ERR //p' <<< "$ledger" | tr '\n' ' ')
   if [ -n "$errs" ]; then fail "$name" "$errs"; else pass "$name"; fi
@@ -469,7 +536,7 @@ scenario_dmabuf_kernel() {
 declare -A SCENARIO=([a]=loop-accounting [b]=sink-mq [c]=client-mode [d]=qemu-restart [e]=qemu-client
   [f]=loop-dma-sw [g]=qemu-dma-group [h]=examples-qemu [i]=examples-testpmd [j]=examples-rebind
   [k]=examples-echo [t]=testpmd-restart [r]=dpdk-engine [s]=dmabuf-kernel [l]=migrate-dma [m]=migrate-cpu
-  [n]=memory-hotplug)
+  [n]=memory-hotplug [o]=packed-loop [p]=qemu-packed)
 letter_of() {
   local l; [ -n "${SCENARIO[$1]:-}" ] && { echo "$1"; return; }
   for l in "${!SCENARIO[@]}"; do [ "${SCENARIO[$l]}" = "$1" ] && { echo "$l"; return; }; done
@@ -488,6 +555,7 @@ for s in ${only//,/ }; do
     k) scenario_examples_echo ;; t) scenario_testpmd_restart ;;
     r) scenario_dpdk_engine ;; s) scenario_dmabuf_kernel ;;
     l) scenario_migrate_dma ;; m) scenario_migrate_cpu ;; n) scenario_memory_hotplug ;;
+    o) scenario_packed_loop ;; p) scenario_qemu_packed ;;
     *) die "unknown scenario $s" ;;
   esac
 done

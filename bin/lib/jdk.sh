@@ -3,7 +3,12 @@
 
 vhostdma_root() { cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd; }
 
-java_major() { "$1/bin/java" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = //p' | cut -d. -f1; }
+# java_major JAVA_HOME: the feature version, from the JDK's release file (no JVM start), else from java.
+java_major() {
+  local v; v=$(sed -n 's/^JAVA_VERSION="\([0-9]*\).*/\1/p' "$1/release" 2>/dev/null)
+  [ -n "$v" ] && echo "$v" && return
+  "$1/bin/java" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = //p' | cut -d. -f1
+}
 
 select_jdk() {
   local cand
@@ -17,27 +22,63 @@ select_jdk() {
   exit 3
 }
 
-# Builds the project (no tests) when any source is newer than the backend's classpath file.
+# An unpacked release (bin/dist) has its jars in lib/ and lib/classpath naming them in order; a source
+# checkout has neither and builds on first use.
+is_release() { [ -f "$(vhostdma_root)/lib/classpath" ]; }
+
+# Builds the project (no tests) when any source is newer than the backend's classpath file; a
+# release has nothing to build.
 ensure_built() {
+  is_release && return 0
   local root; root=$(vhostdma_root)
   local stamp="$root/backend/target/classpath.txt"
   if [ ! -f "$stamp" ] || [ -n "$(find "$root" -path "$root/.cache" -prune -o \( -name '*.java' -o -name 'pom.xml' -o -name '*.proto' \) -newer "$stamp" -print -quit)" ]; then
     echo "building vhost-dma (first use or sources changed)..." >&2
     (cd "$root" && mvn -q -B -o install -DskipTests >/dev/null 2>&1 || mvn -q -B install -DskipTests) || { echo "error: build failed" >&2; exit 3; }
-    (cd "$root/backend" && mvn -q -B -o dependency:build-classpath -Dmdep.outputFile=target/classpath.txt >/dev/null 2>&1 \
-      || mvn -q -B dependency:build-classpath -Dmdep.outputFile=target/classpath.txt >/dev/null) || { echo "error: classpath resolution failed" >&2; exit 3; }
+    write_classpath
     touch "$stamp"
   fi
 }
 
+# Resolves the backend's runtime classpath into backend/target/classpath.txt.
+write_classpath() {
+  (cd "$(vhostdma_root)/backend" && mvn -q -B -o dependency:build-classpath -Dmdep.outputFile=target/classpath.txt >/dev/null 2>&1 \
+    || mvn -q -B dependency:build-classpath -Dmdep.outputFile=target/classpath.txt >/dev/null) || { echo "error: classpath resolution failed" >&2; exit 3; }
+}
+
 # The project's own modules come from this tree's target/classes, not from the shared local Maven
 # repository (another checkout's "mvn install" must not swap jars under a running vhostd).
+# A release: lib/classpath's jars.
 backend_classpath() {
   local root; root=$(vhostdma_root)
+  if is_release; then release_classpath "$root"; return; fi
   echo "$root/backend/target/classes:$(sed -E "s#[^:]*/io/vhostdma/([a-z-]+)/[^/:]+/[^/:]+\.jar#$root/\1/target/classes#g" "$root/backend/target/classpath.txt")"
+}
+
+# The project's version: the root pom's first <version> (its own).
+project_version() { sed -n '0,/<version>/s#.*<version>\(.*\)</version>.*#\1#p' "$(vhostdma_root)/pom.xml"; }
+
+release_classpath() { sed "s#^#$1/lib/#" "$1/lib/classpath" | paste -sd: -; }
+
+# The jars bin/dist packages, in classpath order: this tree's module jars (mvn install builds them)
+# and the rest as the build resolved them.
+backend_jars() {
+  local root; root=$(vhostdma_root)
+  local v; v=$(project_version)
+  # classpath.txt names the modules' jars in the local repository, or (written in a reactor build) their
+  # target/classes
+  echo "$root/backend/target/backend-$v.jar:$(sed -E -e "s#[^:]*/io/vhostdma/([a-z-]+)/[^/:]+/([^/:]+\.jar)#$root/\1/target/\2#g" \
+    -e "s#$root/([a-z-]+)/target/classes#$root/\1/target/\1-$v.jar#g" "$root/backend/target/classpath.txt")"
+}
+
+# vhostctl's classpath: the backend's without what only the daemon uses (io_uring: Vert.x would load its
+# native library at start; the Prometheus registry; the DPDK engine).
+vhostctl_classpath() {
+  backend_classpath | tr : '\n' | grep -v -e '/netty-transport-[a-z-]*io_uring[^/]*\.jar$' \
+    -e '/prometheus-metrics-[^/]*\.jar$' -e '/dma-dpdk-[^/]*\.jar$' | paste -sd: -
 }
 
 # ParallelGC and a fixed heap: a JVM pinned to one core (taskset) would otherwise pick SerialGC; the
 # data plane allocates nothing per packet, so GC choice only matters for the control plane.
-JVM_FLAGS=(--enable-native-access=ALL-UNNAMED -XX:+UseParallelGC -Xms256m -Xmx1g
+JVM_FLAGS=(--enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow -XX:+UseParallelGC -Xms256m -Xmx1g
   '-Djava.util.logging.SimpleFormatter.format=%1$tF %1$tT %4$s %3$s: %5$s%6$s%n')

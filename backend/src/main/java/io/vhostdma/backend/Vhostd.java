@@ -75,6 +75,12 @@ public final class Vhostd implements AutoCloseable {
         this.config = config;
         this.out = out;
         this.createdDirs = createdDirs;
+        // one log line per connection: what the front end negotiated (e.g. RING_PACKED), for operators and interop
+        events.subscribe(e -> {
+            if (e instanceof BackendEvent.FeaturesNegotiated f) {
+                out.println("vhostd: port=" + f.port() + " features=" + String.join(",", f.names()));
+            }
+        });
         List<PortState> ports = new ArrayList<>();
         List<PortCounters> counters = new ArrayList<>();
         for (PortConfig p : config.ports()) {

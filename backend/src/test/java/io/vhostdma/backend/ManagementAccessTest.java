@@ -128,7 +128,7 @@ class ManagementAccessTest {
                     + " reason=read-only endpoint"), log.warnings().toString());
             String metrics = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
                     + d.vhostd().metricsPort() + "/metrics")).build(), HttpResponse.BodyHandlers.ofString()).body();
-            assertTrue(metrics.contains("vhostd_management_refused_total{rpc=\"Unbind\"} 1\n"), metrics);
+            assertTrue(metrics.contains("vhostd_management_refused_total{rpc=\"Unbind\"} 1.0\n"), metrics);
             assertFalse(metrics.contains("rpc=\"GetStatus\""), "reads are not refusals");
         }
     }

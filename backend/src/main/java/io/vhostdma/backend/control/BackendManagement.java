@@ -6,6 +6,7 @@ import io.vhostdma.backend.dataplane.DataPlaneImpl;
 import io.vhostdma.backend.dataplane.PortState;
 import io.vhostdma.backend.dataplane.RingListener;
 import io.vhostdma.backend.dma.AccessException;
+import io.vhostdma.backend.dma.ChannelBindings;
 import io.vhostdma.backend.dma.DmaRuntime;
 import io.vhostdma.backend.events.BackendEvent;
 import io.vhostdma.backend.events.EventHub;
@@ -64,6 +65,8 @@ public final class BackendManagement implements Management, RingListener {
     private final Map<String, VhostDevice> reported = new HashMap<>();
     /** Per bound queue: DMA errors already reported. Touched by the sampling timer only. */
     private final Map<QueueCounters, Long> errorsSeen = new HashMap<>();
+    /** Group name → the token it was created with (config or CreateGroup), for the running config. Guarded by {@code this}. */
+    private final Map<String, String> groupTokens = new HashMap<>();
     /** Binding changes run one at a time (a channel has one producer at a time). */
     private final Object bindLock = new Object();
 
@@ -79,6 +82,7 @@ public final class BackendManagement implements Management, RingListener {
         for (PortConfig p : config.ports()) {
             ports.put(p.name(), p);
         }
+        config.accessGroups().forEach(g -> groupTokens.put(g.name(), g.token()));
         plane.ringListener(this);
     }
 
@@ -94,6 +98,15 @@ public final class BackendManagement implements Management, RingListener {
         return new StatusView(Version.VALUE, startedMillis, now - startedMillis, config.forwarding().configName(), n,
                 views.workers(), List.copyOf(DmaDevices.engines()),
                 dma.access() == null ? 0 : dma.access().refusedJoins());
+    }
+
+    @Override
+    public VhostdConfig runningConfig() {
+        Map<String, String> tokens;
+        synchronized (this) {
+            tokens = Map.copyOf(groupTokens);
+        }
+        return RunningConfig.of(config, portConfigs(), queues(null), groups(), tokens);
     }
 
     @Override
@@ -196,7 +209,7 @@ public final class BackendManagement implements Management, RingListener {
     }
 
     private CompletionStage<QueueView> rebind(PortState p, int ring, ChannelBinding target) {
-        String holder = p.name() + "/" + QueueRef.ofRing(ring).toString();
+        ChannelBindings.PortQueue holder = ChannelBindings.PortQueue.ofRing(p.name(), ring);
         return CompletableFuture.supplyAsync(() -> {
             synchronized (bindLock) {
                 ChannelBinding old = dma.binding(p.name(), ring);
@@ -206,16 +219,16 @@ public final class BackendManagement implements Management, RingListener {
                     return views.queue(p, ring);
                 }
                 if (target != null) {
-                    String other = dma.reserve(to, holder);
+                    ChannelBindings.PortQueue other = dma.channels().reserve(target.ref(), holder);
                     if (other != null) {
                         throw new ControlException(Code.ALREADY_EXISTS, "channel in use: channel=" + to
                                 + " bound to " + other);
                     }
                 }
-                dma.setBinding(p.name(), ring, target);
+                dma.channels().bind(holder, target);
                 boolean live = plane.rebind(p, ring, target).join();
                 if (from != null) {
-                    dma.release(from, holder); // only now: its copies drained
+                    dma.channels().release(old.ref(), holder); // only now: its copies drained
                 }
                 LOG.log(System.Logger.Level.INFO, "binding changed: port=" + p.name() + " queue="
                         + QueueRef.ofRing(ring).toString() + " from=" + (from == null ? "cpu" : from) + " to="
@@ -308,7 +321,7 @@ public final class BackendManagement implements Management, RingListener {
                 ports.remove(name);
                 synchronized (bindLock) {
                     for (int r = 0; r < 2 * p.queuePairs(); r++) {
-                        dma.setBinding(name, r, null);
+                        dma.channels().bind(ChannelBindings.PortQueue.ofRing(name, r), null);
                     }
                 }
             }
@@ -326,6 +339,9 @@ public final class BackendManagement implements Management, RingListener {
             dma.access().create(group, token, creator);
         } catch (AccessException e) {
             throw translate(e, group, creator);
+        }
+        synchronized (this) {
+            groupTokens.put(group, token);
         }
         events.publish((seq, t) -> new BackendEvent.MembershipChanged(seq, t, group, creator, "created"));
         return group(group);

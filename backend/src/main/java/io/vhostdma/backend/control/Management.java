@@ -2,6 +2,7 @@ package io.vhostdma.backend.control;
 
 import io.vhostdma.backend.events.EventHub;
 import io.vhostdma.config.PortConfig;
+import io.vhostdma.config.VhostdConfig;
 import java.util.List;
 import java.util.concurrent.CompletionStage;
 
@@ -16,6 +17,14 @@ import java.util.concurrent.CompletionStage;
 public interface Management {
     /** Version, uptime, workers, engines. */
     StatusView status();
+
+    /**
+     * The configuration as it runs now: the started one with the ports, bindings and access groups
+     * (tokens included) that live changes made since. A back end that does not track it says so.
+     */
+    default VhostdConfig runningConfig() {
+        throw new ControlException(ControlException.Code.UNAVAILABLE, "this back end does not track its configuration");
+    }
 
     /** Every port, in the order they were added. */
     List<PortView> ports();

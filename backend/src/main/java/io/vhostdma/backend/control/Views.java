@@ -3,9 +3,11 @@ package io.vhostdma.backend.control;
 import io.vhostdma.backend.dataplane.DataPlaneImpl;
 import io.vhostdma.backend.dataplane.PortState;
 import io.vhostdma.backend.dataplane.Worker;
+import io.vhostdma.backend.dma.ChannelBindings;
 import io.vhostdma.backend.dma.DmaRuntime;
 import io.vhostdma.backend.stats.DropReason;
 import io.vhostdma.backend.stats.QueueCounters;
+import io.vhostdma.config.ChannelRef;
 import io.vhostdma.config.PortConfig;
 import io.vhostdma.dma.DmaDevice;
 import io.vhostdma.dma.DmaStats;
@@ -105,7 +107,7 @@ final class Views {
                 for (DmaStats.EngineCounter e : st.engine()) {
                     engine.put(e.name(), e.value());
                 }
-                channels.add(new ChannelView(name, d.name(), c, dma.holder(name), st.submitted(), st.completed(),
+                channels.add(new ChannelView(name, d.name(), c, holderOf(d.name(), c), st.submitted(), st.completed(),
                         st.errors(), Map.copyOf(bytes), java.util.Collections.unmodifiableMap(engine)));
             }
             out.add(new DeviceView(d.name(), info.engine(), d.channel(0) == null ? 0 : d.channel(0).ringSize(),
@@ -133,5 +135,11 @@ final class Views {
                     w.stats().sleeps(), ratio));
         }
         return out;
+    }
+
+    /** The queue ({@code port/queue}) holding channel {@code index} of {@code device}, or null. */
+    private String holderOf(String device, int index) {
+        ChannelBindings.PortQueue q = dma.channels().holder(new ChannelRef(device, index));
+        return q == null ? null : q.toString();
     }
 }

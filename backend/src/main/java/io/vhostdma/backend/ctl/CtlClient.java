@@ -21,32 +21,44 @@ import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 
 /**
- * Blocking calls to vhostd's gRPC service for a command-line program. It uses the generated client's
- * method descriptors with the plain {@link GrpcClient}, because the generated proxy drops the status
- * message vhostctl prints. Failures become {@link CtlException}s: a non-OK status keeps its code name
- * and message; a connection failure says the server cannot be reached.
+ * Blocking calls to vhostd's gRPC service for a command-line program, with the generated client's
+ * method descriptors. Unary calls go through a {@link UnaryChannel} (Netty alone: a JVM that makes one
+ * call starts in a fraction of the time a Vert.x instance takes); the event stream of {@code events}
+ * and {@code stats --watch} uses Vert.x's {@link GrpcClient}, started only for it (the generated proxy
+ * would drop the status message vhostctl prints). Failures become {@link CtlException}s: a non-OK
+ * status keeps its code name and message; a connection failure says the server cannot be reached.
  */
 final class CtlClient implements AutoCloseable {
     static final long CALL_TIMEOUT_SECONDS = 30;
-    private final Vertx vertx;
-    private final GrpcClient client;
     private final SocketAddress address;
     private final String addressText;
     private final String bearer;
+    private final UnaryChannel unary;
+    private Vertx vertx;
+    private GrpcClient client;
 
     CtlClient(Target target) {
-        this.vertx = Vertx.vertx(); // NIO transport: TCP and Unix sockets
-        // HTTP/2 with prior knowledge: an h2c upgrade request would carry an empty Host over a Unix socket
-        this.client = GrpcClient.client(vertx, new HttpClientOptions().setConnectTimeout(3000)
-                .setProtocolVersion(HttpVersion.HTTP_2).setHttp2ClearTextUpgrade(false));
         this.address = target.address();
         this.addressText = target.text();
         this.bearer = target.bearer() == null ? null : "Bearer " + target.bearer();
+        this.unary = new UnaryChannel(address.isDomainSocket() ? address.path() : null, address.host(),
+                address.port(), addressText, bearer);
+    }
+
+    /** Vert.x's gRPC client, started on first use. */
+    private GrpcClient streaming() {
+        if (client == null) {
+            vertx = Vertx.vertx(); // NIO transport: TCP and Unix sockets
+            // HTTP/2 with prior knowledge: an h2c upgrade request would carry an empty Host over a Unix socket
+            client = GrpcClient.client(vertx, new HttpClientOptions().setConnectTimeout(UnaryChannel.CONNECT_TIMEOUT_MILLIS)
+                    .setProtocolVersion(HttpVersion.HTTP_2).setHttp2ClearTextUpgrade(false));
+        }
+        return client;
     }
 
     /** Opens a call of {@code method}, with the management token when there is one. */
     private <Req, Resp> Future<GrpcClientRequest<Req, Resp>> open(ServiceMethod<Resp, Req> method) {
-        return client.request(address, method).map(req -> {
+        return streaming().request(address, method).map(req -> {
             if (bearer != null) {
                 req.headers().set("authorization", bearer);
             }
@@ -56,10 +68,7 @@ final class CtlClient implements AutoCloseable {
 
     /** One unary call, waited for. */
     <Req, Resp> Resp call(ServiceMethod<Resp, Req> method, Req request) {
-        Future<Resp> f = open(method)
-                .compose(req -> req.send(request).compose(resp -> resp.last().recover(e -> Future.failedFuture(
-                        failure(resp, e)))));
-        return await(f);
+        return unary.call(method, request, CALL_TIMEOUT_SECONDS);
     }
 
     /**
@@ -103,26 +112,16 @@ final class CtlClient implements AutoCloseable {
         return CtlException.unreachable(addressText, e);
     }
 
-    private <T> T await(Future<T> f) {
-        try {
-            return f.toCompletionStage().toCompletableFuture().get(CALL_TIMEOUT_SECONDS, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw CtlException.unreachable(addressText, e);
-        } catch (TimeoutException e) {
-            throw CtlException.unreachable(addressText, new TimeoutException("no answer within "
-                    + CALL_TIMEOUT_SECONDS + " s"));
-        } catch (ExecutionException e) {
-            throw unwrap(e.getCause());
-        }
-    }
-
     private CtlException unwrap(Throwable t) {
         return t instanceof CtlException c ? c : CtlException.unreachable(addressText, t);
     }
 
     @Override
     public void close() {
+        unary.close();
+        if (client == null) {
+            return;
+        }
         try {
             client.close().toCompletionStage().toCompletableFuture().get(2, TimeUnit.SECONDS);
             vertx.close().toCompletionStage().toCompletableFuture().get(2, TimeUnit.SECONDS);

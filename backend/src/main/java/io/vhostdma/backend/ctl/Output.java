@@ -12,7 +12,7 @@ import java.util.function.Supplier;
 final class Output {
     private final PrintStream out;
     private final boolean json;
-    private final ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS);
+    private ObjectMapper mapper; // made on first use: human output needs no Jackson (start-up time)
 
     Output(PrintStream out, boolean json) {
         this.out = out;
@@ -41,16 +41,23 @@ final class Output {
 
     /** An event as JSON: {@code type} first, then its fields. */
     ObjectNode eventJson(BackendEvent e) {
-        ObjectNode node = mapper.createObjectNode();
+        ObjectNode node = mapper().createObjectNode();
         node.put("type", e.type());
-        node.setAll((ObjectNode) mapper.valueToTree(e));
+        node.setAll((ObjectNode) mapper().valueToTree(e));
         return node;
+    }
+
+    private synchronized ObjectMapper mapper() {
+        if (mapper == null) {
+            mapper = new ObjectMapper().enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS);
+        }
+        return mapper;
     }
 
     private String write(Object data, boolean pretty) {
         try {
-            return pretty ? mapper.writerWithDefaultPrettyPrinter().writeValueAsString(data)
-                    : mapper.writeValueAsString(data);
+            return pretty ? mapper().writerWithDefaultPrettyPrinter().writeValueAsString(data)
+                    : mapper().writeValueAsString(data);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot write JSON: type=" + data.getClass().getSimpleName(), e);
         }

@@ -2,15 +2,18 @@ package io.vhostdma.backend.ctl;
 
 import java.io.InputStream;
 import java.io.PrintStream;
-import java.util.ArrayList;
-import java.util.List;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
 import java.util.Map;
+import picocli.CommandLine;
+import picocli.CommandLine.ParseResult;
 
 /**
- * {@code vhostctl}: the management client's entry point. Global options ({@code --socket}, {@code --addr},
- * {@code --token-file}, {@code --json}, {@code --help}) come before the command, or after it unless the
- * command has an option of that name ({@code join … --token-file} is the group's token); the first
- * other word is the command. {@link Target} says which endpoint it calls. See {@link Usage#TEXT}.
+ * {@code vhostctl}: the management client's entry point. {@link Cli} parses the command line
+ * (picocli); global options ({@code --socket}, {@code --addr}, {@code --json}, {@code --help}) go
+ * before the command or after it, {@code --token-file} before the command is the TCP management token
+ * and after {@code join}, {@code leave} or {@code create-group} the group's. {@link Target} says which
+ * endpoint it calls.
  */
 public final class VhostCtl {
     static final int EXIT_OK = 0;
@@ -33,69 +36,59 @@ public final class VhostCtl {
 
     /** Runs one command; a token given as {@code -} is read from {@code in}. Returns the exit code. */
     public static int run(String[] args, InputStream in, PrintStream out, PrintStream err, Map<String, String> env) {
-        Globals g;
+        CommandLine cl = Cli.parser(args);
+        cl.setOut(new PrintWriter(out, true, StandardCharsets.UTF_8));
+        ParseResult parsed;
         try {
-            g = Globals.parse(args);
-        } catch (CtlException e) {
-            return usage(err, e.getMessage().substring("vhostctl: ".length()));
+            parsed = cl.parseArgs(args);
+        } catch (CommandLine.ParameterException e) {
+            return usage(err, e.getCommandLine(), Cli.problem(e));
         }
-        if (g.help()) {
-            out.println(Usage.TEXT);
+        if (CommandLine.printHelpIfRequested(parsed)) {
             return EXIT_OK;
         }
-        if (g.command().isEmpty()) {
-            return usage(err, "no command given");
+        ParseResult leaf = parsed;
+        while (leaf.subcommand() != null) {
+            leaf = leaf.subcommand();
+        }
+        Object command = leaf.commandSpec().userObject();
+        if (command instanceof Cli.Completion) {
+            out.print(Cli.Completion.script(cl));
+            out.flush();
+            return EXIT_OK;
+        }
+        if (!(command instanceof CtlCommand c)) {
+            return usage(err, leaf.commandSpec().commandLine(), "no command given");
         }
         try {
-            Command c = Command.parse(g.command());
+            c.check();
+            Cli g = (Cli) parsed.commandSpec().userObject();
             Secrets secrets = new Secrets(in);
-            Target t = Target.resolve(g.target(), c.readOnly(), env, secrets);
+            Target.Options options = new Target.Options(g.addr, g.socket, g.tokenFile != null ? g.tokenFile
+                    : c.tcpTokenFile());
+            Target t = Target.resolve(options, c.readOnly(), env, secrets);
             try (CtlClient client = new CtlClient(t)) {
-                new Commands(client, new Output(out, g.json()), secrets).run(c);
+                c.run(new CtlCommand.Session(client, new Output(out, g.json), secrets));
             }
             out.flush();
             return EXIT_OK;
         } catch (CtlException e) {
             out.flush();
             if (e.exitCode() == EXIT_USAGE) {
-                return usage(err, e.getMessage().substring("vhostctl: ".length()));
+                return usage(err, leaf.commandSpec().commandLine(), e.getMessage().substring("vhostctl: ".length()));
             }
             err.println(e.getMessage());
             return e.exitCode();
         }
     }
 
-    /** The global options and the command's words (a word the command has an option of is the command's). */
-    private record Globals(Target.Options target, boolean json, boolean help, List<String> command) {
-        static Globals parse(String[] args) {
-            String[] target = new String[3]; // --addr, --socket, --token-file
-            boolean json = false;
-            List<String> rest = new ArrayList<>();
-            for (int i = 0; i < args.length; i++) {
-                String a = args[i];
-                int slot = List.of("--addr", "--socket", "--token-file").indexOf(a);
-                if (!rest.isEmpty() && Command.hasOption(rest.getFirst(), a)) {
-                    rest.add(a);
-                } else if (slot >= 0) {
-                    if (i + 1 >= args.length) {
-                        throw CtlException.usage(a + " needs a value");
-                    }
-                    target[slot] = args[++i];
-                } else if (a.equals("--help") || a.equals("-h")) {
-                    return new Globals(null, false, true, List.of());
-                } else if (a.equals("--json")) {
-                    json = true;
-                } else {
-                    rest.add(a);
-                }
-            }
-            return new Globals(new Target.Options(target[0], target[1], target[2]), json, false, rest);
-        }
-    }
-
-    private static int usage(PrintStream err, String problem) {
+    /** The problem and the usage of the command it is about, on stderr; exit code 2. */
+    private static int usage(PrintStream err, CommandLine about, String problem) {
         err.println("vhostctl: " + problem);
-        err.println(Usage.TEXT);
+        // vhostctl's own usage lists every command: the parser for one command knows only that one
+        CommandLine usage = about.getParent() == null ? Cli.parser() : about;
+        err.print(usage.getUsageMessage(CommandLine.Help.Ansi.OFF));
+        err.flush();
         return EXIT_USAGE;
     }
 

@@ -1,5 +1,7 @@
 /**
- * {@code vhostctl}, the command-line management client: parses a command, finds vhostd's endpoint
+ * {@code vhostctl}, the command-line management client: parses a command with picocli ({@code Cli}, one
+ * annotated class per command in {@code ViewCommands} and {@code ChangeCommands}, picocli's usage text
+ * and bash completion), finds vhostd's endpoint
  * ({@code Target}: {@code --addr}, {@code --socket}, {@code $VHOSTCTL_SOCKET}, else the runtime directory
  * computed as vhostd computes it), reads tokens from files or stdin only ({@code Secrets}), calls the gRPC service
  * through the generated {@code VhostdControlGrpcClient} method descriptors, converts replies back to

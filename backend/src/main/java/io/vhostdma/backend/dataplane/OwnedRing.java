@@ -3,6 +3,7 @@ package io.vhostdma.backend.dataplane;
 import io.vhostdma.backend.stats.QueueCounters;
 import io.vhostdma.vhost.protocol.VhostDevice;
 import io.vhostdma.vhost.protocol.VringConfig;
+import io.vhostdma.vhost.virtq.PackedVirtqueue;
 import io.vhostdma.vhost.virtq.PathStatus;
 import io.vhostdma.vhost.virtq.SplitVirtqueue;
 import io.vhostdma.vhost.virtq.Virtqueue;
@@ -57,10 +58,11 @@ abstract class OwnedRing {
         this.counters = counters;
         VringConfig cfg = device.ring(ringIndex);
         this.kickFd = cfg.kickFd();
-        SplitVirtqueue q = new SplitVirtqueue(ringIndex);
+        Virtqueue q = device.packed() ? new PackedVirtqueue(ringIndex) : new SplitVirtqueue(ringIndex);
         q.configure(cfg.size(), cfg.descUva(), cfg.availUva(), cfg.usedUva());
         q.setFeatures(device.eventIdx(), device.indirect());
         q.setLastAvailIndex(cfg.lastAvailIndex());
+        q.batchInOrder(device.inOrder() && ringIndex % 2 == 1); // guest TX: every used len is 0
         q.writeLog(device.dirtyLog().forRing(ringIndex)); // dirty logging (migration); one volatile read while off
         this.queue = q;
     }

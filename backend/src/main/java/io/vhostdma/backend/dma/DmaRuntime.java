@@ -9,7 +9,6 @@ import io.vhostdma.config.ChannelRef;
 import io.vhostdma.config.DmaDeviceConfig;
 import io.vhostdma.config.DpdkConfig;
 import io.vhostdma.config.PortConfig;
-import io.vhostdma.config.QueueRef;
 import io.vhostdma.config.VhostdConfig;
 import io.vhostdma.dma.ChannelConfig;
 import io.vhostdma.dma.DeviceConfig;
@@ -42,11 +41,9 @@ public final class DmaRuntime implements DmaHooks, AutoCloseable {
     private final VhostdConfig config;
     private final DmaDevices devices = new DmaDevices();
     private final Map<String, DmaDevice> byName = new LinkedHashMap<>();
-    /** "port/ring" → binding; read by the control plane at every ring start. */
-    private final Map<String, ChannelBinding> bindings = new ConcurrentHashMap<>();
+    /** Queue → binding and channel → holding queue; read by the control plane at every ring start. */
+    private final ChannelBindings channels = new ChannelBindings();
     private final Map<String, DomainId> domains = new ConcurrentHashMap<>();
-    /** "dev/ch" → the queue holding it ("port/queue"): a channel has one producer at a time. */
-    private final Map<String, String> holders = new ConcurrentHashMap<>();
     private final Map<String, List<Registration>> guestMemory = new ConcurrentHashMap<>();
     private final Map<String, String> memoryKind = new ConcurrentHashMap<>();
     private final List<Registration> hostMemory = new ArrayList<>();
@@ -65,9 +62,10 @@ public final class DmaRuntime implements DmaHooks, AutoCloseable {
             throw e;
         }
         for (BindingConfig b : config.bindings()) {
-            DmaDevice d = byName.get(b.device());
-            bindings.put(key(b.port(), b.queue().ringIndex()), binding(d, b.channel(), b.channelName()));
-            holders.put(b.channelName(), b.port() + "/" + b.queue());
+            ChannelRef ref = new ChannelRef(b.device(), b.channel());
+            ChannelBindings.PortQueue q = new ChannelBindings.PortQueue(b.port(), b.queue());
+            channels.reserve(ref, q); // the config allows one queue per channel
+            channels.bind(q, binding(byName.get(b.device()), ref));
         }
         for (PortConfig p : config.ports()) {
             addDomain(p.name());
@@ -84,12 +82,7 @@ public final class DmaRuntime implements DmaHooks, AutoCloseable {
 
     /** Forgets a removed port's domain and bindings (its memory was unregistered at its disconnect). */
     public void removePort(String port, int rings) {
-        for (int r = 0; r < rings; r++) {
-            ChannelBinding b = bindings.remove(key(port, r));
-            if (b != null) {
-                holders.remove(b.name(), port + "/" + QueueRef.ofRing(r));
-            }
-        }
+        channels.removePort(port);
         domains.remove(port);
     }
 
@@ -99,15 +92,15 @@ public final class DmaRuntime implements DmaHooks, AutoCloseable {
         if (d == null || ref.index() >= d.info().channels()) {
             return null;
         }
-        return binding(d, ref.index(), ref.toString());
+        return binding(d, ref);
     }
 
     /**
      * A binding to channel {@code index} of {@code d}: sealed memory only when the device's engine copies
      * outside the JVM ({@code NATIVE_ACCESS}) and {@code dpdk.unsealed-memory} is not {@code allow}.
      */
-    private ChannelBinding binding(DmaDevice d, int index, String name) {
-        return new ChannelBinding(d.channel(index), name, sealedOnly(d));
+    private ChannelBinding binding(DmaDevice d, ChannelRef ref) {
+        return new ChannelBinding(d.channel(ref.index()), ref, sealedOnly(d));
     }
 
     private boolean sealedOnly(DmaDevice d) {
@@ -115,32 +108,9 @@ public final class DmaRuntime implements DmaHooks, AutoCloseable {
                 && config.dpdk().unsealedMemory() == DpdkConfig.UnsealedMemory.CPU;
     }
 
-    /**
-     * Reserves {@code channel} for {@code holder} ({@code port/queue}). Returns null when reserved (or
-     * already held by {@code holder}), else the queue that holds it.
-     */
-    public String reserve(String channel, String holder) {
-        String prev = holders.putIfAbsent(channel, holder);
-        return prev == null || prev.equals(holder) ? null : prev;
-    }
-
-    /** Releases {@code channel} if {@code holder} holds it. */
-    public void release(String channel, String holder) {
-        holders.remove(channel, holder);
-    }
-
-    /** The queue ({@code port/queue}) holding {@code channel}, or null. */
-    public String holder(String channel) {
-        return holders.get(channel);
-    }
-
-    /** Records the binding a ring gets at its next start (null: CPU copies). */
-    public void setBinding(String port, int ringIndex, ChannelBinding binding) {
-        if (binding == null) {
-            bindings.remove(key(port, ringIndex));
-        } else {
-            bindings.put(key(port, ringIndex), binding);
-        }
+    /** Which channel each queue is bound to and which queue holds each channel (live binds and unbinds). */
+    public ChannelBindings channels() {
+        return channels;
     }
 
     private DmaDevice startDevice(int index, DmaDeviceConfig d) {
@@ -231,13 +201,9 @@ public final class DmaRuntime implements DmaHooks, AutoCloseable {
         return hostMemory.size();
     }
 
-    private static String key(String port, int ring) {
-        return port + "/" + ring;
-    }
-
     @Override
     public ChannelBinding binding(String port, int ringIndex) {
-        return bindings.get(key(port, ringIndex));
+        return channels.binding(ChannelBindings.PortQueue.ofRing(port, ringIndex));
     }
 
     @Override

@@ -9,8 +9,10 @@ import io.vhostdma.backend.control.PortView;
 import io.vhostdma.backend.control.QueueView;
 import io.vhostdma.backend.grpc.proto.AddPortRequest;
 import io.vhostdma.backend.grpc.proto.BindRequest;
+import io.vhostdma.backend.grpc.proto.ConfigText;
 import io.vhostdma.backend.grpc.proto.CreateGroupRequest;
 import io.vhostdma.backend.grpc.proto.DeviceList;
+import io.vhostdma.backend.grpc.proto.GetConfigRequest;
 import io.vhostdma.backend.grpc.proto.Group;
 import io.vhostdma.backend.grpc.proto.GroupList;
 import io.vhostdma.backend.grpc.proto.JoinRequest;
@@ -29,6 +31,7 @@ import io.vhostdma.backend.grpc.proto.Status;
 import io.vhostdma.backend.grpc.proto.StatusRequest;
 import io.vhostdma.backend.grpc.proto.UnbindRequest;
 import io.vhostdma.backend.grpc.proto.VhostdControlService;
+import io.vhostdma.config.EmbeddedDefault;
 import io.vhostdma.config.PortConfig;
 import io.vhostdma.config.PortMode;
 import java.nio.file.InvalidPathException;
@@ -90,6 +93,11 @@ final class ControlService extends VhostdControlService {
             m.devices().forEach(d -> b.addDevices(ProtoViews.toProto(d)));
             return b.build();
         });
+    }
+
+    @Override
+    public Future<ConfigText> getConfig(GetConfigRequest request) {
+        return now(() -> ConfigText.newBuilder().setYaml(EmbeddedDefault.yaml(m.runningConfig())).build());
     }
 
     @Override

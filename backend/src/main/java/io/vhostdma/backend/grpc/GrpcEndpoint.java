@@ -5,6 +5,8 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.grpc.common.ServiceMethod;
+import io.vertx.grpc.health.HealthService;
+import io.vertx.grpc.reflection.ReflectionService;
 import io.vertx.grpc.server.GrpcServer;
 import io.vertx.grpc.server.GrpcServerRequest;
 import io.vhostdma.backend.control.Management;
@@ -19,7 +21,10 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The gRPC management service on a set of {@link Listener}s: Unix sockets guarded by their file mode
+ * The gRPC management service, with gRPC server reflection ({@code grpc.reflection.v1}, so grpcurl and
+ * other tools list and describe the API) and the standard health service ({@code grpc.health.v1}:
+ * {@code ""} and {@code vhostdma.v1.VhostdControl} are SERVING while the backend answers), on a set of
+ * {@link Listener}s: Unix sockets guarded by their file mode
  * ({@code vhostd.sock} every RPC, {@code vhostd-ro.sock} read-only RPCs) and an optional loopback TCP
  * address guarded by a bearer token. One service answers all of them; an {@link AccessGuard} in front of
  * each endpoint refuses what it does not allow. {@link #start} completes once every listener listens,
@@ -55,6 +60,8 @@ public final class GrpcEndpoint implements AutoCloseable {
         unary.remove(VhostdControlGrpcService.WatchEvents);
         grpc.addService(VhostdControlGrpcService.builder(new ControlService(vertx, m)).bind(unary).build());
         grpc.callHandler(VhostdControlGrpcService.WatchEvents, req -> watch(vertx, m, req, eventCapacity, feeds));
+        grpc.addService(ReflectionService.v1());
+        grpc.addService(HealthService.create(vertx).register(RpcAccess.CONTROL, () -> serving(m)));
         List<HttpServer> servers = new ArrayList<>();
         List<Future<?>> listening = new ArrayList<>();
         for (Listener l : listeners) {
@@ -101,6 +108,16 @@ public final class GrpcEndpoint implements AutoCloseable {
             closing.add(servers.get(i).close());
         }
         return Future.join(closing).mapEmpty();
+    }
+
+    /** The control service is serving while the backend answers a status call. */
+    private static Future<Boolean> serving(Management m) {
+        try {
+            m.status();
+            return Future.succeededFuture(true);
+        } catch (RuntimeException e) {
+            return Future.succeededFuture(false);
+        }
     }
 
     static String reason(Throwable e) {

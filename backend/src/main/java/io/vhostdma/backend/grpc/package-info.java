@@ -1,6 +1,7 @@
 /**
  * The gRPC management service ({@code vhostd.proto}, service {@code vhostdma.v1.VhostdControl}) over a
- * {@link io.vhostdma.backend.control.Management}, served on {@link io.vhostdma.backend.grpc.Listener}s:
+ * {@link io.vhostdma.backend.control.Management}, with Vert.x's server reflection and
+ * {@code grpc.health.v1} services beside it (both read-only), served on {@link io.vhostdma.backend.grpc.Listener}s:
  * Unix sockets whose file mode decides who connects ({@code FULL} or {@code READ_ONLY} access) and a
  * loopback TCP address guarded by a bearer token. An {@code AccessGuard} in front of each endpoint lets
  * through only what it allows ({@code RpcAccess} is the one table of read-only methods and services)

@@ -22,12 +22,16 @@ class TableTest {
         assertThrows(IllegalArgumentException.class, () -> new Table("A", "B").row("x"));
     }
 
+    private static ViewCommands.Stats stats(String... args) {
+        return (ViewCommands.Stats) Cli.parser().parseArgs(args).subcommand().commandSpec().userObject();
+    }
+
     @Test
     void shouldParseWatchIntervalAndRefuseUnknownOptionWhenStatsGiven() {
-        Command c = Command.parse(java.util.List.of("stats", "--watch", "2"));
-        assertEquals("2", c.options().get("--watch"));
-        assertEquals("", Command.parse(java.util.List.of("stats", "--watch")).options().get("--watch"));
-        CtlException e = assertThrows(CtlException.class, () -> Command.parse(java.util.List.of("stats", "--bogus")));
-        assertEquals(VhostCtl.EXIT_USAGE, e.exitCode());
+        assertEquals("2", stats("stats", "--watch", "2").watch);
+        assertEquals("", stats("stats", "--watch").watch);
+        picocli.CommandLine.ParameterException e = assertThrows(picocli.CommandLine.ParameterException.class,
+                () -> Cli.parser().parseArgs("stats", "--bogus"));
+        assertEquals("stats: unknown option: --bogus", Cli.problem(e));
     }
 }

@@ -61,6 +61,12 @@ public final class FakeManagement implements Management {
     }
 
     @Override
+    public io.vhostdma.config.VhostdConfig runningConfig() {
+        check();
+        return io.vhostdma.config.EmbeddedDefault.create(java.nio.file.Path.of("/tmp/fake-vhostd"), 1);
+    }
+
+    @Override
     public List<PortView> ports() {
         check();
         return List.of(PORT);

@@ -7,7 +7,8 @@ import java.util.Map;
 
 /**
  * A strict little parser of Prometheus text format 0.0.4 for tests: families with their HELP and
- * TYPE, samples with unescaped labels. Throws on any line it does not understand, on a sample before
+ * TYPE, samples with unescaped labels (a summary's or histogram's {@code _count}, {@code _sum} and
+ * {@code _bucket} samples belong to its family). Throws on any line it does not understand, on a sample before
  * its family's TYPE, and on a family announced twice.
  */
 public final class ExpositionParser {
@@ -44,7 +45,7 @@ public final class ExpositionParser {
                 throw new IllegalArgumentException("unexpected comment: " + line);
             } else {
                 Sample s = sample(line);
-                Family f = families.get(s.name());
+                Family f = families.getOrDefault(s.name(), aggregate(families, s.name()));
                 if (f == null) {
                     throw new IllegalArgumentException("sample without family: " + line);
                 }
@@ -52,6 +53,19 @@ public final class ExpositionParser {
             }
         }
         return families;
+    }
+
+    /** The summary or histogram a {@code _count}, {@code _sum} or {@code _bucket} sample belongs to, or null. */
+    private static Family aggregate(Map<String, Family> families, String sample) {
+        for (String suffix : new String[] {"_count", "_sum", "_bucket"}) {
+            if (sample.endsWith(suffix)) {
+                Family f = families.get(sample.substring(0, sample.length() - suffix.length()));
+                if (f != null && (f.type().equals("summary") || f.type().equals("histogram"))) {
+                    return f;
+                }
+            }
+        }
+        return null;
     }
 
     private static Sample sample(String line) {

@@ -45,7 +45,7 @@ class MetricsEndpointTest {
     void shouldServeExpositionTextWhenPathIsMetrics() throws Exception {
         HttpResponse<String> r = get("/metrics");
         assertEquals(200, r.statusCode());
-        assertEquals(PrometheusText.CONTENT_TYPE, r.headers().firstValue("content-type").orElseThrow());
+        assertEquals("text/plain; version=0.0.4; charset=utf-8", r.headers().firstValue("content-type").orElseThrow());
         assertEquals(20, ExpositionParser.value(ExpositionParser.parse(r.body()), "vhostd_queue_packets_total",
                 Map.of("port", "vm1", "queue", "txq0")));
     }

@@ -22,6 +22,10 @@ import java.lang.invoke.VarHandle;
  *
  * <p>Indexes are free-running u16 values kept in {@code int}s masked with {@code 0xffff}; the ring
  * slot is {@code idx & (size - 1)}. One thread uses a queue at a time.
+ *
+ * <p>With RING_PACKED negotiated ({@link #usePacked}) the same memory holds a packed ring and the data-path
+ * calls (descriptors by id, avail, publish, used, interrupts) go to a {@link PackedDriverRing}; the split-only
+ * tamper accessors (avail entries and index, used index) then have no meaning.
  */
 public final class DriverVirtqueue {
     private static final int U16_MASK = 0xffff;
@@ -52,6 +56,7 @@ public final class DriverVirtqueue {
     private boolean kickAlways = true;
     private int kickFd = -1;
     private int callFd = -1;
+    private PackedDriverRing packed;
 
     private DriverVirtqueue(GuestMemoryImage memory, int index, int size) {
         this.index = index;
@@ -124,6 +129,29 @@ public final class DriverVirtqueue {
     public void configure(boolean eventIdxNegotiated, NotificationMode mode) {
         this.eventIdx = eventIdxNegotiated;
         this.kickAlways = mode == NotificationMode.KICK_ALWAYS;
+        if (packed != null) {
+            packed.eventIdx(eventIdxNegotiated);
+        }
+    }
+
+    /**
+     * Makes this a packed ring (RING_PACKED negotiated; before the ring is set up): the descriptor table's
+     * memory holds the descriptor ring, the avail ring's the driver event area, the used ring's the device event
+     * area.
+     */
+    void usePacked() {
+        packed = new PackedDriverRing(desc, descOff, avail, availOff, used, usedOff, size);
+        packed.eventIdx(eventIdx);
+    }
+
+    /** Whether the ring is packed. */
+    public boolean packed() {
+        return packed != null;
+    }
+
+    /** The SET_VRING_BASE value: 0 (split), or both positions 0 with wrap counters 1 (packed). */
+    public int initialBase() {
+        return packed != null ? PackedDriverRing.initialBase() : 0;
     }
 
     /** Writes the SET_VRING_ADDR payload (user addresses, flags 0, no log) at {@code payload[off..]}. */
@@ -173,6 +201,11 @@ public final class DriverVirtqueue {
 
     /** Writes descriptor {@code slot} (any of 0..size-1; tests may write arbitrary values). */
     public void writeDescriptor(int slot, long addr, int len, int flags, int next) {
+        if (packed != null) {
+            descSlot(slot); // range check
+            packed.writeDescriptor(slot, addr, len, flags);
+            return;
+        }
         VringDescLayout.write(desc, descSlot(slot), addr, len, flags, next);
     }
 
@@ -201,6 +234,10 @@ public final class DriverVirtqueue {
 
     /** Appends {@code head} at the shadow avail index (not yet visible to the device). */
     public void addAvail(int head) {
+        if (packed != null) {
+            packed.addAvail(head);
+            return;
+        }
         // plain store: made visible by the release store of avail.idx in publish()
         avail.set(VringDescLayout.LE16, availOff + SplitRingLayout.availEntry(availIdx & mask), (short) head);
         availIdx = (availIdx + 1) & U16_MASK;
@@ -211,6 +248,9 @@ public final class DriverVirtqueue {
      * (always in KICK_ALWAYS mode; otherwise by NO_NOTIFY or the avail_event test).
      */
     public boolean publish() {
+        if (packed != null) {
+            return packed.publish(kickAlways);
+        }
         int old = publishedAvail;
         int now = availIdx;
         // release: descriptors, avail.ring entries and buffer bytes before avail.idx (device acquires it)
@@ -277,6 +317,9 @@ public final class DriverVirtqueue {
 
     /** Entries the device has published that the driver has not consumed. */
     public int pendingUsed() {
+        if (packed != null) {
+            return packed.pendingUsed();
+        }
         return (usedIdx() - lastUsedIdx) & U16_MASK;
     }
 
@@ -285,11 +328,17 @@ public final class DriverVirtqueue {
      * it only for entries counted by {@link #pendingUsed()}, whose acquire load orders it.
      */
     public int peekUsedId(int ahead) {
+        if (packed != null) {
+            return packed.peekUsedId(ahead);
+        }
         return used.get(VringDescLayout.LE32, usedElemOff(ahead) + SplitRingLayout.USED_ELEM_ID);
     }
 
     /** The len of the used element {@code ahead} entries past the last consumed one. */
     public int peekUsedLen(int ahead) {
+        if (packed != null) {
+            return packed.peekUsedLen(ahead);
+        }
         return used.get(VringDescLayout.LE32, usedElemOff(ahead) + SplitRingLayout.USED_ELEM_LEN);
     }
 
@@ -299,6 +348,10 @@ public final class DriverVirtqueue {
 
     /** Marks {@code n} used elements consumed. */
     public void consumeUsed(int n) {
+        if (packed != null) {
+            packed.consumeUsed(n);
+            return;
+        }
         lastUsedIdx = (lastUsedIdx + n) & U16_MASK;
     }
 
@@ -307,7 +360,7 @@ public final class DriverVirtqueue {
      * {@link #polledId()} and {@link #polledLen()}.
      */
     public boolean pollUsed() {
-        if (lastUsedIdx == usedIdx()) {
+        if (packed != null ? !packed.hasUsed() : lastUsedIdx == usedIdx()) {
             return false;
         }
         polledId = peekUsedId(0);
@@ -331,6 +384,10 @@ public final class DriverVirtqueue {
      * re-check of used.idx after this call cannot miss an entry published before the device saw it.
      */
     public void armInterrupts() {
+        if (packed != null) {
+            packed.armInterrupts();
+            return;
+        }
         if (eventIdx) {
             // device reads used_event; release so it pairs with the device's fence
             SplitRingLayout.U16_ATOMIC.setRelease(avail, availOff + SplitRingLayout.usedEvent(size), (short) lastUsedIdx);
@@ -345,6 +402,10 @@ public final class DriverVirtqueue {
      * half a u16 cycle away (the device's test then fails until the driver re-arms).
      */
     public void disarmInterrupts() {
+        if (packed != null) {
+            packed.disarmInterrupts();
+            return;
+        }
         if (eventIdx) {
             SplitRingLayout.U16_ATOMIC.setRelease(avail, availOff + SplitRingLayout.usedEvent(size),
                     (short) (lastUsedIdx + 0x8000));

@@ -27,10 +27,13 @@ import java.nio.file.Path;
  * @param timeoutMillis     bound on each control-plane wait (reply, accept)
  * @param sealedMemory      seal each region's memfd with F_SEAL_SHRINK | F_SEAL_GROW (fixed size, still writable),
  *                          so a back end with {@code /dev/udmabuf} can turn it into a dma-buf
+ * @param mtu               0: none; else 68..65535, the MTU this device's config space carries (QEMU's
+ *                          {@code host_mtu}): VIRTIO_NET_F_MTU is acked when offered and the MTU is sent with
+ *                          NET_SET_MTU (needs the MTU protocol feature) before SET_FEATURES, as QEMU does
  */
 public record FrontendOptions(Path socketPath, boolean listen, int queuePairs, int ringSize, long memorySize,
         int regions, long features, long protocolFeatures, boolean indirectTx, int rxBufferSize, int txBufferSize,
-        NotificationMode notificationMode, long timeoutMillis, boolean sealedMemory) {
+        NotificationMode notificationMode, long timeoutMillis, boolean sealedMemory, int mtu) {
     /** Protocol features requested by default: MQ | REPLY_ACK | STATUS (DPDK virtio-user's set). */
     public static final long DEFAULT_PROTOCOL_FEATURES = ProtocolFeatures.bit(ProtocolFeatures.MQ)
             | ProtocolFeatures.bit(ProtocolFeatures.REPLY_ACK) | ProtocolFeatures.bit(ProtocolFeatures.STATUS);
@@ -49,6 +52,7 @@ public record FrontendOptions(Path socketPath, boolean listen, int queuePairs, i
         check(rxBufferSize >= 64 && rxBufferSize <= 65536, "rxBufferSize", rxBufferSize);
         check(txBufferSize >= 64 && txBufferSize <= 65536 + 12, "txBufferSize", txBufferSize);
         check(timeoutMillis > 0, "timeoutMillis", timeoutMillis);
+        check(mtu == 0 || (mtu >= 68 && mtu <= 65535), "mtu", mtu);
         if (notificationMode == null) {
             throw new IllegalArgumentException("notificationMode is required");
         }
@@ -62,9 +66,12 @@ public record FrontendOptions(Path socketPath, boolean listen, int queuePairs, i
         return new Builder(socketPath);
     }
 
-    /** The features to ack before intersecting with the offer: {@link #features()} plus MQ when pairs > 1. */
+    /**
+     * The features to ack before intersecting with the offer: {@link #features()} plus MQ when pairs > 1, plus MTU
+     * when an {@link #mtu()} is set.
+     */
     public long requestedFeatures() {
-        return features | (queuePairs > 1 ? VirtioNetFeatures.MQ : 0L);
+        return features | (queuePairs > 1 ? VirtioNetFeatures.MQ : 0L) | (mtu > 0 ? VirtioNetFeatures.MTU : 0L);
     }
 
     /** Number of vrings: two per queue pair. */
@@ -94,6 +101,7 @@ public record FrontendOptions(Path socketPath, boolean listen, int queuePairs, i
         private NotificationMode notificationMode = NotificationMode.RESPECT_SUPPRESSION;
         private long timeoutMillis = 5000;
         private boolean sealedMemory;
+        private int mtu;
 
         private Builder(Path socketPath) {
             this.socketPath = socketPath;
@@ -165,10 +173,16 @@ public record FrontendOptions(Path socketPath, boolean listen, int queuePairs, i
             return this;
         }
 
+        /** The device's MTU (0: none): acked as VIRTIO_NET_F_MTU and sent with NET_SET_MTU. */
+        public Builder mtu(int value) {
+            this.mtu = value;
+            return this;
+        }
+
         public FrontendOptions build() {
             return new FrontendOptions(socketPath, listen, queuePairs, ringSize, memorySize, regions, features,
                     protocolFeatures, indirectTx, rxBufferSize, txBufferSize, notificationMode, timeoutMillis,
-                    sealedMemory);
+                    sealedMemory, mtu);
         }
     }
 }

@@ -9,7 +9,7 @@ import io.vhostdma.vhost.protocol.Request;
  * protocol MQ is negotiated:
  * <pre>
  * GET_FEATURES, GET_PROTOCOL_FEATURES, SET_PROTOCOL_FEATURES, [GET_QUEUE_NUM], SET_OWNER,
- * SET_VRING_CALL × rings, SET_FEATURES, [SET_STATUS ACK|DRIVER|FEATURES_OK],
+ * SET_VRING_CALL × rings, [NET_SET_MTU], SET_FEATURES, [SET_STATUS ACK|DRIVER|FEATURES_OK],
  * SET_MEM_TABLE (NEED_REPLY; ADD_MEM_REG per region with CONFIGURE_MEM_SLOTS), per ring SET_VRING_NUM/BASE/ADDR/KICK,
  * SET_VRING_ENABLE(1) × rings (bit 30), [SET_STATUS ...|DRIVER_OK]
  * </pre>
@@ -29,7 +29,7 @@ final class Handshake {
         long proto = 0;
         if ((offered & VirtioNetFeatures.PROTOCOL_FEATURES) != 0) {
             offeredProto = c.getU64(Request.GET_PROTOCOL_FEATURES);
-            proto = o.protocolFeatures() & offeredProto;
+            proto = (o.protocolFeatures() | (o.mtu() > 0 ? ProtocolFeatures.bit(ProtocolFeatures.MTU) : 0L)) & offeredProto;
             c.sendU64(Request.SET_PROTOCOL_FEATURES, proto, false);
             c.setReplyAck((proto & ProtocolFeatures.bit(ProtocolFeatures.REPLY_ACK)) != 0);
         }
@@ -44,6 +44,7 @@ final class Handshake {
         }
         long acked = (o.requestedFeatures() & offered & ~VirtioNetFeatures.PROTOCOL_FEATURES)
                 | (offered & VirtioNetFeatures.PROTOCOL_FEATURES);
+        sendMtu(c, o, acked, proto);
         c.sendU64(Request.SET_FEATURES, acked, false);
         boolean status = (proto & ProtocolFeatures.bit(ProtocolFeatures.STATUS)) != 0;
         if (status) {
@@ -61,7 +62,7 @@ final class Handshake {
         for (int i = 0; i < o.ringCount(); i++) {
             DriverVirtqueue q = fe.ring(i);
             c.sendVringState(Request.SET_VRING_NUM, i, q.size(), false);
-            c.sendVringState(Request.SET_VRING_BASE, i, 0, false);
+            c.sendVringState(Request.SET_VRING_BASE, i, q.initialBase(), false);
             c.sendVringAddr(q, false);
             c.sendVringFd(Request.SET_VRING_KICK, i, q.kickFd());
         }
@@ -74,6 +75,13 @@ final class Handshake {
             c.sendU64(Request.SET_STATUS, STATUS_FEATURES_OK | VirtioFeatures.STATUS_DRIVER_OK, true);
         }
         return n;
+    }
+
+    /** NET_SET_MTU when MTU was acked and the MTU protocol feature negotiated (QEMU's order: before SET_FEATURES). */
+    private static void sendMtu(ProtocolClient c, FrontendOptions o, long acked, long proto) {
+        if ((acked & VirtioNetFeatures.MTU) != 0 && (proto & ProtocolFeatures.bit(ProtocolFeatures.MTU)) != 0) {
+            c.sendU64(Request.NET_SET_MTU, o.mtu(), true);
+        }
     }
 
     private static void checkQueuePairs(FrontendOptions o, long offered, long queueNum) {

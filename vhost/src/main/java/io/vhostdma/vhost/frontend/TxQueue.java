@@ -65,7 +65,12 @@ final class TxQueue {
             seg.set(ValueLayout.JAVA_SHORT_UNALIGNED, off + 10, (short) 0);
         }
         MemorySegment.copy(frame, offset, seg, off + headerSize, length);
-        if (indirect) {
+        if (indirect && vq.packed()) { // a packed table: {addr, len, id (ignored), flags}, read in order
+            PackedDriverRing.writeTableEntry(tables.segment(d), tables.offset(d), buffers.gpa(d), headerSize, 0);
+            PackedDriverRing.writeTableEntry(tables.segment(d), tables.offset(d) + VringDescLayout.BYTES,
+                    buffers.gpa(d) + headerSize, length, 0);
+            vq.writeDescriptor(d, tables.gpa(d), TABLE_BYTES, VringDescLayout.F_INDIRECT, 0);
+        } else if (indirect) {
             VringDescLayout.write(tables.segment(d), tables.offset(d), buffers.gpa(d), headerSize, VringDescLayout.F_NEXT, 1);
             VringDescLayout.write(tables.segment(d), tables.offset(d) + VringDescLayout.BYTES, buffers.gpa(d) + headerSize, length, 0, 0);
             vq.writeDescriptor(d, tables.gpa(d), TABLE_BYTES, VringDescLayout.F_INDIRECT, 0);

@@ -113,6 +113,9 @@ public final class VhostUserFrontend implements AutoCloseable {
         boolean eventIdx = n.has(VirtioNetFeatures.EVENT_IDX);
         boolean indirect = options.indirectTx() && n.has(VirtioNetFeatures.INDIRECT_DESC);
         for (DriverVirtqueue q : rings) {
+            if (n.has(VirtioNetFeatures.RING_PACKED)) {
+                q.usePacked();
+            }
             q.configure(eventIdx, options.notificationMode());
             q.disarmInterrupts();
         }

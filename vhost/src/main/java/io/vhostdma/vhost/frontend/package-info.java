@@ -3,7 +3,7 @@
  * used by the project's tests, {@code vhostd demo} and benchmarks, and offered to users.
  *
  * <p>It owns guest memory ({@link io.vhostdma.vhost.frontend.GuestMemoryImage}: one memfd per
- * region, GPA = UVA with one region, GPAs from 0 with several), lays out split virtqueues in it
+ * region, GPA = UVA with one region, GPAs from 0 with several), lays out split virtqueues in it (packed ones once RING_PACKED is negotiated: PackedDriverRing)
  * ({@link io.vhostdma.vhost.frontend.DriverVirtqueue}), connects to (or accepts) a back end and runs
  * DPDK virtio-user's setup sequence, then moves frames through queue pairs (vring 2n = RX, 2n+1 = TX).
  *

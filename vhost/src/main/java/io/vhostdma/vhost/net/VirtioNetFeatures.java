@@ -9,7 +9,7 @@ public final class VirtioNetFeatures {
     public static final long CSUM = 1L << 0;
     /** Bit 1: guest takes partial-checksum RX. */
     public static final long GUEST_CSUM = 1L << 1;
-    /** Bit 3: MTU in config space. */
+    /** Bit 3: MTU in config space (the front end fills it: QEMU's {@code host_mtu}; it then sends NET_SET_MTU). */
     public static final long MTU = 1L << 3;
     /** Bit 5: MAC in config space. */
     public static final long MAC = 1L << 5;
@@ -39,14 +39,18 @@ public final class VirtioNetFeatures {
     public static final long VERSION_1 = 1L << 32;
     /** Bit 33: ACCESS_PLATFORM / IOMMU_PLATFORM (not offered). */
     public static final long ACCESS_PLATFORM = 1L << 33;
-    /** Bit 34: packed ring (not offered yet). */
+    /** Bit 34: packed virtqueues (virtio 1.2 §2.8). */
     public static final long RING_PACKED = 1L << 34;
-    /** Bit 35: in-order use (not offered). */
+    /** Bit 35: buffers are used in the order they were made available (batched used writes on guest TX). */
     public static final long IN_ORDER = 1L << 35;
 
-    /** The features this back end offers. */
+    /**
+     * The features this back end offers. MTU: QEMU passes bit 3 (and its {@code host_mtu} in config space) to the
+     * guest only when the back end offers it, and then tells us the MTU with NET_SET_MTU.
+     */
     public static final long OFFERED =
-            VERSION_1 | MRG_RXBUF | EVENT_IDX | INDIRECT_DESC | MQ | GUEST_ANNOUNCE | PROTOCOL_FEATURES | LOG_ALL;
+            VERSION_1 | MRG_RXBUF | EVENT_IDX | INDIRECT_DESC | MQ | GUEST_ANNOUNCE | MTU | PROTOCOL_FEATURES
+                    | RING_PACKED | IN_ORDER | LOG_ALL;
 
     private VirtioNetFeatures() {
     }

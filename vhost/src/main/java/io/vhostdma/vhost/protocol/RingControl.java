@@ -45,9 +45,10 @@ final class RingControl {
             return;
         }
         long n = r.size();
+        boolean packed = device.packed(); // packed: the driver and device event areas, 4 bytes each
         checkPart(request, mem, i, "desc", r.descUva(), 16 * n, 16);
-        checkPart(request, mem, i, "avail", r.availUva(), 6 + 2 * n, 2);
-        checkPart(request, mem, i, "used", r.usedUva(), 6 + 8 * n, 4);
+        checkPart(request, mem, i, packed ? "driver" : "avail", r.availUva(), packed ? 4 : 6 + 2 * n, packed ? 4 : 2);
+        checkPart(request, mem, i, packed ? "device" : "used", r.usedUva(), packed ? 4 : 6 + 8 * n, 4);
         r.started(true);
         dataPlane.attach(device, i);
     }

@@ -84,6 +84,16 @@ public final class VhostDevice {
         return hasFeature(29);
     }
 
+    /** VIRTIO_F_RING_PACKED (bit 34) negotiated: every ring is a packed virtqueue. */
+    public boolean packed() {
+        return hasFeature(34);
+    }
+
+    /** VIRTIO_F_IN_ORDER (bit 35) negotiated: guest TX rings return their chains in IN_ORDER batches. */
+    public boolean inOrder() {
+        return hasFeature(35);
+    }
+
     /** VIRTIO_RING_F_INDIRECT_DESC (bit 28) negotiated. */
     public boolean indirect() {
         return hasFeature(28);

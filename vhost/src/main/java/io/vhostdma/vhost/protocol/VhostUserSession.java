@@ -307,9 +307,11 @@ public final class VhostUserSession {
     CompletionStage<Reply> setVringNum(Message m) {
         VringState s = VringState.decode(m, device.queuePairs());
         requireStopped(m, s.index());
-        if (s.num() < 1 || s.num() > VringConfig.MAX_SIZE || Integer.bitCount(s.num()) != 1) {
-            throw new ProtocolException(ProtocolException.Kind.BAD_VALUE, m.request(),
-                    "ring size not a power of two in 1..32768: ring=" + s.index() + " num=" + s.num());
+        boolean packed = device.packed(); // a packed ring may have any size (virtio 1.2 §2.8)
+        if (s.num() < 1 || s.num() > VringConfig.MAX_SIZE || (!packed && Integer.bitCount(s.num()) != 1)) {
+            throw new ProtocolException(ProtocolException.Kind.BAD_VALUE, m.request(), (packed
+                    ? "packed ring size not in 1..32768: ring=" : "ring size not a power of two in 1..32768: ring=")
+                    + s.index() + " num=" + s.num());
         }
         device.ring(s.index()).size(s.num());
         return none();
@@ -318,7 +320,7 @@ public final class VhostUserSession {
     CompletionStage<Reply> setVringBase(Message m) {
         VringState s = VringState.decode(m, device.queuePairs());
         requireStopped(m, s.index());
-        if ((s.num() & 0xffff0000) != 0) {
+        if ((s.num() & 0xffff0000) != 0 && !device.packed()) { // packed: used position and wrap in bits 16-31
             throw new ProtocolException(ProtocolException.Kind.BAD_VALUE, m.request(),
                     "split-ring base above 16 bits: ring=" + s.index() + " num=0x" + Integer.toHexString(s.num()));
         }

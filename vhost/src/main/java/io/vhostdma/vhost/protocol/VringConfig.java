@@ -46,7 +46,7 @@ public final class VringConfig {
         return index;
     }
 
-    /** Ring size (SET_VRING_NUM), a power of two in 1..32768; 0 until set. */
+    /** Ring size (SET_VRING_NUM): 1..32768, a power of two for a split ring; 0 until set. */
     public int size() {
         return size;
     }
@@ -66,7 +66,10 @@ public final class VringConfig {
         return usedUva;
     }
 
-    /** Next avail index to process (16 bits): SET_VRING_BASE, or the value returned by the last detach. */
+    /**
+     * The ring base: SET_VRING_BASE, or the value returned by the last detach. Split ring: the next avail index
+     * (16 bits). Packed ring: all 32 bits (avail position and wrap counter, used position and wrap counter).
+     */
     public int lastAvailIndex() {
         return lastAvailIndex;
     }
@@ -112,7 +115,7 @@ public final class VringConfig {
     }
 
     void lastAvailIndex(int v) {
-        lastAvailIndex = v & 0xffff;
+        lastAvailIndex = v;
     }
 
     /** Installs a new kick fd and returns the old one (the caller closes it). */

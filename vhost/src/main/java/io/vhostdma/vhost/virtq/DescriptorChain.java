@@ -76,6 +76,11 @@ public final class DescriptorChain {
         writableBytes = 0;
     }
 
+    /** Names the chain by its buffer id once the walk found it (a packed chain carries it in its last descriptor). */
+    void identify(int id) {
+        head = id;
+    }
+
     /** Counts one walked descriptor. */
     void countDescriptor() {
         descriptorCount++;

@@ -2,7 +2,6 @@ package io.vhostdma.vhost.virtq;
 
 import io.vhostdma.vhost.memory.GuestMemory;
 
-import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.VarHandle;
 
@@ -87,10 +86,13 @@ public final class SplitVirtqueue implements Virtqueue {
      * again ({@link #logChain}); forgotten at {@link #detach}, like the ring parts sliced from it.
      */
     private GuestMemory attachedMemory;
+    /** IN_ORDER batching ({@link #batchInOrder}): the open batch's first used index, last head and length. */
+    private boolean batching;
+    private int batchStart;
+    private int batchLast;
+    private int batchCount;
 
-    private MemorySegment indirectScratch;
-    private MemorySegment indirectTable;
-    private long indirectBase;
+    private final IndirectTable indirectTable = new IndirectTable();
 
     /** Creates an unconfigured queue with vring index {@code index}. */
     public SplitVirtqueue(int index) {
@@ -160,8 +162,8 @@ public final class SplitVirtqueue implements Virtqueue {
         if (d == null || a == null || u == null) {
             return PathStatus.ERR_RING_ADDRESS;
         }
-        if (indirect && (indirectScratch == null || indirectScratch.byteSize() < SplitRingLayout.descTableBytes(size))) {
-            indirectScratch = Arena.ofAuto().allocate(SplitRingLayout.descTableBytes(size), DESC_SIZE);
+        if (indirect) {
+            indirectTable.reserve(size);
         }
         desc = d;
         avail = a;
@@ -321,8 +323,8 @@ public final class SplitVirtqueue implements Virtqueue {
                 if (rc != PathStatus.OK) {
                     return rc;
                 }
-                table = indirectTable;
-                base = indirectBase;
+                table = indirectTable.table();
+                base = indirectTable.base();
                 entries = (int) (len / DESC_SIZE);
                 inIndirect = true;
                 idx = 0;
@@ -343,47 +345,12 @@ public final class SplitVirtqueue implements Virtqueue {
         }
     }
 
-    /** Validates an indirect descriptor and points {@code indirectTable/indirectBase} at its table. */
+    /** Validates an indirect descriptor and points {@link #indirectTable} at its table. */
     private int enterIndirect(GuestMemory mem, boolean inIndirect, int flags, long addr, long len) {
         if (!indirect || inIndirect || (flags & F_NEXT) != 0) {
             return PathStatus.ERR_INDIRECT;
         }
-        if (len == 0 || len % DESC_SIZE != 0 || len / DESC_SIZE > size) {
-            return PathStatus.ERR_INDIRECT;
-        }
-        if (Long.compareUnsigned(addr + len, addr) <= 0) {
-            return PathStatus.ERR_ADDRESS;
-        }
-        int r = mem.regionOfGpa(addr, 0);
-        if (r < 0) {
-            return PathStatus.ERR_ADDRESS;
-        }
-        if (mem.bytesToRegionEnd(r, addr) >= len) {
-            indirectTable = mem.segment(r);
-            indirectBase = addr - mem.gpaBase(r);
-            return PathStatus.OK;
-        }
-        return copyIndirect(mem, addr, len);
-    }
-
-    /** Copies an indirect table that spans regions into the scratch table, piece by piece. */
-    private int copyIndirect(GuestMemory mem, long addr, long len) {
-        long done = 0;
-        int hint = 0;
-        while (done < len) {
-            long gpa = addr + done;
-            int r = mem.regionOfGpa(gpa, hint);
-            if (r < 0) {
-                return PathStatus.ERR_ADDRESS;
-            }
-            hint = r;
-            long piece = Math.min(len - done, mem.bytesToRegionEnd(r, gpa));
-            MemorySegment.copy(mem.segment(r), gpa - mem.gpaBase(r), indirectScratch, done, piece);
-            done += piece;
-        }
-        indirectTable = indirectScratch;
-        indirectBase = 0;
-        return PathStatus.OK;
+        return indirectTable.enter(mem, addr, len, size);
     }
 
     /**
@@ -431,6 +398,18 @@ public final class SplitVirtqueue implements Virtqueue {
      */
     @Override
     public void addUsed(int head, int len) {
+        if (batching && len == 0) { // IN_ORDER: one element for the batch, written by publishUsed
+            if (batchCount++ == 0) {
+                batchStart = usedIdx;
+            }
+            batchLast = head;
+            usedIdx = VirtqIndex.add(usedIdx, 1);
+            if (log.enabled()) {
+                log.chainWritten(index, head, len);
+            }
+            return;
+        }
+        closeBatch();
         long off = SplitRingLayout.usedElem(VirtqIndex.slot(usedIdx, size));
         // plain stores: made visible to the driver by the release store of used.idx in publishUsed()
         used.set(U32_PLAIN, off + SplitRingLayout.USED_ELEM_ID, head);
@@ -465,8 +444,8 @@ public final class SplitVirtqueue implements Virtqueue {
                 if (enterIndirect(attachedMemory, inIndirect, flags, addr, dlen) != PathStatus.OK) {
                     return;
                 }
-                table = indirectTable;
-                base = indirectBase;
+                table = indirectTable.table();
+                base = indirectTable.base();
                 entries = (int) (dlen / DESC_SIZE);
                 inIndirect = true;
                 idx = 0;
@@ -485,9 +464,27 @@ public final class SplitVirtqueue implements Virtqueue {
         }
     }
 
+    @Override
+    public void batchInOrder(boolean on) {
+        batching = on;
+    }
+
+    /** Writes the open IN_ORDER batch's one element: the last head, len 0, at the batch's first slot. */
+    private void closeBatch() {
+        if (batchCount == 0) {
+            return;
+        }
+        long off = SplitRingLayout.usedElem(VirtqIndex.slot(batchStart, size));
+        // plain stores: made visible by the release store of used.idx in publishUsed()
+        used.set(U32_PLAIN, off + SplitRingLayout.USED_ELEM_ID, batchLast);
+        used.set(U32_PLAIN, off + SplitRingLayout.USED_ELEM_LEN, 0);
+        batchCount = 0;
+    }
+
     /** Publishes every element added so far: one release store of {@code used.idx}. */
     @Override
     public void publishUsed() {
+        closeBatch();
         if (log.enabled()) {
             logUsed();
             log.flush(); // the dirty bits are in the bitmap before the release store below publishes the writes

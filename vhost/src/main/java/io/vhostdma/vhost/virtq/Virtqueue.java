@@ -82,6 +82,15 @@ public interface Virtqueue {
     /** Whether a descriptor budget tripped in this duty cycle. */
     boolean overBudget();
 
+    /**
+     * VIRTIO_F_IN_ORDER batching (virtio 1.2 §2.7.9, §2.8.20), for a ring whose used elements all have len 0 (guest
+     * TX): the elements added between two publishes become one used element naming the batch's last id, at the
+     * batch's first position, and the used index moves by the whole batch. Only for a ring whose chains are
+     * returned in the order they were taken (every data path here returns them so).
+     */
+    default void batchInOrder(boolean on) {
+    }
+
     /** Adds the used element {@code (id, len)} (published by {@link #publishUsed}). */
     void addUsed(int id, int len);
 

@@ -1,5 +1,9 @@
 /**
- * Split virtqueues, device side: we are the back end, the guest driver writes the descriptor table and the avail
+ * Virtqueues, device side, behind {@link io.vhostdma.vhost.virtq.Virtqueue}: split ({@code SplitVirtqueue}, below)
+ * and packed ({@code PackedVirtqueue}, virtio 1.2 §2.8: one descriptor ring with avail/used wrap counters, the
+ * buffer id in a chain's last descriptor, event suppression areas; the same hostile-guest checks and budgets).
+ *
+ * <p>Split virtqueues, device side: we are the back end, the guest driver writes the descriptor table and the avail
  * ring, we write the used ring.
  *
  * <pre>

@@ -88,6 +88,6 @@ class NetTxTest {
         assertEquals(10, VirtioNetFeatures.headerLength(VirtioNetFeatures.EVENT_IDX));
         assertEquals(12, NetHeaderLayout.SIZE_V1);
         assertEquals(10, NetHeaderLayout.NUM_BUFFERS);
-        assertEquals(0x1_4060_8000L | (1L << 26) | (1L << 28) | (1L << 29), VirtioNetFeatures.OFFERED);
+        assertEquals(0xD_4060_8008L | (1L << 26) | (1L << 28) | (1L << 29), VirtioNetFeatures.OFFERED);
     }
 }

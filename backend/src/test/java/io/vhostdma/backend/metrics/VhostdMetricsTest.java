@@ -6,22 +6,35 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vhostdma.backend.control.GroupView;
+import io.vhostdma.backend.control.Management;
 import io.vhostdma.backend.control.PortView;
 import io.vhostdma.backend.grpc.FakeManagement;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** The exposition text of hand-built views: conventions, escaping and values. */
-class MetricsRendererTest {
+/** The exposition text of hand-built views (library-written): conventions, escaping and values. */
+class VhostdMetricsTest {
     private static final Map<String, ExpositionParser.Family> F = ExpositionParser.parse(
-            MetricsRenderer.render(new FakeManagement()));
+            render(new FakeManagement()));
+
+    private static String render(Management m) {
+        return MetricsEndpoint.text(MetricsEndpoint.registry(m).scrape());
+    }
+
+    private static String render(VhostdMetrics.Snapshot s) {
+        return MetricsEndpoint.text(VhostdMetrics.collect(s));
+    }
 
     @Test
     void shouldAnnounceEveryFamilyWithHelpAndConventionalNameWhenRendered() {
-        assertTrue(F.size() >= 25, F.keySet().toString());
+        assertTrue(F.keySet().stream().filter(n -> n.startsWith("vhostd_")).count() >= 25, F.keySet().toString());
+        assertTrue(F.containsKey("jvm_memory_used_bytes") && F.containsKey("process_cpu_seconds_total"),
+                "the library's JVM metrics: " + F.keySet());
         for (ExpositionParser.Family f : F.values()) {
-            assertTrue(f.name().startsWith("vhostd_"), f.name());
+            // on purpose: vhostd's own families, and the JVM and process families of prometheus-metrics' JVM module
+            assertTrue(f.name().startsWith("vhostd_") || f.name().startsWith("jvm_") || f.name().startsWith("process_"),
+                    f.name());
             assertFalse(f.help().isBlank(), "help of " + f.name());
             assertEquals(f.name().endsWith("_total"), f.type().equals("counter"), "_total iff counter: " + f.name());
         }
@@ -30,12 +43,12 @@ class MetricsRendererTest {
     @Test
     void shouldCountRefusedManagementCallsByRpcWhenTheGuardRefusedSome() {
         FakeManagement m = new FakeManagement();
-        assertTrue(ExpositionParser.parse(MetricsRenderer.render(m)).containsKey("vhostd_management_refused_total"),
+        assertEquals(0, value(ExpositionParser.parse(render(m)), "vhostd_management_refused_total", Map.of("rpc", "Bind")),
                 "announced before the first refusal");
         m.refusals.record("Bind");
         m.refusals.record("Bind");
         m.refusals.record("AddPort");
-        Map<String, ExpositionParser.Family> f = ExpositionParser.parse(MetricsRenderer.render(m));
+        Map<String, ExpositionParser.Family> f = ExpositionParser.parse(render(m));
         assertEquals(2, value(f, "vhostd_management_refused_total", Map.of("rpc", "Bind")));
         assertEquals(1, value(f, "vhostd_management_refused_total", Map.of("rpc", "AddPort")));
     }
@@ -79,7 +92,7 @@ class MetricsRendererTest {
     void shouldCarryRefusedNotificationsAndBudgetTripsWhenAQueueHasThem() {
         var q = new io.vhostdma.backend.control.QueueView("vm1", "rxq0", 0, true, 0, null, 1, 64, Map.of("budget", 6L),
                 0, 0, 0, 0, 0, 0, 0, 4, 5, 0);
-        var parsed = ExpositionParser.parse(MetricsRenderer.render(new MetricsRenderer.Snapshot(FakeManagement.STATUS,
+        var parsed = ExpositionParser.parse(render(new VhostdMetrics.Snapshot(FakeManagement.STATUS,
                 List.of(FakeManagement.PORT), List.of(q), List.of(), List.of(), Map.of())));
         Map<String, String> rx = Map.of("port", "vm1", "queue", "rxq0");
         assertEquals(4, value(parsed, "vhostd_queue_notify_dropped_total", rx));
@@ -91,11 +104,11 @@ class MetricsRendererTest {
     @Test
     void shouldEscapeLabelValuesWhenTheyHoldQuotesBackslashesOrNewlines() {
         String tricky = "a\"b\\c\nd";
-        var s = new MetricsRenderer.Snapshot(FakeManagement.STATUS, List.of(new PortView(tricky, "/s", "server",
+        var s = new VhostdMetrics.Snapshot(FakeManagement.STATUS, List.of(new PortView(tricky, "/s", "server",
                 "listening", 0, List.of(), 1, null, 0, null, List.of())), List.of(), List.of(),
-                List.of(new GroupView("g", tricky, List.of(tricky))));
-        String text = MetricsRenderer.render(s);
-        assertTrue(text.contains("vhostd_port_connected{port=\"a\\\"b\\\\c\\nd\"} 0\n"), text);
+                List.of(new GroupView("g", tricky, List.of(tricky))), Map.of());
+        String text = render(s);
+        assertTrue(text.contains("vhostd_port_connected{port=\"a\\\"b\\\\c\\nd\"} 0.0\n"), text); // the library writes doubles
         var parsed = ExpositionParser.parse(text);
         assertEquals(0, value(parsed, "vhostd_port_connected", Map.of("port", tricky)));
         assertEquals(1, value(parsed, "vhostd_group_member", Map.of("group", "g", "port", tricky, "role", "creator")));
