@@ -11,6 +11,9 @@ import io.vhostdma.vhost.frontend.FrontendOptions;
 import io.vhostdma.vhost.frontend.VhostUserFrontend;
 import io.vhostdma.vhost.net.NetHeaderLayout;
 import io.vhostdma.vhost.protocol.ProtocolFeatures;
+import io.vhostdma.vhost.frontend.VirtioFeatures;
+import io.vhostdma.vhost.net.VirtioNetFeatures;
+import io.vhostdma.vhost.virtq.PackedRingLayout;
 import io.vhostdma.vhost.virtq.SplitRingLayout;
 import java.lang.foreign.ValueLayout;
 import java.nio.file.Path;
@@ -45,12 +48,15 @@ class DirtyLoggingTest {
         return b.start();
     }
 
-    @ParameterizedTest(name = "DMA engine {0}")
-    @CsvSource({"none", "cpu", "sw"})
-    void shouldLogExactlyThePagesWrittenWhenLogAllIsOn(String engine) {
+    @ParameterizedTest(name = "DMA engine {0}, {1} rings")
+    @CsvSource({"none,split", "cpu,split", "sw,split", "none,packed", "cpu,packed", "sw,packed"})
+    void shouldLogExactlyThePagesWrittenWhenLogAllIsOn(String engine, String layout) {
+        UnaryOperator<FrontendOptions.Builder> options = layout.equals("packed")
+                ? o -> LOGGING.apply(o).features(VirtioFeatures.DEFAULT | VirtioNetFeatures.RING_PACKED) : LOGGING;
         try (DaemonFixture d = start(engine)) {
-            VhostUserFrontend a = d.connect("a", LOGGING);
-            VhostUserFrontend b = d.connect("b", LOGGING);
+            VhostUserFrontend a = d.connect("a", options);
+            VhostUserFrontend b = d.connect("b", options);
+            assertEquals(layout.equals("packed"), b.ring(0).packed(), "ring layout negotiated");
             try (FrontendLog log = FrontendLog.open(b)) {
                 log.takeDirty(); // what the ring set-up wrote before this point is not the subject
                 int[] sizes = Frames.sizes(60, 7, 6, 3000);
@@ -60,7 +66,7 @@ class DirtyLoggingTest {
                 for (int i = 0; i < b.ringCount(); i++) {
                     allowed.or(usedRingPages(b.ring(i)));
                 }
-                written.or(usedRingPages(b.ring(0)));
+                written.or(usedWrites(b.ring(0), entries));
                 BitSet dirty = log.takeDirty();
                 BitSet missing = (BitSet) written.clone();
                 missing.andNot(dirty);
@@ -148,7 +154,7 @@ class DirtyLoggingTest {
         int n = rx.pendingUsed();
         int packets = 0;
         for (int i = 0; i < n; packets++) {
-            long gpa = rx.descriptorAddr(rx.peekUsedId(i));
+            long gpa = rx.bufferAddr(rx.peekUsedId(i));
             int buffers = b.memory().segmentOf(gpa, 12).get(ValueLayout.JAVA_SHORT_UNALIGNED,
                     b.memory().offsetOf(gpa) + NetHeaderLayout.NUM_BUFFERS) & 0xffff;
             if (buffers == 0) {
@@ -167,20 +173,43 @@ class DirtyLoggingTest {
             int id = rx.peekUsedId(i);
             int len = rx.peekUsedLen(i);
             if (len > 0) {
-                long gpa = rx.descriptorAddr(id);
+                long gpa = rx.bufferAddr(id);
                 pages.set((int) (gpa / FrontendLog.PAGE), (int) ((gpa + len - 1) / FrontendLog.PAGE) + 1);
             }
         }
         return pages;
     }
 
-    /** Pages of ring {@code q}'s used ring (elements, flags, idx and avail_event). */
+    /**
+     * Pages the back end may write in ring {@code q}'s own memory: the used ring (elements, flags, idx and
+     * avail_event), or for a packed ring its descriptor ring (used descriptors) and device event area.
+     */
     private static BitSet usedRingPages(DriverVirtqueue q) {
         BitSet pages = new BitSet();
-        long gpa = q.usedGpa();
-        long len = SplitRingLayout.usedBytes(q.size()) + SplitRingLayout.AVAIL_ENTRY_SIZE;
-        pages.set((int) (gpa / FrontendLog.PAGE), (int) ((gpa + len - 1) / FrontendLog.PAGE) + 1);
+        if (q.packed()) {
+            setPages(pages, q.descGpa(), PackedRingLayout.descRingBytes(q.size()));
+            setPages(pages, q.usedGpa(), PackedRingLayout.EVENT_SIZE);
+        } else {
+            setPages(pages, q.usedGpa(), SplitRingLayout.usedBytes(q.size()) + SplitRingLayout.AVAIL_ENTRY_SIZE);
+        }
         return pages;
+    }
+
+    /**
+     * Pages the back end surely wrote in ring {@code q} for {@code entries} used entries of one descriptor each:
+     * the used ring, or the first {@code entries} slots of a packed descriptor ring (the first lap).
+     */
+    private static BitSet usedWrites(DriverVirtqueue q, int entries) {
+        if (!q.packed()) {
+            return usedRingPages(q);
+        }
+        BitSet pages = new BitSet();
+        setPages(pages, q.descGpa(), (long) entries * PackedRingLayout.DESC_SIZE);
+        return pages;
+    }
+
+    private static void setPages(BitSet pages, long gpa, long len) {
+        pages.set((int) (gpa / FrontendLog.PAGE), (int) ((gpa + len - 1) / FrontendLog.PAGE) + 1);
     }
 
     private static void receiveAll(VhostUserFrontend b, int[] sizes, int seed) {

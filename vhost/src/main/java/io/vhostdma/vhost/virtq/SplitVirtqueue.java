@@ -154,10 +154,11 @@ public final class SplitVirtqueue implements Virtqueue {
             return PathStatus.ERR_RING_SIZE;
         }
         long eventBytes = eventIdx ? 0 : -SplitRingLayout.AVAIL_ENTRY_SIZE;
-        MemorySegment d = ringPart(mem, descUva, SplitRingLayout.descTableBytes(size), SplitRingLayout.DESC_ALIGN);
-        MemorySegment a = ringPart(mem, availUva, SplitRingLayout.availBytes(size) + eventBytes,
+        MemorySegment d = RingPart.slice(mem, descUva, SplitRingLayout.descTableBytes(size),
+                SplitRingLayout.DESC_ALIGN);
+        MemorySegment a = RingPart.slice(mem, availUva, SplitRingLayout.availBytes(size) + eventBytes,
                 SplitRingLayout.AVAIL_ALIGN);
-        MemorySegment u = ringPart(mem, usedUva, SplitRingLayout.usedBytes(size) + eventBytes,
+        MemorySegment u = RingPart.slice(mem, usedUva, SplitRingLayout.usedBytes(size) + eventBytes,
                 SplitRingLayout.USED_ALIGN);
         if (d == null || a == null || u == null) {
             return PathStatus.ERR_RING_ADDRESS;
@@ -182,17 +183,6 @@ public final class SplitVirtqueue implements Virtqueue {
         }
         shadowAvail = lastAvail;
         return PathStatus.OK;
-    }
-
-    private static MemorySegment ringPart(GuestMemory mem, long uva, long bytes, int align) {
-        if ((uva & (align - 1)) != 0) {
-            return null;
-        }
-        MemorySegment s = mem.uvaSlice(uva, bytes);
-        if (s == null || (s.address() & (align - 1)) != 0) {
-            return null;
-        }
-        return s;
     }
 
     /** Forgets the ring mapping (before a memory table is unmapped); indexes are kept. */
