@@ -5,20 +5,11 @@ import io.vhostdma.vhost.memory.GuestMemory;
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.VarHandle;
 
-import static io.vhostdma.vhost.virtq.SplitRingLayout.DESC_ADDR;
-import static io.vhostdma.vhost.virtq.SplitRingLayout.DESC_FLAGS;
-import static io.vhostdma.vhost.virtq.SplitRingLayout.DESC_LEN;
-import static io.vhostdma.vhost.virtq.SplitRingLayout.DESC_NEXT;
-import static io.vhostdma.vhost.virtq.SplitRingLayout.DESC_SIZE;
-import static io.vhostdma.vhost.virtq.SplitRingLayout.F_INDIRECT;
-import static io.vhostdma.vhost.virtq.SplitRingLayout.F_NEXT;
-import static io.vhostdma.vhost.virtq.SplitRingLayout.F_WRITE;
 import static io.vhostdma.vhost.virtq.SplitRingLayout.RING_FLAGS;
 import static io.vhostdma.vhost.virtq.SplitRingLayout.RING_IDX;
 import static io.vhostdma.vhost.virtq.SplitRingLayout.U16_ATOMIC;
 import static io.vhostdma.vhost.virtq.SplitRingLayout.U16_PLAIN;
 import static io.vhostdma.vhost.virtq.SplitRingLayout.U32_PLAIN;
-import static io.vhostdma.vhost.virtq.SplitRingLayout.U64_PLAIN;
 
 /**
  * The device side of one split virtqueue: we consume the driver's avail ring and produce the used ring.
@@ -70,29 +61,18 @@ public final class SplitVirtqueue implements Virtqueue {
     private boolean broken;
     private int lastError = PathStatus.OK;
 
-    /** Descriptors left for this duty cycle; set once a budget tripped, until {@link #refillBudget()}. */
-    private int cycleLeft = CYCLE_DESCRIPTORS;
-    private boolean exhausted;
-    /** The frame being taken: descriptors walked, and those that carried bytes (across its chains). */
-    private int frameVisited;
-    private int frameUseful;
+    /** The chain walks and the descriptor budgets. */
+    private final SplitChainWalker walker = new SplitChainWalker();
 
     /** Where each device write is reported for dirty logging (owner-local). */
     private WriteLog log = WriteLog.NONE;
     /** The used index at the last {@link #publishUsed} (for the used-ring write log). */
     private int publishedUsed;
-    /**
-     * The table the ring was attached with, kept only so that the write log can walk a used chain's indirect table
-     * again ({@link #logChain}); forgotten at {@link #detach}, like the ring parts sliced from it.
-     */
-    private GuestMemory attachedMemory;
     /** IN_ORDER batching ({@link #batchInOrder}): the open batch's first used index, last head and length. */
     private boolean batching;
     private int batchStart;
     private int batchLast;
     private int batchCount;
-
-    private final IndirectTable indirectTable = new IndirectTable();
 
     /** Creates an unconfigured queue with vring index {@code index}. */
     public SplitVirtqueue(int index) {
@@ -163,13 +143,10 @@ public final class SplitVirtqueue implements Virtqueue {
         if (d == null || a == null || u == null) {
             return PathStatus.ERR_RING_ADDRESS;
         }
-        if (indirect) {
-            indirectTable.reserve(size);
-        }
+        walker.attach(mem, d, size, indirect);
         desc = d;
         avail = a;
         used = u;
-        attachedMemory = mem;
         attached = true;
         if (!everAttached) {
             everAttached = true;
@@ -189,7 +166,7 @@ public final class SplitVirtqueue implements Virtqueue {
     @Override
     public void detach() {
         attached = false;
-        attachedMemory = null;
+        walker.detach();
         desc = null;
         avail = null;
         used = null;
@@ -231,8 +208,7 @@ public final class SplitVirtqueue implements Virtqueue {
      */
     @Override
     public int pop(GuestMemory mem, DescriptorChain out) {
-        frameVisited = 0;
-        frameUseful = 0;
+        walker.startFrame();
         return popChain(mem, out);
     }
 
@@ -249,7 +225,7 @@ public final class SplitVirtqueue implements Virtqueue {
         if (broken) {
             return lastError;
         }
-        if (exhausted) {
+        if (walker.exhausted()) {
             return PathStatus.OVER_BUDGET;
         }
         if (!attached) {
@@ -267,9 +243,9 @@ public final class SplitVirtqueue implements Virtqueue {
         if (head >= size) {
             return fail(PathStatus.ERR_HEAD_RANGE);
         }
-        int rc = walk(mem, head, out);
+        int rc = walker.walk(mem, head, out);
         if (rc == PathStatus.OVER_BUDGET || rc == PathStatus.FRAME_OVER_BUDGET) {
-            exhausted = true; // out of buffers until the next cycle; the head is taken again then (or skipped)
+            walker.trip(); // out of buffers until the next cycle; the head is taken again then (or skipped)
             return rc;
         }
         if (rc != PathStatus.OK) {
@@ -277,70 +253,6 @@ public final class SplitVirtqueue implements Virtqueue {
         }
         lastAvail = VirtqIndex.add(lastAvail, 1);
         return head;
-    }
-
-    /** Walks the chain starting at {@code head}; every guest field is read once into a local. */
-    private int walk(GuestMemory mem, int head, DescriptorChain out) {
-        out.reset(head);
-        MemorySegment table = desc;
-        long base = 0;
-        int entries = size;
-        boolean inIndirect = false;
-        int idx = head;
-        int walked = 0;
-        while (true) {
-            if (++walked > entries) {
-                return PathStatus.ERR_CHAIN_LOOP;
-            }
-            if (--cycleLeft < 0) {
-                return PathStatus.OVER_BUDGET;
-            }
-            out.countDescriptor();
-            long off = base + idx * DESC_SIZE;
-            // plain reads: the driver wrote the descriptor before its release store of avail.idx (see pending)
-            long addr = table.get(U64_PLAIN, off + DESC_ADDR);
-            long len = table.get(U32_PLAIN, off + DESC_LEN) & 0xFFFF_FFFFL;
-            int flags = table.get(U16_PLAIN, off + DESC_FLAGS) & VirtqIndex.MASK;
-            int next = table.get(U16_PLAIN, off + DESC_NEXT) & VirtqIndex.MASK;
-            if (len != 0 && (flags & F_INDIRECT) == 0) {
-                frameUseful++;
-            }
-            if (++frameVisited > FRAME_FACTOR * frameUseful + FRAME_SLACK) {
-                return PathStatus.FRAME_OVER_BUDGET;
-            }
-            if ((flags & F_INDIRECT) != 0) {
-                int rc = enterIndirect(mem, inIndirect, flags, addr, len);
-                if (rc != PathStatus.OK) {
-                    return rc;
-                }
-                table = indirectTable.table();
-                base = indirectTable.base();
-                entries = (int) (len / DESC_SIZE);
-                inIndirect = true;
-                idx = 0;
-                walked = 0;
-                continue;
-            }
-            int rc = out.addBuffer(mem, addr, len, (flags & F_WRITE) != 0);
-            if (rc != PathStatus.OK) {
-                return rc;
-            }
-            if ((flags & F_NEXT) == 0) {
-                return PathStatus.OK;
-            }
-            if (next >= entries) {
-                return PathStatus.ERR_NEXT_RANGE;
-            }
-            idx = next;
-        }
-    }
-
-    /** Validates an indirect descriptor and points {@link #indirectTable} at its table. */
-    private int enterIndirect(GuestMemory mem, boolean inIndirect, int flags, long addr, long len) {
-        if (!indirect || inIndirect || (flags & F_NEXT) != 0) {
-            return PathStatus.ERR_INDIRECT;
-        }
-        return indirectTable.enter(mem, addr, len, size);
     }
 
     /**
@@ -357,14 +269,13 @@ public final class SplitVirtqueue implements Virtqueue {
     /** Starts a new duty cycle: the ring may walk {@link #CYCLE_DESCRIPTORS} descriptors again. */
     @Override
     public void refillBudget() {
-        cycleLeft = CYCLE_DESCRIPTORS;
-        exhausted = false;
+        walker.refill();
     }
 
     /** Whether a budget tripped in this cycle (the ring counts as out of buffers until {@link #refillBudget()}). */
     @Override
     public boolean overBudget() {
-        return exhausted;
+        return walker.exhausted();
     }
 
     @Override
@@ -407,50 +318,7 @@ public final class SplitVirtqueue implements Virtqueue {
         usedIdx = VirtqIndex.add(usedIdx, 1);
         if (log.enabled()) {
             log.chainWritten(index, head, len);
-            logChain(head, len & 0xFFFF_FFFFL);
-        }
-    }
-
-    /**
-     * Reports the guest ranges of chain {@code head}'s first {@code len} written bytes to the write log: walks the
-     * chain again (the driver may not touch it until the used element is published) with the same loop guard and
-     * indirect rules as {@link #walk}, and stops quietly at anything {@link #walk} would have refused — a guest
-     * that rewrote its own chain since the pop only loses dirty bits of its own memory.
-     */
-    private void logChain(int head, long len) {
-        MemorySegment table = desc;
-        long base = 0;
-        int entries = size;
-        boolean inIndirect = false;
-        int idx = head;
-        for (int walked = 0; len > 0 && head < size && ++walked <= entries; ) {
-            long off = base + idx * DESC_SIZE;
-            // plain reads: the descriptor is the device's until its used element is published
-            long addr = table.get(U64_PLAIN, off + DESC_ADDR);
-            long dlen = table.get(U32_PLAIN, off + DESC_LEN) & 0xFFFF_FFFFL;
-            int flags = table.get(U16_PLAIN, off + DESC_FLAGS) & VirtqIndex.MASK;
-            int next = table.get(U16_PLAIN, off + DESC_NEXT) & VirtqIndex.MASK;
-            if ((flags & F_INDIRECT) != 0) {
-                if (enterIndirect(attachedMemory, inIndirect, flags, addr, dlen) != PathStatus.OK) {
-                    return;
-                }
-                table = indirectTable.table();
-                base = indirectTable.base();
-                entries = (int) (dlen / DESC_SIZE);
-                inIndirect = true;
-                idx = 0;
-                walked = 0;
-                continue;
-            }
-            if ((flags & F_WRITE) != 0 && dlen != 0) {
-                long piece = Math.min(dlen, len);
-                log.guestWritten(addr, piece);
-                len -= piece;
-            }
-            if ((flags & F_NEXT) == 0 || next >= entries) {
-                return;
-            }
-            idx = next;
+            walker.logChain(head, len & 0xFFFF_FFFFL, log);
         }
     }
 
