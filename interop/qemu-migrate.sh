@@ -2,21 +2,27 @@
 # Live migration of a QEMU (TCG) guest between two vhost-user ports while it receives a TCP stream.
 #
 # Usage: interop/qemu-migrate.sh --sock1 P1 --sock2 P2 --sock3 P3 --ctl SOCKET [--no-guest-announce]
-#            [--timeout S] [--mib N]
+#            [--timeout S] [--mib N] [--qemu-defaults]
 #   vm1 (52:54:00:00:00:01, 10.0.0.1, on P1) sends an N MiB random file (default 96) to vm2 (…:02, 10.0.0.2,
 #   on P2). Once the sender's stream runs, vm2 is live-migrated by its QEMU monitor (migrate -d to a unix
 #   socket, max-bandwidth 1G, downtime-limit 2 s: TCG guests dirty memory fast) into a destination QEMU started with -incoming on P3 (same machine, same MAC).
-#   The source QEMU is quit once the migration completed; after the transfer both guests keep pinging. Passes when the migration completed, the receiver (now on P3)
+#   The source QEMU is quit once the migration completed (and the memory check passed); after the transfer both guests keep pinging. Passes when the migration completed, the receiver (now on P3)
 #   prints the sender's md5, and the back end's port on P3 received packets within 5 s of the migration's
 #   end (polled through vhostctl on --ctl, the back end's management socket; the port is named vm3).
 #   --no-guest-announce: the receiver's virtio-net has guest_announce=off, so QEMU asks the back end to
 #   announce the guest (SEND_RARP) instead of the guest announcing itself.
+#   Memory check: the destination starts paused (-S); once the migration completed, both guests' RAM is dumped
+#   (pmemsave; the source is paused, the destination not yet started, and vhostd has stopped the source's rings
+#   and not yet started the destination's) and must be identical page for page — a page vhostd wrote and did not
+#   log would differ. Then the destination runs (cont). The 5 s are counted from the cont.
+#   --qemu-defaults: keep QEMU's default max-bandwidth and downtime-limit (else 1G and 2 s: TCG guests dirty
+#   memory fast).
 #   Prints "PASS qemu-migrate ..." with the migration time and the resume time, or "FAIL qemu-migrate <reason>"
 #   with console tails (exit 1). Needs interop/install-peers.sh to have run.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
-sock1="" sock2="" sock3="" ctl="" announce=on timeout=240 mib=96
+sock1="" sock2="" sock3="" ctl="" announce=on timeout=240 mib=96 defaults=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --sock1) sock1=$2; shift 2 ;;
@@ -26,6 +32,7 @@ while [ $# -gt 0 ]; do
     --no-guest-announce) announce=off; shift ;;
     --timeout) timeout=$2; shift 2 ;;
     --mib) mib=$2; shift 2 ;;
+    --qemu-defaults) defaults=1; shift ;;
     *) die "qemu-migrate: unknown argument $1" ;;
   esac
 done
@@ -57,7 +64,7 @@ vm() {
 hmp() {
   python3 - "$dir/$1.mon" "$2" <<'PY'
 import socket, sys, time
-s = socket.socket(socket.AF_UNIX); s.settimeout(10); s.connect(sys.argv[1])
+s = socket.socket(socket.AF_UNIX); s.settimeout(60); s.connect(sys.argv[1])
 def until_prompt():
     buf = b""
     while not buf.endswith(b"(qemu) "):
@@ -85,11 +92,41 @@ rx_packets() { "$VHOSTCTL" --socket "$ctl" --json queues vm3 2>/dev/null | tr -d
 now() { date +%s.%N; }
 secs() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", b - a }'; }
 
+# compare_memory: dumps the paused source's and the not yet started destination's RAM and fails on any page
+# that differs (GPAs listed), or when the destination already runs.
+compare_memory() {
+  hmp dst "info status" | grep -q paused || fail "the destination runs before the memory check"
+  # quoted: HMP reads an unquoted "/…" after a number as a division
+  hmp src "pmemsave 0 0x10000000 \"$dir/src.mem\"" > "$dir/pmemsave.out"
+  hmp dst "pmemsave 0 0x10000000 \"$dir/dst.mem\"" >> "$dir/pmemsave.out"
+  [ -s "$dir/src.mem" ] && [ -s "$dir/dst.mem" ] || fail "pmemsave failed: $(tr '\n' ' ' < "$dir/pmemsave.out")"
+  local diff
+  diff=$(python3 - "$dir/src.mem" "$dir/dst.mem" <<'PY'
+import sys
+a, b = open(sys.argv[1], "rb"), open(sys.argv[2], "rb")
+pages, page = [], 0
+while True:
+    x, y = a.read(1 << 20), b.read(1 << 20)
+    if not x and not y:
+        break
+    if x != y:
+        for i in range(0, max(len(x), len(y)), 4096):
+            if x[i:i + 4096] != y[i:i + 4096]:
+                pages.append(page + i // 4096)
+    page += 256
+print(len(pages), " ".join(hex(p * 4096) for p in pages[:16]))
+PY
+)
+  rm -f "$dir/src.mem" "$dir/dst.mem"
+  [ "${diff%% *}" = 0 ] || fail "guest memory differs after the migration: ${diff%% *} pages, first at ${diff#* }"
+  log "qemu-migrate: source and destination RAM identical (256 MiB)"
+}
+
 start=$SECONDS
 deadline() { [ $((SECONDS - start)) -lt "$timeout" ] || fail "timeout after ${timeout}s: $1"; }
 vm 1 "$sock1" vm1 sender
 vm 2 "$sock2" src receiver
-vm 2 "$sock3" dst receiver -incoming "unix:$dir/migration.sock"
+vm 2 "$sock3" dst receiver -S -incoming "unix:$dir/migration.sock"
 # the sender has computed its file's md5 and starts streaming it: migrate right away, mid-transfer
 until [ -n "$(md5_of vm1)" ]; do
   grep -h '^VD:FAIL' "$dir"/*.console 2>/dev/null | head -n1 | grep . && fail "guest failed before the migration"
@@ -100,8 +137,11 @@ sleep 0.5
 rx0=$(rx_packets); rx0=${rx0:-0}
 log "qemu-migrate: migrating the receiver (port vm2 -> vm3, guest_announce=$announce)"
 t_start=$(now)
-hmp src "migrate_set_parameter max-bandwidth 1G" > "$dir/migrate.out"
-hmp src "migrate_set_parameter downtime-limit 2000" >> "$dir/migrate.out"
+: > "$dir/migrate.out"
+if [ "$defaults" = 0 ]; then
+  hmp src "migrate_set_parameter max-bandwidth 1G" >> "$dir/migrate.out"
+  hmp src "migrate_set_parameter downtime-limit 2000" >> "$dir/migrate.out"
+fi
 hmp src "migrate -d unix:$dir/migration.sock" >> "$dir/migrate.out"
 grep -qi 'error\|disabled\|fail' "$dir/migrate.out" && fail "migrate refused: $(tr '\n' ' ' < "$dir/migrate.out")"
 while true; do
@@ -114,10 +154,19 @@ while true; do
 done
 t_done=$(now)
 [ -z "$(md5_of src)" ] || fail "the stream ended on the source before the switch-over (raise --mib)"
+compare_memory
 hmp src quit > /dev/null 2>&1 || true
-# traffic resumes on the destination port: its RX counter moves within 5 s
-until [ "$(rx_packets)" -gt "$rx0" ] 2>/dev/null; do
-  [ "$(secs "$t_done" "$(now)" | cut -d. -f1)" -lt 5 ] || fail "no packet reached port vm3 within 5 s after the migration"
+hmp dst cont > /dev/null
+t_cont=$(now)
+# traffic resumes on the destination port: its RX counter moves within 5 s. A vhostctl call can take seconds on
+# a loaded machine, so the arrival is only known to lie between the start of the last poll that saw no packet and
+# the end of the first that saw one: a poll started 5 s or more after the cont that sees none fails the check.
+t_nothing=$t_cont
+while true; do
+  t_poll=$(now)
+  [ "$(rx_packets)" -gt "$rx0" ] 2>/dev/null && break
+  t_nothing=$t_poll
+  [ "$(secs "$t_cont" "$t_poll" | cut -d. -f1)" -lt 5 ] || fail "no packet reached port vm3 within 5 s after the destination started"
   sleep 0.1
 done
 t_resumed=$(now)
@@ -128,4 +177,4 @@ until grep -q '^VD:DONE' "$dir/dst.console" && grep -q '^VD:DONE' "$dir/vm1.cons
 done
 m1=$(md5_of vm1) m2=$(md5_of dst)
 [ -n "$m2" ] && [ "$m1" = "$m2" ] || fail "md5 mismatch: sender=$m1 receiver=$m2"
-echo "PASS qemu-migrate ${mib}MiB md5=$m1 migration $(secs "$t_start" "$t_done")s, traffic on the destination port $(secs "$t_done" "$t_resumed")s after it, guest_announce=$announce"
+echo "PASS qemu-migrate ${mib}MiB md5=$m1 migration $(secs "$t_start" "$t_done")s, RAM identical, traffic on the destination port $(secs "$t_cont" "$t_nothing")-$(secs "$t_cont" "$t_resumed")s after it started, guest_announce=$announce"

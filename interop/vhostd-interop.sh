@@ -47,8 +47,9 @@
 #                      over a DMA-bound queue); its PASS/FAIL/SKIPPED line
 #   l migrate-dma      three ports, every queue bound to a `sw`-engine channel in one access group
 #                      (interop/qemu-migrate.sh): vm1 streams 96 MiB over TCP to vm2, whose QEMU is
-#                      live-migrated (-incoming + migrate) to a QEMU on vm3 mid-stream: migration completes,
-#                      vm3's port receives packets within 5 s of its end, the md5 matches; then f's dma_checks
+#                      live-migrated (-S -incoming + migrate) to a QEMU on vm3 mid-stream: migration
+#                      completes, source and destination RAM are identical before the destination runs,
+#                      vm3's port receives packets within 5 s of its start, the md5 matches; then f's dma_checks
 #   m migrate-cpu      the same with CPU copies and guest_announce=off: vhostd must log the SEND_RARP
 #                      announcement of the receiver's MAC on vm3
 #   n memory-hotplug   interop/qemu-hotplug.sh: object_add memory-backend-memfd + device_add pc-dimm on vm2
@@ -301,6 +302,7 @@ scenario_qemu_dma() {
 
 # migrate_scenario LETTER NAME [qemu-migrate.sh args] -- [backend args]: three ports vm1..vm3; vm2's guest (the
 # receiver of a TCP stream from vm1) is live-migrated to a QEMU on vm3 (interop/qemu-migrate.sh).
+# MIGRATE_ARGS (env) adds qemu-migrate.sh arguments, e.g. MIGRATE_ARGS=--qemu-defaults.
 migrate_scenario() {
   local d=$run/$1 name=$2 margs=() bargs=(); shift 2
   while [ $# -gt 0 ] && [ "$1" != -- ]; do margs+=("$1"); shift; done
@@ -309,7 +311,7 @@ migrate_scenario() {
   "$be" start --dir "$d" --sock "$d/vm1.sock" --sock "$d/vm2.sock" --sock "$d/vm3.sock" --fwd io "${bargs[@]}" \
     > "$d/start.out" 2>&1 || { fail "$name" "back end did not start: $(tail -n1 "$d/start.out")"; return 1; }
   if ! "$INTEROP_DIR/qemu-migrate.sh" --sock1 "$d/vm1.sock" --sock2 "$d/vm2.sock" --sock3 "$d/vm3.sock" \
-       --ctl "$d/vhostd.sock" "${margs[@]}" > "$d/qemu.out" 2>&1; then
+       --ctl "$d/vhostd.sock" "${margs[@]}" ${MIGRATE_ARGS:-} > "$d/qemu.out" 2>&1; then
     "$be" stop --dir "$d" > /dev/null 2>&1 || true
     fail "$name" "$(grep -m1 '^FAIL' "$d/qemu.out" || tail -n 1 "$d/qemu.out")"; sed 's/^/  /' "$d/qemu.out" | tail -n 40
     return 1
