@@ -2,7 +2,7 @@
 # Live migration of a QEMU (TCG) guest between two vhost-user ports while it receives a TCP stream.
 #
 # Usage: interop/qemu-migrate.sh --sock1 P1 --sock2 P2 --sock3 P3 --ctl SOCKET [--no-guest-announce]
-#            [--timeout S] [--mib N] [--qemu-defaults]
+#            [--timeout S] [--mib N] [--qemu-defaults] [--packed]
 #   vm1 (52:54:00:00:00:01, 10.0.0.1, on P1) sends an N MiB random file (default 96) to vm2 (…:02, 10.0.0.2,
 #   on P2). Once the sender's stream runs, vm2 is live-migrated by its QEMU monitor (migrate -d to a unix
 #   socket, max-bandwidth 1G, downtime-limit 2 s: TCG guests dirty memory fast) into a destination QEMU started with -incoming on P3 (same machine, same MAC).
@@ -17,12 +17,13 @@
 #   log would differ. Then the destination runs (cont). The 5 s are counted from the cont.
 #   --qemu-defaults: keep QEMU's default max-bandwidth and downtime-limit (else 1G and 2 s: TCG guests dirty
 #   memory fast).
+#   --packed: every guest's virtio-net uses packed rings (packed=on).
 #   Prints "PASS qemu-migrate ..." with the migration time and the resume time, or "FAIL qemu-migrate <reason>"
 #   with console tails (exit 1). Needs interop/install-peers.sh to have run.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
-sock1="" sock2="" sock3="" ctl="" announce=on timeout=240 mib=96 defaults=0
+sock1="" sock2="" sock3="" ctl="" announce=on timeout=240 mib=96 defaults=0 packed=off
 while [ $# -gt 0 ]; do
   case "$1" in
     --sock1) sock1=$2; shift 2 ;;
@@ -33,6 +34,7 @@ while [ $# -gt 0 ]; do
     --timeout) timeout=$2; shift 2 ;;
     --mib) mib=$2; shift 2 ;;
     --qemu-defaults) defaults=1; shift ;;
+    --packed) packed=on; shift ;;
     *) die "qemu-migrate: unknown argument $1" ;;
   esac
 done
@@ -52,7 +54,7 @@ vm() {
   setsid taskset -c 1 qemu-system-x86_64 -accel tcg -smp 1 -m 256 -nographic -no-reboot \
     -object memory-backend-memfd,id=mem,size=256M,share=on -numa node,memdev=mem \
     -chardev "socket,id=c0,path=$sock,reconnect=1" -netdev vhost-user,id=n0,chardev=c0 \
-    -device "virtio-net-pci,netdev=n0,mac=52:54:00:00:00:0$n,vectors=0,guest_announce=$announce" \
+    -device "virtio-net-pci,netdev=n0,mac=52:54:00:00:00:0$n,vectors=0,guest_announce=$announce,packed=$packed" \
     -monitor "unix:$dir/$name.mon,server=on,wait=off" \
     -kernel "$vmlinuz" -initrd "$initrd" \
     -append "console=ttyS0 panic=-1 quiet mitigations=off vd.ip=10.0.0.$n/24 vd.peer=10.0.0.$((3 - n)) vd.role=$role vd.mib=$mib vd.linger=1" \
@@ -177,4 +179,4 @@ until grep -q '^VD:DONE' "$dir/dst.console" && grep -q '^VD:DONE' "$dir/vm1.cons
 done
 m1=$(md5_of vm1) m2=$(md5_of dst)
 [ -n "$m2" ] && [ "$m1" = "$m2" ] || fail "md5 mismatch: sender=$m1 receiver=$m2"
-echo "PASS qemu-migrate ${mib}MiB md5=$m1 migration $(secs "$t_start" "$t_done")s, RAM identical, traffic on the destination port $(secs "$t_cont" "$t_nothing")-$(secs "$t_cont" "$t_resumed")s after it started, guest_announce=$announce"
+echo "PASS qemu-migrate ${mib}MiB md5=$m1 migration $(secs "$t_start" "$t_done")s, RAM identical, traffic on the destination port $(secs "$t_cont" "$t_nothing")-$(secs "$t_cont" "$t_resumed")s after it started, guest_announce=$announce packed=$packed"

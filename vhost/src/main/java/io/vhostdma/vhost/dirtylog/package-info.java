@@ -19,7 +19,9 @@
  * <p>What is logged: every byte the device writes into guest memory — RX frame bytes and virtio-net headers by the
  * GPAs of the chain's writable descriptors, up to the used length (so a DMA copy is logged when its record
  * completes, by the owner, before the used index that publishes it), used elements, used.idx, used.flags and
- * avail_event at {@code log_guest_addr + offset} while the ring's LOG flag is set.
+ * avail_event at {@code log_guest_addr + offset} while the ring's LOG flag is set. A packed ring reports the
+ * writable ranges it recorded when it popped the chain, and its used descriptors and device event area at their
+ * guest-physical addresses (QEMU's {@code log_guest_addr} is the device area there, not the descriptor ring).
  *
  * <p>Ordering: the data write happens before the bit is set (CPU copies: program order; DMA copies: the owner's
  * acquire of the completion), the bit-or is a release, so a front end that sees the bit (it exchanges words

@@ -9,8 +9,9 @@ package io.vhostdma.vhost.virtq;
  *
  * <p>A layout whose chains can still be walked when the used element is added (split) reports the guest ranges
  * the device wrote by {@link #guestWritten} after {@link #chainWritten}; it calls {@link #flush} right before the
- * release store that publishes what was logged. The dirty-page logger ({@code io.vhostdma.vhost.dirtylog}) turns
- * those into bits of the front end's log bitmap.
+ * release store that publishes what was logged. A packed ring, whose chains cannot be walked again then, reports
+ * the ranges it recorded at the pop ({@code PackedWriteLog}) and its own parts by {@link #guestWritten} only. The
+ * dirty-page logger ({@code io.vhostdma.vhost.dirtylog}) turns those into bits of the front end's log bitmap.
  */
 public interface WriteLog {
     /** No logging. */
