@@ -97,7 +97,7 @@ final class SplitChainWalker {
             }
             out.countDescriptor();
             long off = base + idx * DESC_SIZE;
-            // plain reads: the driver wrote the descriptor before its release store of avail.idx (see pending)
+            // plain reads: the driver wrote the descriptor before its release store of avail.idx (SplitVirtqueue.pending)
             long addr = table.get(U64_PLAIN, off + DESC_ADDR);
             long len = table.get(U32_PLAIN, off + DESC_LEN) & 0xFFFF_FFFFL;
             int flags = table.get(U16_PLAIN, off + DESC_FLAGS) & VirtqIndex.MASK;
