@@ -44,6 +44,7 @@ public final class NetRx {
         if (n <= 0) {
             return n;
         }
+        writeHeader(hdrLen, n, scratch);
         try {
             scratch.cursor.copy(frame, 0, scratch.payload, 0, frameLen);
         } catch (RuntimeException | Error e) {
@@ -58,11 +59,12 @@ public final class NetRx {
     }
 
     /**
-     * Reserves RX chains for a frame of {@code frameLen} bytes without copying it: pops the chains
-     * (same rules as {@link #enqueue}), writes the virtio-net header (zeroed, {@code num_buffers} set)
-     * with the CPU, and leaves in {@code scratch} the chains ({@link RxScratch#head}, {@link RxScratch#length})
-     * and the payload destination ranges, in frame order ({@link RxScratch#payload()}). Adds no used entry:
-     * the caller copies the payload (CPU or DMA) and then adds the chains, in order.
+     * Reserves RX chains for a frame of {@code frameLen} bytes without writing anything: pops the chains
+     * (same rules as {@link #enqueue}) and leaves in {@code scratch} the chains ({@link RxScratch#head},
+     * {@link RxScratch#length}), where the header goes and the payload destination ranges, in frame order
+     * ({@link RxScratch#payload()}). Adds no used entry: a caller that keeps the chains writes the header
+     * ({@link #writeHeader}), copies the payload (CPU or DMA) and then adds the chains, in order; one that gives
+     * them back ({@code rewindTo(mark)}) has written nothing into guest memory — nothing a dirty log would miss.
      *
      * @return number of chains reserved (≥ 1), or a negative {@link PathStatus} (nothing stays reserved)
      */
@@ -93,12 +95,11 @@ public final class NetRx {
             return PathStatus.TOO_BIG;
         }
         GatherList w = chain.buffers(); // all writable (a readable buffer was refused above)
-        writeHeader(w, hdrLen, s);
-        if (!s.payload.addSlice(w, hdrLen, total - hdrLen, s.cursor)) {
+        s.header.clear();
+        if (!s.header.addSlice(w, 0, hdrLen, s.cursor) || !s.payload.addSlice(w, hdrLen, total - hdrLen, s.cursor)) {
             rxq.rewindTo(s.mark);
             return PathStatus.TOO_BIG;
         }
-        patchNumBuffers(hdrLen, 1, s);
         s.heads[0] = head;
         s.lens[0] = (int) total;
         return 1;
@@ -132,7 +133,11 @@ public final class NetRx {
                     rxq.rewindTo(s.mark);
                     return PathStatus.TOO_BIG;
                 }
-                writeHeader(w, hdrLen, s);
+                s.header.clear();
+                if (!s.header.addSlice(w, 0, hdrLen, s.cursor)) {
+                    rxq.rewindTo(s.mark);
+                    return PathStatus.TOO_BIG;
+                }
                 dstOff = hdrLen;
             }
             long take = Math.min(cap, remaining);
@@ -145,7 +150,6 @@ public final class NetRx {
             s.lens[n] = (int) take;
             n++;
         }
-        patchNumBuffers(hdrLen, n, s);
         return n;
     }
 
@@ -162,6 +166,15 @@ public final class NetRx {
     private static int rejectReadable(Virtqueue rxq) {
         rxq.markBroken(PathStatus.ERR_BUFFER_DIRECTION);
         return PathStatus.ERR_BUFFER_DIRECTION;
+    }
+
+    /**
+     * Writes the virtio-net header of the packet {@code s} reserved in {@code n} chains: zeroed, {@code num_buffers}
+     * = {@code n} when the header has the field. Call it once the chains are kept (see {@link #reserve}).
+     */
+    public static void writeHeader(int hdrLen, int n, RxScratch s) {
+        writeHeader(s.header, hdrLen, s);
+        patchNumBuffers(hdrLen, n, s);
     }
 
     /**
