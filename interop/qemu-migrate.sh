@@ -116,7 +116,13 @@ while True:
             if x[i:i + 4096] != y[i:i + 4096]:
                 pages.append(page + i // 4096)
     page += 256
-print(len(pages), " ".join(hex(p * 4096) for p in pages[:16]))
+detail = []
+for p in pages[:4]:  # which bytes of the page differ: offset+length, source bytes / destination bytes
+    a.seek(p * 4096); b.seek(p * 4096)
+    x, y = a.read(4096), b.read(4096)
+    d = [i for i in range(4096) if x[i] != y[i]]
+    detail.append("%s:+%d..%d src=%s dst=%s" % (hex(p * 4096), d[0], d[-1], x[d[0]:d[0] + 16].hex(), y[d[0]:d[0] + 16].hex()))
+print(len(pages), " ".join(hex(p * 4096) for p in pages[:16]), "|", "; ".join(detail))
 PY
 )
   rm -f "$dir/src.mem" "$dir/dst.mem"
