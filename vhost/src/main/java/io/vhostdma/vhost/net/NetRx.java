@@ -27,7 +27,7 @@ public final class NetRx {
      * is given back and stays available). With mergeable buffers chains are taken in order, each filled with
      * min(capacity, remaining) bytes; {@code num_buffers} in the first chain's header is the number of chains.
      * If the ring runs dry mid-packet, last_avail_idx is rolled back and the packet dropped
-     * ({@link PathStatus#NO_BUFFERS}); bytes already written into those chains are harmless (device-owned buffers).
+     * ({@link PathStatus#NO_BUFFERS}); nothing was written into those chains (the header is written last).
      * The chains of one frame share the frame's descriptor budget; a ring over budget gives
      * {@link PathStatus#OVER_BUDGET} (rolled back too).
      *
