@@ -97,6 +97,8 @@ secs() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", b - a }'; }
 # compare_memory: dumps the paused source's and the not yet started destination's RAM and fails on any page
 # that differs (GPAs listed), or when the destination already runs.
 compare_memory() {
+  # the source says completed once it sent everything; the destination may still be loading the last pages
+  until ! hmp dst "info status" | grep -q inmigrate; do deadline "the destination still loading"; sleep 0.2; done
   hmp dst "info status" | grep -q paused || fail "the destination runs before the memory check"
   # quoted: HMP reads an unquoted "/…" after a number as a division
   hmp src "pmemsave 0 0x10000000 \"$dir/src.mem\"" > "$dir/pmemsave.out"
