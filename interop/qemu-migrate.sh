@@ -19,7 +19,8 @@
 #   memory fast).
 #   --packed: every guest's virtio-net uses packed rings (packed=on).
 #   Prints "PASS qemu-migrate ..." with the migration time and the resume time, or "FAIL qemu-migrate <reason>"
-#   with console tails (exit 1). Needs interop/install-peers.sh to have run.
+#   with console tails (exit 1); KEEP_CONSOLES=DIR keeps the consoles and, when RAM differed, both dumps.
+#   Needs interop/install-peers.sh to have run.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -127,6 +128,7 @@ for p in pages[:4]:  # which bytes of the page differ: offset+length, source byt
 print(len(pages), " ".join(hex(p * 4096) for p in pages[:16]), "|", "; ".join(detail))
 PY
 )
+  if [ "${diff%% *}" != 0 ] && [ -n "${KEEP_CONSOLES:-}" ]; then mv "$dir/src.mem" "$dir/dst.mem" "$KEEP_CONSOLES"/; fi
   rm -f "$dir/src.mem" "$dir/dst.mem"
   [ "${diff%% *}" = 0 ] || fail "guest memory differs after the migration: ${diff%% *} pages, first at ${diff#* }"
   log "qemu-migrate: source and destination RAM identical (256 MiB)"
