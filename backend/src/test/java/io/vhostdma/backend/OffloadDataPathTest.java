@@ -13,9 +13,12 @@ import io.vhostdma.vhost.net.VirtioNetFeatures;
 import io.vhostdma.vhost.offload.OffloadHeader;
 import java.lang.foreign.MemorySegment;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -169,6 +172,47 @@ class OffloadDataPathTest {
             OffloadHeader got = b.lastRxOffload(0);
             assertEquals(List.of(OffloadHeader.F_NEEDS_CSUM, l4, 6), List.of(got.flags(), got.csumStart(), got.csumOffset()));
             assertEquals(0, d.counters("b").rx(0).csumFixups());
+        }
+    }
+
+    /** A reactive receiver takes plain Ethernet frames: a guest's TSO frame reaches it segmented, a partial checksum completed. */
+    @Test
+    void shouldHandReactiveReceiverSegmentsAndCompletedChecksumsWhenGuestSendsOffloads() throws Exception {
+        try (ReactiveFixture f = new ReactiveFixture(dir, DaemonFixture.builder(dir).port("a", 1).port("b", 1).config())) {
+            VhostUserFrontend a = f.connect("a", features(TX_OFFLOADS, true));
+            List<byte[]> got = Collections.synchronizedList(new ArrayList<>());
+            var sub = f.backend.receive("a").subscribe().with(batch -> {
+                for (int i = 0; i < batch.size(); i++) {
+                    got.add(batch.toArray(i));
+                }
+            });
+            byte[] probe = Frames.frame(B, A, 0, 60, 1);
+            ReactiveFixture.awaitUntil(() -> {
+                ReactiveFixture.send(a, probe);
+                return !got.isEmpty();
+            }, "the receiver gets frames");
+
+            byte[] payload = OffloadFrames.payload(TSO_PAYLOAD, 4);
+            send(a, OffloadFrames.frame(B, A, true, true, 0, OffloadFrames.TCP_SEQ, 0x18, payload, false), tso(true, 0x18));
+            byte[] partial = OffloadFrames.frame(B, A, false, false, 1, 0, 0, OffloadFrames.payload(700, 1), false);
+            send(a, partial, new OffloadHeader().set(OffloadHeader.F_NEEDS_CSUM, 0, 0, 0, OffloadFrames.l4(false), 6));
+            List<byte[]> want = new ArrayList<>(OffloadFrames.segments(B, A, true, 0, 0x18, payload, MSS));
+            want.add(OffloadFrames.frame(B, A, false, false, 1, 0, 0, OffloadFrames.payload(700, 1), true));
+            List<byte[]> offloaded = Collections.synchronizedList(new ArrayList<>());
+            ReactiveFixture.awaitUntil(() -> {
+                offloaded.clear();
+                synchronized (got) { // the probes are 60 bytes
+                    got.stream().filter(g -> g.length != probe.length).forEach(offloaded::add);
+                }
+                return offloaded.size() >= want.size();
+            }, "segments and the completed frame received");
+            sub.cancel();
+            assertEquals(want.size(), offloaded.size(), "frames received");
+            for (int i = 0; i < want.size(); i++) {
+                assertArrayEquals(want.get(i), offloaded.get(i), "frame " + i);
+            }
+            var tx = f.counters("a").tx(0);
+            assertEquals(List.of(1L, 1L), List.of(tx.gsoSegmentedFrames(), tx.csumFixups()));
         }
     }
 

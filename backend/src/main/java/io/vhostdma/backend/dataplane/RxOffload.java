@@ -1,6 +1,7 @@
 package io.vhostdma.backend.dataplane;
 
 import io.vhostdma.backend.stats.DropReason;
+import io.vhostdma.backend.stats.QueueCounters;
 import io.vhostdma.dma.sg.GatherList;
 import io.vhostdma.vhost.net.NetRx;
 import io.vhostdma.vhost.offload.ChecksumCompletion;
@@ -19,7 +20,9 @@ import java.lang.foreign.MemorySegment;
  * DMA-bound ring gets each one through a staging slot (registered host memory), so the checksum is final before its
  * copy is submitted and its used element is published only after that copy completed. Frames whose headers
  * disagree with their offload header are the drop {@code tx_bad_offload}; each result is counted as a packet or a
- * drop on the ring. One per worker; allocation-free after construction.
+ * drop on the ring. A reactive receiver's tap ({@link #toTap}) is served the same way: it takes plain Ethernet
+ * frames, so a frame with offload fields reaches it completed or segmented. One per worker; allocation-free after
+ * construction.
  */
 final class RxOffload implements GsoSegmenter.Sink {
     private final MemorySegment buffer = Arena.ofAuto().allocate(GsoSegmenter.MAX_FRAME, 64);
@@ -35,6 +38,10 @@ final class RxOffload implements GsoSegmenter.Sink {
     private GuestSignals signals;
     private DirtyList dirty;
     private int status;
+    // a tap being served instead of a ring (toTap), or null
+    private PacketTap tap;
+    private int tapQueuePair;
+    private boolean tapRefused;
 
     /**
      * Does {@code work} ({@link OffloadHeader#RX_COMPLETE_CSUM} or {@link OffloadHeader#RX_SEGMENT}) on {@code src}'s
@@ -76,9 +83,46 @@ final class RxOffload implements GsoSegmenter.Sink {
         return OffloadHeader.BAD_OFFLOAD;
     }
 
-    /** One result ({@code segment[0, length)}): into the ring, with a plain header. */
+    /**
+     * A frame with offload fields ({@code h}, validated) for a reactive receiver's tap: its checksum completed, or
+     * its segments, offered to ring {@code qp} of {@code t}; counted on the TX queue {@code counters}.
+     *
+     * @return 1 when every result was taken, 0 when not (the caller counts the drop {@code receiver_full}), or -1
+     *         when its headers disagree with {@code h} ({@code tx_bad_offload}, counted here)
+     */
+    int toTap(PacketTap t, int qp, GatherList frame, int len, OffloadHeader h, QueueCounters counters) {
+        frame.copyTo(buffer, 0);
+        tap = t;
+        tapQueuePair = qp;
+        tapRefused = false;
+        try {
+            if (h.gsoKind() != OffloadHeader.GSO_NONE) {
+                if (segmenter.segment(buffer, 0, len, h, this) < 0) {
+                    counters.drop(DropReason.TX_BAD_OFFLOAD);
+                    return -1;
+                }
+                counters.gsoSegmented();
+            } else {
+                if (h.needsChecksum()) {
+                    ChecksumCompletion.complete(buffer, 0, len, h.csumStart(), h.csumOffset()); // validated on TX
+                    counters.csumFixup();
+                }
+                accept(buffer, len);
+            }
+            return tapRefused ? 0 : 1;
+        } finally {
+            tap = null;
+        }
+    }
+
+    /** One result ({@code segment[0, length)}): into the ring (with a plain header) or the tap. */
     @Override
     public void accept(MemorySegment segment, int length) {
+        if (tap != null) {
+            view.set(segment, 0, length);
+            tapRefused |= !tap.offer(tapQueuePair, view, length);
+            return;
+        }
         int st = enqueue(segment, length);
         if (st == PathStatus.OK || (st == PathStatus.PENDING && status != PathStatus.OK)) {
             status = st;

@@ -167,10 +167,12 @@ final class TxRing extends OwnedRing {
         } else if (!enabledNow) {
             counters.drop(DropReason.TX_DISABLED);
         } else if (tapNow != null) {
-            if (tapNow.offer(queuePair, frame, len)) {
+            int taken = offload.plain() ? (tapNow.offer(queuePair, frame, len) ? 1 : 0)
+                    : owner.rxOffload.toTap(tapNow, queuePair, frame, len, offload, counters);
+            if (taken > 0) {
                 tapped = true;
                 counters.packet(len);
-            } else {
+            } else if (taken == 0) {
                 counters.drop(DropReason.RECEIVER_FULL);
             }
         } else {
