@@ -54,13 +54,14 @@
 #                      ping + 8 MiB md5 transfer; both guests' eth0 MTU is 1400; [vhostd only] vhostd's log
 #                      (the feature names vhostctl ports shows) has RING_PACKED, MTU, CSUM, GUEST_CSUM,
 #                      GUEST_TSO4 and HOST_TSO4 negotiated on both ports, port_traffic_checks (no error drops),
-#                      and the receiver's final line gso_frames > 0 (TSO frames larger than the MTU crossed whole)
+#                      and the receiver's final line gso_frames > 0 (TSO frames larger than the MTU crossed whole);
+#                      then again with vm2 mrg_rxbuf=off: TSO frames land whole in Linux's big-packet chains
 #   q offload-fallback vm1 with QEMU's default offloads sends 8 MiB (md5) to vm2 with every offload off
 #                      (csum=off,guest_csum=off,gso=off,guest_tso4=off,...): [vhostd only] vm2's port negotiated
 #                      none of CSUM/GUEST_CSUM/GUEST_TSO4/HOST_TSO4, no error drops, and vm2's final line has
 #                      csum_fixups > 0 and gso_segmented > 0 (vhostd completed checksums and segmented TSO frames)
 #   h-k, r run bin/vhostd themselves (r through vhostd-backend.sh): with BACKEND=dpdk they print "SKIPPED <name>".
-#   --only takes letters or names (--only r,dmabuf-kernel). Takes about 10 minutes (r ~1.5-2.7 min, s ~2.5 min, t ~20 s).
+#   --only takes letters or names (--only r,dmabuf-kernel). Takes about 12 minutes (r ~1.5-2.7 min, s ~2.5 min, p ~1.5 min, q ~50 s, t ~20 s).
 #   Exit 1 if any scenario failed. Not root: "SKIPPED: ..." and exit 0.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
@@ -109,13 +110,18 @@ scenario_packed_loop() {
   done
 }
 
-# p: Linux guests on packed rings, learning their MTU from QEMU (see the header).
+# p: Linux guests on packed rings, learning their MTU from QEMU (see the header); twice: vm2 with mergeable
+# RX buffers, then with mrg_rxbuf=off (TSO frames land in Linux's big-packet chains).
 scenario_qemu_packed() {
-  local d=$run/p name=qemu-packed errs=""; mkdir -p "$d"
+  local t0=$SECONDS; qemu_packed_run p-mrg qemu-packed ""
+  t0=$SECONDS; qemu_packed_run p-big qemu-packed-big-packets ",mrg_rxbuf=off"
+}
+qemu_packed_run() {
+  local d=$run/$1 name=$2 errs=""; mkdir -p "$d"
   "$be" start --dir "$d" --sock "$d/vm1.sock" --sock "$d/vm2.sock" --fwd io > "$d/start.out" 2>&1 \
     || { fail "$name" "back end did not start: $(tail -n1 "$d/start.out")"; return; }
   if ! "$INTEROP_DIR/qemu-pair.sh" --sock1 "$d/vm1.sock" --sock2 "$d/vm2.sock" --timeout 150 --mib 8 \
-       --net-opts ",packed=on,host_mtu=1400" > "$d/qemu.out" 2>&1; then
+       --net-opts ",packed=on,host_mtu=1400" --net-opts2 "$3" > "$d/qemu.out" 2>&1; then
     "$be" stop --dir "$d" > /dev/null 2>&1 || true
     fail "$name" "$(grep -m1 '^FAIL' "$d/qemu.out" || tail -n 1 "$d/qemu.out")"; sed 's/^/  /' "$d/qemu.out" | tail -n 40; return
   fi
@@ -125,6 +131,9 @@ scenario_qemu_packed() {
   if [ "$BACKEND" = vhostd ]; then
     PACKED_FEATURES="RING_PACKED MTU CSUM GUEST_CSUM GUEST_TSO4 HOST_TSO4"
     local checks; checks=$(packed_checked "$d"; port_traffic_checks "$d/final.out"; offload_checks "$d/final.out" gso_frames)
+    if [ -n "$3" ] && cat "$d"/vhostd.log* | grep -E '^vhostd: port=vm2 features=' | grep -q MRG_RXBUF; then
+      checks+=$'\n'"ERR vm2 negotiated MRG_RXBUF (expected big packets)"
+    fi
     grep -v '^ERR ' <<< "$checks" || true
     errs+=$(sed -n 's/^ERR //p' <<< "$checks" | tr '\n' ' ')
   fi
