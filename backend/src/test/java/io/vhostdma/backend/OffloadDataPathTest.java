@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.vhostdma.backend.reactive.PacketBatch;
 import io.vhostdma.backend.stats.DropReason;
 import io.vhostdma.backend.stats.PortCounters;
 import io.vhostdma.vhost.frontend.FrontendOptions;
@@ -213,6 +214,26 @@ class OffloadDataPathTest {
             }
             var tx = f.counters("a").tx(0);
             assertEquals(List.of(1L, 1L), List.of(tx.gsoSegmentedFrames(), tx.csumFixups()));
+        }
+    }
+
+    /** An embedding program's send carries offload fields like a guest's TX header (completed here: b lacks GUEST_CSUM). */
+    @Test
+    void shouldTreatSentOffloadFieldsLikeGuestTxHeaderWhenProgramSends() {
+        try (ReactiveFixture f = new ReactiveFixture(dir, DaemonFixture.builder(dir).port("a", 1).port("b", 1).config())) {
+            VhostUserFrontend b = f.connect("b", features(0, true));
+            int l4 = OffloadFrames.l4(true);
+            byte[] payload = OffloadFrames.payload(900, 8);
+            byte[] partial = OffloadFrames.frame(B, A, true, true, 0, 3, 0x18, payload, false);
+            PacketBatch batch = PacketBatch.of(partial, partial).withOffload(0, PacketBatch.Offload.partialChecksum(l4, 16))
+                    .withOffload(1, new PacketBatch.Offload(1, 0, 0, 0, l4, 9_000)); // field past the frame
+            assertEquals(PacketBatch.Offload.NONE, PacketBatch.of(partial).offload(0));
+            int delivered = f.backend.send("b", batch).await().atMost(ReactiveFixture.WAIT);
+            assertEquals(1, delivered, "the good frame delivered, the malformed one dropped");
+            assertArrayEquals(OffloadFrames.frame(B, A, true, true, 0, 3, 0x18, payload, true),
+                    ReactiveFixture.next(b, "b"), "checksum completed");
+            PortCounters cb = f.counters("b");
+            assertEquals(List.of(1L, 1L), List.of(cb.rx(0).csumFixups(), cb.rx(0).drops(DropReason.TX_BAD_OFFLOAD)));
         }
     }
 

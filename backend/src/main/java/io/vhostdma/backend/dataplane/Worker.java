@@ -274,6 +274,7 @@ public final class Worker implements Runnable {
             Injector.Slot s;
             while (in != null && (s = in.poll()) != null) {
                 src.fromInjector(s.frame, s.length, s);
+                src.offload.copyFrom(s.offload);
                 try {
                     deliverInjected(p, s.length);
                 } finally {
@@ -291,6 +292,8 @@ public final class Worker implements Runnable {
             p.counters().rx(0).drop(io.vhostdma.backend.stats.DropReason.RX_NOT_READY);
         } else if (len > Injector.SLOT_BYTES) {
             r.counters.drop(io.vhostdma.backend.stats.DropReason.RX_TOO_BIG);
+        } else if (src.offload.validate(len, io.vhostdma.vhost.net.VirtioNetFeatures.OFFLOADS) != 0) {
+            r.counters.drop(io.vhostdma.backend.stats.DropReason.TX_BAD_OFFLOAD);
         } else {
             delivery.enqueue(r, src, cycle, signals, dirty);
         }
