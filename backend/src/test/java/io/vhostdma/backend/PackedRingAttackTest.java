@@ -1,8 +1,5 @@
 package io.vhostdma.backend;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-
-import io.vhostdma.backend.stats.QueueCounters;
 import io.vhostdma.vhost.frontend.DriverVirtqueue;
 import io.vhostdma.vhost.frontend.FrontendOptions;
 import io.vhostdma.vhost.frontend.GuestMemoryImage;
@@ -14,7 +11,6 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.io.TempDir;
@@ -27,9 +23,6 @@ import org.junit.jupiter.params.provider.MethodSource;
  * vhostd keeps serving every other port, and the port works again after its guest reconnects.
  */
 class PackedRingAttackTest {
-    private static final long A = Frames.mac(0xa);
-    private static final long B = Frames.mac(0xb);
-    private static final long C = Frames.mac(0xc);
     private static final int AVAIL = PackedRingLayout.F_AVAIL; // available on the first lap (wrap counter 1)
     private static final int NEXT = PackedRingLayout.F_NEXT;
     private static final UnaryOperator<FrontendOptions.Builder> PACKED =
@@ -82,43 +75,12 @@ class PackedRingAttackTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("attacks")
     void shouldStopOnlyTheBrokenPackedRingWhenGuestCorruptsIt(String name, Attack attack) {
-        corrupt(name, attack, DaemonFixture.builder(dir).port("a", 1).port("b", 1).port("c", 1));
+        BrokenRingRun.run(name, BrokenRingRun.threePorts(dir, false), PACKED, fe -> attack.apply(fe.ring(1), fe.memory()));
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("attacks")
     void shouldStopOnlyTheBrokenPackedRingWithEveryQueueBoundToDma(String name, Attack attack) {
-        DaemonFixture.Builder b = DaemonFixture.builder(dir).port("a", 1).port("b", 1).port("c", 1)
-                .dma("dma0", "sw", 6, 256, 0.0, 0).group("g", AsyncDataPathTest.TOKEN, "a", "b", "c");
-        int ch = 0;
-        for (String port : List.of("a", "b", "c")) {
-            b.bind(port, "rxq0", "dma0", ch++).bind(port, "txq0", "dma0", ch++);
-        }
-        corrupt(name, attack, b);
-    }
-
-    private void corrupt(String name, Attack attack, DaemonFixture.Builder builder) {
-        try (LogCapture log = new LogCapture("io.vhostdma.dataplane");
-                DaemonFixture d = builder.start()) {
-            VhostUserFrontend a = d.connect("a", PACKED);
-            VhostUserFrontend b = d.connect("b", PACKED);
-            VhostUserFrontend c = d.connect("c", PACKED);
-            DriverVirtqueue q = a.ring(1);
-            attack.apply(q, a.memory());
-            q.kick();
-            QueueCounters tx = d.counters("a").tx(0);
-            DaemonFixture.awaitUntil(() -> tx.ringErrors() == 1, "ring error counted: " + name);
-            DaemonFixture.awaitUntil(() -> log.warnings().stream().anyMatch(w -> w.contains("ring stopped on guest error")
-                    && w.contains("port=a") && w.contains("ring=1")), "WARNING logged: " + name);
-            assertEquals(0, tx.packets(), "nothing forwarded from the broken ring");
-            Flow.run(List.of(new Flow(b, c, 0, C, B, Frames.sizes(200, 1, 0, 0), 1),
-                    new Flow(c, b, 0, B, C, Frames.sizes(200, 2, 0, 0), 2)), 30_000);
-            assertEquals(1, tx.ringErrors(), "stopped exactly once: " + name);
-            d.disconnect("a", a);
-            VhostUserFrontend a2 = d.connect("a", PACKED);
-            Flow.run(List.of(new Flow(a2, b, 0, B, A, Frames.sizes(100, 3, 0, 0), 3),
-                    new Flow(b, a2, 0, A, B, Frames.sizes(100, 4, 0, 0), 4)), 30_000);
-            assertEquals(1, tx.ringErrors(), "the new session's ring is healthy");
-        }
+        BrokenRingRun.run(name, BrokenRingRun.threePorts(dir, true), PACKED, fe -> attack.apply(fe.ring(1), fe.memory()));
     }
 }

@@ -77,13 +77,16 @@ final class ChangeCommands {
         s.out().print(g, () -> HumanOutput.group(g));
     }
 
-    @Command(name = "join", description = "join a port to an access group (the group's token)")
-    static final class JoinGroup extends CtlCommand.WithGroupToken {
+    /** A membership change: PORT and GROUP, and the group's token. */
+    abstract static class Membership extends CtlCommand.WithGroupToken {
         @Parameters(index = "0", paramLabel = "PORT")
         String port;
         @Parameters(index = "1", paramLabel = "GROUP")
         String group;
+    }
 
+    @Command(name = "join", description = "join a port to an access group (the group's token)")
+    static final class JoinGroup extends Membership {
         @Override
         public void run(Session s) {
             group(s, ProtoViews.fromProto(s.client().call(Join, JoinRequest.newBuilder().setPort(port).setGroup(group)
@@ -92,12 +95,7 @@ final class ChangeCommands {
     }
 
     @Command(name = "leave", description = "take a port out of an access group")
-    static final class LeaveGroup extends CtlCommand.WithGroupToken {
-        @Parameters(index = "0", paramLabel = "PORT")
-        String port;
-        @Parameters(index = "1", paramLabel = "GROUP")
-        String group;
-
+    static final class LeaveGroup extends Membership {
         @Override
         public void run(Session s) {
             group(s, ProtoViews.fromProto(s.client().call(Leave, LeaveRequest.newBuilder().setPort(port).setGroup(group)

@@ -32,7 +32,7 @@ public final class AccessControl {
     private final DataPlaneImpl plane;
     private final AccessGroups access;
     private final List<DmaDevice> devices;
-    private final Map<String, DomainId> domains;
+    private final PortDomains domains;
     private final Map<String, Group> groups = new LinkedHashMap<>();
     private final AtomicLong refused = new AtomicLong();
     private final List<AccessGroupConfig> configured;
@@ -55,7 +55,7 @@ public final class AccessControl {
     }
 
     AccessControl(List<AccessGroupConfig> config, DataPlaneImpl plane, AccessGroups access, List<DmaDevice> devices,
-                  Map<String, DomainId> domains) {
+                  PortDomains domains) {
         this.plane = plane;
         this.access = access;
         this.devices = devices;
@@ -100,7 +100,7 @@ public final class AccessControl {
         if (g == null) {
             throw new AccessException(AccessException.Reason.UNKNOWN_GROUP, "no such access group: group=" + group);
         }
-        DomainId domain = domains.get(port);
+        DomainId domain = domains.of(port);
         if (domain == null) {
             throw new AccessException(AccessException.Reason.UNKNOWN_PORT, "no such port: port=" + port);
         }
@@ -163,7 +163,7 @@ public final class AccessControl {
             throw new AccessException(AccessException.Reason.CREATOR_BUSY, "the group's creator leaves last: port="
                     + port + " group=" + group + " members=" + g.members.size());
         }
-        DomainId domain = domains.get(port);
+        DomainId domain = domains.of(port);
         for (DmaDevice d : devices) {
             int id = g.ids.get(d);
             try {
@@ -198,7 +198,7 @@ public final class AccessControl {
         if (groups.containsKey(group)) {
             throw new AccessException(AccessException.Reason.GROUP_EXISTS, "access group exists: group=" + group);
         }
-        if (domains.get(creator) == null) {
+        if (domains.of(creator) == null) {
             throw new AccessException(AccessException.Reason.UNKNOWN_PORT, "no such port: port=" + creator);
         }
         String current = groupOf(creator);
@@ -227,10 +227,6 @@ public final class AccessControl {
 
     /** Recomputes every port's switching segment from the DMA layer's membership. */
     synchronized void refresh() {
-        Map<Integer, String> byHandle = new LinkedHashMap<>();
-        for (Map.Entry<String, DomainId> e : domains.entrySet()) {
-            byHandle.put(e.getValue().handle(), e.getKey());
-        }
         Map<String, Integer> segment = new LinkedHashMap<>();
         for (Group g : groups.values()) {
             if (devices.isEmpty()) {
@@ -245,7 +241,7 @@ public final class AccessControl {
                 continue;
             }
             for (DomainId m : access.members(first, id)) {
-                String port = byHandle.get(m.handle());
+                String port = domains.portOf(m.handle());
                 if (port != null) {
                     segment.put(port, g.segment);
                 }

@@ -22,12 +22,10 @@ import io.vhostdma.dma.memory.DomainId;
 import io.vhostdma.dma.memory.Registration;
 import java.lang.System.Logger.Level;
 import java.lang.foreign.MemorySegment;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -43,7 +41,7 @@ public final class DmaRuntime implements DmaHooks, AutoCloseable {
     private final Map<String, DmaDevice> byName = new LinkedHashMap<>();
     /** Queue → binding and channel → holding queue; read by the control plane at every ring start. */
     private final ChannelBindings channels = new ChannelBindings();
-    private final Map<String, DomainId> domains = new ConcurrentHashMap<>();
+    private final PortDomains domains = new PortDomains(devices.domains());
     private final Map<String, List<Registration>> guestMemory = new ConcurrentHashMap<>();
     private final Map<String, String> memoryKind = new ConcurrentHashMap<>();
     private final List<Registration> hostMemory = new ArrayList<>();
@@ -72,12 +70,9 @@ public final class DmaRuntime implements DmaHooks, AutoCloseable {
         }
     }
 
-    /** Gives a port its DMA domain (a UUID derived from its name) and returns the domain's handle. */
+    /** Gives a port its DMA domain ({@link PortDomains}) and returns the domain's handle. */
     public int addDomain(String port) {
-        UUID id = UUID.nameUUIDFromBytes(("vhostd-port:" + port).getBytes(StandardCharsets.UTF_8));
-        DomainId d = devices.domains().domain(id);
-        domains.put(port, d);
-        return d.handle();
+        return domains.add(port).handle();
     }
 
     /** Forgets a removed port's domain and bindings (its memory was unregistered at its disconnect). */
@@ -167,7 +162,7 @@ public final class DmaRuntime implements DmaHooks, AutoCloseable {
         }
         for (PortState p : plane.ports()) {
             if (p != null) {
-                p.domainHandle(domains.get(p.name()).handle());
+                p.domainHandle(domains.of(p.name()).handle());
             }
         }
         access = new AccessControl(config.accessGroups(), plane, devices.access(), List.copyOf(byName.values()),
@@ -208,7 +203,7 @@ public final class DmaRuntime implements DmaHooks, AutoCloseable {
 
     @Override
     public void retire(String port) {
-        DomainId domain = domains.get(port);
+        DomainId domain = domains.of(port);
         if (domain != null && guestMemory.containsKey(port)) {
             int n = devices.memory().revoke(domain);
             LOG.log(Level.DEBUG, "guest memory revoked: port=" + port + " registrations=" + n);
@@ -229,7 +224,7 @@ public final class DmaRuntime implements DmaHooks, AutoCloseable {
             return;
         }
         boolean allowUnsealed = config.dpdk().unsealedMemory() == DpdkConfig.UnsealedMemory.ALLOW;
-        GuestMemoryRegistrar.Result result = GuestMemoryRegistrar.register(devices.memory(), domains.get(port),
+        GuestMemoryRegistrar.Result result = GuestMemoryRegistrar.register(devices.memory(), domains.of(port),
                 next, List.copyOf(byName.values()), port, allowUnsealed);
         guestMemory.put(port, result.registrations());
         memoryKind.put(port, result.kind());
@@ -252,9 +247,9 @@ public final class DmaRuntime implements DmaHooks, AutoCloseable {
         return devices;
     }
 
-    /** The domain of {@code port}. */
+    /** The domain of {@code port}, or null. */
     public DomainId domain(String port) {
-        return domains.get(port);
+        return domains.of(port);
     }
 
     /** Access groups: run-time join and leave, membership. */

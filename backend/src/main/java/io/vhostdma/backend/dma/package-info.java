@@ -4,6 +4,11 @@
  * own staging buffers registered as the host domain, and the access groups that decide which ports
  * may exchange packets guest to guest in one copy.
  *
+ * <p>State is typed and owned, not shared maps: {@link io.vhostdma.backend.dma.ChannelBindings} (queue to
+ * binding, channel to holding queue, keyed by port + {@code QueueRef} and {@code ChannelRef}) and
+ * {@link io.vhostdma.backend.dma.PortDomains} (port to DMA domain) are the only places the runtime and the
+ * access groups learn who is bound where and who is which domain.
+ *
  * <p>Contract with the data plane ({@link io.vhostdma.backend.dataplane.DmaHooks}): a port's memory
  * is registered (and mapped to every device) before any of its rings starts; before it goes away it is
  * revoked (no copy starts into or out of it; running copies are waited for), its rings drain, and only

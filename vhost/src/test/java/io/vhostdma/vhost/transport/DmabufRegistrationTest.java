@@ -4,7 +4,6 @@ import static io.vhostdma.vhost.transport.ServerFixture.await;
 import static io.vhostdma.vhost.transport.ServerFixture.waitUntil;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.vertx.core.Vertx;
 import io.vhostdma.vhost.frontend.FrontendOptions;
 import io.vhostdma.vhost.frontend.VhostUserFrontend;
 import io.vhostdma.vhost.internal.sys.Fds;
@@ -13,31 +12,21 @@ import io.vhostdma.vhost.internal.sys.UdmabufSupport;
 import io.vhostdma.vhost.memory.GuestMemory;
 import io.vhostdma.vhost.protocol.RecordingDataPlane;
 import java.nio.file.Path;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The registration kind of guest regions over the real socket, driven by the Java front end. */
 class DmabufRegistrationTest {
-    static Vertx vertx;
+    @RegisterExtension
+    static final ClassVertx VERTX = new ClassVertx();
     @TempDir
     Path dir;
-
-    @BeforeAll
-    static void startVertx() {
-        vertx = ServerFixture.vertx();
-    }
-
-    @AfterAll
-    static void stopVertx() throws Exception {
-        await(vertx.close().toCompletionStage());
-    }
 
     /** Connects a two-region front end, returns the back end's memory table's dma-buf count, disconnects. */
     private int dmabufRegions(boolean sealed) throws Exception {
         RecordingDataPlane dp = new RecordingDataPlane();
-        VhostUserServer server = ServerFixture.server(vertx, dir, "vm-" + sealed, 1, dp);
+        VhostUserServer server = ServerFixture.server(VERTX.get(), dir, "vm-" + sealed, 1, dp);
         try {
             int baseline = Fds.openCount();
             FrontendOptions options = FrontendOptions.builder(server.spec().socket()).regions(2)

@@ -1,12 +1,10 @@
 package io.vhostdma.vhost.transport;
 
 import static io.vhostdma.vhost.transport.ServerFixture.F1;
-import static io.vhostdma.vhost.transport.ServerFixture.await;
 import static io.vhostdma.vhost.transport.ServerFixture.waitUntil;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.vertx.core.Vertx;
 import io.vhostdma.vhost.internal.sys.EventFd;
 import io.vhostdma.vhost.internal.sys.Fds;
 import io.vhostdma.vhost.internal.sys.Memfd;
@@ -16,28 +14,18 @@ import io.vhostdma.vhost.protocol.Request;
 import java.nio.file.Path;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 class HostileFrontEndTest {
-    static Vertx vertx;
+    @RegisterExtension
+    static final ClassVertx VERTX = new ClassVertx();
     @TempDir
     Path dir;
-
-    @BeforeAll
-    static void startVertx() {
-        vertx = ServerFixture.vertx();
-    }
-
-    @AfterAll
-    static void stopVertx() throws Exception {
-        await(vertx.close().toCompletionStage());
-    }
 
     static long[] region() {
         return new long[] {0, 4096, 0x40000000L, 0};
@@ -133,8 +121,8 @@ class HostileFrontEndTest {
     void shouldCloseOnlyThatConnectionWhenMessageIsMalformed(String what, Kind kind, Consumer<TestFrontEnd> attack)
             throws Exception {
         RecordingDataPlane dp = new RecordingDataPlane();
-        try (VhostUserServer bad = ServerFixture.server(vertx, dir, "bad", 1, dp);
-                VhostUserServer good = ServerFixture.server(vertx, dir, "good", 1, new RecordingDataPlane());
+        try (VhostUserServer bad = ServerFixture.server(VERTX.get(), dir, "bad", 1, dp);
+                VhostUserServer good = ServerFixture.server(VERTX.get(), dir, "good", 1, new RecordingDataPlane());
                 TestFrontEnd victim = TestFrontEnd.connect(good.spec().socket())) {
             ServerFixture.negotiate(victim);
             int baseline;
@@ -160,7 +148,7 @@ class HostileFrontEndTest {
     @Test
     void shouldRestoreFdCountWhenHundredFullSessionsConnectAndDisconnect() throws Exception {
         RecordingDataPlane dp = new RecordingDataPlane();
-        try (VhostUserServer server = ServerFixture.server(vertx, dir, "cycle", 2, dp)) {
+        try (VhostUserServer server = ServerFixture.server(VERTX.get(), dir, "cycle", 2, dp)) {
             cycle(server, dp); // warm-up: lazily opened JDK/Netty fds
             int baseline = Fds.openCount();
             for (int i = 0; i < 100; i++) {

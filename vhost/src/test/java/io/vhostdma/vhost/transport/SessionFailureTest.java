@@ -2,13 +2,11 @@ package io.vhostdma.vhost.transport;
 
 import static io.vhostdma.vhost.transport.ServerFixture.F1;
 import static io.vhostdma.vhost.transport.ServerFixture.F_ACK;
-import static io.vhostdma.vhost.transport.ServerFixture.await;
 import static io.vhostdma.vhost.transport.ServerFixture.waitUntil;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.vertx.core.Vertx;
 import io.vhostdma.vhost.internal.sys.EventFd;
 import io.vhostdma.vhost.internal.sys.Fds;
 import io.vhostdma.vhost.internal.sys.Memfd;
@@ -16,9 +14,8 @@ import io.vhostdma.vhost.protocol.RecordingDataPlane;
 import io.vhostdma.vhost.protocol.Request;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -26,24 +23,15 @@ import org.junit.jupiter.api.io.TempDir;
  * that reconnects while the previous session is still being torn down is served, not reset.
  */
 class SessionFailureTest {
-    static Vertx vertx;
+    @RegisterExtension
+    static final ClassVertx VERTX = new ClassVertx();
     @TempDir
     Path dir;
-
-    @BeforeAll
-    static void startVertx() {
-        vertx = ServerFixture.vertx();
-    }
-
-    @AfterAll
-    static void stopVertx() throws Exception {
-        await(vertx.close().toCompletionStage());
-    }
 
     @Test
     void shouldCloseTheNewKickFdWhenRingRestartFails() throws Exception {
         RecordingDataPlane dp = new RecordingDataPlane();
-        try (VhostUserServer server = ServerFixture.server(vertx, dir, "kick", 1, dp)) {
+        try (VhostUserServer server = ServerFixture.server(VERTX.get(), dir, "kick", 1, dp)) {
             int baseline = Fds.openCount();
             try (TestFrontEnd fe = TestFrontEnd.connect(server.spec().socket())) {
                 ServerFixture.negotiate(fe);
@@ -67,7 +55,7 @@ class SessionFailureTest {
     @Test
     void shouldUnmapTheNewTableWhenMemoryTableSwapFailsHalfWay() throws Exception {
         RecordingDataPlane dp = new RecordingDataPlane();
-        try (VhostUserServer server = ServerFixture.server(vertx, dir, "swap", 1, dp)) {
+        try (VhostUserServer server = ServerFixture.server(VERTX.get(), dir, "swap", 1, dp)) {
             int baseline = Fds.openCount();
             try (TestFrontEnd fe = TestFrontEnd.connect(server.spec().socket())) {
                 ServerFixture.negotiate(fe);
@@ -93,7 +81,7 @@ class SessionFailureTest {
     void shouldServeEveryFrontEndWhenItReconnectsAtOnceTwentyTimes() throws Exception {
         RecordingDataPlane dp = new RecordingDataPlane();
         dp.detachDelayMillis = 20; // each teardown is still running when the next front end connects
-        try (VhostUserServer server = ServerFixture.server(vertx, dir, "again", 1, dp)) {
+        try (VhostUserServer server = ServerFixture.server(VERTX.get(), dir, "again", 1, dp)) {
             TestFrontEnd fe = TestFrontEnd.connect(server.spec().socket());
             for (int i = 0; i < 20; i++) {
                 ServerFixture.fullSetup(fe, 1);
@@ -111,7 +99,7 @@ class SessionFailureTest {
 
     @Test
     void shouldStillRefuseASecondFrontEndWhileTheSessionIsLive() throws Exception {
-        try (VhostUserServer server = ServerFixture.server(vertx, dir, "live", 1, new RecordingDataPlane());
+        try (VhostUserServer server = ServerFixture.server(VERTX.get(), dir, "live", 1, new RecordingDataPlane());
                 TestFrontEnd fe = TestFrontEnd.connect(server.spec().socket())) {
             ServerFixture.fullSetup(fe, 1);
             try (TestFrontEnd second = TestFrontEnd.connect(server.spec().socket())) {

@@ -9,7 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.vertx.core.Vertx;
 import io.vhostdma.vhost.internal.sys.EventFd;
 import io.vhostdma.vhost.internal.sys.Fds;
 import io.vhostdma.vhost.internal.sys.Memfd;
@@ -25,35 +24,25 @@ import java.lang.foreign.ValueLayout;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 class VhostUserServerTest {
-    static Vertx vertx;
+    @RegisterExtension
+    static final ClassVertx VERTX = new ClassVertx();
     @TempDir
     Path dir;
     RecordingDataPlane dp;
     VhostUserServer server;
     TestFrontEnd fe;
 
-    @BeforeAll
-    static void startVertx() {
-        vertx = ServerFixture.vertx();
-    }
-
-    @AfterAll
-    static void stopVertx() throws Exception {
-        await(vertx.close().toCompletionStage());
-    }
-
     @BeforeEach
     void start() throws Exception {
         dp = new RecordingDataPlane();
-        server = ServerFixture.server(vertx, dir, "vm1", 2, dp);
+        server = ServerFixture.server(VERTX.get(), dir, "vm1", 2, dp);
         fe = TestFrontEnd.connect(server.spec().socket());
     }
 
@@ -272,7 +261,7 @@ class VhostUserServerTest {
         assertFalse(Files.exists(server.spec().socket()));
         assertTrue(fe.eofWithin(2000));
         assertNull(server.session());
-        server = ServerFixture.server(vertx, dir, "vm1", 2, dp); // for @AfterEach
+        server = ServerFixture.server(VERTX.get(), dir, "vm1", 2, dp); // for @AfterEach
     }
 
 }

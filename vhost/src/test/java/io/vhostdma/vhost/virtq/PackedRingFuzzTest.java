@@ -1,9 +1,12 @@
 package io.vhostdma.vhost.virtq;
 
+import static io.vhostdma.vhost.virtq.ModelCheck.expect;
+import static io.vhostdma.vhost.virtq.ModelCheck.expectChain;
+import static io.vhostdma.vhost.virtq.ModelCheck.fits;
+
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.util.List;
 
 /**
  * Fuzz target {@code packed-ring}: {@link PackedVirtqueue#attach} and {@link PackedVirtqueue#pop} over a
@@ -75,14 +78,14 @@ class PackedRingFuzzTest {
 
     private void popAll(PackedVirtqueue q, PackedRingModel model, int pops) {
         for (int i = 0; i < pops; i++) {
-            PackedRingModel.Pop want = model.pop();
+            ModelChain.Pop want = model.pop();
             int before = q.availMark();
             int got = q.pop(MEMORY.memory(), chain);
             expect(got == want.rc(), "pop (model " + PathStatus.describe(want.rc()) + ")", got);
             if (got == PathStatus.EMPTY) {
                 return;
             }
-            if (SplitRingModel.isBudget(got)) {
+            if (ModelChain.isBudget(got)) {
                 expect(!q.broken() && q.overBudget() && q.availMark() == before, "out of budget, nothing taken", got);
                 return;
             }
@@ -92,34 +95,9 @@ class PackedRingFuzzTest {
                 expect(q.availMark() == before, "avail position kept after error", q.availMark());
                 return;
             }
-            expectChain(want);
+            expectChain(MEMORY, chain, want);
             expect(q.availMark() == model.mark(), "avail position and wrap", q.availMark());
             q.addUsed(got, (int) chain.writableBytes());
-        }
-    }
-
-    private void expectChain(PackedRingModel.Pop want) {
-        List<SplitRingModel.Piece> pieces = want.pieces();
-        expect(chain.head() == want.rc() && chain.buffers().count() == pieces.size(), "chain shape", chain.buffers().count());
-        expect(chain.readableBytes() == want.readable() && chain.writableBytes() == want.writable(),
-                "chain bytes", (int) chain.readableBytes());
-        expect(chain.descriptorCount() == want.descriptors(), "descriptor count", chain.descriptorCount());
-        for (int i = 0; i < pieces.size(); i++) {
-            SplitRingModel.Piece p = pieces.get(i);
-            int r = MEMORY.regionOf(chain.buffers().segment(i));
-            expect(r >= 0 && FuzzGuestMemory.GPA[r] + chain.buffers().offset(i) == p.gpa()
-                    && chain.buffers().length(i) == p.len() && chain.writable(i) == p.writable(), "segment " + i, r);
-        }
-    }
-
-    private static boolean fits(long uva, long bytes, int align) {
-        int r = FuzzGuestMemory.regionOfUva(uva);
-        return (uva & (align - 1)) == 0 && r >= 0 && uva - FuzzGuestMemory.UVA[r] + bytes <= FuzzGuestMemory.REGION;
-    }
-
-    private static void expect(boolean ok, String what, long got) {
-        if (!ok) {
-            throw new AssertionError(what + " differs from the model: got=" + got);
         }
     }
 }

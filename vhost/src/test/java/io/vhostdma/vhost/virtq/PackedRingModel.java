@@ -1,7 +1,6 @@
 package io.vhostdma.vhost.virtq;
 
-import java.util.ArrayList;
-import java.util.List;
+import io.vhostdma.vhost.virtq.ModelChain.Pop;
 
 /**
  * The reference model of the device side of a packed ring for {@link PackedRingFuzzTest}: the rules of
@@ -10,10 +9,6 @@ import java.util.List;
  * pieces and the slots it takes, or a status. One model is one duty cycle (no refill).
  */
 final class PackedRingModel {
-    /** A predicted pop: an id (≥ 0) or a status; for an id, the pieces and counts. */
-    record Pop(int rc, List<SplitRingModel.Piece> pieces, int descriptors, long readable, long writable) {
-    }
-
     private final FuzzGuestMemory mem;
     private final int size;
     private final long descUva;
@@ -43,41 +38,32 @@ final class PackedRingModel {
 
     Pop pop() {
         if (exhausted) {
-            return error(PathStatus.OVER_BUDGET);
+            return Pop.error(PathStatus.OVER_BUDGET);
         }
         int headFlags = (int) field(lastAvail, 14, 2);
         boolean avail = (headFlags & 0x80) != 0;
         boolean used = (headFlags & 0x8000) != 0;
         if (avail != wrap || used == wrap) {
-            return error(PathStatus.EMPTY);
+            return Pop.error(PathStatus.EMPTY);
         }
         Walk w = new Walk();
         int rc = w.run(headFlags);
-        if (SplitRingModel.isBudget(rc)) {
+        if (ModelChain.isBudget(rc)) {
             exhausted = true;
         }
         if (rc < 0) {
-            return error(rc);
+            return Pop.error(rc);
         }
         lastAvail += w.taken;
         if (lastAvail >= size) {
             lastAvail -= size;
             wrap = !wrap;
         }
-        return new Pop(w.id, w.pieces, w.descriptors, w.readable, w.writable);
-    }
-
-    private static Pop error(int rc) {
-        return new Pop(rc, List.of(), 0, 0, 0);
+        return w.accepted(w.id);
     }
 
     /** One chain walk. */
-    private final class Walk {
-        final List<SplitRingModel.Piece> pieces = new ArrayList<>();
-        int descriptors;
-        int useful;
-        long readable;
-        long writable;
+    private final class Walk extends ModelChain {
         int taken;
         int id;
 
@@ -142,39 +128,6 @@ final class PackedRingModel {
                 if (rc != PathStatus.OK) {
                     return rc;
                 }
-            }
-            return PathStatus.OK;
-        }
-
-        private int buffer(long gpa, long len, boolean isWritable) {
-            if (len == 0) {
-                return PathStatus.OK;
-            }
-            if (!isWritable && writable > 0) {
-                return PathStatus.ERR_WRITE_ORDER;
-            }
-            if (Long.compareUnsigned(gpa + len, gpa) <= 0) {
-                return PathStatus.ERR_ADDRESS;
-            }
-            if (readable + writable + len > DescriptorChain.MAX_TOTAL_BYTES) {
-                return PathStatus.ERR_LENGTH;
-            }
-            for (long a = gpa, end = gpa + len; Long.compareUnsigned(a, end) < 0; ) {
-                int r = FuzzGuestMemory.regionOfGpa(a);
-                if (r < 0) {
-                    return PathStatus.ERR_ADDRESS;
-                }
-                if (pieces.size() == DescriptorChain.MAX_SEGMENTS) {
-                    return PathStatus.ERR_CHAIN_TOO_LONG;
-                }
-                long piece = Math.min(end - a, FuzzGuestMemory.GPA[r] + FuzzGuestMemory.REGION - a);
-                pieces.add(new SplitRingModel.Piece(a, piece, isWritable));
-                a += piece;
-            }
-            if (isWritable) {
-                writable += len;
-            } else {
-                readable += len;
             }
             return PathStatus.OK;
         }

@@ -1,9 +1,12 @@
 package io.vhostdma.vhost.virtq;
 
+import static io.vhostdma.vhost.virtq.ModelCheck.expect;
+import static io.vhostdma.vhost.virtq.ModelCheck.expectChain;
+import static io.vhostdma.vhost.virtq.ModelCheck.fits;
+
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.util.List;
 
 /**
  * Fuzz target {@code split-ring}: {@link SplitVirtqueue#attach} and {@link SplitVirtqueue#pop} /
@@ -79,14 +82,14 @@ class SplitRingFuzzTest {
 
     private void popAll(SplitVirtqueue q, SplitRingModel model, int pops) {
         for (int i = 0; i < pops; i++) {
-            SplitRingModel.Pop want = model.pop();
+            ModelChain.Pop want = model.pop();
             int before = q.lastAvailIndex();
             int got = q.pop(MEMORY.memory(), chain);
             expect(got == want.rc(), "pop (model " + PathStatus.describe(want.rc()) + ")", got);
             if (got == PathStatus.EMPTY) {
                 return;
             }
-            if (SplitRingModel.isBudget(got)) {
+            if (ModelChain.isBudget(got)) {
                 expect(!q.broken() && q.overBudget(), "out of budget, not broken", got);
                 expect(q.pop(MEMORY.memory(), chain) == PathStatus.OVER_BUDGET, "stays out of budget", got);
                 expect(q.lastAvailIndex() == before, "last_avail_idx kept over budget", q.lastAvailIndex());
@@ -98,37 +101,9 @@ class SplitRingFuzzTest {
                 expect(q.lastAvailIndex() == before, "last_avail_idx kept after error", q.lastAvailIndex());
                 return;
             }
-            expectChain(want);
+            expectChain(MEMORY, chain, want);
             expect(q.lastAvailIndex() == model.lastAvail(), "last_avail_idx", q.lastAvailIndex());
             q.addUsed(got, (int) chain.writableBytes());
-        }
-    }
-
-    private void expectChain(SplitRingModel.Pop want) {
-        List<SplitRingModel.Piece> pieces = want.pieces();
-        expect(chain.head() == want.rc() && chain.buffers().count() == pieces.size(), "chain shape", chain.buffers().count());
-        expect(chain.readableBytes() == want.readable() && chain.writableBytes() == want.writable(),
-                "chain bytes", (int) chain.readableBytes());
-        expect(chain.descriptorCount() == want.descriptors(), "descriptor count", chain.descriptorCount());
-        for (int i = 0; i < pieces.size(); i++) {
-            SplitRingModel.Piece p = pieces.get(i);
-            int r = MEMORY.regionOf(chain.buffers().segment(i));
-            expect(r >= 0 && FuzzGuestMemory.GPA[r] + chain.buffers().offset(i) == p.gpa() && chain.buffers().length(i) == p.len()
-                    && chain.writable(i) == p.writable(), "segment " + i + " (model gpa=0x"
-                    + Long.toHexString(p.gpa()) + " len=" + p.len() + " writable=" + p.writable() + ")", r);
-            expect(chain.buffers().offset(i) + chain.buffers().length(i) <= chain.buffers().segment(i).byteSize(), "segment bounds " + i, i);
-        }
-    }
-
-    /** Whether the model places {@code bytes} at UVA {@code uva}: aligned and inside one region. */
-    private static boolean fits(long uva, long bytes, int align) {
-        int r = FuzzGuestMemory.regionOfUva(uva);
-        return (uva & (align - 1)) == 0 && r >= 0 && uva - FuzzGuestMemory.UVA[r] + bytes <= FuzzGuestMemory.REGION;
-    }
-
-    private static void expect(boolean ok, String what, long got) {
-        if (!ok) {
-            throw new AssertionError(what + " differs from the model: got=" + got);
         }
     }
 }

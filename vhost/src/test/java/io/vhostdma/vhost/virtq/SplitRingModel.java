@@ -1,7 +1,6 @@
 package io.vhostdma.vhost.virtq;
 
-import java.util.ArrayList;
-import java.util.List;
+import io.vhostdma.vhost.virtq.ModelChain.Pop;
 
 /**
  * The reference model of the device side of a split ring for {@link SplitRingFuzzTest}: the virtio
@@ -11,14 +10,6 @@ import java.util.List;
  * region boundaries. The model never refills the cycle budget: one model is one duty cycle.
  */
 final class SplitRingModel {
-    /** One piece of an accepted chain: {@code len} bytes at {@code gpa}, device-writable or not. */
-    record Piece(long gpa, long len, boolean writable) {
-    }
-
-    /** A predicted pop: the head (≥ 0) or an error code, and for a head the chain's pieces. */
-    record Pop(int rc, List<Piece> pieces, int descriptors, long readable, long writable) {
-    }
-
     private final FuzzGuestMemory mem;
     private final int size;
     private final long descUva;
@@ -45,56 +36,41 @@ final class SplitRingModel {
     /** What the next pop returns; advances last_avail_idx when it returns a head. */
     Pop pop() {
         if (exhausted) {
-            return error(PathStatus.OVER_BUDGET);
+            return Pop.error(PathStatus.OVER_BUDGET);
         }
         if (lastAvail == shadowAvail) {
             int availIdx = (int) mem.readUva(availUva + 2, 2);
             int n = (availIdx - lastAvail) & 0xffff;
             if (n > size) {
-                return error(PathStatus.ERR_AVAIL_IDX);
+                return Pop.error(PathStatus.ERR_AVAIL_IDX);
             }
             if (n == 0) {
-                return error(PathStatus.EMPTY);
+                return Pop.error(PathStatus.EMPTY);
             }
             shadowAvail = availIdx;
         }
         int head = (int) mem.readUva(availUva + 4 + 2L * (lastAvail % size), 2);
         if (head >= size) {
-            return error(PathStatus.ERR_HEAD_RANGE);
+            return Pop.error(PathStatus.ERR_HEAD_RANGE);
         }
         Walk w = new Walk();
         int rc = w.run(head);
-        if (isBudget(rc)) {
+        if (ModelChain.isBudget(rc)) {
             exhausted = true; // out of buffers for the cycle; the ring is not broken
         }
         if (rc != PathStatus.OK) {
-            return error(rc);
+            return Pop.error(rc);
         }
         lastAvail = (lastAvail + 1) & 0xffff;
-        return new Pop(head, w.pieces, w.descriptors, w.readable, w.writable);
+        return w.accepted(head);
     }
 
     int lastAvail() {
         return lastAvail;
     }
 
-    /** Whether {@code rc} is a budget status: nothing taken, the ring not broken. */
-    static boolean isBudget(int rc) {
-        return rc == PathStatus.OVER_BUDGET || rc == PathStatus.FRAME_OVER_BUDGET;
-    }
-
-    private static Pop error(int rc) {
-        return new Pop(rc, List.of(), 0, 0, 0);
-    }
-
     /** One chain walk. */
-    private final class Walk {
-        final List<Piece> pieces = new ArrayList<>();
-        int descriptors;
-        long readable;
-        long writable;
-        /** Descriptors that carried bytes (not zero-length, not an indirect pointer). */
-        int useful;
+    private final class Walk extends ModelChain {
 
         int run(int head) {
             boolean inTable = false;
@@ -143,39 +119,6 @@ final class SplitRingModel {
                 }
                 idx = next;
             }
-        }
-
-        private int buffer(long gpa, long len, boolean isWritable) {
-            if (len == 0) {
-                return PathStatus.OK;
-            }
-            if (!isWritable && writable > 0) {
-                return PathStatus.ERR_WRITE_ORDER;
-            }
-            if (Long.compareUnsigned(gpa + len, gpa) <= 0) {
-                return PathStatus.ERR_ADDRESS;
-            }
-            if (readable + writable + len > DescriptorChain.MAX_TOTAL_BYTES) {
-                return PathStatus.ERR_LENGTH;
-            }
-            for (long a = gpa, end = gpa + len; Long.compareUnsigned(a, end) < 0; ) {
-                int r = FuzzGuestMemory.regionOfGpa(a);
-                if (r < 0) {
-                    return PathStatus.ERR_ADDRESS;
-                }
-                if (pieces.size() == DescriptorChain.MAX_SEGMENTS) {
-                    return PathStatus.ERR_CHAIN_TOO_LONG;
-                }
-                long piece = Math.min(end - a, FuzzGuestMemory.GPA[r] + FuzzGuestMemory.REGION - a);
-                pieces.add(new Piece(a, piece, isWritable));
-                a += piece;
-            }
-            if (isWritable) {
-                writable += len;
-            } else {
-                readable += len;
-            }
-            return PathStatus.OK;
         }
     }
 }
