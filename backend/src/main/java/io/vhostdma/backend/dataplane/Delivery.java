@@ -92,6 +92,7 @@ final class Delivery {
         } else {
             s.copy(src.frame, src.length);
         }
+        s.offload.copyFrom(src.offload);
         s.to(dst.id(), q);
         link.send(s);
     }

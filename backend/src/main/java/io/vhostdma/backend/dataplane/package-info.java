@@ -59,6 +59,11 @@
  *       registered host slots the reactive context fills and worker 0 (the owner of every {@code rxq0}) enqueues
  *       like forwarded frames; a slot goes back, with its frame's result, once its copy landed and the used ring
  *       was published.</li>
+ *   <li>Offloads: {@code TxRing.take} reads and validates the sender's virtio-net offload fields (malformed:
+ *       {@code tx_bad_offload}); they travel with the frame ({@code FrameSource.offload}, staging records, hand-off
+ *       slots); {@code RxRing.enqueue} writes them into the receiver's RX header when it negotiated them, else
+ *       {@code RxOffload} completes the checksum or segments the TSO frame on a host copy (before any DMA copy),
+ *       counted {@code csum_fixups} / {@code gso_segmented}.</li>
  *   <li>The per-packet path allocates nothing (sync and async).</li>
  * </ul>
  */

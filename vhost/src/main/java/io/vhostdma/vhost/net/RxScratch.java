@@ -4,6 +4,7 @@ import io.vhostdma.dma.sg.GatherCursor;
 import io.vhostdma.dma.sg.GatherList;
 import io.vhostdma.vhost.virtq.DescriptorChain;
 
+import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 
 /**
@@ -21,6 +22,8 @@ public final class RxScratch {
     int mark;
     final int[] heads;
     final int[] lens;
+    /** The virtio-net header of the packet being reserved (num_buffers 0), copied into its first chain. */
+    final MemorySegment header = Arena.ofAuto().allocate(16, 8);
     MemorySegment numBuffersLowSeg;
     long numBuffersLowOff;
     MemorySegment numBuffersHighSeg;
