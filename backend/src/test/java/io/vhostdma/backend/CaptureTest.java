@@ -130,6 +130,42 @@ class CaptureTest {
         }
     }
 
+    @Test
+    void shouldMirrorFramesThatCrossWorkersAndArriveByDmaWhenThePortIsCaptured() throws Exception {
+        int n = 40;
+        try (DaemonFixture d = DaemonFixture.builder(dir).port("a", 1).port("b", 2).workers(2)
+                .dma("dma0", "sw", 2, 256, 0.0, 0).bind("a", "rxq0", "dma0", 0).bind("b", "txq1", "dma0", 1)
+                .group("g", AsyncDataPathTest.TOKEN, "a", "b").start()) {
+            VhostUserFrontend a = d.connect("a", o -> o.rxBufferSize(1024).txBufferSize(9216));
+            VhostUserFrontend b = d.connect("b", o -> o.queuePairs(2).rxBufferSize(1024).txBufferSize(9216));
+            Path pcap = dir.resolve("a.pcap");
+            ByteArrayOutputStream err = new ByteArrayOutputStream();
+            Run[] result = new Run[1];
+            Thread capture = Thread.ofVirtual().start(() -> result[0] = ctl(err, "--socket",
+                    d.vhostd().controlSocket().toString(), "capture", "a", "--pcap", pcap.toString(), "--count",
+                    String.valueOf(n)));
+            awaitNote(err);
+            List<byte[]> sent = new ArrayList<>();
+            for (int i = 0; i < n; i++) { // b's pair 1 is worker 1's, a's rxq0 worker 0's: a hand-off, then DMA
+                byte[] f = Frames.frame(A, B, i, 64 + 211 * i, 26);
+                while (b.send(1, f) != 1) {
+                    b.reclaimTx(1);
+                    Thread.onSpinWait();
+                }
+                Receive.expect(a, f, "frame " + i + " handed off and copied by DMA");
+                sent.add(f);
+            }
+            capture.join(DaemonFixture.WAIT_MILLIS);
+            assertEquals(0, result[0].exit(), result[0].err());
+            List<byte[]> got = records(Files.readAllBytes(pcap));
+            assertEquals(n, got.size());
+            for (int i = 0; i < n; i++) {
+                assertArrayEquals(sent.get(i), got.get(i), "record " + i);
+            }
+            assertTrue(d.counters("a").rx(0).dmaSubmitted() >= n, "a's rxq copied by its channel");
+        }
+    }
+
     private static void checkWithTshark(Path pcap, List<byte[]> expected) throws Exception {
         if (!Tshark.installed()) {
             System.out.println("SKIPPED: capture read by tshark: tshark not installed (interop/install-peers.sh)");

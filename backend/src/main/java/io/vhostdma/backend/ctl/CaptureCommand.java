@@ -23,7 +23,7 @@ import picocli.CommandLine.Parameters;
  * capture (an unknown port leaves no file behind); {@code -} writes to standard output (the summary then goes to
  * standard error), for {@code | tcpdump -r -}.
  */
-@Command(name = "capture", description = "write a port's frames as pcap until interrupted (or N frames); - is stdout")
+@Command(name = "capture", description = "write a port's frames as pcap (FILE, or - for stdout) until interrupted or N frames")
 final class CaptureCommand extends CtlCommand.WithoutToken {
     @Parameters(index = "0", paramLabel = "PORT")
     String port;

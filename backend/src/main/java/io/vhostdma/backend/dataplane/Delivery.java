@@ -66,10 +66,10 @@ final class Delivery {
             int st = r.enqueue(src, pool, cycle, signals, dirty);
             if (st == PathStatus.OK) {
                 src.delivered = true;
-                CaptureRing c = r.port.capture();
-                if (c != null) {
-                    c.mirror(r.ringIndex, src.frame, src.length); // vhostctl capture: a bounded copy
-                }
+            }
+            CaptureRing c = r.port.capture();
+            if (c != null && st >= PathStatus.OK) { // OK, or PENDING: its DMA copies are in flight
+                c.mirror(r.ringIndex, src.frame, src.length); // vhostctl capture: a bounded copy
             }
             return st;
         } catch (RuntimeException | Error e) {
