@@ -15,8 +15,8 @@ import java.util.Set;
 
 /**
  * One {@code Capture} stream: a {@link CaptureSession} read off the data path on the stream's context every
- * {@link #POLL_MILLIS} ms (the workers never signal it, so an active capture costs them only the copy), written
- * while the stream takes it. When the client is behind the stream's write queue fills, the feed stops reading,
+ * {@link #POLL_MILLIS} ms and whenever the stream drained (the workers never signal it, so an active capture costs
+ * them only the copy), written while the stream takes it. When the client is behind the stream's write queue fills, the feed stops reading,
  * the capture's memory fills and the workers count what does not fit ({@code dropped}); they never wait. The
  * stream ends after the requested count (OK), when the client cancels, when the port is removed (NOT_FOUND) or
  * when the endpoint closes (UNAVAILABLE); the capture ends with it.
@@ -65,6 +65,7 @@ final class CaptureFeed {
             req.response().exceptionHandler(e -> feed.close());
             feeds.add(feed);
             req.response().writeHead(); // the client knows the capture runs before the first frame
+            req.response().drainHandler(v -> feed.poll()); // a stream that was full takes frames again
             feed.timer = vertx.setPeriodic(POLL_MILLIS, id -> feed.poll());
         });
     }
