@@ -67,6 +67,10 @@ final class Delivery {
             if (st == PathStatus.OK) {
                 src.delivered = true;
             }
+            CaptureRing c = r.port.capture();
+            if (c != null && st >= PathStatus.OK) { // OK, or PENDING: its DMA copies are in flight
+                c.mirror(r.ringIndex, src.frame, src.length); // vhostctl capture: a bounded copy
+            }
             return st;
         } catch (RuntimeException | Error e) {
             FaultContainment.rethrowIfFatal(e);

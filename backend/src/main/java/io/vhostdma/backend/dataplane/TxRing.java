@@ -40,6 +40,8 @@ final class TxRing extends OwnedRing {
     private PacketTap tapNow;
     /** A frame went into {@link #tapNow} this burst: its consumer is signalled at {@link #endBurst}. */
     private boolean tapped;
+    /** The operator's capture read at {@link #beginBurst}, or null. */
+    private CaptureRing captureNow;
 
     TxRing(VhostDevice device, PortState port, int ringIndex, Worker owner, ChannelBinding binding) {
         super(device, port, ringIndex, owner, port.counters().tx(ringIndex / 2));
@@ -88,6 +90,7 @@ final class TxRing extends OwnedRing {
         enabledNow = enabled();
         stagesNow = staging != null && (sink || port.segment() == PortState.DEFAULT_SEGMENT);
         tapNow = port.tap(); // a removed tap is not seen after our next quiescent point
+        captureNow = port.capture(); // likewise
         return Math.min(pending, max);
     }
 
@@ -127,6 +130,9 @@ final class TxRing extends OwnedRing {
             signals.notifyIfWanted(this);
             stop(len, signals);
             return TAKEN_LAST;
+        }
+        if (captureNow != null && len >= 0) {
+            captureNow.mirror(ringIndex, frame, len); // vhostctl capture: a bounded copy, never waited for
         }
         boolean badOffload = len >= 0 && offload.read(chain.buffers()).validate(len, featuresNow) != 0;
         // a TSO frame too big to stage is forwarded from the chain (CPU copy; segmented for a DMA receiver)
