@@ -2,7 +2,7 @@
 # Installs the real peers the interop tier and bin/bench need, and fetches a guest kernel.
 #
 # Usage: interop/install-peers.sh
-#   As root: apt-get install -y dpdk-dev qemu-system-x86 busybox-static jq (only the missing ones,
+#   As root: apt-get install -y dpdk-dev qemu-system-x86 busybox-static jq tshark (only the missing ones,
 #   with one apt-get update first), then downloads the concrete linux-image-<ver>-amd64 package
 #   and extracts it (dpkg -x, /boot untouched) into $CACHE/guest/kernel (CACHE defaults to
 #   <repo>/.cache). Quick and silent when everything is already present.
@@ -12,7 +12,7 @@ set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 if ! is_root; then
-  echo "SKIPPED: install-peers needs root to apt-get install dpdk-dev qemu-system-x86 busybox-static jq"
+  echo "SKIPPED: install-peers needs root to apt-get install dpdk-dev qemu-system-x86 busybox-static jq tshark"
   exit 0
 fi
 
@@ -25,7 +25,7 @@ apt_update_once() {
 }
 
 missing=()
-for pkg in dpdk-dev qemu-system-x86 busybox-static jq; do
+for pkg in dpdk-dev qemu-system-x86 busybox-static jq tshark; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || missing+=("$pkg")
 done
 if [ "${#missing[@]}" -gt 0 ]; then

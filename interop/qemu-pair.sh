@@ -2,7 +2,7 @@
 # Two QEMU (TCG) Linux guests on a vhost-user back end: ping, then a 4 MiB file with md5 check.
 #
 # Usage: interop/qemu-pair.sh --sock1 P1 --sock2 P2 [--backend-listens|--qemu-listens]
-#            [--restart-hook "CMD"] [--timeout S] [--mib N] [--net-opts ,K=V...]
+#            [--restart-hook "CMD"] [--timeout S] [--mib N] [--net-opts ,K=V...] [--net-opts1 ,K=V...] [--net-opts2 ,K=V...]
 #   --backend-listens (default): the back end owns the sockets; QEMU connects as a reconnecting
 #     client (reconnect=1). --qemu-listens: QEMU listens (server=on,wait=off); the back end connects.
 #   vm1 = 10.0.0.1 (52:54:00:00:00:01) sends, vm2 = 10.0.0.2 (…:02) receives; both pinned to core 1.
@@ -10,13 +10,14 @@
 #   --timeout seconds (default 120). With --restart-hook, vm1 keeps pinging after the transfer; the
 #   hook (which restarts the back end) runs, then a fresh successful ping must follow within 10 s;
 #   the recovery time (hook return -> ping) is printed.
-#   --net-opts: appended to both guests' -device virtio-net-pci,... (e.g. ",packed=on,host_mtu=1400").
+#   --net-opts: appended to both guests' -device virtio-net-pci,... (e.g. ",packed=on,host_mtu=1400");
+#   --net-opts1 / --net-opts2: appended after it to vm1's / vm2's only (e.g. ",csum=off,guest_csum=off").
 #   Prints "PASS qemu-pair ..." with each guest's eth0 MTU (exit 0) or "FAIL qemu-pair <reason>" with console tails (exit 1).
 #   Needs interop/install-peers.sh to have run; builds the guest initramfs when needed.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
-sock1="" sock2="" listen=backend hook="" timeout=120 mib=4 net_opts=""
+sock1="" sock2="" listen=backend hook="" timeout=120 mib=4 net_opts="" net_opts1="" net_opts2=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --sock1) sock1=$2; shift 2 ;;
@@ -27,6 +28,8 @@ while [ $# -gt 0 ]; do
     --timeout) timeout=$2; shift 2 ;;
     --mib) mib=$2; shift 2 ;;
     --net-opts) net_opts=$2; shift 2 ;;
+    --net-opts1) net_opts1=$2; shift 2 ;;
+    --net-opts2) net_opts2=$2; shift 2 ;;
     *) die "qemu-pair: unknown argument $1" ;;
   esac
 done
@@ -41,13 +44,14 @@ linger=0; [ -n "$hook" ] && linger=1
 
 # boot_vm N SOCK ROLE: starts guest N (console in $dir/vmN.console).
 boot_vm() {
-  local n=$1 sock=$2 role=$3 chardev
+  local n=$1 sock=$2 role=$3 chardev own=$net_opts1
+  [ "$n" = 2 ] && own=$net_opts2
   if [ "$listen" = qemu ]; then chardev="socket,id=c0,path=$sock,server=on,wait=off"
   else chardev="socket,id=c0,path=$sock,reconnect=1"; fi
   setsid taskset -c 1 qemu-system-x86_64 -accel tcg -smp 1 -m 256 -nographic -no-reboot \
     -object memory-backend-memfd,id=mem,size=256M,share=on -numa node,memdev=mem \
     -chardev "$chardev" -netdev vhost-user,id=n0,chardev=c0 \
-    -device "virtio-net-pci,netdev=n0,mac=52:54:00:00:00:0$n,vectors=0$net_opts" \
+    -device "virtio-net-pci,netdev=n0,mac=52:54:00:00:00:0$n,vectors=0$net_opts$own" \
     -kernel "$vmlinuz" -initrd "$initrd" \
     -append "console=ttyS0 panic=-1 quiet mitigations=off vd.ip=10.0.0.$n/24 vd.peer=10.0.0.$((3 - n)) vd.role=$role vd.mib=$mib vd.linger=$linger" \
     < /dev/null > "$dir/vm$n.console" 2>&1 &

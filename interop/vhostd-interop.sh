@@ -59,16 +59,23 @@
 #                      ports in one group (the ledger and the dma_checks of f), then split rings with
 #                      in_order=1 (ledger); [vhostd only] vhostd's log shows RING_PACKED and IN_ORDER
 #                      (split: IN_ORDER) negotiated on both ports
-#   p qemu-packed      two QEMU guests with virtio-net-pci packed=on,host_mtu=1400 (no offloads yet): ping
-#                      + 4 MiB md5 transfer; both guests' eth0 MTU is 1400; [vhostd only] vhostd's log shows
-#                      RING_PACKED and MTU negotiated on both ports, and port_traffic_checks (no error drops)
+#   p qemu-packed      two QEMU guests with virtio-net-pci packed=on,host_mtu=1400 and QEMU's default offloads:
+#                      ping + 8 MiB md5 transfer; both guests' eth0 MTU is 1400; [vhostd only] vhostd's log
+#                      (the feature names vhostctl ports shows) has RING_PACKED, MTU, CSUM, GUEST_CSUM,
+#                      GUEST_TSO4 and HOST_TSO4 negotiated on both ports, port_traffic_checks (no error drops),
+#                      and the receiver's final line gso_frames > 0 (TSO frames larger than the MTU crossed whole);
+#                      then again with vm2 mrg_rxbuf=off: TSO frames land whole in Linux's big-packet chains
+#   q offload-fallback vm1 with QEMU's default offloads sends 8 MiB (md5) to vm2 with every offload off
+#                      (csum=off,guest_csum=off,gso=off,guest_tso4=off,...): [vhostd only] vm2's port negotiated
+#                      none of CSUM/GUEST_CSUM/GUEST_TSO4/HOST_TSO4, no error drops, and vm2's final line has
+#                      csum_fixups > 0 and gso_segmented > 0 (vhostd completed checksums and segmented TSO frames)
 #   h-k, r run bin/vhostd themselves (r through vhostd-backend.sh): with BACKEND=dpdk they print "SKIPPED <name>".
-#   --only takes letters or names (--only r,dmabuf-kernel). Takes about 12 minutes (r ~1.5-2.7 min, s ~2.5 min, t ~20 s, l/m/n ~2.5 min together).
+#   --only takes letters or names (--only r,dmabuf-kernel). Takes about 14 minutes (r ~1.5-2.7 min, s ~2.5 min, p ~1.5 min, q ~50 s, t ~20 s, l/m/n ~2.5-3 min together).
 #   Exit 1 if any scenario failed. Not root: "SKIPPED: ..." and exit 0.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
-only=a,b,c,d,e,f,g,h,i,j,k,t,r,s,l,m,n,o,p
+only=a,b,c,d,e,f,g,h,i,j,k,t,r,s,l,m,n,o,p,q
 
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -112,13 +119,18 @@ scenario_packed_loop() {
   done
 }
 
-# p: Linux guests on packed rings, learning their MTU from QEMU (see the header).
+# p: Linux guests on packed rings, learning their MTU from QEMU (see the header); twice: vm2 with mergeable
+# RX buffers, then with mrg_rxbuf=off (TSO frames land in Linux's big-packet chains).
 scenario_qemu_packed() {
-  local d=$run/p name=qemu-packed errs=""; mkdir -p "$d"
+  local t0=$SECONDS; qemu_packed_run p-mrg qemu-packed ""
+  t0=$SECONDS; qemu_packed_run p-big qemu-packed-big-packets ",mrg_rxbuf=off"
+}
+qemu_packed_run() {
+  local d=$run/$1 name=$2 errs=""; mkdir -p "$d"
   "$be" start --dir "$d" --sock "$d/vm1.sock" --sock "$d/vm2.sock" --fwd io > "$d/start.out" 2>&1 \
     || { fail "$name" "back end did not start: $(tail -n1 "$d/start.out")"; return; }
-  if ! "$INTEROP_DIR/qemu-pair.sh" --sock1 "$d/vm1.sock" --sock2 "$d/vm2.sock" --timeout 150 \
-       --net-opts ",packed=on,host_mtu=1400" > "$d/qemu.out" 2>&1; then
+  if ! "$INTEROP_DIR/qemu-pair.sh" --sock1 "$d/vm1.sock" --sock2 "$d/vm2.sock" --timeout 150 --mib 8 \
+       --net-opts ",packed=on,host_mtu=1400" --net-opts2 "$3" > "$d/qemu.out" 2>&1; then
     "$be" stop --dir "$d" > /dev/null 2>&1 || true
     fail "$name" "$(grep -m1 '^FAIL' "$d/qemu.out" || tail -n 1 "$d/qemu.out")"; sed 's/^/  /' "$d/qemu.out" | tail -n 40; return
   fi
@@ -126,12 +138,50 @@ scenario_qemu_packed() {
   grep -q '^PASS qemu-pair .* mtu=1400,1400$' "$d/qemu.out" || errs+="a guest's MTU is not 1400; "
   "$be" stop --dir "$d" > "$d/final.out" 2>&1 || errs+="back end stop failed; "
   if [ "$BACKEND" = vhostd ]; then
-    PACKED_FEATURES="RING_PACKED MTU"
-    local checks; checks=$(packed_checked "$d"; port_traffic_checks "$d/final.out")
+    PACKED_FEATURES="RING_PACKED MTU CSUM GUEST_CSUM GUEST_TSO4 HOST_TSO4"
+    local checks; checks=$(packed_checked "$d"; port_traffic_checks "$d/final.out"; offload_checks "$d/final.out" gso_frames)
+    if [ -n "$3" ] && cat "$d"/vhostd.log* | grep -E '^vhostd: port=vm2 features=' | grep -q MRG_RXBUF; then
+      checks+=$'\n'"ERR vm2 negotiated MRG_RXBUF (expected big packets)"
+    fi
     grep -v '^ERR ' <<< "$checks" || true
     errs+=$(sed -n 's/^ERR //p' <<< "$checks" | tr '\n' ' ')
   fi
   if [ -n "$errs" ]; then fail "$name" "$errs"; else pass "$name"; fi
+}
+
+# q: the software fallback carries real traffic (see the header).
+QEMU_OFFLOADS_OFF=",csum=off,guest_csum=off,gso=off,guest_tso4=off,guest_tso6=off,guest_ecn=off,guest_ufo=off"
+QEMU_OFFLOADS_OFF+=",host_tso4=off,host_tso6=off,host_ecn=off,host_ufo=off"
+scenario_offload_fallback() {
+  local d=$run/q name=offload-fallback errs=""; mkdir -p "$d"
+  "$be" start --dir "$d" --sock "$d/vm1.sock" --sock "$d/vm2.sock" --fwd io > "$d/start.out" 2>&1 \
+    || { fail "$name" "back end did not start: $(tail -n1 "$d/start.out")"; return; }
+  if ! "$INTEROP_DIR/qemu-pair.sh" --sock1 "$d/vm1.sock" --sock2 "$d/vm2.sock" --timeout 150 --mib 8 \
+       --net-opts2 "$QEMU_OFFLOADS_OFF" > "$d/qemu.out" 2>&1; then
+    "$be" stop --dir "$d" > /dev/null 2>&1 || true
+    fail "$name" "$(grep -m1 '^FAIL' "$d/qemu.out" || tail -n 1 "$d/qemu.out")"; sed 's/^/  /' "$d/qemu.out" | tail -n 40; return
+  fi
+  sed -n 's/^PASS qemu-pair /  /p' "$d/qemu.out"
+  "$be" stop --dir "$d" > "$d/final.out" 2>&1 || errs+="back end stop failed; "
+  if [ "$BACKEND" = vhostd ]; then
+    local checks; checks=$(port_traffic_checks "$d/final.out"; offload_checks "$d/final.out" csum_fixups gso_segmented)
+    local f; for f in CSUM GUEST_CSUM GUEST_TSO4 HOST_TSO4; do
+      cat "$d"/vhostd.log* 2>/dev/null | grep -E '^vhostd: port=vm2 features=' | grep -qE "[=,]$f(,|\$)" \
+        && checks+=$'\n'"ERR vm2 negotiated $f"
+    done
+    grep -v '^ERR ' <<< "$checks" || true
+    errs+=$(sed -n 's/^ERR //p' <<< "$checks" | tr '\n' ' ')
+  fi
+  if [ -n "$errs" ]; then fail "$name" "$errs"; else pass "$name"; fi
+}
+
+# offload_checks FINAL_OUT KEY...: vm2's (the receiver's) final line; "ERR" unless every KEY is > 0 there.
+offload_checks() {
+  local line k v; line=$(grep '^final port=vm2 ' "$1" | head -n1); shift
+  echo "  vm2 offload work:$(grep -o ' \(csum_fixups\|gso_segmented\|gso_frames\)=[0-9]*' <<< "$line" | tr -d '\n')"
+  for k in "$@"; do
+    v=$(val "$k" <<< "$line"); [ "${v:-0}" -gt 0 ] || echo "ERR vm2 $k=${v:-absent}, expected > 0"
+  done
 }
 
 # packed_checked DIR: the negotiated features of both ports; "ERR" unless both have every $PACKED_FEATURES.
@@ -374,7 +424,7 @@ port_traffic_checks() {
   awk '
     /^final port=/ { n++; for (i = 2; i <= NF; i++) { split($i, kv, "="); f[kv[1]] = kv[2] }
       if (f["guest_tx_pkts"] + 0 <= 0 || f["guest_rx_pkts"] + 0 <= 0) err = err sprintf("%s: no traffic both ways; ", f["port"])
-      for (k in f) if (k ~ /^drop\.(rx_too_big|rx_ring_error|tx_bad_frame|dma_error)$/ && f[k] > 0) err = err sprintf("%s: %s=%s; ", f["port"], k, f[k])
+      for (k in f) if (k ~ /^drop\.(rx_too_big|rx_ring_error|tx_bad_frame|tx_bad_offload|dma_error)$/ && f[k] > 0) err = err sprintf("%s: %s=%s; ", f["port"], k, f[k])
       printf "  %s: took=%d delivered=%d drops=%d\n", f["port"], f["guest_tx_pkts"], f["guest_rx_pkts"], f["drops"]
       delete f }
     END { if (n != 2) err = err sprintf("expected 2 final port lines, got %d; ", n); if (err != "") print "ERR " err }' "$1"
@@ -538,7 +588,7 @@ scenario_dmabuf_kernel() {
 declare -A SCENARIO=([a]=loop-accounting [b]=sink-mq [c]=client-mode [d]=qemu-restart [e]=qemu-client
   [f]=loop-dma-sw [g]=qemu-dma-group [h]=examples-qemu [i]=examples-testpmd [j]=examples-rebind
   [k]=examples-echo [t]=testpmd-restart [r]=dpdk-engine [s]=dmabuf-kernel [l]=migrate-dma [m]=migrate-cpu
-  [n]=memory-hotplug [o]=packed-loop [p]=qemu-packed)
+  [n]=memory-hotplug [o]=packed-loop [p]=qemu-packed [q]=offload-fallback)
 letter_of() {
   local l; [ -n "${SCENARIO[$1]:-}" ] && { echo "$1"; return; }
   for l in "${!SCENARIO[@]}"; do [ "${SCENARIO[$l]}" = "$1" ] && { echo "$l"; return; }; done
@@ -557,7 +607,7 @@ for s in ${only//,/ }; do
     k) scenario_examples_echo ;; t) scenario_testpmd_restart ;;
     r) scenario_dpdk_engine ;; s) scenario_dmabuf_kernel ;;
     l) scenario_migrate_dma ;; m) scenario_migrate_cpu ;; n) scenario_memory_hotplug ;;
-    o) scenario_packed_loop ;; p) scenario_qemu_packed ;;
+    o) scenario_packed_loop ;; p) scenario_qemu_packed ;; q) scenario_offload_fallback ;;
     *) die "unknown scenario $s" ;;
   esac
 done

@@ -1,6 +1,7 @@
 package io.vhostdma.backend;
 
 import io.vhostdma.vhost.frontend.VhostUserFrontend;
+import io.vhostdma.vhost.offload.OffloadHeader;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 
@@ -21,8 +22,16 @@ final class Pump {
     private long receivedA;
     private long receivedB;
     private long wrongLength;
+    /** The offload fields of a's frames (null: a plain header). */
+    private final OffloadHeader offloadA;
 
     Pump(VhostUserFrontend a, long macA, VhostUserFrontend b, long macB, Arena arena) {
+        this(a, macA, b, macB, arena, null);
+    }
+
+    /** a sends its frames with {@code offloadA} in their virtio-net headers. */
+    Pump(VhostUserFrontend a, long macA, VhostUserFrontend b, long macB, Arena arena, OffloadHeader offloadA) {
+        this.offloadA = offloadA;
         this.a = a;
         this.b = b;
         this.toB = frames(arena, macB, macA);
@@ -48,7 +57,7 @@ final class Pump {
             boolean moved = false;
             if (sentA - receivedB < 64 && sentA < targetB) {
                 int i = (int) (sentA & 7);
-                int r = a.send(0, toB, (long) i * SLOT, LENGTHS[i]);
+                int r = a.send(0, toB, (long) i * SLOT, LENGTHS[i], offloadA);
                 sentA += r;
                 moved |= r > 0;
             }

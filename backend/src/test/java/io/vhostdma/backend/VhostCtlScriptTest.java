@@ -24,7 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** The real {@code bin/vhostctl} script against a daemon started here: tables, JSON, exit codes. */
 class VhostCtlScriptTest {
     private static final Path ROOT = Path.of("").toAbsolutePath().getParent();
-    private static final Path SCRIPT = ROOT.resolve("bin/vhostctl");
+    static final Path SCRIPT = ROOT.resolve("bin/vhostctl");
     @TempDir
     Path dir;
 

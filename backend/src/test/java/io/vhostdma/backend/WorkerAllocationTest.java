@@ -7,6 +7,9 @@ import io.vhostdma.backend.dataplane.WorkerStats;
 import io.vhostdma.backend.stats.DropReason;
 import io.vhostdma.config.MacAddresses;
 import io.vhostdma.vhost.frontend.VhostUserFrontend;
+import io.vhostdma.vhost.frontend.VirtioFeatures;
+import io.vhostdma.vhost.net.VirtioNetFeatures;
+import io.vhostdma.vhost.offload.OffloadHeader;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.management.ManagementFactory;
@@ -41,6 +44,10 @@ class WorkerAllocationTest {
                         (java.util.function.UnaryOperator<DaemonFixture.Builder>) b -> AsyncDataPathTest.bindAll(b, "sw", 0).group("g", "token-123456", "a", "b")),
                 org.junit.jupiter.params.provider.Arguments.of("DMA sw engine, default segment (host staging)",
                         (java.util.function.UnaryOperator<DaemonFixture.Builder>) b -> AsyncDataPathTest.bindAll(b, "sw", 0)),
+                org.junit.jupiter.params.provider.Arguments.of(CSUM_FIXUP + ", CPU copies",
+                        (java.util.function.UnaryOperator<DaemonFixture.Builder>) b -> b),
+                org.junit.jupiter.params.provider.Arguments.of(CSUM_FIXUP + ", DMA sw engine, default segment",
+                        (java.util.function.UnaryOperator<DaemonFixture.Builder>) b -> AsyncDataPathTest.bindAll(b, "sw", 0)),
                 org.junit.jupiter.params.provider.Arguments.of(PORT_SECURITY,
                         (java.util.function.UnaryOperator<DaemonFixture.Builder>) b -> b
                                 .portOption("a", "allowed-macs: [" + MacAddresses.format(A) + "]")
@@ -49,6 +56,13 @@ class WorkerAllocationTest {
 
     /** Dirty logging (LOG_ALL) on both front ends: every RX write and used-ring write is logged on the worker. */
     private static final String LOGGING = "DMA sw engine, one access group, LOG_ALL on both ports";
+    /**
+     * The offload cases: a negotiated CSUM and sends every frame with NEEDS_CSUM (its header read and validated
+     * on TX), b did not negotiate GUEST_CSUM, so vhostd completes each checksum in software.
+     */
+    private static final String CSUM_FIXUP = "a sends NEEDS_CSUM, b lacks GUEST_CSUM";
+    /** NEEDS_CSUM from byte 14 with the field at 14 + 16 (inside the smallest frame, 60 bytes). */
+    private static final OffloadHeader PARTIAL = new OffloadHeader().set(OffloadHeader.F_NEEDS_CSUM, 0, 0, 0, 14, 16);
 
     /** The case in which a's frames pass the allowed-macs check and every frame of b hits b's mac-limit. */
     private static final String PORT_SECURITY = "CPU copies, allowed-macs on a, b at its mac-limit";
@@ -70,11 +84,13 @@ class WorkerAllocationTest {
         try (DaemonFixture d = setup.apply(DaemonFixture.builder(dir).port("a", 1).port("b", 1)).start();
                 Arena arena = Arena.ofConfined()) {
             boolean logging = path.equals(LOGGING);
+            boolean csum = path.startsWith(CSUM_FIXUP);
             java.util.function.UnaryOperator<io.vhostdma.vhost.frontend.FrontendOptions.Builder> options = logging
                     ? o -> o.regions(2).protocolFeatures(io.vhostdma.vhost.frontend.FrontendOptions.DEFAULT_PROTOCOL_FEATURES
                             | io.vhostdma.vhost.protocol.ProtocolFeatures.bit(io.vhostdma.vhost.protocol.ProtocolFeatures.LOG_SHMFD))
                     : o -> o;
-            VhostUserFrontend a = d.connect("a", options);
+            VhostUserFrontend a = d.connect("a", csum
+                    ? o -> options.apply(o).features(VirtioFeatures.DEFAULT | VirtioNetFeatures.CSUM) : options);
             VhostUserFrontend b = d.connect("b", options);
             if (logging) {
                 logs.add(io.vhostdma.vhost.frontend.FrontendLog.open(a));
@@ -83,7 +99,7 @@ class WorkerAllocationTest {
             if (path.equals(PORT_SECURITY)) {
                 fillMacLimit(d, a, b, arena);
             }
-            Pump pump = new Pump(a, A, b, B, arena);
+            Pump pump = new Pump(a, A, b, B, arena, csum ? PARTIAL : null);
             long tid = d.vhostd().dataPlane().threads()[0].threadId();
             WorkerStats stats = d.vhostd().dataPlane().workers()[0].stats();
             assertTrue(pump.run(200_000, 60_000_000_000L), "warm-up traffic (2 x 200k frames)");
@@ -117,6 +133,10 @@ class WorkerAllocationTest {
             System.out.printf(path + ": worker allocation: warm-up rounds [%s] bytes; measured rounds [%s]%n",
                     history.toString().trim(), measured.toString().trim());
             assertEquals(0, pump.wrongLength(), "frames arrived with their lengths");
+            if (csum) {
+                long fixups = d.vhostd().dataPlane().port("b").counters().rx(0).csumFixups();
+                assertTrue(fixups >= 260_000, "every frame a sent had its checksum completed: " + fixups);
+            }
             if (path.equals(PORT_SECURITY)) {
                 var counters = d.vhostd().dataPlane().port("b").counters().tx(0);
                 assertTrue(counters.macLimitHits() >= 260_000, "every one of b's frames is over its mac-limit: " + counters.macLimitHits());

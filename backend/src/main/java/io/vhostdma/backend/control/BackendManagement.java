@@ -328,6 +328,11 @@ public final class BackendManagement implements Management, RingListener {
         }, BLOCKING);
     }
 
+    @Override
+    public CaptureSession capture(String port, String queue) {
+        return CaptureSession.open(state(port), plane, queue);
+    }
+
     // ---- access groups ----
 
     @Override

@@ -80,6 +80,15 @@ public interface Management {
      */
     GroupView leave(String port, String group, String token);
 
+    /**
+     * Starts mirroring a port's frames ({@code vhostctl capture}): {@code queue} is {@code ""} (every queue),
+     * {@code N} (rxqN and txqN) or one queue's name. It reveals a tenant's traffic: operator only. NOT_FOUND for an
+     * unknown port or queue, INVALID_ARGUMENT for a bad selector, ALREADY_EXISTS while the port is captured.
+     */
+    default CaptureSession capture(String port, String queue) {
+        throw new ControlException(ControlException.Code.UNAVAILABLE, "this back end cannot capture: port=" + port);
+    }
+
     /** The backend's events. */
     EventHub events();
 

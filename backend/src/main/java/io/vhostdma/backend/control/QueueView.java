@@ -25,17 +25,21 @@ import java.util.Map;
  * @param budgetExceeded duty cycles in which the ring used up a descriptor budget
  * @param dmaUnsealedFallbacks starts at which the bound channel was not used because the guest memory is not
  *                     sealed against shrinking and the channel's engine copies outside the JVM (CPU copies instead)
+ * @param csumFixups   RX: frames whose partial checksum vhostd completed in software (receiver without GUEST_CSUM)
+ * @param gsoSegmented RX: GSO frames vhostd segmented in software (receiver without the GUEST_TSO4/6 they need)
+ * @param gsoFrames    RX: GSO frames delivered whole, with their GSO header
  */
 public record QueueView(String port, String queue, int ringIndex, boolean started, int worker, String channel,
                         long packets, long bytes, Map<String, Long> drops, long ringErrors, long dmaSubmitted,
                         long dmaCompleted, long dmaErrors, long dmaInFlight, long macLimit, long macTableFull,
-                        long notifyDropped, long budgetExceeded, long dmaUnsealedFallbacks) {
+                        long notifyDropped, long budgetExceeded, long dmaUnsealedFallbacks, long csumFixups,
+                        long gsoSegmented, long gsoFrames) {
 
     /** A queue with only the packet and DMA counters (views that carry no others). */
     public QueueView(String port, String queue, int ringIndex, boolean started, int worker, String channel,
                      long packets, long bytes, Map<String, Long> drops, long ringErrors, long dmaSubmitted,
                      long dmaCompleted, long dmaErrors, long dmaInFlight) {
         this(port, queue, ringIndex, started, worker, channel, packets, bytes, drops, ringErrors, dmaSubmitted,
-                dmaCompleted, dmaErrors, dmaInFlight, 0, 0, 0, 0, 0);
+                dmaCompleted, dmaErrors, dmaInFlight, 0, 0, 0, 0, 0, 0, 0, 0);
     }
 }

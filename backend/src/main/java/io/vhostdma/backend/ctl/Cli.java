@@ -27,8 +27,8 @@ final class Cli {
             ViewCommands.Port.class, ViewCommands.Queues.class, ViewCommands.Stats.class, ViewCommands.Dma.class,
             ChangeCommands.BindQueue.class, ChangeCommands.UnbindQueue.class, ViewCommands.Groups.class,
             ChangeCommands.JoinGroup.class, ChangeCommands.LeaveGroup.class, ChangeCommands.NewGroup.class,
-            ChangeCommands.NewPort.class, ChangeCommands.DropPort.class, ViewCommands.Events.class, HealthCheck.class,
-            ConfigCommands.Config.class, Cli.Completion.class);
+            ChangeCommands.NewPort.class, ChangeCommands.DropPort.class, ViewCommands.Events.class,
+            CaptureCommand.class, HealthCheck.class, ConfigCommands.Config.class, Cli.Completion.class);
     /** Global options that take a value (the word after them is not the command). */
     private static final List<String> VALUED = List.of("--socket", "--addr", "--token-file");
 
@@ -116,7 +116,8 @@ final class Cli {
                 if (!o.inherited() && !o.hidden() && !o.usageHelp()) {
                     String value = o.arity().max() == 0 ? "" : o.arity().min() == 0 ? " [" + o.paramLabel() + "]"
                             : " " + o.paramLabel();
-                    boolean needed = sub.getCommand() instanceof CtlCommand.WithGroupToken; // checked, not by picocli
+                    boolean needed = sub.getCommand() instanceof CtlCommand c
+                            && c.requiredOptions().contains(o.longestName()); // checked by the command, not by picocli
                     line.append(needed ? " " : " [").append(o.longestName()).append(value).append(needed ? "" : "]");
                 }
             }

@@ -23,8 +23,8 @@ import java.util.function.Consumer;
 /**
  * Blocking calls to vhostd's gRPC service for a command-line program, with the generated client's
  * method descriptors. Unary calls go through a {@link UnaryChannel} (Netty alone: a JVM that makes one
- * call starts in a fraction of the time a Vert.x instance takes); the event stream of {@code events}
- * and {@code stats --watch} uses Vert.x's {@link GrpcClient}, started only for it (the generated proxy
+ * call starts in a fraction of the time a Vert.x instance takes); the streams of {@code events},
+ * {@code stats --watch} and {@code capture} use Vert.x's {@link GrpcClient}, started only for them (the generated proxy
  * would drop the status message vhostctl prints). Failures become {@link CtlException}s: a non-OK
  * status keeps its code name and message; a connection failure says the server cannot be reached.
  */
@@ -76,9 +76,19 @@ final class CtlClient implements AutoCloseable {
      * call) or the server ends the stream; returns when either happened.
      */
     void watch(Consumer<Event> sink, CompletableFuture<Void> stop) {
+        stream(VhostdControlGrpcClient.WatchEvents, WatchEventsRequest.getDefaultInstance(), () -> { }, sink, stop);
+    }
+
+    /**
+     * Calls a server-streaming {@code method}: runs {@code opened} once the server answered the call's headers,
+     * hands each message to {@code sink} on a Vert.x thread until {@code stop} completes (then cancels the call) or
+     * the server ends the stream, and returns when either happened. A non-OK end is a {@link CtlException}.
+     */
+    <Req, Resp> void stream(ServiceMethod<Resp, Req> method, Req request, Runnable opened, Consumer<Resp> sink,
+                            CompletableFuture<Void> stop) {
         Promise<Void> done = Promise.promise();
-        open(VhostdControlGrpcClient.WatchEvents)
-                .compose(req -> req.send(WatchEventsRequest.getDefaultInstance()).map(resp -> {
+        this.<Req, Resp>open(method)
+                .compose(req -> req.send(request).map(resp -> {
                     stop.whenComplete((v, e) -> vertx.runOnContext(x -> {
                         req.cancel();
                         done.tryComplete();
@@ -92,6 +102,9 @@ final class CtlClient implements AutoCloseable {
                             done.tryComplete();
                         }
                     });
+                    if (resp.status() == null || resp.status() == GrpcStatus.OK) {
+                        opened.run();
+                    }
                     return resp;
                 }))
                 .onFailure(done::tryFail);

@@ -20,6 +20,11 @@ interface CtlCommand {
         return null;
     }
 
+    /** Options the command cannot do without (its usage line shows them without brackets; {@link #check} checks). */
+    default java.util.List<String> requiredOptions() {
+        return java.util.List.of();
+    }
+
     /** Runs the command against a connected client. */
     void run(Session s);
 
@@ -29,8 +34,11 @@ interface CtlCommand {
      * @param client  the connected client
      * @param out     where it prints
      * @param secrets where tokens are read from
+     * @param stdout  standard output as bytes (a pcap written to {@code -})
+     * @param stderr  standard error (notes that must not mix with the output)
      */
-    record Session(CtlClient client, Output out, Secrets secrets) {
+    record Session(CtlClient client, Output out, Secrets secrets, java.io.PrintStream stdout,
+                   java.io.PrintStream stderr) {
     }
 
     /**
@@ -55,6 +63,11 @@ interface CtlCommand {
         @Override
         public boolean readOnly() {
             return false;
+        }
+
+        @Override
+        public java.util.List<String> requiredOptions() {
+            return java.util.List.of("--token-file");
         }
 
         @Override

@@ -22,9 +22,13 @@ final class Rates {
      * @param packetsPerSecond packet rate since the previous sample
      * @param bytesPerSecond   byte rate since the previous sample
      * @param dropsPerSecond   drop rate since the previous sample
+     * @param csumFixups       checksums completed in software so far (RX queues)
+     * @param gsoSegmented     GSO frames segmented in software so far (RX queues)
+     * @param gsoFrames        GSO frames delivered whole so far (RX queues)
      */
     record QueueRate(String port, String queue, long packets, long bytes, long drops, double packetsPerSecond,
-                     double bytesPerSecond, double dropsPerSecond) {
+                     double bytesPerSecond, double dropsPerSecond, long csumFixups, long gsoSegmented,
+                     long gsoFrames) {
     }
 
     /** Rates of every queue in {@code now}; a queue absent from {@code before} is rated from zero. */
@@ -41,7 +45,8 @@ final class Rates {
             long b0 = o == null ? 0 : o.bytes();
             long d0 = o == null ? 0 : HumanOutput.drops(o);
             out.add(new QueueRate(q.port(), q.queue(), q.packets(), q.bytes(), drops, rate(q.packets() - p0, seconds),
-                    rate(q.bytes() - b0, seconds), rate(drops - d0, seconds)));
+                    rate(q.bytes() - b0, seconds), rate(drops - d0, seconds), q.csumFixups(), q.gsoSegmented(),
+                    q.gsoFrames()));
         }
         return out;
     }
@@ -51,10 +56,12 @@ final class Rates {
     }
 
     static String table(List<QueueRate> rates) {
-        Table t = new Table("PORT", "QUEUE", "PACKETS#", "BYTES#", "DROPS#", "PKT/S#", "BYTES/S#", "DROPS/S#");
+        Table t = new Table("PORT", "QUEUE", "PACKETS#", "BYTES#", "DROPS#", "PKT/S#", "BYTES/S#", "DROPS/S#",
+                "CSUM_FIXUPS#", "GSO_SEGMENTED#", "GSO_FRAMES#");
         for (QueueRate r : rates) {
             t.row(r.port(), r.queue(), r.packets(), r.bytes(), r.drops(), Math.round(r.packetsPerSecond()),
-                    Math.round(r.bytesPerSecond()), Math.round(r.dropsPerSecond()));
+                    Math.round(r.bytesPerSecond()), Math.round(r.dropsPerSecond()), r.csumFixups(), r.gsoSegmented(),
+                    r.gsoFrames());
         }
         return t.render();
     }

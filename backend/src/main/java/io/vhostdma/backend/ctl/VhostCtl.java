@@ -68,7 +68,7 @@ public final class VhostCtl {
                     : c.tcpTokenFile());
             Target t = Target.resolve(options, c.readOnly(), env, secrets);
             try (CtlClient client = new CtlClient(t)) {
-                c.run(new CtlCommand.Session(client, new Output(out, g.json), secrets));
+                c.run(new CtlCommand.Session(client, new Output(out, g.json), secrets, out, err));
             }
             out.flush();
             return EXIT_OK;

@@ -67,6 +67,10 @@ final class Delivery {
             if (st == PathStatus.OK) {
                 src.delivered = true;
             }
+            CaptureRing c = r.port.capture();
+            if (c != null && st >= PathStatus.OK) { // OK, or PENDING: its DMA copies are in flight
+                c.mirror(r.ringIndex, src.frame, src.length); // vhostctl capture: a bounded copy
+            }
             return st;
         } catch (RuntimeException | Error e) {
             FaultContainment.rethrowIfFatal(e);
@@ -92,6 +96,7 @@ final class Delivery {
         } else {
             s.copy(src.frame, src.length);
         }
+        s.offload.copyFrom(src.offload);
         s.to(dst.id(), q);
         link.send(s);
     }

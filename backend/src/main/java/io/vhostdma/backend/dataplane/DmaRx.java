@@ -46,14 +46,28 @@ final class DmaRx {
         this.recHold = new Hold[records];
     }
 
-    /** Reserves chains and submits the copies of {@code src}'s frame; {@link PathStatus#PENDING} or a drop status. */
+    /** Whether the copies may read the frame of {@code src} in the source guest's TX chain (guest to guest). */
+    private boolean guestToGuest(FrameSource src) {
+        TxRing s = src.ring; // the frame is in a guest's TX chain (ours, or another worker's by reference)
+        return s != null && PortState.sameGroup(s.port, ring.port) && (!ring.sealedOnly || s.device.memory().fixedSize());
+    }
+
+    /** Whether {@code src}'s frame can be copied as it is: guest to guest, from host memory, or via one bounce slot. */
+    boolean fits(FrameSource src) {
+        return src.inHostMemory() || src.length <= StagingPool.SLOT_BYTES || guestToGuest(src);
+    }
+
+    /**
+     * Reserves chains and submits the copies of {@code src}'s frame (its offload fields go into the RX header);
+     * {@link PathStatus#PENDING} or a drop status.
+     */
     int enqueue(FrameSource src, StagingPool pool) {
         GatherList from = src.frame;
         Hold hold = src.hold;
         long flags = 0L;
         if (!src.inHostMemory()) {
-            TxRing s = src.ring; // the frame is in a guest's TX chain (ours, or another worker's by reference)
-            if (s != null && PortState.sameGroup(s.port, ring.port) && (!ring.sealedOnly || s.device.memory().fixedSize())) {
+            TxRing s = src.ring;
+            if (guestToGuest(src)) {
                 flags = OpFlags.withHandles(0L, s.port.domainHandle(), ring.port.domainHandle());
             } else if (!bounce(src, pool)) {
                 return PathStatus.NO_HOST_BUFFER;
@@ -65,7 +79,7 @@ final class DmaRx {
         int len = src.length;
         RxScratch s = ring.scratch;
         int n = NetRx.reserve(ring.queue, ring.device.memory(), len, ring.device.mergeable(),
-                ring.device.headerLength(), s);
+                ring.device.headerLength(), s, src.offload.plain() ? null : src.offload);
         if (n <= 0) {
             return n;
         }

@@ -2,6 +2,7 @@ package io.vhostdma.backend.dataplane;
 
 import io.vhostdma.backend.stats.DropReason;
 import io.vhostdma.dma.sg.GatherList;
+import io.vhostdma.vhost.offload.OffloadHeader;
 
 /**
  * The DMA dequeue path of one bound guest-TX ring for frames that must land in host memory first
@@ -17,6 +18,8 @@ final class DmaStaging {
     private final TxFifo.Record[] recChain;
     private final StagingPool.Slot[] recSlot;
     private final int[] recLength;
+    /** Each staged frame's offload fields (copied in and out: no allocation per frame). */
+    private final OffloadHeader[] recOffload;
 
     DmaStaging(TxRing ring, CopyQueue copies) {
         this.ring = ring;
@@ -25,6 +28,10 @@ final class DmaStaging {
         recChain = new TxFifo.Record[records];
         recSlot = new StagingPool.Slot[records];
         recLength = new int[records];
+        recOffload = new OffloadHeader[records];
+        for (int i = 0; i < records; i++) {
+            recOffload[i] = new OffloadHeader();
+        }
     }
 
     /** Whether one more frame could be staged now (a free slot and channel room): checked before a pop. */
@@ -37,8 +44,11 @@ final class DmaStaging {
         return pool.freeSlots() > 0 && copies.fits(frame.count());
     }
 
-    /** Submits the staging copies of one frame ({@link #canStage} was true) into a fresh slot; they hold {@code rec}. */
-    void stage(GatherList frame, int len, TxFifo.Record rec, StagingPool pool) {
+    /**
+     * Submits the staging copies of one frame ({@link #canStage} was true) into a fresh slot; they hold {@code rec}.
+     * The frame's offload fields {@code offload} travel with it.
+     */
+    void stage(GatherList frame, int len, OffloadHeader offload, TxFifo.Record rec, StagingPool pool) {
         StagingPool.Slot slot = pool.take();
         long dst = slot.iova();
         for (int i = 0; i < frame.count(); i++) {
@@ -50,6 +60,7 @@ final class DmaStaging {
         recChain[r] = rec;
         recSlot[r] = slot;
         recLength[r] = len;
+        recOffload[r].copyFrom(offload);
         ring.counters.dmaSubmitted(frame.count());
     }
 
@@ -80,6 +91,7 @@ final class DmaStaging {
             ring.counters.packet(len);
             staged.set(slot.memory(), slot.offset(), len);
             src.fromStaging(ring, staged, len, slot);
+            src.offload.copyFrom(recOffload[r]);
             return true;
         }
         return false;

@@ -2,6 +2,7 @@ package io.vhostdma.backend.dataplane;
 
 import io.vhostdma.backend.stats.QueueCounters;
 import io.vhostdma.dma.sg.GatherList;
+import io.vhostdma.vhost.offload.OffloadHeader;
 
 /**
  * Where the frame being moved lives, explicitly: a reused value that travels down the path (take → decide →
@@ -42,12 +43,19 @@ final class FrameSource {
     /** A host copy made for DMA copies that may not read the source directly, or null; {@link #bounceFrame} views it. */
     StagingPool.Slot bounce;
     final GatherList bounceFrame = new GatherList(1);
+    /**
+     * The offload fields of the sender's virtio-net header (validated when taken off its TX ring; cleared for
+     * frames that carry none): each receiver gets them in its RX header or has the work done in software
+     * ({@link RxOffload}).
+     */
+    final OffloadHeader offload = new OffloadHeader();
     /** Whether the frame reached a guest at once (a CPU copy) on some destination. */
     boolean delivered;
 
     /** The frame is in chain {@code record} of TX ring {@code r}. */
     FrameSource fromTxChain(TxRing r, TxFifo.Record record, int len) {
         set(TX_CHAIN, r.frame, len, record);
+        offload.copyFrom(r.offload);
         port = r.port;
         counters = r.counters;
         queuePair = r.queuePair;
@@ -96,6 +104,7 @@ final class FrameSource {
         ring = null;
         bounce = null;
         delivered = false;
+        offload.clear();
     }
 
     /** Whether the bytes are in registered host memory (a DMA copy may read them as they are). */

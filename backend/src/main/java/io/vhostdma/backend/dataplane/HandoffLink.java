@@ -1,6 +1,7 @@
 package io.vhostdma.backend.dataplane;
 
 import io.vhostdma.dma.sg.GatherList;
+import io.vhostdma.vhost.offload.OffloadHeader;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import org.jctools.queues.varhandle.SpscVarHandleArrayQueue;
@@ -22,8 +23,11 @@ import org.jctools.queues.varhandle.SpscVarHandleArrayQueue;
 final class HandoffLink implements AutoCloseable {
     /** Largest frame copied into a slot (jumbo frames up to 9 KiB plus headroom). */
     static final int SLOT_BYTES = StagingPool.SLOT_BYTES;
-    /** Most source ranges a reference carries (more: the frame's bytes are copied instead). */
-    static final int MAX_PIECES = 4;
+    /**
+     * Most source ranges a reference carries (more: the frame's bytes are copied instead): a Linux TSO frame is a
+     * header, its linear part and up to 17 page fragments, and is too big to copy into a slot.
+     */
+    static final int MAX_PIECES = 20;
 
     final Worker giver;
     final Worker receiver;
@@ -115,6 +119,8 @@ final class HandoffLink implements AutoCloseable {
         int length;
         int port;
         int queuePair;
+        /** The frame's offload fields (the sender's validated TX header). */
+        final OffloadHeader offload = new OffloadHeader();
         /** A reference: the giver's TX ring and the chain's record; null for a byte copy. */
         TxRing source;
         TxFifo.Record record;

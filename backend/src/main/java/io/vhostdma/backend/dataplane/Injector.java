@@ -1,6 +1,7 @@
 package io.vhostdma.backend.dataplane;
 
 import io.vhostdma.dma.sg.GatherList;
+import io.vhostdma.vhost.offload.OffloadHeader;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import org.jctools.queues.varhandle.SpscVarHandleArrayQueue;
@@ -78,6 +79,14 @@ public final class Injector implements AutoCloseable {
      * @return the frame's position
      */
     public long write(MemorySegment src, long offset, int len) {
+        return write(src, offset, len, null);
+    }
+
+    /**
+     * Producer: {@link #write(MemorySegment, long, int)} with virtio-net offload fields {@code offload} (copied;
+     * null: none), validated by the worker like a guest's TX header.
+     */
+    public long write(MemorySegment src, long offset, int len, OffloadHeader offload) {
         long position = next++;
         results[index(position)] = UNKNOWN;
         if (closed) {
@@ -86,6 +95,11 @@ public final class Injector implements AutoCloseable {
         Slot s = free[--freeCount];
         s.position = position;
         s.length = len;
+        if (offload == null) {
+            s.offload.clear();
+        } else {
+            s.offload.copyFrom(offload);
+        }
         if (len <= SLOT_BYTES) {
             try {
                 MemorySegment.copy(src, offset, memory, s.offset, len);
@@ -186,6 +200,8 @@ public final class Injector implements AutoCloseable {
         final GatherList frame = new GatherList(1);
         long position;
         int length;
+        /** The frame's offload fields (written by the producer with the bytes). */
+        final OffloadHeader offload = new OffloadHeader();
         /** Worker-local until given back: whether a copy of the frame landed. */
         boolean delivered;
 

@@ -25,6 +25,8 @@ public final class PortState {
     private volatile int domainHandle;
     /** The reactive receiver's tap, or null: the port's guest TX frames go to the switch. */
     private volatile PacketTap tap;
+    /** The operator's capture ({@code vhostctl capture}), or null: frames are mirrored into it, not diverted. */
+    private volatile CaptureRing capture;
     /**
      * Frames sent into the port by the reactive API (set by the data plane before workers see the port), or
      * null; cleared when the port is removed (volatile: worker 0 stops reading it at its next cycle).
@@ -140,6 +142,24 @@ public final class PortState {
         TAP.compareAndSet(this, t, (PacketTap) null);
     }
 
+    /**
+     * The installed capture, or null. Volatile: TX owners read it once per burst, RX owners once per enqueued frame;
+     * after {@link #removeCapture} one quiescent point of every worker later none writes the old capture.
+     */
+    CaptureRing capture() {
+        return capture;
+    }
+
+    /** Installs {@code c} unless a capture is installed already; returns whether it was installed. */
+    public boolean installCapture(CaptureRing c) {
+        return CAPTURE.compareAndSet(this, (CaptureRing) null, c);
+    }
+
+    /** Removes {@code c} if it is the installed capture. */
+    public void removeCapture(CaptureRing c) {
+        CAPTURE.compareAndSet(this, c, (CaptureRing) null);
+    }
+
     /** The port's injector, or null when the port has none. */
     public Injector injector() {
         return injector;
@@ -188,10 +208,13 @@ public final class PortState {
     }
 
     private static final java.lang.invoke.VarHandle TAP;
+    private static final java.lang.invoke.VarHandle CAPTURE;
 
     static {
         try {
             TAP = java.lang.invoke.MethodHandles.lookup().findVarHandle(PortState.class, "tap", PacketTap.class);
+            CAPTURE = java.lang.invoke.MethodHandles.lookup().findVarHandle(PortState.class, "capture",
+                    CaptureRing.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }

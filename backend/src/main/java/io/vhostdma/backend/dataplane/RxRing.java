@@ -3,6 +3,7 @@ package io.vhostdma.backend.dataplane;
 import io.vhostdma.backend.stats.DropReason;
 import io.vhostdma.vhost.net.NetRx;
 import io.vhostdma.vhost.net.RxScratch;
+import io.vhostdma.vhost.offload.OffloadHeader;
 import io.vhostdma.vhost.protocol.VhostDevice;
 import io.vhostdma.vhost.virtq.PathStatus;
 
@@ -53,35 +54,50 @@ final class RxRing extends OwnedRing {
      */
     int enqueue(FrameSource src, StagingPool pool, long cycle, GuestSignals signals, DirtyList dirty) {
         refillBudget(cycle);
+        OffloadHeader h = src.offload;
+        boolean gso = h.gsoKind() != OffloadHeader.GSO_NONE;
+        int work = enabled() ? h.rxWork(device.features()) : OffloadHeader.RX_AS_IS;
+        if (work == OffloadHeader.RX_AS_IS && gso && dma != null && !dma.fits(src)) {
+            work = OffloadHeader.RX_SEGMENT; // a whole GSO frame cannot reach this DMA ring in one copy
+        }
+        if (work != OffloadHeader.RX_AS_IS) {
+            return owner.rxOffload.deliver(this, src, work, pool, cycle, signals, dirty);
+        }
         int st;
         if (!enabled()) {
             st = PathStatus.NOT_READY;
-        } else if (tooBig(src.length)) {
+        } else if (!gso && tooBig(src.length)) {
             st = PathStatus.TOO_BIG;
         } else if (dma != null) {
             st = dma.enqueue(src, pool);
         } else {
-            st = NetRx.enqueue(queue, device.memory(), src.frame, device.mergeable(), device.headerLength(), scratch);
+            st = NetRx.enqueue(queue, device.memory(), src.frame, device.mergeable(), device.headerLength(), scratch,
+                    h.plain() ? null : h);
             if (st > 0) {
                 counters.packet(src.length);
                 dirty.add(this);
-                return PathStatus.OK;
+                st = PathStatus.OK;
             }
         }
         if (st < 0) {
             dropped(st, cycle, signals);
+        } else if (gso) {
+            counters.gsoFrame();
         }
         return st;
     }
 
-    /** NET_SET_MTU negotiated: the guest may not accept a longer frame (no GSO is offered). */
-    private boolean tooBig(int len) {
+    /**
+     * NET_SET_MTU negotiated: the guest may not accept a longer frame (GSO frames are checked by the receiving
+     * guest's GUEST_TSO4/6 instead).
+     */
+    boolean tooBig(int len) {
         int mtu = device.mtu();
         return mtu > 0 && len > mtu + ETHERNET_HEADER;
     }
 
     /** Counts a frame this ring could not take; a guest error found on the way stops the ring. */
-    private void dropped(int status, long cycle, GuestSignals signals) {
+    void dropped(int status, long cycle, GuestSignals signals) {
         counters.drop(DropReason.ofRx(status));
         if (PathStatus.isBudget(status)) {
             budgetExceeded(cycle); // out of buffers for the rest of this duty cycle

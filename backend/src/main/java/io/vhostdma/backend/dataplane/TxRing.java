@@ -5,6 +5,7 @@ import io.vhostdma.dma.sg.GatherCursor;
 import io.vhostdma.dma.sg.GatherList;
 import io.vhostdma.vhost.memory.GuestMemory;
 import io.vhostdma.vhost.net.NetTx;
+import io.vhostdma.vhost.offload.OffloadHeader;
 import io.vhostdma.vhost.protocol.VhostDevice;
 import io.vhostdma.vhost.virtq.DescriptorChain;
 import io.vhostdma.vhost.virtq.PathStatus;
@@ -25,17 +26,22 @@ final class TxRing extends OwnedRing {
     final DescriptorChain chain = new DescriptorChain();
     final GatherList frame = new GatherList(DescriptorChain.MAX_SEGMENTS);
     private final GatherCursor cursor = new GatherCursor();
+    /** The offload fields of the chain taken last (read and validated in {@link #take}). */
+    final OffloadHeader offload = new OffloadHeader();
     final TxFifo fifo;
     /** The staging path of a bound ring, or null while the CPU copies. */
     DmaStaging staging;
     // read once per burst (beginBurst)
     private GuestMemory memory;
     private int headerLength;
+    private long featuresNow;
     private boolean enabledNow;
     private boolean stagesNow;
     private PacketTap tapNow;
     /** A frame went into {@link #tapNow} this burst: its consumer is signalled at {@link #endBurst}. */
     private boolean tapped;
+    /** The operator's capture read at {@link #beginBurst}, or null. */
+    private CaptureRing captureNow;
 
     TxRing(VhostDevice device, PortState port, int ringIndex, Worker owner, ChannelBinding binding) {
         super(device, port, ringIndex, owner, port.counters().tx(ringIndex / 2));
@@ -80,9 +86,11 @@ final class TxRing extends OwnedRing {
         refillBudget(cycle);
         memory = device.memory();
         headerLength = device.headerLength();
+        featuresNow = device.features();
         enabledNow = enabled();
         stagesNow = staging != null && (sink || port.segment() == PortState.DEFAULT_SEGMENT);
         tapNow = port.tap(); // a removed tap is not seen after our next quiescent point
+        captureNow = port.capture(); // likewise
         return Math.min(pending, max);
     }
 
@@ -123,22 +131,28 @@ final class TxRing extends OwnedRing {
             stop(len, signals);
             return TAKEN_LAST;
         }
-        if (len < 0 || !enabledNow || tapNow != null || (stagesNow && len > StagingPool.SLOT_BYTES)) {
+        if (captureNow != null && len >= 0) {
+            captureNow.mirror(ringIndex, frame, len); // vhostctl capture: a bounded copy, never waited for
+        }
+        boolean badOffload = len >= 0 && offload.read(chain.buffers()).validate(len, featuresNow) != 0;
+        // a TSO frame too big to stage is forwarded from the chain (CPU copy; segmented for a DMA receiver)
+        boolean stage = stagesNow && (len <= StagingPool.SLOT_BYTES || offload.gsoKind() != OffloadHeader.GSO_NONE);
+        if (len < 0 || badOffload || !enabledNow || tapNow != null || (stagesNow && !stage)) {
             TxFifo.Record rec = fifo.open(id); // first: the chain goes back whatever happens below
             try {
-                dropOrTap(len);
+                dropOrTap(len, badOffload);
             } finally {
                 rec.release(false, dirty);
             }
             return TAKEN;
         }
-        if (stagesNow) {
+        if (stage && len <= StagingPool.SLOT_BYTES) {
             if (!staging.canStage(frame, pool)) {
                 queue.rewindTo(mark); // taken again next cycle
                 return STOP;
             }
             TxFifo.Record rec = fifo.open(id);
-            staging.stage(frame, len, rec, pool);
+            staging.stage(frame, len, offload, rec, pool);
             rec.release(false, dirty); // the staging copy holds the chain now
             return TAKEN;
         }
@@ -147,17 +161,24 @@ final class TxRing extends OwnedRing {
         return FORWARD;
     }
 
-    /** A chain this ring deals with itself: a bad frame, a disabled ring, a reactive receiver, too big to stage. */
-    private void dropOrTap(int len) {
+    /**
+     * A chain this ring deals with itself: a bad frame or offload header, a disabled ring, a reactive receiver, too
+     * big to stage.
+     */
+    private void dropOrTap(int len, boolean badOffload) {
         if (len < 0) {
             counters.drop(DropReason.TX_BAD_FRAME);
+        } else if (badOffload) {
+            counters.drop(DropReason.TX_BAD_OFFLOAD);
         } else if (!enabledNow) {
             counters.drop(DropReason.TX_DISABLED);
         } else if (tapNow != null) {
-            if (tapNow.offer(queuePair, frame, len)) {
+            int taken = offload.plain() ? (tapNow.offer(queuePair, frame, len) ? 1 : 0)
+                    : owner.rxOffload.toTap(tapNow, queuePair, frame, len, offload, counters);
+            if (taken > 0) {
                 tapped = true;
                 counters.packet(len);
-            } else {
+            } else if (taken == 0) {
                 counters.drop(DropReason.RECEIVER_FULL);
             }
         } else {

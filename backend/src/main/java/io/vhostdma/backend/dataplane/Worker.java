@@ -46,6 +46,8 @@ public final class Worker implements Runnable {
     final StagingPool pool = new StagingPool();
     /** The bytes of the announcement being forwarded (SEND_RARP; worker-local). */
     private final io.vhostdma.dma.sg.GatherList announcement = new io.vhostdma.dma.sg.GatherList(1);
+    /** Checksums and GSO segmentation done in software for receivers that did not negotiate them. */
+    final RxOffload rxOffload = new RxOffload();
     /** The rings this worker owns (TX, channel-bound, draining) and their lifecycle commands. */
     final OwnedRings rings;
     final Delivery delivery;
@@ -267,6 +269,7 @@ public final class Worker implements Runnable {
             HandoffLink.Slot s;
             while (link != null && (s = link.poll()) != null) {
                 src.fromHandoff(s.frame, s.length, s.source, s);
+                src.offload.copyFrom(s.offload);
                 try {
                     delivery.handedOff(src, s, cycle, signals, dirty);
                 } finally {
@@ -289,6 +292,7 @@ public final class Worker implements Runnable {
             Injector.Slot s;
             while (in != null && (s = in.poll()) != null) {
                 src.fromInjector(s.frame, s.length, s);
+                src.offload.copyFrom(s.offload);
                 try {
                     deliverInjected(p, s.length);
                 } finally {
@@ -306,6 +310,8 @@ public final class Worker implements Runnable {
             p.counters().rx(0).drop(io.vhostdma.backend.stats.DropReason.RX_NOT_READY);
         } else if (len > Injector.SLOT_BYTES) {
             r.counters.drop(io.vhostdma.backend.stats.DropReason.RX_TOO_BIG);
+        } else if (src.offload.validate(len, io.vhostdma.vhost.net.VirtioNetFeatures.OFFLOADS) != 0) {
+            r.counters.drop(io.vhostdma.backend.stats.DropReason.TX_BAD_OFFLOAD);
         } else {
             delivery.enqueue(r, src, cycle, signals, dirty);
         }

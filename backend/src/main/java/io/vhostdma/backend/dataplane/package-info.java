@@ -59,6 +59,15 @@
  *       registered host slots the reactive context fills and worker 0 (the owner of every {@code rxq0}) enqueues
  *       like forwarded frames; a slot goes back, with its frame's result, once its copy landed and the used ring
  *       was published.</li>
+ *   <li>Offloads: {@code TxRing.take} reads and validates the sender's virtio-net offload fields (malformed:
+ *       {@code tx_bad_offload}); they travel with the frame ({@code FrameSource.offload}, staging records, hand-off
+ *       slots); {@code RxRing.enqueue} writes them into the receiver's RX header when it negotiated them, else
+ *       {@code RxOffload} completes the checksum or segments the TSO frame on a host copy (before any DMA copy),
+ *       counted {@code csum_fixups} / {@code gso_segmented}.</li>
+ *   <li>Operator capture ({@code vhostctl capture}): while a port has a
+ *       {@link io.vhostdma.backend.dataplane.CaptureRing}, {@code TxRing.take} mirrors each frame its guest sent and
+ *       {@code Delivery.enqueue} each frame enqueued to it into the ring of that queue pair (its owner is the only
+ *       producer); the frames are forwarded as usual, a full ring counts a drop, nothing waits for the reader.</li>
  *   <li>The per-packet path allocates nothing (sync and async).</li>
  * </ul>
  */

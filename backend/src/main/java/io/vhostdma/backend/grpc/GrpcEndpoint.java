@@ -40,12 +40,15 @@ public final class GrpcEndpoint implements AutoCloseable {
     private final List<UnixBind> sockets;
     private final HttpServer tcp;
     private final Set<EventFeed> feeds;
+    private final Set<CaptureFeed> captures;
 
-    private GrpcEndpoint(List<HttpServer> servers, List<UnixBind> sockets, HttpServer tcp, Set<EventFeed> feeds) {
+    private GrpcEndpoint(List<HttpServer> servers, List<UnixBind> sockets, HttpServer tcp, Set<EventFeed> feeds,
+                         Set<CaptureFeed> captures) {
         this.servers = servers;
         this.sockets = sockets;
         this.tcp = tcp;
         this.feeds = feeds;
+        this.captures = captures;
     }
 
     /** Serves {@code m} on {@code listeners} (a TCP port 0 picks a free port; see {@link #port()}). */
@@ -55,11 +58,14 @@ public final class GrpcEndpoint implements AutoCloseable {
 
     static Future<GrpcEndpoint> start(Vertx vertx, Management m, List<Listener> listeners, int eventCapacity) {
         Set<EventFeed> feeds = ConcurrentHashMap.newKeySet();
+        Set<CaptureFeed> captures = ConcurrentHashMap.newKeySet();
         GrpcServer grpc = GrpcServer.server(vertx);
         List<ServiceMethod<?, ?>> unary = VhostdControlGrpcService.all();
         unary.remove(VhostdControlGrpcService.WatchEvents);
+        unary.remove(VhostdControlGrpcService.Capture);
         grpc.addService(VhostdControlGrpcService.builder(new ControlService(vertx, m)).bind(unary).build());
         grpc.callHandler(VhostdControlGrpcService.WatchEvents, req -> watch(vertx, m, req, eventCapacity, feeds));
+        grpc.callHandler(VhostdControlGrpcService.Capture, req -> CaptureFeed.serve(vertx, m, req, captures));
         grpc.addService(ReflectionService.v1());
         grpc.addService(HealthService.create(vertx).register(RpcAccess.CONTROL, () -> serving(m)));
         List<HttpServer> servers = new ArrayList<>();
@@ -84,7 +90,7 @@ public final class GrpcEndpoint implements AutoCloseable {
                     tcp = servers.get(i);
                 }
             }
-            return Future.succeededFuture(new GrpcEndpoint(servers, sockets, tcp, feeds));
+            return Future.succeededFuture(new GrpcEndpoint(servers, sockets, tcp, feeds, captures));
         });
     }
 
@@ -156,10 +162,18 @@ public final class GrpcEndpoint implements AutoCloseable {
         return feeds.size();
     }
 
-    /** Ends every event stream, stops listening and removes its socket files. */
+    /** Capture streams open now. */
+    public int captureStreams() {
+        return captures.size();
+    }
+
+    /** Ends every event and capture stream, stops listening and removes its socket files. */
     public Future<Void> closeAsync() {
         for (EventFeed f : List.copyOf(feeds)) {
             f.close();
+        }
+        for (CaptureFeed c : List.copyOf(captures)) {
+            c.shutdown();
         }
         for (UnixBind b : sockets) {
             b.remove();

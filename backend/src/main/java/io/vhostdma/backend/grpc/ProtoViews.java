@@ -94,7 +94,8 @@ public final class ProtoViews {
                 .setDmaSubmitted(q.dmaSubmitted()).setDmaCompleted(q.dmaCompleted()).setDmaErrors(q.dmaErrors())
                 .setDmaInFlight(q.dmaInFlight()).setDmaUnsealedFallbacks(q.dmaUnsealedFallbacks())
                 .setMacLimit(q.macLimit()).setMacTableFull(q.macTableFull()).setNotifyDropped(q.notifyDropped())
-                .setBudgetExceeded(q.budgetExceeded()).build();
+                .setBudgetExceeded(q.budgetExceeded()).setCsumFixups(q.csumFixups()).setGsoSegmented(q.gsoSegmented())
+                .setGsoFrames(q.gsoFrames()).build();
     }
 
     /** The queue view. */
@@ -102,7 +103,8 @@ public final class ProtoViews {
         return new QueueView(q.getPort(), q.getQueue(), q.getRingIndex(), q.getStarted(), q.getWorker(),
                 nullable(q.getChannel()), q.getPackets(), q.getBytes(), sorted(q.getDropsMap()), q.getRingErrors(),
                 q.getDmaSubmitted(), q.getDmaCompleted(), q.getDmaErrors(), q.getDmaInFlight(), q.getMacLimit(),
-                q.getMacTableFull(), q.getNotifyDropped(), q.getBudgetExceeded(), q.getDmaUnsealedFallbacks());
+                q.getMacTableFull(), q.getNotifyDropped(), q.getBudgetExceeded(), q.getDmaUnsealedFallbacks(),
+                q.getCsumFixups(), q.getGsoSegmented(), q.getGsoFrames());
     }
 
     /** The device message. */

@@ -34,7 +34,7 @@ import java.util.function.ToDoubleFunction;
 public final class VhostdMetrics implements MultiCollector {
     /** The RPCs {@code vhostd_management_refused_total} starts at 0 for, so a rate exists before the first. */
     static final List<String> REFUSABLE = List.of("Bind", "Unbind", "AddPort", "RemovePort", "CreateGroup", "Join",
-            "Leave", "other");
+            "Leave", "GetConfig", "Capture", "other");
     private final Management m;
 
     public VhostdMetrics(Management m) {
@@ -139,6 +139,12 @@ public final class VhostdMetrics implements MultiCollector {
                 + " the kernel refused; dropped, never retried.", samples(queues, queue, QueueView::notifyDropped));
         counter(out, "vhostd_queue_budget_exceeded_total", "Duty cycles in which the ring used up its descriptor budget"
                 + " (then out of buffers for the cycle).", samples(queues, queue, QueueView::budgetExceeded));
+        counter(out, "vhostd_queue_csum_fixups_total", "Frames whose partial checksum vhostd completed in software for"
+                + " the queue (its guest did not negotiate GUEST_CSUM).", samples(queues, queue, QueueView::csumFixups));
+        counter(out, "vhostd_queue_gso_segmented_total", "GSO frames vhostd segmented in software for the queue (its"
+                + " guest did not negotiate the GUEST_TSO4/6 they need).", samples(queues, queue, QueueView::gsoSegmented));
+        counter(out, "vhostd_queue_gso_frames_total", "GSO frames delivered whole into the queue, with their GSO"
+                + " header.", samples(queues, queue, QueueView::gsoFrames));
     }
 
     private static void queueDma(List<MetricSnapshot> out, List<QueueView> queues) {

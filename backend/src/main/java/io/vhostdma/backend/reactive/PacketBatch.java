@@ -21,6 +21,12 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *
  * <p>An <em>owned</em> batch ({@link #of(byte[]...)}, {@link #of(List)}, {@link #copyOf(List)}) holds a
  * private copy of its frames on the heap, for {@link VhostBackend#send}; it never becomes invalid.
+ *
+ * <p>Offloads: each frame has the offload fields of a virtio-net header ({@link #offload}). A received frame's are
+ * always {@link Offload#NONE}: vhostd completes a guest's partial checksum and segments its TSO frames before a
+ * receiver sees them. An owned frame may carry some ({@link #withOffload}): vhostd then treats it as a guest's TX
+ * frame with those fields — the receiving guest gets them in its RX header if it negotiated them, else the
+ * checksum completed or the frame segmented; a malformed set is the drop {@code tx_bad_offload}.
  */
 public final class PacketBatch {
     private final String port;
@@ -29,6 +35,23 @@ public final class PacketBatch {
     private final AtomicBoolean released = new AtomicBoolean();
     /** Received batch: per queue pair, the ring position after this batch's last frame. */
     final long[] ends;
+    /** Owned batch: the offload fields of each frame, or null (all {@link Offload#NONE}). */
+    private Offload[] offloads;
+
+    /**
+     * The offload fields of one frame's virtio-net header (virtio 1.2 §5.1.6.2): {@code flags} (1 NEEDS_CSUM),
+     * {@code gsoType} (0 none, 1 TCPV4, 4 TCPV6, | 0x80 ECN), {@code hdrLen}, {@code gsoSize}, {@code csumStart},
+     * {@code csumOffset}.
+     */
+    public record Offload(int flags, int gsoType, int hdrLen, int gsoSize, int csumStart, int csumOffset) {
+        /** No offload: a complete frame. */
+        public static final Offload NONE = new Offload(0, 0, 0, 0, 0, 0);
+
+        /** A partial checksum: the sum from {@code start} to the end goes into the field at {@code start + offset}. */
+        public static Offload partialChecksum(int start, int offset) {
+            return new Offload(1, 0, 0, 0, start, offset);
+        }
+    }
 
     PacketBatch(String port, MemorySegment[] segments, Arena arena, long[] ends) {
         this.port = port;
@@ -87,6 +110,27 @@ public final class PacketBatch {
     public MemorySegment segment(int i) {
         checkValid();
         return segments[i];
+    }
+
+    /** The offload fields of frame {@code i} ({@link Offload#NONE} for every received frame). */
+    public Offload offload(int i) {
+        return offloads == null || offloads[i] == null ? Offload.NONE : offloads[i];
+    }
+
+    /**
+     * Owned batch: sends frame {@code i} with offload fields {@code o} (see the class comment); returns this batch.
+     *
+     * @throws IllegalStateException for a received batch
+     */
+    public PacketBatch withOffload(int i, Offload o) {
+        if (arena != null) {
+            throw new IllegalStateException("a received batch carries no offload fields to set: port=" + port);
+        }
+        if (offloads == null) {
+            offloads = new Offload[segments.length];
+        }
+        offloads[i] = o;
+        return this;
     }
 
     /** A copy of frame {@code i}; throws {@link IllegalStateException} once a received batch was released. */

@@ -25,6 +25,8 @@ final class PortSender {
     private final Injector injector;
     private final Context context;
     private final ArrayDeque<Send> sends = new ArrayDeque<>();
+    /** Reused to hand a frame's offload fields to the injector (which copies them). */
+    private final io.vhostdma.vhost.offload.OffloadHeader offload = new io.vhostdma.vhost.offload.OffloadHeader();
     private int queuedFrames;
     /** The next position whose result is collected (positions are written in send order). */
     private long collected;
@@ -110,7 +112,9 @@ final class PortSender {
         for (Send s : sends) {
             while (s.written < s.batch.size() && room > 0) {
                 MemorySegment f = s.batch.segment(s.written);
-                injector.write(f, 0, (int) f.byteSize());
+                PacketBatch.Offload o = s.batch.offload(s.written);
+                injector.write(f, 0, (int) f.byteSize(), o == PacketBatch.Offload.NONE ? null
+                        : offload.set(o.flags(), o.gsoType(), o.hdrLen(), o.gsoSize(), o.csumStart(), o.csumOffset()));
                 s.written++;
                 room--;
                 wrote++;

@@ -19,6 +19,13 @@ public enum DropReason {
     TX_DISABLED("tx_disabled"),
     /** The TX chain was not a valid frame (shorter than the header, too long, writable parts). */
     TX_BAD_FRAME("tx_bad_frame"),
+    /**
+     * The frame's virtio-net header asked for an offload that is malformed or was not negotiated (csum_start or
+     * hdr_len past the frame, gso_size 0 with a GSO type, an unknown or UFO/USO gso_type), or software segmentation
+     * found the frame's headers disagreeing with it (counted on the TX queue, or on the RX queue for a frame that
+     * came from another worker).
+     */
+    TX_BAD_OFFLOAD("tx_bad_offload"),
     /** The frame could not cross to another worker (hand-off queue full or frame too large). */
     HANDOFF_FULL("handoff_full"),
     /** Nowhere to deliver: the switch knows no other port that is up. */

@@ -52,7 +52,13 @@ public final class PortCounters {
         long notifyDropped = 0;
         long budgetExceeded = 0;
         long unsealed = 0;
+        long csumFixups = 0;
+        long gsoSegmented = 0;
+        long gsoFrames = 0;
         for (int q = 0; q < rx.length; q++) {
+            csumFixups += rx[q].csumFixups();
+            gsoSegmented += rx[q].gsoSegmentedFrames();
+            gsoFrames += rx[q].gsoFrames();
             macLimit += tx[q].macLimitHits();
             macTableFull += tx[q].macTableFullHits();
             notifyDropped += tx[q].notifyDropped() + rx[q].notifyDropped();
@@ -73,13 +79,14 @@ public final class PortCounters {
             }
         }
         return new Snapshot(port, txPkts, txBytes, rxPkts, rxBytes, drops, copies, copiesDone, copyErrors, macLimit,
-                macTableFull, notifyDropped, budgetExceeded, unsealed);
+                macTableFull, notifyDropped, budgetExceeded, unsealed, csumFixups, gsoSegmented, gsoFrames);
     }
 
     /** Totals of one port at one moment ({@code dmaUnsealedFallbacks}: see {@link QueueCounters#dmaUnsealedFallback()}). */
     public record Snapshot(String port, long guestTxPackets, long guestTxBytes, long guestRxPackets,
             long guestRxBytes, Map<DropReason, Long> drops, long dmaCopies, long dmaCompleted, long dmaErrors,
-            long macLimit, long macTableFull, long notifyDropped, long budgetExceeded, long dmaUnsealedFallbacks) {
+            long macLimit, long macTableFull, long notifyDropped, long budgetExceeded, long dmaUnsealedFallbacks,
+            long csumFixups, long gsoSegmented, long gsoFrames) {
         public long totalDrops() {
             long n = 0;
             for (long v : drops.values()) {
@@ -91,7 +98,8 @@ public final class PortCounters {
         /**
          * {@code port=vm1 guest_tx_pkts=.. guest_tx_bytes=.. guest_rx_pkts=.. guest_rx_bytes=.. drops=N drop.<reason>=N..},
          * then, when non-zero, the MAC-learning counts, the DMA fields, {@code notify_dropped=N},
-         * {@code budget_exceeded=N} and {@code dma_unsealed_fallback=N}.
+         * {@code budget_exceeded=N}, {@code dma_unsealed_fallback=N} and the offload work done for the port's RX
+         * queues: {@code csum_fixups=N gso_segmented=N gso_frames=N}.
          */
         public String fields() {
             StringBuilder sb = new StringBuilder(160);
@@ -122,6 +130,10 @@ public final class PortCounters {
             }
             if (dmaUnsealedFallbacks != 0) {
                 sb.append(" dma_unsealed_fallback=").append(dmaUnsealedFallbacks);
+            }
+            if (csumFixups != 0 || gsoSegmented != 0 || gsoFrames != 0) {
+                sb.append(" csum_fixups=").append(csumFixups).append(" gso_segmented=").append(gsoSegmented)
+                        .append(" gso_frames=").append(gsoFrames);
             }
             return sb.toString();
         }

@@ -28,12 +28,18 @@ public final class QueueCounters {
     private static final int MAC_LIMIT = FIRST_REASON + REASONS.length;
     /** Frames whose new source MAC the switch did not learn: no free slot in the MAC table. */
     private static final int MAC_TABLE_FULL = MAC_LIMIT + 1;
+    /** RX: frames whose partial checksum vhostd completed in software (the receiver lacks GUEST_CSUM). */
+    private static final int CSUM_FIXUPS = MAC_TABLE_FULL + 1;
+    /** RX: GSO frames vhostd segmented in software (the receiver lacks the GUEST_TSO4/6 the frame needs). */
+    private static final int GSO_SEGMENTED = CSUM_FIXUPS + 1;
+    /** RX: GSO frames handed to the guest whole, with their GSO header (larger than one segment). */
+    private static final int GSO_FRAMES = GSO_SEGMENTED + 1;
 
     private final String name;
     /** The bound channel ({@code dev/ch}) or null; written by the control plane, read by anyone. */
     private volatile String channel;
     // padded so that two queues' counters owned by different workers never share a cache line
-    private final long[] values = new long[8 + MAC_TABLE_FULL + 1 + 8];
+    private final long[] values = new long[8 + GSO_FRAMES + 1 + 8];
     /** Owner-local running counts (plain; see {@link #publish}). */
     private long packetsLocal;
     private long bytesLocal;
@@ -145,6 +151,33 @@ public final class QueueCounters {
 
     public long macTableFullHits() {
         return get(MAC_TABLE_FULL);
+    }
+
+    /** Counts a frame whose checksum was completed in software for this (RX) queue. */
+    public void csumFixup() {
+        add(CSUM_FIXUPS, 1);
+    }
+
+    public long csumFixups() {
+        return get(CSUM_FIXUPS);
+    }
+
+    /** Counts a GSO frame segmented in software for this (RX) queue. */
+    public void gsoSegmented() {
+        add(GSO_SEGMENTED, 1);
+    }
+
+    public long gsoSegmentedFrames() {
+        return get(GSO_SEGMENTED);
+    }
+
+    /** Counts a GSO frame delivered whole (with its GSO header) into this (RX) queue. */
+    public void gsoFrame() {
+        add(GSO_FRAMES, 1);
+    }
+
+    public long gsoFrames() {
+        return get(GSO_FRAMES);
     }
 
     /** Counts a guest error that stopped this ring. */

@@ -118,6 +118,13 @@ public final class FakeManagement implements Management {
         return CompletableFuture.completedFuture(PORT);
     }
 
+    /** No port here carries traffic: a capture reaches the backend and is refused as an unknown port. */
+    @Override
+    public io.vhostdma.backend.control.CaptureSession capture(String port, String queue) {
+        check();
+        throw new ControlException(ControlException.Code.NOT_FOUND, "unknown port: port=" + port);
+    }
+
     @Override
     public CompletionStage<Void> removePort(String name) {
         check();

@@ -89,14 +89,17 @@ class VhostdMetricsTest {
     }
 
     @Test
-    void shouldCarryRefusedNotificationsAndBudgetTripsWhenAQueueHasThem() {
+    void shouldCarryRefusedNotificationsBudgetTripsAndOffloadWorkWhenAQueueHasThem() {
         var q = new io.vhostdma.backend.control.QueueView("vm1", "rxq0", 0, true, 0, null, 1, 64, Map.of("budget", 6L),
-                0, 0, 0, 0, 0, 0, 0, 4, 5, 0);
+                0, 0, 0, 0, 0, 0, 0, 4, 5, 0, 7, 8, 9);
         var parsed = ExpositionParser.parse(render(new VhostdMetrics.Snapshot(FakeManagement.STATUS,
                 List.of(FakeManagement.PORT), List.of(q), List.of(), List.of(), Map.of())));
         Map<String, String> rx = Map.of("port", "vm1", "queue", "rxq0");
         assertEquals(4, value(parsed, "vhostd_queue_notify_dropped_total", rx));
         assertEquals(5, value(parsed, "vhostd_queue_budget_exceeded_total", rx));
+        assertEquals(7, value(parsed, "vhostd_queue_csum_fixups_total", rx));
+        assertEquals(8, value(parsed, "vhostd_queue_gso_segmented_total", rx));
+        assertEquals(9, value(parsed, "vhostd_queue_gso_frames_total", rx));
         assertEquals(6, value(parsed, "vhostd_queue_drops_total", Map.of("port", "vm1", "queue", "rxq0", "reason",
                 "budget")));
     }

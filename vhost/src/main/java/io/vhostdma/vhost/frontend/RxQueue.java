@@ -1,6 +1,7 @@
 package io.vhostdma.vhost.frontend;
 
 import io.vhostdma.vhost.net.NetHeaderLayout;
+import io.vhostdma.vhost.offload.OffloadHeader;
 import io.vhostdma.vhost.virtq.SplitRingLayout;
 import java.lang.foreign.MemorySegment;
 
@@ -19,6 +20,8 @@ final class RxQueue {
     private final int[] scratch;
     private int headerSize = 12;
     private boolean mergeable;
+    /** The offload fields of the virtio-net header of the last packet received. */
+    final OffloadHeader lastOffload = new OffloadHeader();
 
     RxQueue(GuestMemoryImage memory, DriverVirtqueue vq, QueueCounters counters, int bufferSize) {
         int n = vq.size();
@@ -98,6 +101,7 @@ final class RxQueue {
             recycle(buffers);
             return VhostUserFrontend.ERR_DST_TOO_SMALL;
         }
+        lastOffload.read(pool.segment(id0), pool.offset(id0));
         MemorySegment.copy(pool.segment(id0), pool.offset(id0) + headerSize, dst, offset, len0 - headerSize);
         long at = offset + len0 - headerSize;
         for (int i = 1; i < buffers; i++) {

@@ -1,5 +1,6 @@
 package io.vhostdma.vhost.frontend;
 
+import io.vhostdma.vhost.offload.OffloadHeader;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 
@@ -44,6 +45,11 @@ final class TxQueue {
      * after reclaiming, {@link VhostUserFrontend#ERR_FRAME_TOO_LARGE} if it does not fit a buffer.
      */
     int enqueue(MemorySegment frame, long offset, int length) {
+        return enqueue(frame, offset, length, null);
+    }
+
+    /** {@link #enqueue(MemorySegment, long, int)} with the offload fields of {@code offload} in the header (null: none). */
+    int enqueue(MemorySegment frame, long offset, int length, OffloadHeader offload) {
         if (length < 0 || length > bufferSize - headerSize) {
             counters.txTooLarge++;
             return VhostUserFrontend.ERR_FRAME_TOO_LARGE;
@@ -58,11 +64,14 @@ final class TxQueue {
         }
         MemorySegment seg = buffers.segment(d);
         long off = buffers.offset(d);
-        // header: all zero (no offloads; num_buffers 0 on TX)
+        // header: all zero unless offloads are asked for (num_buffers 0 on TX)
         seg.set(ValueLayout.JAVA_LONG_UNALIGNED, off, 0L);
         seg.set(ValueLayout.JAVA_SHORT_UNALIGNED, off + 8, (short) 0);
         if (headerSize == 12) {
             seg.set(ValueLayout.JAVA_SHORT_UNALIGNED, off + 10, (short) 0);
+        }
+        if (offload != null) {
+            offload.write(seg, off);
         }
         MemorySegment.copy(frame, offset, seg, off + headerSize, length);
         if (indirect && vq.packed()) { // a packed table: {addr, len, id (ignored), flags}, read in order

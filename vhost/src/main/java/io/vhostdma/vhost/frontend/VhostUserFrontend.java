@@ -141,6 +141,29 @@ public final class VhostUserFrontend implements AutoCloseable {
         return r;
     }
 
+    /**
+     * {@link #send(int, MemorySegment, long, int)} with the virtio-net header's offload fields taken from
+     * {@code offload} (flags, gso_type, hdr_len, gso_size, csum_start, csum_offset; the caller negotiated CSUM /
+     * HOST_TSO4/6 as the fields need, or sends them to test that vhostd refuses them).
+     */
+    public int send(int queuePair, MemorySegment frame, long offset, int length,
+                    io.vhostdma.vhost.offload.OffloadHeader offload) {
+        TxQueue q = tx[queuePair];
+        int r = q.enqueue(frame, offset, length, offload);
+        if (r == 1) {
+            q.flush();
+        }
+        return r;
+    }
+
+    /**
+     * The offload fields of the virtio-net header of the last frame {@link #receive(int, MemorySegment, long, int)}
+     * returned on {@code queuePair} (a reused object, overwritten by the next receive).
+     */
+    public io.vhostdma.vhost.offload.OffloadHeader lastRxOffload(int queuePair) {
+        return rx[queuePair].lastOffload;
+    }
+
     /** Convenience for tests: sends a whole array (allocates a heap segment wrapper). */
     public int send(int queuePair, byte[] frame) {
         return send(queuePair, MemorySegment.ofArray(frame), 0, frame.length);

@@ -2,6 +2,7 @@ package io.vhostdma.vhost.net;
 
 import io.vhostdma.dma.sg.GatherList;
 import io.vhostdma.vhost.memory.GuestMemory;
+import io.vhostdma.vhost.offload.OffloadHeader;
 import io.vhostdma.vhost.virtq.DescriptorChain;
 import io.vhostdma.vhost.virtq.Virtqueue;
 import io.vhostdma.vhost.virtq.PathStatus;
@@ -39,8 +40,17 @@ public final class NetRx {
      */
     public static int enqueue(Virtqueue rxq, GuestMemory mem, GatherList frame, boolean mergeable, int hdrLen,
                               RxScratch scratch) {
+        return enqueue(rxq, mem, frame, mergeable, hdrLen, scratch, null);
+    }
+
+    /**
+     * {@link #enqueue(Virtqueue, GuestMemory, GatherList, boolean, int, RxScratch)} with the offload fields of
+     * {@code offload} in the virtio-net header (null: a zeroed header).
+     */
+    public static int enqueue(Virtqueue rxq, GuestMemory mem, GatherList frame, boolean mergeable, int hdrLen,
+                              RxScratch scratch, OffloadHeader offload) {
         long frameLen = frame.totalBytes();
-        int n = reserve(rxq, mem, frameLen, mergeable, hdrLen, scratch);
+        int n = reserve(rxq, mem, frameLen, mergeable, hdrLen, scratch, offload);
         if (n <= 0) {
             return n;
         }
@@ -70,8 +80,23 @@ public final class NetRx {
      */
     public static int reserve(Virtqueue rxq, GuestMemory mem, long frameLen, boolean mergeable, int hdrLen,
                               RxScratch scratch) {
+        return reserve(rxq, mem, frameLen, mergeable, hdrLen, scratch, null);
+    }
+
+    /**
+     * {@link #reserve(Virtqueue, GuestMemory, long, boolean, int, RxScratch)} with the offload fields of
+     * {@code offload} in the virtio-net header (null: a zeroed header): flags, gso_type, hdr_len, gso_size,
+     * csum_start, csum_offset as the sender's validated TX header had them.
+     */
+    public static int reserve(Virtqueue rxq, GuestMemory mem, long frameLen, boolean mergeable, int hdrLen,
+                              RxScratch scratch, OffloadHeader offload) {
         if (frameLen > NetTx.MAX_FRAME_LENGTH) {
             return PathStatus.TOO_BIG;
+        }
+        scratch.header.set(ValueLayout.JAVA_LONG, 0, 0L);
+        scratch.header.set(ValueLayout.JAVA_LONG, 8, 0L);
+        if (offload != null) {
+            offload.write(scratch.header, 0);
         }
         scratch.payload.clear();
         scratch.mark = rxq.availMark();
@@ -95,8 +120,8 @@ public final class NetRx {
             return PathStatus.TOO_BIG;
         }
         GatherList w = chain.buffers(); // all writable (a readable buffer was refused above)
-        s.header.clear();
-        if (!s.header.addSlice(w, 0, hdrLen, s.cursor) || !s.payload.addSlice(w, hdrLen, total - hdrLen, s.cursor)) {
+        s.headerAt.clear();
+        if (!s.headerAt.addSlice(w, 0, hdrLen, s.cursor) || !s.payload.addSlice(w, hdrLen, total - hdrLen, s.cursor)) {
             rxq.rewindTo(s.mark);
             return PathStatus.TOO_BIG;
         }
@@ -133,8 +158,8 @@ public final class NetRx {
                     rxq.rewindTo(s.mark);
                     return PathStatus.TOO_BIG;
                 }
-                s.header.clear();
-                if (!s.header.addSlice(w, 0, hdrLen, s.cursor)) {
+                s.headerAt.clear();
+                if (!s.headerAt.addSlice(w, 0, hdrLen, s.cursor)) {
                     rxq.rewindTo(s.mark);
                     return PathStatus.TOO_BIG;
                 }
@@ -169,25 +194,27 @@ public final class NetRx {
     }
 
     /**
-     * Writes the virtio-net header of the packet {@code s} reserved in {@code n} chains: zeroed, {@code num_buffers}
-     * = {@code n} when the header has the field. Call it once the chains are kept (see {@link #reserve}).
+     * Writes the virtio-net header of the packet {@code s} reserved in {@code n} chains ({@link RxScratch#header}:
+     * zeroed or the offload fields), {@code num_buffers} = {@code n} when the header has the field. Call it once the chains are kept (see {@link #reserve}).
      */
     public static void writeHeader(int hdrLen, int n, RxScratch s) {
-        writeHeader(s.header, hdrLen, s);
+        writeHeader(s.headerAt, hdrLen, s);
         patchNumBuffers(hdrLen, n, s);
     }
 
     /**
-     * Zeroes the first {@code hdrLen} bytes of {@code w} (the header may be split across descriptors) and records
-     * where the two num_buffers bytes live.
+     * Writes the first {@code hdrLen} bytes of {@code w} from {@link RxScratch#header} (the header may be split
+     * across descriptors) and records where the two num_buffers bytes live.
      */
     private static void writeHeader(GatherList w, int hdrLen, RxScratch s) {
         if (w.count() > 0 && w.length(0) >= hdrLen) {
             // common case: the header lies in the first buffer; two stores instead of hdrLen
             MemorySegment seg = w.segment(0);
             long off = w.offset(0);
-            seg.set(ValueLayout.JAVA_LONG_UNALIGNED, off, 0L);
-            seg.set(ValueLayout.JAVA_INT_UNALIGNED, off + hdrLen - 4, 0); // hdrLen is 10 or 12
+            MemorySegment h = s.header;
+            seg.set(ValueLayout.JAVA_LONG_UNALIGNED, off, h.get(ValueLayout.JAVA_LONG_UNALIGNED, 0));
+            // hdrLen is 10 or 12
+            seg.set(ValueLayout.JAVA_INT_UNALIGNED, off + hdrLen - 4, h.get(ValueLayout.JAVA_INT_UNALIGNED, hdrLen - 4));
             s.numBuffersLowSeg = seg;
             s.numBuffersLowOff = off + NetHeaderLayout.NUM_BUFFERS;
             s.numBuffersHighSeg = seg;
@@ -199,7 +226,7 @@ public final class NetRx {
             MemorySegment seg = w.segment(i);
             long off = w.offset(i);
             for (int j = 0; j < w.length(i) && pos < hdrLen; j++, pos++) {
-                seg.set(ValueLayout.JAVA_BYTE, off + j, (byte) 0);
+                seg.set(ValueLayout.JAVA_BYTE, off + j, s.header.get(ValueLayout.JAVA_BYTE, pos));
                 if (pos == NetHeaderLayout.NUM_BUFFERS) {
                     s.numBuffersLowSeg = seg;
                     s.numBuffersLowOff = off + j;

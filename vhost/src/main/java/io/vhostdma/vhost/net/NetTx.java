@@ -14,8 +14,11 @@ public final class NetTx {
 
     /** Used len for TX chains (the driver ignores it; DPDK writes 0). */
     public static final int USED_LEN = 0;
-    /** Largest frame accepted after the header. */
-    public static final int MAX_FRAME_LENGTH = 65535;
+    /**
+     * Largest frame accepted after the header: a 64 KiB IP packet (a TSO/GSO frame) behind an Ethernet header with
+     * one VLAN tag.
+     */
+    public static final int MAX_FRAME_LENGTH = 65535 + 14 + 4;
 
     private NetTx() {
     }

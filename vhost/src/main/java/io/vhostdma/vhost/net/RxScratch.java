@@ -4,6 +4,7 @@ import io.vhostdma.dma.sg.GatherCursor;
 import io.vhostdma.dma.sg.GatherList;
 import io.vhostdma.vhost.virtq.DescriptorChain;
 
+import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 
 /**
@@ -18,11 +19,13 @@ public final class RxScratch {
     static final int MAX_PAYLOAD_RANGES = 1024;
     final GatherList payload = new GatherList(MAX_PAYLOAD_RANGES);
     /** Where the reserved packet's virtio-net header goes (written only by {@link NetRx#writeHeader}). */
-    final GatherList header = new GatherList(NetHeaderLayout.SIZE_V1);
+    final GatherList headerAt = new GatherList(NetHeaderLayout.SIZE_V1);
     /** The RX ring's avail position before the packet being reserved (to give its chains back). */
     int mark;
     final int[] heads;
     final int[] lens;
+    /** The virtio-net header of the packet being reserved (num_buffers 0), copied into its first chain. */
+    final MemorySegment header = Arena.ofAuto().allocate(16, 8);
     MemorySegment numBuffersLowSeg;
     long numBuffersLowOff;
     MemorySegment numBuffersHighSeg;

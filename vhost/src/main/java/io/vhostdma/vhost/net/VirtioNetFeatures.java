@@ -13,6 +13,22 @@ public final class VirtioNetFeatures {
     public static final long MTU = 1L << 3;
     /** Bit 5: MAC in config space. */
     public static final long MAC = 1L << 5;
+    /** Bit 7: guest takes TSO over IPv4 (GSO frames with gso_type TCPV4 in its RX header). */
+    public static final long GUEST_TSO4 = 1L << 7;
+    /** Bit 8: guest takes TSO over IPv6. */
+    public static final long GUEST_TSO6 = 1L << 8;
+    /** Bit 9: guest takes TSO frames with the ECN bit (CWR) set. */
+    public static final long GUEST_ECN = 1L << 9;
+    /** Bit 10: guest takes UFO (not offered: see {@link #OFFERED}). */
+    public static final long GUEST_UFO = 1L << 10;
+    /** Bit 11: device takes TSO over IPv4 from the guest. */
+    public static final long HOST_TSO4 = 1L << 11;
+    /** Bit 12: device takes TSO over IPv6. */
+    public static final long HOST_TSO6 = 1L << 12;
+    /** Bit 13: device takes TSO frames with ECN. */
+    public static final long HOST_ECN = 1L << 13;
+    /** Bit 14: device takes UFO (not offered). */
+    public static final long HOST_UFO = 1L << 14;
     /** Bit 15: mergeable RX buffers. */
     public static final long MRG_RXBUF = 1L << 15;
     /** Bit 16: status in config space. */
@@ -45,12 +61,21 @@ public final class VirtioNetFeatures {
     public static final long IN_ORDER = 1L << 35;
 
     /**
+     * The offloads offered (virtio 1.2 §5.1.6.2): partial checksums and TCP segmentation in both directions. A
+     * receiver that did not negotiate what a frame needs gets it completed or segmented in software
+     * (io.vhostdma.vhost.offload). UFO (and USO) stay off: a UFO frame's software fallback would be IP
+     * fragmentation, which vhostd does not do.
+     */
+    public static final long OFFLOADS =
+            CSUM | GUEST_CSUM | HOST_TSO4 | HOST_TSO6 | HOST_ECN | GUEST_TSO4 | GUEST_TSO6 | GUEST_ECN;
+
+    /**
      * The features this back end offers. MTU: QEMU passes bit 3 (and its {@code host_mtu} in config space) to the
      * guest only when the back end offers it, and then tells us the MTU with NET_SET_MTU.
      */
     public static final long OFFERED =
             VERSION_1 | MRG_RXBUF | EVENT_IDX | INDIRECT_DESC | MQ | GUEST_ANNOUNCE | MTU | PROTOCOL_FEATURES
-                    | RING_PACKED | IN_ORDER | LOG_ALL;
+                    | RING_PACKED | IN_ORDER | OFFLOADS | LOG_ALL;
 
     private VirtioNetFeatures() {
     }

@@ -5,6 +5,8 @@
  * not negotiate what the sender's frame needs. A pure library over a host copy of the frame (the caller copies the
  * guest's bytes out first, so nothing here reads guest memory twice): the header fields are validated before use,
  * and a malformed one is {@link io.vhostdma.vhost.offload.OffloadHeader#BAD_OFFLOAD}, never an out-of-bounds read.
- * Allocation-free after construction. Not wired into the data path yet: no offload feature bit is offered.
+ * Allocation-free after construction. The data path reads and validates a guest's TX header with
+ * {@link io.vhostdma.vhost.offload.OffloadHeader} and uses this library for receivers that did not negotiate what
+ * a frame needs (backend {@code RxOffload}).
  */
 package io.vhostdma.vhost.offload;
