@@ -201,6 +201,7 @@ public final class Worker implements Runnable {
             faults.stopFaulted(r); // a worker found the front end's memory faulting: never touch it again
             return 0;
         }
+        r.reclaimLent(dirty); // chains a lending receiver freed go back first
         int n = r.beginBurst(cycle, BURST, sink, signals);
         int done = 0;
         while (done < n && r.canTake(pool)) {
@@ -350,6 +351,11 @@ public final class Worker implements Runnable {
             HandoffLink out = delivery.outbound[w];
             if ((in != null && in.pending()) || (out != null && out.returnsPending())) {
                 return true;
+            }
+        }
+        for (int i = 0; i < rings.txCount; i++) {
+            if (rings.tx[i].reclaimPending()) {
+                return true; // a lending receiver freed chains
             }
         }
         if (id == 0) {

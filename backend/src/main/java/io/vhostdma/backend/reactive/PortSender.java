@@ -4,7 +4,6 @@ import io.smallrye.mutiny.subscription.UniEmitter;
 import io.vhostdma.backend.dataplane.Injector;
 import io.vhostdma.backend.dataplane.WakeSignal;
 import io.vertx.core.Context;
-import java.lang.foreign.MemorySegment;
 import java.util.ArrayDeque;
 
 /**
@@ -88,19 +87,30 @@ final class PortSender {
         long done = injector.done(); // acquire: the results before it are written
         boolean progress = collected < done;
         while (collected < done) {
+            finishHeads();
             Send s = sends.peekFirst();
             if (injector.delivered(collected)) {
                 s.delivered++;
             }
             s.collected++;
             collected++;
-            if (s.collected == s.batch.size()) {
-                sends.pollFirst();
-                queuedFrames -= s.batch.size();
+        }
+        finishHeads();
+        return progress;
+    }
+
+    /** Completes (or fails) the sends at the head whose written frames all have a final fate, in order. */
+    private void finishHeads() {
+        Send s;
+        while ((s = sends.peekFirst()) != null && s.collected == s.total) {
+            sends.pollFirst();
+            queuedFrames -= s.total;
+            if (s.failure != null) {
+                s.em.fail(s.failure);
+            } else {
                 s.em.complete(s.delivered);
             }
         }
-        return progress;
     }
 
     /** Copies waiting frames into free slots and publishes them. */
@@ -108,14 +118,15 @@ final class PortSender {
         int room = injector.room();
         int wrote = 0;
         for (Send s : sends) {
-            while (s.written < s.batch.size() && room > 0) {
-                MemorySegment f = s.batch.segment(s.written);
-                injector.write(f, 0, (int) f.byteSize());
+            while (s.written < s.total && room > 0) {
+                if (!writeFrame(s)) {
+                    break;
+                }
                 s.written++;
                 room--;
                 wrote++;
             }
-            if (s.written < s.batch.size()) {
+            if (s.written < s.total) {
                 break;
             }
         }
@@ -123,6 +134,26 @@ final class PortSender {
             injector.publish(); // release store of the tail, then wakes the worker if it sleeps
         }
         return wrote > 0;
+    }
+
+    /**
+     * Copies the send's next frame into a slot (no allocation). A received batch released or invalidated meanwhile
+     * fails the send: its frames already written still get their fate, the rest are not sent.
+     */
+    private boolean writeFrame(Send s) {
+        PacketBatch b = s.batch;
+        try {
+            if (!b.isValid()) {
+                b.segment(s.written); // throws the batch's own explanation
+            }
+            injector.write(b.source(s.written), b.sourceOffset(s.written), b.length(s.written));
+            return true;
+        } catch (IllegalStateException e) {
+            s.failure = e;
+            queuedFrames -= s.total - s.written;
+            s.total = s.written;
+            return false;
+        }
     }
 
     private void schedule(boolean progress) {
@@ -158,6 +189,9 @@ final class PortSender {
     private static final class Send {
         final PacketBatch batch;
         final UniEmitter<? super Integer> em;
+        /** Frames this send writes (fewer than the batch's once it failed). */
+        int total;
+        Throwable failure;
         int written;
         int collected;
         int delivered;
@@ -165,6 +199,7 @@ final class PortSender {
         Send(PacketBatch batch, UniEmitter<? super Integer> em) {
             this.batch = batch;
             this.em = em;
+            this.total = batch.size();
         }
     }
 }
