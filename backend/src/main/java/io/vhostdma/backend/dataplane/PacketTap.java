@@ -15,6 +15,14 @@ import java.lang.invoke.VarHandle;
  * Vert.x context): it reads published slots and frees them, in order, when its receiver is done with them.
  * Memory is fixed at creation whatever the consumer does.
  *
+ * <p>Lending mode ({@link #lend}): a frame in one guest buffer is not copied; its position carries the buffer's
+ * address and the worker keeps a hold on the chain's FIFO record until the consumer frees the position
+ * ({@link #reclaim}). At {@link #slots()} outstanding positions the worker stops taking chains (back-pressure,
+ * counted in {@link #stalls}). The consumer reads lent frames only through {@link #window()}, a segment of a
+ * shared arena that {@link #revoke} closes before any lent chain goes back early (ring stop, memory-table change,
+ * disconnect, the receiver's end), so no thread reads a buffer the guest got back or memory that was unmapped.
+ */
+ *
  * <p>Ordering: the producer writes the slot's bytes and length, then publishes with a release store of
  * {@code tail}; the consumer reads {@code tail} with acquire before reading a slot. The consumer frees
  * slots with a release store of {@code head}; the producer reads it with acquire before reusing a slot.

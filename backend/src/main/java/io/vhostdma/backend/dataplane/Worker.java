@@ -369,6 +369,16 @@ public final class Worker implements Runnable {
         return false;
     }
 
+    /** Whether one of this worker's TX rings feeds a reactive receiver (a tap is installed on its port). */
+    boolean feedsReceiver() {
+        for (int i = 0; i < rings.txCount; i++) {
+            if (rings.tx[i].port.tap() != null) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** Wakes {@code other} if it sleeps (after publishing work for it). */
     static void wake(Worker other) {
         other.wakeup.wake();

@@ -213,21 +213,27 @@ public final class VhostBackend {
                 em.fail(closedError(port));
                 return;
             }
-            context.runOnContext(v -> {
-                if (closing) {
-                    em.fail(closedError(port));
-                    return;
-                }
-                PortSender s;
-                try {
-                    s = sender(port);
-                } catch (ControlException e) {
-                    em.fail(e);
-                    return;
-                }
-                s.submit(batch, em);
-            });
+            if (Vertx.currentContext() == context) {
+                submit(port, batch, em); // already on the context (e.g. from a receive stream): no extra hop
+            } else {
+                context.runOnContext(v -> submit(port, batch, em));
+            }
         });
+    }
+
+    private void submit(String port, PacketBatch batch, io.smallrye.mutiny.subscription.UniEmitter<? super Integer> em) {
+        if (closing) {
+            em.fail(closedError(port));
+            return;
+        }
+        PortSender s;
+        try {
+            s = sender(port);
+        } catch (ControlException e) {
+            em.fail(e);
+            return;
+        }
+        s.submit(batch, em);
     }
 
     /** {@link #send(String, PacketBatch)} of each buffer's remaining bytes (copied now). */
