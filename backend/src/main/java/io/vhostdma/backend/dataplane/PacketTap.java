@@ -21,7 +21,6 @@ import java.lang.invoke.VarHandle;
  * counted in {@link #stalls}). The consumer reads lent frames only through {@link #window()}, a segment of a
  * shared arena that {@link #revoke} closes before any lent chain goes back early (ring stop, memory-table change,
  * disconnect, the receiver's end), so no thread reads a buffer the guest got back or memory that was unmapped.
- */
  *
  * <p>Ordering: the producer writes the slot's bytes and length, then publishes with a release store of
  * {@code tail}; the consumer reads {@code tail} with acquire before reading a slot. The consumer frees

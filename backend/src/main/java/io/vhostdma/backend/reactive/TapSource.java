@@ -177,7 +177,9 @@ final class TapSource implements PolledMulti.Source<PacketBatch> {
 
     /** Lending mode, any thread: a batch was released; frees the positions before the oldest one still held. */
     synchronized void released() {
-        freeReleased();
+        if (!closed) { // after the end every position was freed, and the workers may be gone
+            freeReleased();
+        }
     }
 
     private void freeReleased() {
@@ -239,7 +241,8 @@ final class TapSource implements PolledMulti.Source<PacketBatch> {
             }
             lent.clear();
             for (int q = 0; q < cursor.length; q++) {
-                tap.releaseUpTo(q, tap.published(q));
+                freed[q] = tap.published(q);
+                tap.releaseUpTo(q, freed[q]);
             }
         }
     }
