@@ -18,7 +18,6 @@ import java.util.ArrayDeque;
 final class PortSender {
     /** Most frames queued (written or waiting for room) per port. */
     static final int MAX_QUEUED_FRAMES = 4096;
-    private static final int SPINS = 64;
 
     private final String port;
     private final Injector injector;
@@ -29,7 +28,14 @@ final class PortSender {
     private long collected;
     private boolean scheduled;
     private final WakeSignal signal;
-    private int spins;
+    /** When the re-pumps without progress began (0: progress last time). */
+    private long idleSince;
+    /** A wake-up from the notifier is queued on the context (coalesces the worker's signals). */
+    private final java.util.concurrent.atomic.AtomicBoolean wakeQueued = new java.util.concurrent.atomic.AtomicBoolean();
+    private final io.vertx.core.Handler<Void> wakeTask = v -> {
+        wakeQueued.set(false);
+        pump();
+    };
     private Throwable closedWith;
 
     /** Whether this sender writes into {@code in} (false once its port was removed and added again). */
@@ -42,7 +48,11 @@ final class PortSender {
         this.injector = injector;
         this.context = context;
         this.collected = injector.done();
-        this.signal = notifier.signal(() -> context.runOnContext(v -> pump()));
+        this.signal = notifier.signal(() -> {
+            if (wakeQueued.compareAndSet(false, true)) {
+                context.runOnContext(wakeTask);
+            }
+        });
         injector.signalWith(signal);
     }
 
@@ -157,22 +167,27 @@ final class PortSender {
     }
 
     private void schedule(boolean progress) {
-        spins = progress ? 0 : spins + 1;
-        if (spins < SPINS) {
-            if (!scheduled) {
-                scheduled = true;
-                context.runOnContext(v -> pump());
-            }
+        long now = System.nanoTime();
+        if (progress || idleSince == 0) {
+            idleSince = now;
+        }
+        if (now - idleSince < PolledMulti.SPIN_NANOS) {
+            Thread.yield(); // let worker 0 run if it shares this core
+            repump();
         } else {
             signal.arm(); // the worker signals once it gave slots back (results, room): no timer
+            idleSince = 0;
             if (injector.returnsPending()) {
                 signal.disarm();
-                spins = 0;
-                if (!scheduled) {
-                    scheduled = true;
-                    context.runOnContext(v -> pump());
-                }
+                repump();
             }
+        }
+    }
+
+    private void repump() {
+        if (!scheduled) {
+            scheduled = true;
+            context.runOnContext(v -> pump());
         }
     }
 
