@@ -4,7 +4,9 @@ import io.smallrye.mutiny.subscription.UniEmitter;
 import io.vhostdma.backend.dataplane.Injector;
 import io.vhostdma.backend.dataplane.WakeSignal;
 import io.vertx.core.Context;
+import io.vertx.core.Handler;
 import java.util.ArrayDeque;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The producer side of one port's {@link Injector}, confined to the reactive context: sends queue in
@@ -31,8 +33,8 @@ final class PortSender {
     /** When the re-pumps without progress began (0: progress last time). */
     private long idleSince;
     /** A wake-up from the notifier is queued on the context (coalesces the worker's signals). */
-    private final java.util.concurrent.atomic.AtomicBoolean wakeQueued = new java.util.concurrent.atomic.AtomicBoolean();
-    private final io.vertx.core.Handler<Void> wakeTask = v -> {
+    private final AtomicBoolean wakeQueued = new AtomicBoolean();
+    private final Handler<Void> wakeTask = v -> {
         wakeQueued.set(false);
         pump();
     };

@@ -2,6 +2,7 @@ package io.vhostdma.backend.reactive;
 
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.subscription.UniEmitter;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
@@ -221,7 +222,7 @@ public final class VhostBackend {
         });
     }
 
-    private void submit(String port, PacketBatch batch, io.smallrye.mutiny.subscription.UniEmitter<? super Integer> em) {
+    private void submit(String port, PacketBatch batch, UniEmitter<? super Integer> em) {
         if (closing) {
             em.fail(closedError(port));
             return;
