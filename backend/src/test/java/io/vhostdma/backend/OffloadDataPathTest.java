@@ -24,6 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The virtio-net offload translation end to end (Java front ends on both sides): a sender's TX header (NEEDS_CSUM,
@@ -176,16 +177,22 @@ class OffloadDataPathTest {
         }
     }
 
-    /** A reactive receiver takes plain Ethernet frames: a guest's TSO frame reaches it segmented, a partial checksum completed. */
-    @Test
-    void shouldHandReactiveReceiverSegmentsAndCompletedChecksumsWhenGuestSendsOffloads() throws Exception {
+    /**
+     * A reactive receiver takes plain Ethernet frames: a guest's TSO frame reaches it segmented, a partial checksum
+     * completed — also when it receives lent batches (such frames are copied, not lent).
+     */
+    @ParameterizedTest(name = "lent={0}")
+    @ValueSource(booleans = {false, true})
+    void shouldHandReactiveReceiverSegmentsAndCompletedChecksumsWhenGuestSendsOffloads(boolean lent) throws Exception {
         try (ReactiveFixture f = new ReactiveFixture(dir, DaemonFixture.builder(dir).port("a", 1).port("b", 1).config())) {
             VhostUserFrontend a = f.connect("a", features(TX_OFFLOADS, true));
             List<byte[]> got = Collections.synchronizedList(new ArrayList<>());
-            var sub = f.backend.receive("a").subscribe().with(batch -> {
+            var sub = (lent ? f.backend.receiveLent("a") : f.backend.receive("a")).subscribe().with(batch -> {
                 for (int i = 0; i < batch.size(); i++) {
+                    assertEquals(PacketBatch.Offload.NONE, batch.offload(i), "a received frame needs no offload work");
                     got.add(batch.toArray(i));
                 }
+                batch.release();
             });
             byte[] probe = Frames.frame(B, A, 0, 60, 1);
             ReactiveFixture.awaitUntil(() -> {

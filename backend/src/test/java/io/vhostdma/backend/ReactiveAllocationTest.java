@@ -37,14 +37,16 @@ class ReactiveAllocationTest {
 
     static Stream<Arguments> paths() {
         return Stream.of(
-                Arguments.of("CPU copies", (UnaryOperator<DaemonFixture.Builder>) b -> b),
-                Arguments.of("DMA cpu engine on b's rxq0", (UnaryOperator<DaemonFixture.Builder>) b -> b
-                        .dma("dma0", "cpu", 2, 256, 0, 0).bind("b", "rxq0", "dma0", 0)));
+                Arguments.of("CPU copies", false, (UnaryOperator<DaemonFixture.Builder>) b -> b),
+                Arguments.of("DMA cpu engine on b's rxq0", false, (UnaryOperator<DaemonFixture.Builder>) b -> b
+                        .dma("dma0", "cpu", 2, 256, 0, 0).bind("b", "rxq0", "dma0", 0)),
+                Arguments.of("lent receive, CPU copies", true, (UnaryOperator<DaemonFixture.Builder>) b -> b));
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("paths")
-    void shouldAllocateNothingOnWorkerWhenTappedFramesAreSentBack(String path, UnaryOperator<DaemonFixture.Builder> setup) {
+    void shouldAllocateNothingOnWorkerWhenTappedFramesAreSentBack(String path, boolean lent,
+            UnaryOperator<DaemonFixture.Builder> setup) {
         com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
         try (ReactiveFixture f = new ReactiveFixture(dir,
                 setup.apply(DaemonFixture.builder(dir).port("a", 1).port("b", 1)).config());
@@ -52,8 +54,8 @@ class ReactiveAllocationTest {
             VhostUserFrontend a = f.connect("a");
             VhostUserFrontend b = f.connect("b");
             AtomicReference<Throwable> failure = new AtomicReference<>();
-            Cancellable sub = f.backend.receive("a").onItem()
-                    .transformToUniAndConcatenate(batch -> f.backend.send("b", batch))
+            Cancellable sub = (lent ? f.backend.receiveLent("a") : f.backend.receive("a")).onItem()
+                    .transformToUniAndConcatenate(batch -> f.backend.send("b", batch).eventually(batch::release))
                     .subscribe().with(n -> { }, failure::set);
             Loop loop = new Loop(a, b, arena);
             long tid = f.backend.vhostd().dataPlane().threads()[0].threadId();

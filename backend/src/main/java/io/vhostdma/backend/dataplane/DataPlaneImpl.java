@@ -251,6 +251,11 @@ public final class DataPlaneImpl implements DataPlane, AutoCloseable {
         return f;
     }
 
+    /** Wakes the worker owning ring {@code ringIndex} of every port if it sleeps (after publishing work for it). */
+    public void wakeOwner(int ringIndex) {
+        ownerOf(ringIndex).wakeup.wake();
+    }
+
     /** The worker that owns ring {@code ringIndex} of every port. */
     public int ownerIndex(int ringIndex) {
         return ownerOf(ringIndex).id;

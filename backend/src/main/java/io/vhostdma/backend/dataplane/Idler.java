@@ -3,7 +3,8 @@ package io.vhostdma.backend.dataplane;
 /**
  * How a worker idles when a duty cycle found nothing to do (its idle strategy). While copies are in flight it only
  * yields (an engine thread may share the core; a worker never sleeps on outstanding copies). Otherwise it spins for
- * {@code vhostd.idleSpinMicros} (200 µs), then re-arms guest kicks on every TX ring (NO_NOTIFY cleared /
+ * {@code vhostd.idleSpinMicros} (200 µs) — yielding instead while one of its TX rings feeds a reactive receiver, whose
+ * threads may share its core when the backend is embedded — then re-arms guest kicks on every TX ring (NO_NOTIFY cleared /
  * {@code avail_event = last_avail_idx}, then a full fence), checks every ring and every queue once more — closing
  * the race in which a guest added a buffer, or another thread published work, while we were not looking — and
  * sleeps in {@code epoll_wait} on the kick eventfds (edge-triggered, never read) and its wake-up eventfd (1 s
@@ -36,7 +37,11 @@ final class Idler {
             idleSince = now;
         }
         if (now - idleSince < SPIN_NANOS) {
-            Thread.onSpinWait();
+            if (worker.feedsReceiver()) {
+                Thread.yield(); // a reactive receiver's thread may share this core (embedded): let it take the frames
+            } else {
+                Thread.onSpinWait();
+            }
             return;
         }
         armKicks(rings, true);

@@ -87,6 +87,9 @@ public final class Injector implements AutoCloseable {
      * null: none), validated by the worker like a guest's TX header.
      */
     public long write(MemorySegment src, long offset, int len, OffloadHeader offload) {
+        if (!src.scope().isAlive()) {
+            throw new IllegalStateException("frame source closed: its bytes can no longer be read"); // no position
+        }
         long position = next++;
         results[index(position)] = UNKNOWN;
         if (closed) {
@@ -104,7 +107,11 @@ public final class Injector implements AutoCloseable {
             try {
                 MemorySegment.copy(src, offset, memory, s.offset, len);
             } catch (IllegalStateException e) {
-                // the port was removed meanwhile and the slots freed: the frame is dropped (see done())
+                // the port was removed meanwhile and the slots freed: the frame is dropped (see done()); or the
+                // source was closed during the copy (a lent batch invalidated): the frame must not go out
+                if (!src.scope().isAlive()) {
+                    s.length = SLOT_BYTES + 1; // dropped by the worker as too big: its stale bytes never reach a guest
+                }
             }
         }
         written[writtenCount++] = s;

@@ -115,6 +115,7 @@ final class OwnedRings {
         }
         r.detaching = done;
         if (r instanceof TxRing t) {
+            t.revokeLent(worker.dirty); // lent views invalidated before their chains go back and memory may go
             t.fifo.retire(worker.dirty); // chains a failed burst took are returned (or forgotten on a stopped ring)
         }
         if (r.rebound != null) {

@@ -38,6 +38,11 @@ final class TxFifo {
         return r;
     }
 
+    /** Takes back the record just {@link #open}ed (its chain went back into the avail ring untouched). */
+    void unopen() {
+        tail--;
+    }
+
     /** Records opened so far (a running count: a caller compares it to see whether a chain got its record). */
     long opened() {
         return tail;

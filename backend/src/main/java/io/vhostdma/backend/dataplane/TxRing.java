@@ -42,6 +42,8 @@ final class TxRing extends OwnedRing {
     private boolean tapped;
     /** The operator's capture read at {@link #beginBurst}, or null. */
     private CaptureRing captureNow;
+    /** The lending tap holding (or that held) chains of this ring, until they all went back. */
+    private PacketTap lentTo;
 
     TxRing(VhostDevice device, PortState port, int ringIndex, Worker owner, ChannelBinding binding) {
         super(device, port, ringIndex, owner, port.counters().tx(ringIndex / 2));
@@ -135,6 +137,9 @@ final class TxRing extends OwnedRing {
             captureNow.mirror(ringIndex, frame, len); // vhostctl capture: a bounded copy, never waited for
         }
         boolean badOffload = len >= 0 && offload.read(chain.buffers()).validate(len, featuresNow) != 0;
+        if (len >= 0 && !badOffload && enabledNow && tapNow != null && tapNow.lends() && offload.plain()) {
+            return lend(id, mark, len, dirty); // a frame that needs offload work takes the copying path below
+        }
         // a TSO frame too big to stage is forwarded from the chain (CPU copy; segmented for a DMA receiver)
         boolean stage = stagesNow && (len <= StagingPool.SLOT_BYTES || offload.gsoKind() != OffloadHeader.GSO_NONE);
         if (len < 0 || badOffload || !enabledNow || tapNow != null || (stagesNow && !stage)) {
@@ -159,6 +164,61 @@ final class TxRing extends OwnedRing {
         counters.packet(len);
         src.fromTxChain(this, fifo.open(id), len);
         return FORWARD;
+    }
+
+    /**
+     * Lends the frame to the reactive receiver (its chain held until the receiver frees it), or copies it into the
+     * tap's slot when it is in several pieces; at the lending bound the chain goes back into the avail ring and the
+     * burst stops (back-pressure; counted as a stall on the tap).
+     */
+    private int lend(int id, int mark, int len, DirtyList dirty) {
+        TxFifo.Record rec = fifo.open(id);
+        int st = tapNow.lend(queuePair, frame, len, rec);
+        if (st == PacketTap.FULL) {
+            fifo.unopen();
+            queue.rewindTo(mark); // taken again once the receiver frees room
+            return STOP;
+        }
+        rec.release(false, dirty); // a lent frame's chain stays held by the tap
+        if (st == PacketTap.TOO_BIG) {
+            counters.drop(DropReason.RECEIVER_FULL);
+        } else {
+            lentTo = tapNow;
+            tapped = true;
+            counters.packet(len);
+        }
+        return TAKEN;
+    }
+
+    /**
+     * Each cycle, before the burst: gives back the chains the lending receiver freed; once its tap was removed,
+     * every chain still lent (the receiver invalidated its views before removing the tap).
+     */
+    void reclaimLent(DirtyList dirty) {
+        PacketTap t = lentTo;
+        if (t == null) {
+            return;
+        }
+        if (port.tap() != t) {
+            t.revokeAll(queuePair, dirty);
+            lentTo = null;
+        } else {
+            t.reclaim(queuePair, dirty);
+        }
+    }
+
+    /** Whether the lending receiver freed chains not yet given back (the worker's idle check). */
+    boolean reclaimPending() {
+        PacketTap t = lentTo;
+        return t != null && (t.reclaimPending(queuePair) || port.tap() != t);
+    }
+
+    /** The ring stops (detach): every view of its lent frames is invalidated, then their chains go back. */
+    void revokeLent(DirtyList dirty) {
+        if (lentTo != null) {
+            lentTo.revokeAll(queuePair, dirty);
+            lentTo = null;
+        }
     }
 
     /**

@@ -205,6 +205,7 @@ public final class Worker implements Runnable {
             faults.stopFaulted(r); // a worker found the front end's memory faulting: never touch it again
             return 0;
         }
+        r.reclaimLent(dirty); // chains a lending receiver freed go back first
         int n = r.beginBurst(cycle, BURST, sink, signals);
         int done = 0;
         while (done < n && r.canTake(pool)) {
@@ -376,12 +377,27 @@ public final class Worker implements Runnable {
                 return true;
             }
         }
+        for (int i = 0; i < rings.txCount; i++) {
+            if (rings.tx[i].reclaimPending()) {
+                return true; // a lending receiver freed chains
+            }
+        }
         if (id == 0) {
             for (PortState p : plane.ports()) {
                 Injector in = p.injector();
                 if (in != null && in.pending()) {
                     return true;
                 }
+            }
+        }
+        return false;
+    }
+
+    /** Whether one of this worker's TX rings feeds a reactive receiver (a tap is installed on its port). */
+    boolean feedsReceiver() {
+        for (int i = 0; i < rings.txCount; i++) {
+            if (rings.tx[i].port.tap() != null) {
+                return true;
             }
         }
         return false;

@@ -19,6 +19,13 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * access afterwards throws {@link IllegalStateException} instead of reading reused bytes. Copy what must
  * outlive the batch ({@link #toArray}).
  *
+ * <p>A <em>lent</em> batch ({@link VhostBackend#receiveLent}) views the guest's own TX buffers (zero copy): the
+ * guest's descriptors stay held until the subscriber calls {@link #release()}, on any thread, in any order.
+ * The backend invalidates it earlier when the guest's ring stops (GET_VRING_BASE), its memory table changes or
+ * it disconnects: the guest memory may go away, so every access then throws {@link IllegalStateException}
+ * (the views belong to a shared arena closed before the descriptors go back). For zero allocation per frame
+ * read it with {@link #length}, {@link #copyTo} or {@link VhostBackend#send}; {@link #segment} makes a view.
+ *
  * <p>An <em>owned</em> batch ({@link #of(byte[]...)}, {@link #of(List)}, {@link #copyOf(List)}) holds a
  * private copy of its frames on the heap, for {@link VhostBackend#send}; it never becomes invalid.
  *
@@ -52,11 +59,37 @@ public final class PacketBatch {
             return new Offload(1, 0, 0, 0, start, offset);
         }
     }
+    // lent batch: frames at absolute addresses, read through the tap's lending window
+    private final MemorySegment window;
+    private final long[] addresses;
+    private final int[] lengths;
+    private final TapSource lender;
+    /** Lent batch: per queue pair, the ring position of this batch's first frame. */
+    final long[] starts;
 
     PacketBatch(String port, MemorySegment[] segments, Arena arena, long[] ends) {
         this.port = port;
         this.segments = segments;
         this.arena = arena;
+        this.ends = ends;
+        this.window = null;
+        this.addresses = null;
+        this.lengths = null;
+        this.lender = null;
+        this.starts = null;
+    }
+
+    /** A lent batch of {@code lengths.length} frames at {@code addresses}, read through {@code window}. */
+    PacketBatch(String port, MemorySegment window, long[] addresses, int[] lengths, TapSource lender, long[] starts,
+                long[] ends) {
+        this.port = port;
+        this.segments = null;
+        this.arena = null;
+        this.window = window;
+        this.addresses = addresses;
+        this.lengths = lengths;
+        this.lender = lender;
+        this.starts = starts;
         this.ends = ends;
     }
 
@@ -93,12 +126,17 @@ public final class PacketBatch {
 
     /** Number of frames. */
     public int size() {
-        return segments.length;
+        return window != null ? lengths.length : segments.length;
     }
 
     /** Length of frame {@code i} in bytes. */
     public int length(int i) {
-        return (int) segments[i].byteSize();
+        return window != null ? lengths[i] : (int) segments[i].byteSize();
+    }
+
+    /** Whether this batch lends the guest's buffers ({@link VhostBackend#receiveLent}); release it when done. */
+    public boolean isLent() {
+        return window != null;
     }
 
     /**
@@ -109,7 +147,7 @@ public final class PacketBatch {
      */
     public MemorySegment segment(int i) {
         checkValid();
-        return segments[i];
+        return window != null ? window.asSlice(addresses[i], lengths[i]).asReadOnly() : segments[i];
     }
 
     /** The offload fields of frame {@code i} ({@link Offload#NONE} for every received frame). */
@@ -123,7 +161,7 @@ public final class PacketBatch {
      * @throws IllegalStateException for a received batch
      */
     public PacketBatch withOffload(int i, Offload o) {
-        if (arena != null) {
+        if (arena != null || window != null) {
             throw new IllegalStateException("a received batch carries no offload fields to set: port=" + port);
         }
         if (offloads == null) {
@@ -136,26 +174,74 @@ public final class PacketBatch {
     /** A copy of frame {@code i}; throws {@link IllegalStateException} once a received batch was released. */
     public byte[] toArray(int i) {
         checkValid();
-        return segments[i].toArray(ValueLayout.JAVA_BYTE);
+        return window != null ? window.asSlice(addresses[i], lengths[i]).toArray(ValueLayout.JAVA_BYTE)
+                : segments[i].toArray(ValueLayout.JAVA_BYTE);
+    }
+
+    /**
+     * Copies frame {@code i} to {@code dst} at {@code offset} without allocating.
+     *
+     * @throws IllegalStateException when the batch was released or invalidated
+     */
+    public void copyTo(int i, MemorySegment dst, long offset) {
+        checkValid();
+        MemorySegment.copy(source(i), sourceOffset(i), dst, offset, length(i));
+    }
+
+    /** The segment frame {@code i} is read from, at {@link #sourceOffset} (the lending window for a lent batch). */
+    MemorySegment source(int i) {
+        return window != null ? window : segments[i];
+    }
+
+    long sourceOffset(int i) {
+        return window != null ? addresses[i] : 0;
     }
 
     /** Whether the buffers may still be read (always true for an owned batch). */
     public boolean isValid() {
-        return !released.get();
+        return !released.get() && (window == null || window.scope().isAlive());
     }
 
     private void checkValid() {
+        if (window != null && !window.scope().isAlive()) {
+            throw new IllegalStateException("packet batch invalidated: port=" + port + " (its guest's TX ring stopped,"
+                    + " its memory table changed or it disconnected; the buffers went back to the guest)");
+        }
         if (released.get()) {
-            throw new IllegalStateException("packet batch released: port=" + port
-                    + " (its slots are reused once the subscriber requests the next batch; copy with toArray first)");
+            throw new IllegalStateException("packet batch released: port=" + port + (window != null
+                    ? " (a lent batch's buffers went back to the guest at release(); copy with toArray first)"
+                    : " (its slots are reused once the subscriber requests the next batch; copy with toArray first)"));
         }
     }
 
-    /** Ends the buffers' validity (idempotent, any thread): closes the batch's arena. */
-    void release() {
-        if (arena != null && released.compareAndSet(false, true)) {
+    /**
+     * Ends the buffers' validity (idempotent, any thread). A lent batch gives the guest's descriptors back (the
+     * worker returns them at its next duty cycle); a copied received batch ends early (its slots still go back
+     * when the next batch is emitted); an owned batch is not affected.
+     */
+    public void release() {
+        if (window != null) {
+            if (released.compareAndSet(false, true)) {
+                lender.released();
+            }
+        } else if (arena != null && released.compareAndSet(false, true)) {
             arena.close();
         }
+    }
+
+    /** Lent batch, by its source: marks it released without giving anything back (invalidated, or the end). */
+    boolean markReleased() {
+        return released.compareAndSet(false, true);
+    }
+
+    /** Lent batch: whether it was released (or invalidated). */
+    boolean isReleased() {
+        return released.get();
+    }
+
+    /** Lent batch: whether its window is still open (not revoked). */
+    boolean windowAlive() {
+        return window.scope().isAlive();
     }
 
     @Override

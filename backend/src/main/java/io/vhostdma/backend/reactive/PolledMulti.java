@@ -14,13 +14,16 @@ import java.util.function.Supplier;
  * outstanding demand ({@code em.requested()}, read on the context after every emission) is the only
  * demand counter, so a request arriving from any thread at any time is neither lost nor counted twice
  * (the {@code em.requested()} catch-up pitfall cannot occur). While demand exists and the source is
- * empty the context re-polls a few times, then the source sleeps ({@link Source#sleep}): it wakes the Multi
+ * empty the context re-polls for {@link #SPIN_NANOS} (yielding between polls), then the source sleeps ({@link Source#sleep}): it wakes the Multi
  * when an item is published (no timer). Without demand nothing runs. Items are emitted on the context's
  * thread, never elsewhere.
  */
 final class PolledMulti<T> {
-    /** Re-polls through the context's task queue before the source sleeps. */
-    private static final int SPINS = 64;
+    /**
+     * How long the context keeps re-polling (through its task queue, yielding the CPU between polls: a worker may
+     * share its core) after the last item before the source sleeps.
+     */
+    static final long SPIN_NANOS = Long.getLong("vhostd.reactiveSpinMicros", 200L) * 1000L;
 
     /** What a polled Multi reads; every method but {@link #start} runs on the context. */
     interface Source<T> {
@@ -50,7 +53,8 @@ final class PolledMulti<T> {
     private final AtomicBoolean scheduled = new AtomicBoolean();
     private final CompletableFuture<Void> closed = new CompletableFuture<>();
     private boolean done;
-    private int spins;
+    /** When the re-polls without an item began (0: an item came last time). */
+    private long idleSince;
 
     private PolledMulti(Context context, Source<T> source, MultiEmitter<? super T> emitter) {
         this.context = context;
@@ -105,13 +109,19 @@ final class PolledMulti<T> {
     }
 
     private void repoll(boolean progress) {
-        spins = progress ? 0 : spins + 1;
-        if (spins < SPINS) {
+        long now = System.nanoTime();
+        if (progress || idleSince == 0) {
+            idleSince = now;
+        }
+        if (now - idleSince < SPIN_NANOS) {
+            Thread.yield(); // let a worker sharing this core publish (returns at once when nothing else runs)
             wake();
         } else if (!source.sleep()) {
-            spins = 0;
+            idleSince = 0;
             wake(); // an item arrived while the source armed its wake-up
-        } // else asleep: the source's wake-up polls again once an item is published
+        } else {
+            idleSince = 0; // asleep: the source's wake-up polls again once an item is published
+        }
     }
 
     /** On the context, once: the Multi terminated. */

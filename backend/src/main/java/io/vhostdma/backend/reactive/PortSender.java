@@ -3,9 +3,11 @@ package io.vhostdma.backend.reactive;
 import io.smallrye.mutiny.subscription.UniEmitter;
 import io.vhostdma.backend.dataplane.Injector;
 import io.vhostdma.backend.dataplane.WakeSignal;
+import io.vhostdma.vhost.offload.OffloadHeader;
 import io.vertx.core.Context;
-import java.lang.foreign.MemorySegment;
+import io.vertx.core.Handler;
 import java.util.ArrayDeque;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The producer side of one port's {@link Injector}, confined to the reactive context: sends queue in
@@ -19,20 +21,26 @@ import java.util.ArrayDeque;
 final class PortSender {
     /** Most frames queued (written or waiting for room) per port. */
     static final int MAX_QUEUED_FRAMES = 4096;
-    private static final int SPINS = 64;
 
     private final String port;
     private final Injector injector;
     private final Context context;
     private final ArrayDeque<Send> sends = new ArrayDeque<>();
     /** Reused to hand a frame's offload fields to the injector (which copies them). */
-    private final io.vhostdma.vhost.offload.OffloadHeader offload = new io.vhostdma.vhost.offload.OffloadHeader();
+    private final OffloadHeader offload = new OffloadHeader();
     private int queuedFrames;
     /** The next position whose result is collected (positions are written in send order). */
     private long collected;
     private boolean scheduled;
     private final WakeSignal signal;
-    private int spins;
+    /** When the re-pumps without progress began (0: progress last time). */
+    private long idleSince;
+    /** A wake-up from the notifier is queued on the context (coalesces the worker's signals). */
+    private final AtomicBoolean wakeQueued = new AtomicBoolean();
+    private final Handler<Void> wakeTask = v -> {
+        wakeQueued.set(false);
+        pump();
+    };
     private Throwable closedWith;
 
     /** Whether this sender writes into {@code in} (false once its port was removed and added again). */
@@ -45,7 +53,11 @@ final class PortSender {
         this.injector = injector;
         this.context = context;
         this.collected = injector.done();
-        this.signal = notifier.signal(() -> context.runOnContext(v -> pump()));
+        this.signal = notifier.signal(() -> {
+            if (wakeQueued.compareAndSet(false, true)) {
+                context.runOnContext(wakeTask);
+            }
+        });
         injector.signalWith(signal);
     }
 
@@ -90,19 +102,30 @@ final class PortSender {
         long done = injector.done(); // acquire: the results before it are written
         boolean progress = collected < done;
         while (collected < done) {
+            finishHeads();
             Send s = sends.peekFirst();
             if (injector.delivered(collected)) {
                 s.delivered++;
             }
             s.collected++;
             collected++;
-            if (s.collected == s.batch.size()) {
-                sends.pollFirst();
-                queuedFrames -= s.batch.size();
+        }
+        finishHeads();
+        return progress;
+    }
+
+    /** Completes (or fails) the sends at the head whose written frames all have a final fate, in order. */
+    private void finishHeads() {
+        Send s;
+        while ((s = sends.peekFirst()) != null && s.collected == s.total) {
+            sends.pollFirst();
+            queuedFrames -= s.total;
+            if (s.failure != null) {
+                s.em.fail(s.failure);
+            } else {
                 s.em.complete(s.delivered);
             }
         }
-        return progress;
     }
 
     /** Copies waiting frames into free slots and publishes them. */
@@ -110,16 +133,15 @@ final class PortSender {
         int room = injector.room();
         int wrote = 0;
         for (Send s : sends) {
-            while (s.written < s.batch.size() && room > 0) {
-                MemorySegment f = s.batch.segment(s.written);
-                PacketBatch.Offload o = s.batch.offload(s.written);
-                injector.write(f, 0, (int) f.byteSize(), o == PacketBatch.Offload.NONE ? null
-                        : offload.set(o.flags(), o.gsoType(), o.hdrLen(), o.gsoSize(), o.csumStart(), o.csumOffset()));
+            while (s.written < s.total && room > 0) {
+                if (!writeFrame(s)) {
+                    break;
+                }
                 s.written++;
                 room--;
                 wrote++;
             }
-            if (s.written < s.batch.size()) {
+            if (s.written < s.total) {
                 break;
             }
         }
@@ -129,23 +151,51 @@ final class PortSender {
         return wrote > 0;
     }
 
-    private void schedule(boolean progress) {
-        spins = progress ? 0 : spins + 1;
-        if (spins < SPINS) {
-            if (!scheduled) {
-                scheduled = true;
-                context.runOnContext(v -> pump());
+    /**
+     * Copies the send's next frame into a slot (no allocation). A received batch released or invalidated meanwhile
+     * fails the send: its frames already written still get their fate, the rest are not sent.
+     */
+    private boolean writeFrame(Send s) {
+        PacketBatch b = s.batch;
+        try {
+            if (!b.isValid()) {
+                b.segment(s.written); // throws the batch's own explanation
             }
+            PacketBatch.Offload o = b.offload(s.written);
+            injector.write(b.source(s.written), b.sourceOffset(s.written), b.length(s.written),
+                    o == PacketBatch.Offload.NONE ? null
+                            : offload.set(o.flags(), o.gsoType(), o.hdrLen(), o.gsoSize(), o.csumStart(), o.csumOffset()));
+            return true;
+        } catch (IllegalStateException e) {
+            s.failure = e;
+            queuedFrames -= s.total - s.written;
+            s.total = s.written;
+            return false;
+        }
+    }
+
+    private void schedule(boolean progress) {
+        long now = System.nanoTime();
+        if (progress || idleSince == 0) {
+            idleSince = now;
+        }
+        if (now - idleSince < PolledMulti.SPIN_NANOS) {
+            Thread.yield(); // let worker 0 run if it shares this core
+            repump();
         } else {
             signal.arm(); // the worker signals once it gave slots back (results, room): no timer
+            idleSince = 0;
             if (injector.returnsPending()) {
                 signal.disarm();
-                spins = 0;
-                if (!scheduled) {
-                    scheduled = true;
-                    context.runOnContext(v -> pump());
-                }
+                repump();
             }
+        }
+    }
+
+    private void repump() {
+        if (!scheduled) {
+            scheduled = true;
+            context.runOnContext(v -> pump());
         }
     }
 
@@ -162,6 +212,9 @@ final class PortSender {
     private static final class Send {
         final PacketBatch batch;
         final UniEmitter<? super Integer> em;
+        /** Frames this send writes (fewer than the batch's once it failed). */
+        int total;
+        Throwable failure;
         int written;
         int collected;
         int delivered;
@@ -169,6 +222,7 @@ final class PortSender {
         Send(PacketBatch batch, UniEmitter<? super Integer> em) {
             this.batch = batch;
             this.em = em;
+            this.total = batch.size();
         }
     }
 }

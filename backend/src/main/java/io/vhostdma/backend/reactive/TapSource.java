@@ -7,6 +7,8 @@ import io.vhostdma.backend.dataplane.PortState;
 import io.vhostdma.backend.dataplane.WakeSignal;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.util.ArrayDeque;
+import java.util.Arrays;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -15,7 +17,11 @@ import java.util.concurrent.CompletableFuture;
  * when the next batch is emitted (polls run only while the subscriber's demand for another batch exists)
  * or the subscription ends. An idle source sleeps until a worker's burst published frames into the tap and
  * raised its {@link WakeSignal} (no timer).
- * Runs on the reactive context; {@link #end()} may be called from any thread.
+ * In lending mode ({@link VhostBackend#receiveLent}) a batch views the guest's own buffers: the worker holds their
+ * chains until the subscriber releases the batch ({@link PacketBatch#release}, any thread, any order); positions
+ * go back to the worker in order, up to the oldest batch not yet released. A batch the tap's window was revoked
+ * under (ring stop, memory-table change, disconnect) is invalid and counts as released.
+ * Runs on the reactive context; {@link #end()} and the lent batches' release may be called from any thread.
  */
 final class TapSource implements PolledMulti.Source<PacketBatch> {
     /** Most frames per batch. */
@@ -30,16 +36,26 @@ final class TapSource implements PolledMulti.Source<PacketBatch> {
     private final long[] addresses = new long[MAX_BATCH];
     private final int[] lengths = new int[MAX_BATCH];
     private PacketBatch outstanding;
+    private final boolean lending;
+    /** Lending mode, guarded by this: batches not yet released (emission order); positions freed so far. */
+    private final ArrayDeque<PacketBatch> lent = new ArrayDeque<>();
+    private final long[] freed;
+    private final long[] starts;
+    private long seenRevokes;
+    private long invalidatedFrames;
     private int nextQueuePair;
     private volatile boolean ended;
     private volatile boolean closed;
     private Runnable wake;
 
-    TapSource(PortState port, DataPlaneImpl plane, int slots, Notifier notifier) {
+    TapSource(PortState port, DataPlaneImpl plane, int slots, Notifier notifier, boolean lending) {
         this.port = port;
         this.plane = plane;
-        this.tap = new PacketTap(port.queuePairs(), slots);
+        this.lending = lending;
+        this.tap = new PacketTap(port.queuePairs(), slots, lending);
         this.cursor = new long[port.queuePairs()];
+        this.freed = new long[port.queuePairs()];
+        this.starts = new long[port.queuePairs()];
         this.notifier = notifier;
         this.signal = notifier.signal(this::wakeUp);
         tap.signalWith(signal); // before the install: every worker that sees the tap sees the signal
@@ -91,6 +107,10 @@ final class TapSource implements PolledMulti.Source<PacketBatch> {
 
     @Override
     public PacketBatch poll() {
+        return lending ? pollLent() : pollCopied();
+    }
+
+    private PacketBatch pollCopied() {
         int qps = cursor.length;
         int n = 0;
         for (int i = 0; i < qps && n < MAX_BATCH; i++) {
@@ -115,6 +135,89 @@ final class TapSource implements PolledMulti.Source<PacketBatch> {
         return outstanding;
     }
 
+    /** Lending mode: the next batch viewing the guest's buffers through the tap's current window, or null. */
+    private synchronized PacketBatch pollLent() {
+        if (tap.revokes() != seenRevokes) {
+            seenRevokes = tap.revokes();
+            invalidate();
+        }
+        MemorySegment window = tap.window(); // first: positions revoked before it was opened are skipped below
+        int qps = cursor.length;
+        int n = 0;
+        for (int i = 0; i < qps && n < MAX_BATCH; i++) {
+            int q = (nextQueuePair + i) % qps;
+            cursor[q] = Math.max(cursor[q], tap.revokedUpTo(q)); // acquire; their chains went back already
+            starts[q] = cursor[q];
+            long end = tap.published(q); // acquire: the positions before it are fully written
+            for (; cursor[q] < end && n < MAX_BATCH; cursor[q]++, n++) {
+                addresses[n] = tap.address(q, cursor[q]);
+                lengths[n] = tap.length(q, cursor[q]);
+            }
+        }
+        nextQueuePair = (nextQueuePair + 1) % qps;
+        if (n == 0) {
+            freeReleased(); // revoked positions skipped above are free again
+            return null;
+        }
+        PacketBatch b = new PacketBatch(port.name(), window, Arrays.copyOf(addresses, n), Arrays.copyOf(lengths, n),
+                this, starts.clone(), cursor.clone());
+        lent.add(b);
+        return b;
+    }
+
+    /** Lending mode: batches whose window was revoked are invalid; they count as released. */
+    private void invalidate() {
+        for (PacketBatch b : lent) {
+            if (!b.windowAlive() && b.markReleased()) {
+                invalidatedFrames += b.size();
+            }
+        }
+        freeReleased();
+    }
+
+    /** Lending mode, any thread: a batch was released; frees the positions before the oldest one still held. */
+    synchronized void released() {
+        if (!closed) { // after the end every position was freed, and the workers may be gone
+            freeReleased();
+        }
+    }
+
+    private void freeReleased() {
+        while (!lent.isEmpty() && lent.peekFirst().isReleased()) {
+            lent.pollFirst();
+        }
+        PacketBatch oldest = lent.peekFirst();
+        for (int q = 0; q < cursor.length; q++) {
+            long upTo = oldest == null ? cursor[q] : oldest.starts[q];
+            if (upTo > freed[q]) {
+                freed[q] = upTo;
+                tap.releaseUpTo(q, upTo); // release store: our reads of those buffers are done
+                plane.wakeOwner(2 * q + 1); // its worker gives the chains back at its next duty cycle
+            }
+        }
+    }
+
+    /** Lending mode: what this receiver holds and what the bound and revokes did. */
+    synchronized LendingStats lendingStats() {
+        long frames = 0;
+        for (PacketBatch b : lent) {
+            frames += b.isReleased() ? 0 : b.size();
+        }
+        long stalls = 0;
+        for (int q = 0; q < cursor.length; q++) {
+            stalls += tap.stalls(q);
+        }
+        return new LendingStats(lent.size(), frames, stalls, tap.revokes(), invalidatedFrames);
+    }
+
+    boolean lends() {
+        return lending;
+    }
+
+    String portName() {
+        return port.name();
+    }
+
     private void releaseOutstanding() {
         PacketBatch b = outstanding;
         if (b != null) {
@@ -122,6 +225,24 @@ final class TapSource implements PolledMulti.Source<PacketBatch> {
             b.release(); // closes the arena first: no view of the slots stays readable
             for (int q = 0; q < b.ends.length; q++) {
                 tap.releaseUpTo(q, b.ends[q]);
+            }
+        }
+    }
+
+    /**
+     * Lending mode, at the end: every lent view is invalidated (the window closed), then every position is freed;
+     * once the tap is removed the workers give back the chains still lent.
+     */
+    private void endLending() {
+        tap.revoke();
+        synchronized (this) {
+            for (PacketBatch b : lent) {
+                b.markReleased();
+            }
+            lent.clear();
+            for (int q = 0; q < cursor.length; q++) {
+                freed[q] = tap.published(q);
+                tap.releaseUpTo(q, freed[q]);
             }
         }
     }
@@ -137,6 +258,9 @@ final class TapSource implements PolledMulti.Source<PacketBatch> {
         if (outstanding != null) {
             outstanding.release();
             outstanding = null;
+        }
+        if (lending) {
+            endLending();
         }
         port.removeTap(tap); // the port goes back on the switch from each worker's next burst
         // one quiescent point of every worker later none still writes the tap: free its slots

@@ -2,6 +2,7 @@ package io.vhostdma.backend.reactive;
 
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.subscription.UniEmitter;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
@@ -37,6 +38,8 @@ import java.util.function.Supplier;
 public final class VhostBackend {
     /** Receive ring slots per queue pair (each holds a frame up to 10 KiB). */
     public static final int RECEIVE_SLOTS = 512;
+    /** Most frames a lending receiver holds per queue pair ({@link #receiveLent}); beyond, the guest waits. */
+    public static final int LEND_SLOTS = 128;
     private static final PrintStream DISCARD = new PrintStream(OutputStream.nullOutputStream());
 
     private final Vhostd vhostd;
@@ -148,16 +151,40 @@ public final class VhostBackend {
      * closes.
      */
     public Multi<PacketBatch> receive(String port) {
-        return PolledMulti.create(context, () -> openTap(port), this::track);
+        return PolledMulti.create(context, () -> openTap(port, false), this::track);
     }
 
-    private TapSource openTap(String name) {
+    /**
+     * Like {@link #receive}, but zero copy: each batch lends the guest's own TX buffers, whose descriptors stay
+     * held until the subscriber calls {@link PacketBatch#release()} (any thread, any order; {@link #send} of a
+     * lent batch copies its frames, so release once its Uni completed). At most {@value #LEND_SLOTS} frames are
+     * lent per queue pair: at that bound the worker stops taking the guest's TX chains (back-pressure on the
+     * guest, counted in {@link LendingStats#stalls()}) until batches are released. A frame in several buffers is
+     * copied into a slot instead (still released the same way). The backend invalidates outstanding batches
+     * (access throws {@link IllegalStateException}, the descriptors go back) when the guest's ring stops, its
+     * memory table changes or it disconnects; cancelling invalidates them too.
+     */
+    public Multi<PacketBatch> receiveLent(String port) {
+        return PolledMulti.create(context, () -> openTap(port, true), this::track);
+    }
+
+    /** The lending receiver of {@code port}: what it holds and what its bound and invalidations did; null if none. */
+    public LendingStats lending(String port) {
+        for (TapSource t : taps) {
+            if (t.lends() && !t.isClosed() && t.portName().equals(port)) {
+                return t.lendingStats();
+            }
+        }
+        return null;
+    }
+
+    private TapSource openTap(String name, boolean lending) {
         checkOpen();
         PortState p = vhostd.dataPlane().port(name);
         if (p == null) {
             throw new ControlException(ControlException.Code.NOT_FOUND, "unknown port: port=" + name);
         }
-        TapSource t = new TapSource(p, vhostd.dataPlane(), RECEIVE_SLOTS, notifier);
+        TapSource t = new TapSource(p, vhostd.dataPlane(), lending ? LEND_SLOTS : RECEIVE_SLOTS, notifier, lending);
         taps.removeIf(TapSource::isClosed);
         taps.add(t);
         if (closing) {
@@ -187,21 +214,27 @@ public final class VhostBackend {
                 em.fail(closedError(port));
                 return;
             }
-            context.runOnContext(v -> {
-                if (closing) {
-                    em.fail(closedError(port));
-                    return;
-                }
-                PortSender s;
-                try {
-                    s = sender(port);
-                } catch (ControlException e) {
-                    em.fail(e);
-                    return;
-                }
-                s.submit(batch, em);
-            });
+            if (Vertx.currentContext() == context) {
+                submit(port, batch, em); // already on the context (e.g. from a receive stream): no extra hop
+            } else {
+                context.runOnContext(v -> submit(port, batch, em));
+            }
         });
+    }
+
+    private void submit(String port, PacketBatch batch, UniEmitter<? super Integer> em) {
+        if (closing) {
+            em.fail(closedError(port));
+            return;
+        }
+        PortSender s;
+        try {
+            s = sender(port);
+        } catch (ControlException e) {
+            em.fail(e);
+            return;
+        }
+        s.submit(batch, em);
     }
 
     /** {@link #send(String, PacketBatch)} of each buffer's remaining bytes (copied now). */

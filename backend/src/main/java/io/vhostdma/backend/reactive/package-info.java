@@ -10,7 +10,7 @@
  *       Subscriber code must not block it.</li>
  *   <li>Back-pressure is real: a receive or events stream emits only what was requested; the emitter's
  *       outstanding demand is the only counter ({@code PolledMulti}). While demand exists and nothing is
- *       ready the context re-polls, then every millisecond.</li>
+ *       ready the context re-polls, then sleeps until a worker signals (no timer).</li>
  *   <li>Bounded memory: a receive subscription owns a fixed ring per queue pair (512 slots of 10 KiB)
  *       filled by the owning worker with CPU copies; a full ring drops the frame, counted
  *       {@code receiver_full}. A port's send ring is 256 fixed slots of registered host memory; sends wait
@@ -20,7 +20,9 @@
  *       stays valid at least until the subscriber requests the next batch and is released when that batch
  *       is emitted or the subscription ends. Its segments belong to a per-batch shared arena closed at
  *       release: access afterwards throws {@link java.lang.IllegalStateException}, never reads reused
- *       bytes.</li>
+ *       bytes. A lent batch ({@code receiveLent}) views the guest's own TX buffers until its {@code release()}; at
+ *       most 128 frames per queue pair are lent (then the guest's TX ring waits); it is invalidated (access throws,
+ *       descriptors returned) when the guest's ring stops, its memory table changes or it disconnects.</li>
  *   <li>Sends complete in order per port, once every frame's copy landed in guest memory and the used ring
  *       was published (or the frame was a counted drop), with the number delivered.</li>
  *   <li>Close ends every stream, fails sends not yet complete, then closes vhostd and the Vert.x instance

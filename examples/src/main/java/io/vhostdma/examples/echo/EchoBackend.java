@@ -25,6 +25,8 @@ import java.util.concurrent.atomic.LongAdder;
 public final class EchoBackend implements AutoCloseable {
     /** How long {@link #start} and {@link #close} wait for the back end. */
     public static final Duration TIMEOUT = Duration.ofSeconds(30);
+    /** Batches each pipeline keeps in flight (received and being sent back). */
+    static final int IN_FLIGHT = 4;
     private final VhostBackend backend;
     private final Map<String, Counters> counters = new LinkedHashMap<>();
     private final List<Cancellable> subscriptions = new ArrayList<>();
@@ -47,15 +49,16 @@ public final class EchoBackend implements AutoCloseable {
     }
 
     /**
-     * The echo pipeline of one port: receive a batch, send the same batch back into the port, and only
-     * then ask for the next batch ({@code transformToUniAndConcatenate} keeps one send in flight, so the
-     * batch's buffers are still valid while {@code send} copies them into the guest's RX ring).
+     * The echo pipeline of one port: receive a batch lending the guest's own TX buffers (zero copy), send it back
+     * into the port and release it once the send completed (its descriptors go back to the guest). Up to
+     * {@link #IN_FLIGHT} batches are in flight at once ({@code merge}); sends into one port complete in order.
      */
     private void echo(String port) {
         Counters c = new Counters();
         counters.put(port, c);
-        subscriptions.add(backend.receive(port)
-                .onItem().transformToUniAndConcatenate(batch -> sendBack(port, batch, c))
+        subscriptions.add(backend.receiveLent(port)
+                .onItem().transformToUni(batch -> sendBack(port, batch, c).eventually(batch::release))
+                .merge(IN_FLIGHT)
                 .subscribe().with(accepted -> { }, this::failed));
     }
 
