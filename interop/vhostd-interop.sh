@@ -45,6 +45,15 @@
 #                      with the host tree shared read-only (9p): the udmabuf-dependent JUnit tests and a
 #                      vhostd + Java front end check (sealed memfd registered as a dma-buf, frames byte-exact
 #                      over a DMA-bound queue); its PASS/FAIL/SKIPPED line
+#   l migrate-dma      three ports, every queue bound to a `sw`-engine channel in one access group
+#                      (interop/qemu-migrate.sh): vm1 streams 96 MiB over TCP to vm2, whose QEMU is
+#                      live-migrated (-S -incoming + migrate) to a QEMU on vm3 mid-stream: migration
+#                      completes, source and destination RAM are identical before the destination runs,
+#                      vm3's port receives packets within 5 s of its start, the md5 matches; then f's dma_checks
+#   m migrate-cpu      the same with CPU copies and guest_announce=off: vhostd must log the SEND_RARP
+#                      announcement of the receiver's MAC on vm3
+#   n memory-hotplug   interop/qemu-hotplug.sh: object_add memory-backend-memfd + device_add pc-dimm on vm2
+#                      while the guests ping: vhostctl port vm2 lists one more region, pings continue
 #   o packed-loop      scenario a with virtio-user packed_vq=1,in_order=1 (packed rings): the ledger with
 #                      CPU copies, then again with every queue bound to a `sw`-engine channel and both
 #                      ports in one group (the ledger and the dma_checks of f), then split rings with
@@ -61,12 +70,12 @@
 #                      none of CSUM/GUEST_CSUM/GUEST_TSO4/HOST_TSO4, no error drops, and vm2's final line has
 #                      csum_fixups > 0 and gso_segmented > 0 (vhostd completed checksums and segmented TSO frames)
 #   h-k, r run bin/vhostd themselves (r through vhostd-backend.sh): with BACKEND=dpdk they print "SKIPPED <name>".
-#   --only takes letters or names (--only r,dmabuf-kernel). Takes about 12 minutes (r ~1.5-2.7 min, s ~2.5 min, p ~1.5 min, q ~50 s, t ~20 s).
+#   --only takes letters or names (--only r,dmabuf-kernel). Takes about 14 minutes (r ~1.5-2.7 min, s ~2.5 min, p ~1.5 min, q ~50 s, t ~20 s, l/m/n ~2.5-3 min together).
 #   Exit 1 if any scenario failed. Not root: "SKIPPED: ..." and exit 0.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
-only=a,b,c,d,e,f,g,h,i,j,k,t,r,s,o,p,q
+only=a,b,c,d,e,f,g,h,i,j,k,t,r,s,l,m,n,o,p,q
 
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -341,6 +350,57 @@ scenario_qemu_dma() {
   if [ -n "$errs" ]; then fail "$name" "$errs"; else pass "$name"; fi
 }
 
+# migrate_scenario LETTER NAME [qemu-migrate.sh args] -- [backend args]: three ports vm1..vm3; vm2's guest (the
+# receiver of a TCP stream from vm1) is live-migrated to a QEMU on vm3 (interop/qemu-migrate.sh).
+# MIGRATE_ARGS (env) adds qemu-migrate.sh arguments, e.g. MIGRATE_ARGS=--qemu-defaults.
+migrate_scenario() {
+  local d=$run/$1 name=$2 margs=() bargs=(); shift 2
+  while [ $# -gt 0 ] && [ "$1" != -- ]; do margs+=("$1"); shift; done
+  [ $# -gt 0 ] && shift; bargs=("$@")
+  mkdir -p "$d"
+  "$be" start --dir "$d" --sock "$d/vm1.sock" --sock "$d/vm2.sock" --sock "$d/vm3.sock" --fwd io "${bargs[@]}" \
+    > "$d/start.out" 2>&1 || { fail "$name" "back end did not start: $(tail -n1 "$d/start.out")"; return 1; }
+  if ! "$INTEROP_DIR/qemu-migrate.sh" --sock1 "$d/vm1.sock" --sock2 "$d/vm2.sock" --sock3 "$d/vm3.sock" \
+       --ctl "$d/vhostd.sock" "${margs[@]}" ${MIGRATE_ARGS:-} > "$d/qemu.out" 2>&1; then
+    "$be" stop --dir "$d" > /dev/null 2>&1 || true
+    fail "$name" "$(grep -m1 '^FAIL' "$d/qemu.out" || tail -n 1 "$d/qemu.out")"; sed 's/^/  /' "$d/qemu.out" | tail -n 40
+    return 1
+  fi
+  sed -n 's/^PASS qemu-migrate /  /p' "$d/qemu.out"
+  "$be" stop --dir "$d" > "$d/final.out" 2>&1 || { fail "$name" "back end stop: $(tail -n1 "$d/final.out")"; return 1; }
+}
+
+# l: every queue bound to a sw-engine channel, all ports in one access group; the guest announces itself.
+scenario_migrate_dma() {
+  local name=migrate-dma checks errs
+  migrate_scenario l "$name" -- --dma sw --group || return 0
+  if [ "$BACKEND" != vhostd ]; then pass "$name"; return; fi
+  sed 's/^/  /' "$run/l/final.out"; checks=$(dma_checks "$run/l/final.out")
+  grep -v '^ERR ' <<< "$checks" || true
+  errs=$(sed -n 's/^ERR //p' <<< "$checks")
+  if [ -n "$errs" ]; then fail "$name" "$errs"; else pass "$name"; fi
+}
+
+# m: CPU copies, guest_announce=off: QEMU sends SEND_RARP and vhostd announces the guest on vm3.
+scenario_migrate_cpu() {
+  local name=migrate-cpu
+  migrate_scenario m "$name" --no-guest-announce -- || return 0
+  if [ "$BACKEND" != vhostd ]; then pass "$name"; return; fi
+  if grep -qh 'announce: port=vm3 mac=52:54:00:00:00:02' "$run"/m/vhostd.log*; then pass "$name"
+  else fail "$name" "no SEND_RARP announcement for 52:54:00:00:00:02 on vm3 in vhostd's log"; fi
+}
+
+# n: memory hotplug on vm2 (object_add memory-backend-memfd + device_add pc-dimm) while the guests ping.
+scenario_memory_hotplug() {
+  local d=$run/n name=memory-hotplug; mkdir -p "$d"
+  "$be" start --dir "$d" --sock "$d/vm1.sock" --sock "$d/vm2.sock" --fwd io --dma sw --group > "$d/start.out" 2>&1 \
+    || { fail "$name" "back end did not start: $(tail -n1 "$d/start.out")"; return; }
+  if "$INTEROP_DIR/qemu-hotplug.sh" --sock1 "$d/vm1.sock" --sock2 "$d/vm2.sock" --ctl "$d/vhostd.sock" > "$d/qemu.out" 2>&1; then
+    sed -n 's/^PASS qemu-hotplug /  /p' "$d/qemu.out"; pass "$name"
+  else fail "$name" "$(grep -m1 '^FAIL' "$d/qemu.out" || tail -n 1 "$d/qemu.out")"; sed 's/^/  /' "$d/qemu.out" | tail -n 40; fi
+  "$be" stop --dir "$d" > /dev/null 2>&1 || true
+}
+
 # examples_skip NAME: true (after printing SKIPPED) when the tier runs another back end than vhostd.
 examples_skip() { [ "$BACKEND" = vhostd ] && return 1; echo "SKIPPED $1 (BACKEND=$BACKEND: the examples run bin/vhostd)"; }
 EXAMPLES=$REPO_ROOT/examples/scripts
@@ -527,12 +587,12 @@ scenario_dmabuf_kernel() {
 # Scenario letters and names: --only takes either.
 declare -A SCENARIO=([a]=loop-accounting [b]=sink-mq [c]=client-mode [d]=qemu-restart [e]=qemu-client
   [f]=loop-dma-sw [g]=qemu-dma-group [h]=examples-qemu [i]=examples-testpmd [j]=examples-rebind
-  [k]=examples-echo [t]=testpmd-restart [r]=dpdk-engine [s]=dmabuf-kernel [o]=packed-loop [p]=qemu-packed
-  [q]=offload-fallback)
+  [k]=examples-echo [t]=testpmd-restart [r]=dpdk-engine [s]=dmabuf-kernel [l]=migrate-dma [m]=migrate-cpu
+  [n]=memory-hotplug [o]=packed-loop [p]=qemu-packed [q]=offload-fallback)
 letter_of() {
   local l; [ -n "${SCENARIO[$1]:-}" ] && { echo "$1"; return; }
   for l in "${!SCENARIO[@]}"; do [ "${SCENARIO[$l]}" = "$1" ] && { echo "$l"; return; }; done
-  die "unknown scenario $1 (letters a-k, t, r, s or names: ${SCENARIO[*]})"
+  die "unknown scenario $1 (letters a-n, t, r, s or names: ${SCENARIO[*]})"
 
 }
 
@@ -545,8 +605,9 @@ for s in ${only//,/ }; do
     f) scenario_loop_dma ;; g) scenario_qemu_dma ;;
     h) scenario_examples_qemu ;; i) scenario_examples_testpmd ;; j) scenario_examples_rebind ;;
     k) scenario_examples_echo ;; t) scenario_testpmd_restart ;;
-    r) scenario_dpdk_engine ;; s) scenario_dmabuf_kernel ;; o) scenario_packed_loop ;; p) scenario_qemu_packed ;;
-    q) scenario_offload_fallback ;;
+    r) scenario_dpdk_engine ;; s) scenario_dmabuf_kernel ;;
+    l) scenario_migrate_dma ;; m) scenario_migrate_cpu ;; n) scenario_memory_hotplug ;;
+    o) scenario_packed_loop ;; p) scenario_qemu_packed ;; q) scenario_offload_fallback ;;
     *) die "unknown scenario $s" ;;
   esac
 done

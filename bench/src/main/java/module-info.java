@@ -10,4 +10,5 @@ module io.vhostdma.bench {
 
     opens io.vhostdma.bench.dma to jmh.core;
     opens io.vhostdma.bench.notify to jmh.core;
+    opens io.vhostdma.bench.dirtylog to jmh.core;
 }

@@ -14,9 +14,10 @@ module io.vhostdma.vhost {
     exports io.vhostdma.vhost.frontend;
     exports io.vhostdma.vhost.protocol to io.vhostdma.backend;
     exports io.vhostdma.vhost.transport to io.vhostdma.backend;
-    exports io.vhostdma.vhost.memory to io.vhostdma.backend;
-    exports io.vhostdma.vhost.virtq to io.vhostdma.backend;
-    exports io.vhostdma.vhost.net to io.vhostdma.backend;
+    exports io.vhostdma.vhost.memory to io.vhostdma.backend, io.vhostdma.bench;
+    exports io.vhostdma.vhost.virtq to io.vhostdma.backend, io.vhostdma.bench;
+    exports io.vhostdma.vhost.net to io.vhostdma.backend, io.vhostdma.bench;
     exports io.vhostdma.vhost.offload to io.vhostdma.backend;
+    exports io.vhostdma.vhost.dirtylog to io.vhostdma.backend, io.vhostdma.bench;
     exports io.vhostdma.vhost.internal.sys to io.vhostdma.backend, io.vhostdma.bench;
 }

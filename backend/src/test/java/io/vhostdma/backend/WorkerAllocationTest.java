@@ -40,6 +40,8 @@ class WorkerAllocationTest {
                         (java.util.function.UnaryOperator<DaemonFixture.Builder>) b -> AsyncDataPathTest.bindAll(b, "cpu", 0).group("g", "token-123456", "a", "b")),
                 org.junit.jupiter.params.provider.Arguments.of("DMA sw engine, one access group",
                         (java.util.function.UnaryOperator<DaemonFixture.Builder>) b -> AsyncDataPathTest.bindAll(b, "sw", 0).group("g", "token-123456", "a", "b")),
+                org.junit.jupiter.params.provider.Arguments.of(LOGGING,
+                        (java.util.function.UnaryOperator<DaemonFixture.Builder>) b -> AsyncDataPathTest.bindAll(b, "sw", 0).group("g", "token-123456", "a", "b")),
                 org.junit.jupiter.params.provider.Arguments.of("DMA sw engine, default segment (host staging)",
                         (java.util.function.UnaryOperator<DaemonFixture.Builder>) b -> AsyncDataPathTest.bindAll(b, "sw", 0)),
                 org.junit.jupiter.params.provider.Arguments.of(CSUM_FIXUP + ", CPU copies",
@@ -52,6 +54,8 @@ class WorkerAllocationTest {
                                 .portOption("b", "mac-limit: 1")));
     }
 
+    /** Dirty logging (LOG_ALL) on both front ends: every RX write and used-ring write is logged on the worker. */
+    private static final String LOGGING = "DMA sw engine, one access group, LOG_ALL on both ports";
     /**
      * The offload cases: a negotiated CSUM and sends every frame with NEEDS_CSUM (its header read and validated
      * on TX), b did not negotiate GUEST_CSUM, so vhostd completes each checksum in software.
@@ -79,10 +83,19 @@ class WorkerAllocationTest {
         com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
         try (DaemonFixture d = setup.apply(DaemonFixture.builder(dir).port("a", 1).port("b", 1)).start();
                 Arena arena = Arena.ofConfined()) {
+            boolean logging = path.equals(LOGGING);
             boolean csum = path.startsWith(CSUM_FIXUP);
-            VhostUserFrontend a = csum
-                    ? d.connect("a", o -> o.features(VirtioFeatures.DEFAULT | VirtioNetFeatures.CSUM)) : d.connect("a");
-            VhostUserFrontend b = d.connect("b");
+            java.util.function.UnaryOperator<io.vhostdma.vhost.frontend.FrontendOptions.Builder> options = logging
+                    ? o -> o.regions(2).protocolFeatures(io.vhostdma.vhost.frontend.FrontendOptions.DEFAULT_PROTOCOL_FEATURES
+                            | io.vhostdma.vhost.protocol.ProtocolFeatures.bit(io.vhostdma.vhost.protocol.ProtocolFeatures.LOG_SHMFD))
+                    : o -> o;
+            VhostUserFrontend a = d.connect("a", csum
+                    ? o -> options.apply(o).features(VirtioFeatures.DEFAULT | VirtioNetFeatures.CSUM) : options);
+            VhostUserFrontend b = d.connect("b", options);
+            if (logging) {
+                logs.add(io.vhostdma.vhost.frontend.FrontendLog.open(a));
+                logs.add(io.vhostdma.vhost.frontend.FrontendLog.open(b));
+            }
             if (path.equals(PORT_SECURITY)) {
                 fillMacLimit(d, a, b, arena);
             }
@@ -131,6 +144,13 @@ class WorkerAllocationTest {
             }
             assertEquals(0L, allocated, "bytes allocated by the worker in a measured round; rounds ["
                     + measured.toString().trim() + "], warm-up rounds [" + history.toString().trim() + "]");
+            for (var log : logs) {
+                assertTrue(log.takeDirty().cardinality() > 0, "pages logged during the run");
+            }
+        } finally {
+            logs.forEach(io.vhostdma.vhost.frontend.FrontendLog::close);
         }
     }
+
+    private final java.util.List<io.vhostdma.vhost.frontend.FrontendLog> logs = new java.util.ArrayList<>();
 }

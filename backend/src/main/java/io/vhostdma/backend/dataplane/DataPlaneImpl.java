@@ -289,6 +289,18 @@ public final class DataPlaneImpl implements DataPlane, AutoCloseable {
         return f;
     }
 
+    /** SEND_RARP: worker 0 forwards the announcement at its next duty cycle (as the port's own frame). */
+    @Override
+    public void announce(VhostDevice device, long mac) {
+        PortState port = portOf(device);
+        if (port != null) {
+            System.getLogger("io.vhostdma.dataplane").log(System.Logger.Level.INFO, "announce: port=" + port.name()
+                    + " mac=" + io.vhostdma.config.MacAddresses.format(mac) + " (SEND_RARP)");
+            Worker w = workers[0];
+            w.submit(() -> w.announce(port, mac));
+        }
+    }
+
     @Override
     public CompletableFuture<Void> memoryRetiring(VhostDevice device) {
         return CompletableFuture.runAsync(() -> dma.retire(device.portName()), BLOCKING);

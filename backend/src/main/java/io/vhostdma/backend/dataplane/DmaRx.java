@@ -10,7 +10,7 @@ import io.vhostdma.vhost.virtq.PathStatus;
 
 /**
  * The DMA enqueue path of one bound guest-RX ring (host → guest, or guest → guest in one copy): it reserves the RX
- * chains and writes the virtio-net header with the CPU, submits the payload as one copy per common piece of source
+ * chains and, once it has room for the copies, writes the virtio-net header with the CPU, submits the payload as one copy per common piece of source
  * and destination ranges, and records the packet; the record holds the frame's bytes ({@link Hold}) until its
  * copies completed, then its chains are added to the used ring strictly in submission order ({@link #complete}). A
  * failed copy drops the packet ({@code dma_error}) and returns its chains with len 0.
@@ -89,6 +89,7 @@ final class DmaRx {
             ring.queue.rewindTo(s.mark());
             return PathStatus.DMA_BUSY;
         }
+        NetRx.writeHeader(ring.device.headerLength(), n, s); // only now: a rewind above left guest memory as it was
         cursor.start(from, 0, dst, 0, len);
         for (int k; (k = cursor.next()) > 0; ) {
             // IOVA-as-VA: a mapped segment's address is the IOVA it was registered at

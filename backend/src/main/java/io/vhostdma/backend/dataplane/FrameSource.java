@@ -72,6 +72,14 @@ final class FrameSource {
         return this;
     }
 
+    /** A frame made by vhostd in staging slot {@code slot} as port {@code p}'s own (SEND_RARP's announcement). */
+    FrameSource fromAnnouncement(PortState p, GatherList bytes, int len, StagingPool.Slot slot) {
+        set(STAGED, bytes, len, slot);
+        port = p;
+        counters = p.counters().tx(0);
+        return this;
+    }
+
     /** An injected frame for queue pair 0 in a send-ring slot. */
     FrameSource fromInjector(GatherList bytes, int len, Hold slot) {
         set(INJECTED, bytes, len, slot);

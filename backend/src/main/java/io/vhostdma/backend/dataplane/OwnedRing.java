@@ -63,6 +63,7 @@ abstract class OwnedRing {
         q.setFeatures(device.eventIdx(), device.indirect());
         q.setLastAvailIndex(cfg.lastAvailIndex());
         q.batchInOrder(device.inOrder() && ringIndex % 2 == 1); // guest TX: every used len is 0
+        q.writeLog(device.dirtyLog().forRing(ringIndex)); // dirty logging (migration); one volatile read while off
         this.queue = q;
     }
 

@@ -44,6 +44,8 @@ public final class Worker implements Runnable {
     private final Arena arena = Arena.ofShared();
     /** Host buffers for DMA copies that need host memory (registered with every DMA device). */
     final StagingPool pool = new StagingPool();
+    /** The bytes of the announcement being forwarded (SEND_RARP; worker-local). */
+    private final io.vhostdma.dma.sg.GatherList announcement = new io.vhostdma.dma.sg.GatherList(1);
     /** Checksums and GSO segmentation done in software for receivers that did not negotiate them. */
     final RxOffload rxOffload = new RxOffload();
     /** The rings this worker owns (TX, channel-bound, draining) and their lifecycle commands. */
@@ -221,6 +223,22 @@ public final class Worker implements Runnable {
         r.fifo.retire(dirty);
         r.endBurst(); // packet counts visible to readers; a reactive receiver the burst fed is woken
         return done;
+    }
+
+    /**
+     * SEND_RARP (a command, run at the start of a duty cycle): a RARP frame from {@code mac} enters the switch as
+     * port {@code p}'s, so the switch learns the MAC on {@code p} and floods the frame to the peers; without a free
+     * staging slot it is dropped and counted ({@code no_host_buffer}) on the port's {@code txq0}.
+     */
+    void announce(PortState p, long mac) {
+        StagingPool.Slot slot = pool.take();
+        if (slot == null) {
+            p.counters().tx(0).drop(io.vhostdma.backend.stats.DropReason.NO_HOST_BUFFER);
+            return;
+        }
+        int len = io.vhostdma.vhost.net.RarpFrame.write(slot.memory(), slot.offset(), mac);
+        announcement.set(slot.memory(), slot.offset(), len);
+        forward(src.fromAnnouncement(p, announcement, len, slot));
     }
 
     /** Decides where the frame goes and delivers it; then the taker's hold on it ends. */

@@ -209,6 +209,14 @@ public final class DriverVirtqueue {
         VringDescLayout.write(desc, descSlot(slot), addr, len, flags, next);
     }
 
+    /**
+     * The address buffer {@code id} was made available with: its descriptor table entry (split), or what
+     * {@link #writeDescriptor} last recorded for it (packed: the ring slot it went to may hold a used one by now).
+     */
+    public long bufferAddr(int id) {
+        return packed != null ? packed.bufferAddr(id) : descriptorAddr(id);
+    }
+
     public long descriptorAddr(int slot) {
         return desc.get(VringDescLayout.LE64, descSlot(slot) + VringDescLayout.ADDR);
     }

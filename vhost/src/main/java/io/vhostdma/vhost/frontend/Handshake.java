@@ -10,7 +10,7 @@ import io.vhostdma.vhost.protocol.Request;
  * <pre>
  * GET_FEATURES, GET_PROTOCOL_FEATURES, SET_PROTOCOL_FEATURES, [GET_QUEUE_NUM], SET_OWNER,
  * SET_VRING_CALL × rings, [NET_SET_MTU], SET_FEATURES, [SET_STATUS ACK|DRIVER|FEATURES_OK],
- * SET_MEM_TABLE (NEED_REPLY), per ring SET_VRING_NUM/BASE/ADDR/KICK,
+ * SET_MEM_TABLE (NEED_REPLY; ADD_MEM_REG per region with CONFIGURE_MEM_SLOTS), per ring SET_VRING_NUM/BASE/ADDR/KICK,
  * SET_VRING_ENABLE(1) × rings (bit 30), [SET_STATUS ...|DRIVER_OK]
  * </pre>
  */
@@ -50,7 +50,13 @@ final class Handshake {
         if (status) {
             c.sendU64(Request.SET_STATUS, STATUS_FEATURES_OK, true);
         }
-        c.sendMemTable(fe.memory(), true);
+        if ((proto & ProtocolFeatures.bit(ProtocolFeatures.CONFIGURE_MEM_SLOTS)) != 0) {
+            for (int i = 0; i < fe.memory().regionCount(); i++) {
+                c.sendMemRegion(true, fe.memory(), i, true); // as QEMU once memory slots are negotiated
+            }
+        } else {
+            c.sendMemTable(fe.memory(), true);
+        }
         Negotiation n = new Negotiation(offered, acked, offeredProto, proto, queueNum);
         fe.configureQueues(n);
         for (int i = 0; i < o.ringCount(); i++) {

@@ -79,6 +79,11 @@ final class PackedDriverRing {
         flags[id] = f;
     }
 
+    /** Buffer {@code id}'s address as last written. */
+    long bufferAddr(int id) {
+        return addr[id];
+    }
+
     /** Writes buffer {@code id} at the next ring slot; its flags wait for {@link #publish}. */
     void addAvail(int id) {
         long off = ringOff + PackedRingLayout.desc(next);

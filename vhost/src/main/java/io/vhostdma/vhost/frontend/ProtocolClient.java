@@ -1,5 +1,6 @@
 package io.vhostdma.vhost.frontend;
 
+import io.vhostdma.vhost.protocol.MemoryRegionLayout;
 import io.vhostdma.vhost.protocol.MessageHeaderLayout;
 import io.vhostdma.vhost.protocol.Request;
 import io.vhostdma.vhost.protocol.VringStateLayout;
@@ -91,6 +92,42 @@ public final class ProtocolClient {
     public void sendVringAddr(DriverVirtqueue queue, boolean wantAck) {
         int size = queue.writeVringAddr(channel.stagingPayload(), 0);
         sendAndMaybeAck(Request.SET_VRING_ADDR, size, null, 0, wantAck);
+    }
+
+    /** SET_VRING_ADDR with the queue's user addresses, ring flags {@code flags} and the used-ring log address. */
+    public void sendVringAddr(DriverVirtqueue queue, int flags, long logGpa, boolean wantAck) {
+        MemorySegment p = channel.stagingPayload();
+        int size = queue.writeVringAddr(p, 0);
+        p.set(ValueLayout.JAVA_INT_UNALIGNED, io.vhostdma.vhost.protocol.VringAddrLayout.FLAGS, flags);
+        p.set(ValueLayout.JAVA_LONG_UNALIGNED, io.vhostdma.vhost.protocol.VringAddrLayout.LOG, logGpa);
+        sendAndMaybeAck(Request.SET_VRING_ADDR, size, null, 0, wantAck);
+    }
+
+    /** SET_LOG_BASE {@code {size, offset}} with the log memfd; returns the u64 of the reply LOG_SHMFD makes due. */
+    public long sendLogBase(long size, long offset, int fd) {
+        MemorySegment p = channel.stagingPayload();
+        p.set(ValueLayout.JAVA_LONG_UNALIGNED, io.vhostdma.vhost.protocol.LogBaseLayout.MMAP_SIZE, size);
+        p.set(ValueLayout.JAVA_LONG_UNALIGNED, io.vhostdma.vhost.protocol.LogBaseLayout.MMAP_OFFSET, offset);
+        oneFd[0] = fd;
+        int bytes = io.vhostdma.vhost.protocol.LogBaseLayout.BYTES;
+        channel.sendPrepared(Request.SET_LOG_BASE, REQUEST_FLAGS, bytes, bytes, oneFd, 1);
+        return expectReply(Request.SET_LOG_BASE, 8).u64();
+    }
+
+    /**
+     * ADD_MEM_REG ({@code add}, with the region's memfd) or REM_MEM_REG of region {@code i} of {@code memory}
+     * (payload {@code u64 padding; region}); waits for the ack when asked and negotiated.
+     */
+    public void sendMemRegion(boolean add, GuestMemoryImage memory, int i, boolean wantAck) {
+        MemorySegment p = channel.stagingPayload();
+        p.set(ValueLayout.JAVA_LONG_UNALIGNED, 0, 0L);
+        p.set(ValueLayout.JAVA_LONG_UNALIGNED, 8 + MemoryRegionLayout.GPA, memory.guestPhysAddr(i));
+        p.set(ValueLayout.JAVA_LONG_UNALIGNED, 8 + MemoryRegionLayout.SIZE, memory.regionSize());
+        p.set(ValueLayout.JAVA_LONG_UNALIGNED, 8 + MemoryRegionLayout.UVA, memory.userAddr(i));
+        p.set(ValueLayout.JAVA_LONG_UNALIGNED, 8 + MemoryRegionLayout.MMAP_OFFSET, 0L);
+        oneFd[0] = memory.fd(i);
+        sendAndMaybeAck(add ? Request.ADD_MEM_REG : Request.REM_MEM_REG, 8 + MemoryRegionLayout.BYTES, oneFd,
+                add ? 1 : 0, wantAck);
     }
 
     /** SET_MEM_TABLE with every region of {@code memory} and its memfds. */

@@ -36,8 +36,15 @@ public final class GuestMemory implements AutoCloseable {
     private final int dmabufCount;
     private final boolean fixedSize;
     private boolean closed;
+    /** Made by {@link #view}: the regions belong to other tables. */
+    private final boolean view;
 
     private GuestMemory(GuestRegion[] regions, Arena owner) {
+        this(regions, owner, false);
+    }
+
+    private GuestMemory(GuestRegion[] regions, Arena owner, boolean view) {
+        this.view = view;
         this.regions = regions;
         this.owner = owner;
         int n = regions.length;
@@ -81,6 +88,17 @@ public final class GuestMemory implements AutoCloseable {
             }
         }
         return new GuestMemory(copy, owner);
+    }
+
+    /**
+     * A validated table over regions other tables own (memory slots: each added region is mapped by its own table,
+     * and the device's table is a view of all of them): {@link #close()} unmaps nothing and closes no fd.
+     *
+     * @throws GuestMemoryException when the table is invalid
+     */
+    public static GuestMemory view(List<GuestRegion> regions) {
+        GuestMemory checked = of(regions, null);
+        return new GuestMemory(checked.regions, null, true);
     }
 
     private static void checkDisjoint(GuestRegion a, GuestRegion b, int ia, int ib) {
@@ -205,6 +223,9 @@ public final class GuestMemory implements AutoCloseable {
             return;
         }
         closed = true;
+        if (view) {
+            return;
+        }
         try {
             if (owner != null && owner.scope().isAlive()) {
                 owner.close();

@@ -28,7 +28,7 @@ public final class NetRx {
      * is given back and stays available). With mergeable buffers chains are taken in order, each filled with
      * min(capacity, remaining) bytes; {@code num_buffers} in the first chain's header is the number of chains.
      * If the ring runs dry mid-packet, last_avail_idx is rolled back and the packet dropped
-     * ({@link PathStatus#NO_BUFFERS}); bytes already written into those chains are harmless (device-owned buffers).
+     * ({@link PathStatus#NO_BUFFERS}); nothing was written into those chains (the header is written last).
      * The chains of one frame share the frame's descriptor budget; a ring over budget gives
      * {@link PathStatus#OVER_BUDGET} (rolled back too).
      *
@@ -54,6 +54,7 @@ public final class NetRx {
         if (n <= 0) {
             return n;
         }
+        writeHeader(hdrLen, n, scratch);
         try {
             scratch.cursor.copy(frame, 0, scratch.payload, 0, frameLen);
         } catch (RuntimeException | Error e) {
@@ -68,11 +69,12 @@ public final class NetRx {
     }
 
     /**
-     * Reserves RX chains for a frame of {@code frameLen} bytes without copying it: pops the chains
-     * (same rules as {@link #enqueue}), writes the virtio-net header (zeroed, {@code num_buffers} set)
-     * with the CPU, and leaves in {@code scratch} the chains ({@link RxScratch#head}, {@link RxScratch#length})
-     * and the payload destination ranges, in frame order ({@link RxScratch#payload()}). Adds no used entry:
-     * the caller copies the payload (CPU or DMA) and then adds the chains, in order.
+     * Reserves RX chains for a frame of {@code frameLen} bytes without writing anything: pops the chains
+     * (same rules as {@link #enqueue}) and leaves in {@code scratch} the chains ({@link RxScratch#head},
+     * {@link RxScratch#length}), where the header goes and the payload destination ranges, in frame order
+     * ({@link RxScratch#payload()}). Adds no used entry: a caller that keeps the chains writes the header
+     * ({@link #writeHeader}), copies the payload (CPU or DMA) and then adds the chains, in order; one that gives
+     * them back ({@code rewindTo(mark)}) has written nothing into guest memory — nothing a dirty log would miss.
      *
      * @return number of chains reserved (≥ 1), or a negative {@link PathStatus} (nothing stays reserved)
      */
@@ -118,12 +120,11 @@ public final class NetRx {
             return PathStatus.TOO_BIG;
         }
         GatherList w = chain.buffers(); // all writable (a readable buffer was refused above)
-        writeHeader(w, hdrLen, s);
-        if (!s.payload.addSlice(w, hdrLen, total - hdrLen, s.cursor)) {
+        s.headerAt.clear();
+        if (!s.headerAt.addSlice(w, 0, hdrLen, s.cursor) || !s.payload.addSlice(w, hdrLen, total - hdrLen, s.cursor)) {
             rxq.rewindTo(s.mark);
             return PathStatus.TOO_BIG;
         }
-        patchNumBuffers(hdrLen, 1, s);
         s.heads[0] = head;
         s.lens[0] = (int) total;
         return 1;
@@ -157,7 +158,11 @@ public final class NetRx {
                     rxq.rewindTo(s.mark);
                     return PathStatus.TOO_BIG;
                 }
-                writeHeader(w, hdrLen, s);
+                s.headerAt.clear();
+                if (!s.headerAt.addSlice(w, 0, hdrLen, s.cursor)) {
+                    rxq.rewindTo(s.mark);
+                    return PathStatus.TOO_BIG;
+                }
                 dstOff = hdrLen;
             }
             long take = Math.min(cap, remaining);
@@ -170,7 +175,6 @@ public final class NetRx {
             s.lens[n] = (int) take;
             n++;
         }
-        patchNumBuffers(hdrLen, n, s);
         return n;
     }
 
@@ -187,6 +191,15 @@ public final class NetRx {
     private static int rejectReadable(Virtqueue rxq) {
         rxq.markBroken(PathStatus.ERR_BUFFER_DIRECTION);
         return PathStatus.ERR_BUFFER_DIRECTION;
+    }
+
+    /**
+     * Writes the virtio-net header of the packet {@code s} reserved in {@code n} chains ({@link RxScratch#header}:
+     * zeroed or the offload fields), {@code num_buffers} = {@code n} when the header has the field. Call it once the chains are kept (see {@link #reserve}).
+     */
+    public static void writeHeader(int hdrLen, int n, RxScratch s) {
+        writeHeader(s.headerAt, hdrLen, s);
+        patchNumBuffers(hdrLen, n, s);
     }
 
     /**

@@ -18,6 +18,8 @@ public final class RxScratch {
     /** Most payload ranges of one reserved packet (several chains of up to 256 descriptors each). */
     static final int MAX_PAYLOAD_RANGES = 1024;
     final GatherList payload = new GatherList(MAX_PAYLOAD_RANGES);
+    /** Where the reserved packet's virtio-net header goes (written only by {@link NetRx#writeHeader}). */
+    final GatherList headerAt = new GatherList(NetHeaderLayout.SIZE_V1);
     /** The RX ring's avail position before the packet being reserved (to give its chains back). */
     int mark;
     final int[] heads;

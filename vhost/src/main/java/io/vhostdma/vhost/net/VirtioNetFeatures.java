@@ -75,7 +75,7 @@ public final class VirtioNetFeatures {
      */
     public static final long OFFERED =
             VERSION_1 | MRG_RXBUF | EVENT_IDX | INDIRECT_DESC | MQ | GUEST_ANNOUNCE | MTU | PROTOCOL_FEATURES
-                    | RING_PACKED | IN_ORDER | OFFLOADS;
+                    | RING_PACKED | IN_ORDER | OFFLOADS | LOG_ALL;
 
     private VirtioNetFeatures() {
     }

@@ -35,6 +35,14 @@ public interface DataPlane {
         return java.util.concurrent.CompletableFuture.completedFuture(null);
     }
 
+    /**
+     * SEND_RARP: the guest behind {@code device} now lives here (after a live migration); a RARP frame from
+     * {@code mac} (first octet in bits 47..40) enters the switch as this port's, so the MAC table and the peers
+     * learn the new port at once. Must not block; the frame's fate is counted like any other.
+     */
+    default void announce(VhostDevice device, long mac) {
+    }
+
     /** Completes once every data-plane thread has passed a quiescent point after this call (nobody holds stale fds/memory references). */
     java.util.concurrent.CompletableFuture<Void> quiesce();
 }

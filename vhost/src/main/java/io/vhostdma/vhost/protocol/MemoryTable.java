@@ -60,14 +60,14 @@ record MemoryTable(List<Region> regions) {
         return true;
     }
 
-    private static Region region(MemorySegment p, long off) {
+    static Region region(MemorySegment p, long off) {
         return new Region(p.get(ValueLayout.JAVA_LONG_UNALIGNED, off + MemoryRegionLayout.GPA),
                 p.get(ValueLayout.JAVA_LONG_UNALIGNED, off + MemoryRegionLayout.SIZE),
                 p.get(ValueLayout.JAVA_LONG_UNALIGNED, off + MemoryRegionLayout.UVA),
                 p.get(ValueLayout.JAVA_LONG_UNALIGNED, off + MemoryRegionLayout.MMAP_OFFSET));
     }
 
-    private static void check(int request, int i, Region r) {
+    static void check(int request, int i, Region r) {
         String ctx = "region=" + i + " gpa=0x" + Long.toHexString(r.gpa) + " size=0x" + Long.toHexString(r.size)
                 + " uva=0x" + Long.toHexString(r.uva) + " mmap-offset=0x" + Long.toHexString(r.mmapOffset);
         if (r.size <= 0) {
@@ -86,7 +86,7 @@ record MemoryTable(List<Region> regions) {
         }
     }
 
-    private static boolean overlaps(long a, long aLen, long b, long bLen) {
+    static boolean overlaps(long a, long aLen, long b, long bLen) {
         return Long.compareUnsigned(a, b + bLen) < 0 && Long.compareUnsigned(b, a + aLen) < 0;
     }
 }

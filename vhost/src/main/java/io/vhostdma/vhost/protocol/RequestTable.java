@@ -3,8 +3,8 @@ package io.vhostdma.vhost.protocol;
 import java.util.concurrent.CompletionStage;
 
 /**
- * The dispatch table: request id → handler. Requests that need a feature we never offer (logging,
- * RARP, backend channel, IOTLB, config space, inflight, memory slots, ...) map to the
+ * The dispatch table: request id → handler. Requests that need a feature we never offer (backend
+ * channel, IOTLB, config space, inflight, ...) map to the
  * not-negotiated handler; ids missing from the table are unknown. Both close the connection.
  */
 final class RequestTable {
@@ -37,10 +37,15 @@ final class RequestTable {
         HANDLERS[Request.NET_SET_MTU] = VhostUserSession::netSetMtu;
         HANDLERS[Request.SET_STATUS] = VhostUserSession::setStatus;
         HANDLERS[Request.GET_STATUS] = VhostUserSession::getStatus;
-        int[] notOffered = {Request.SET_LOG_BASE, Request.SET_LOG_FD, Request.SEND_RARP, Request.SET_BACKEND_REQ_FD,
+        HANDLERS[Request.SET_LOG_BASE] = (s, m) -> s.logs.setLogBase(s, m);
+        HANDLERS[Request.SET_LOG_FD] = (s, m) -> s.logs.setLogFd(s, m);
+        HANDLERS[Request.SEND_RARP] = VhostUserSession::sendRarp;
+        HANDLERS[Request.GET_MAX_MEM_SLOTS] = VhostUserSession::getMaxMemSlots;
+        HANDLERS[Request.ADD_MEM_REG] = VhostUserSession::addMemReg;
+        HANDLERS[Request.REM_MEM_REG] = VhostUserSession::remMemReg;
+        int[] notOffered = {Request.SET_BACKEND_REQ_FD,
             Request.IOTLB_MSG, Request.SET_VRING_ENDIAN, Request.GET_CONFIG, Request.SET_CONFIG,
-            Request.GET_INFLIGHT_FD, Request.SET_INFLIGHT_FD, Request.RESET_DEVICE, Request.VRING_KICK,
-            Request.GET_MAX_MEM_SLOTS, Request.ADD_MEM_REG, Request.REM_MEM_REG};
+            Request.GET_INFLIGHT_FD, Request.SET_INFLIGHT_FD, Request.RESET_DEVICE, Request.VRING_KICK};
         for (int r : notOffered) {
             HANDLERS[r] = VhostUserSession::notNegotiated;
         }

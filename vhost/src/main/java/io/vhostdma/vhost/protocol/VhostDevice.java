@@ -1,5 +1,6 @@
 package io.vhostdma.vhost.protocol;
 
+import io.vhostdma.vhost.dirtylog.DirtyLog;
 import io.vhostdma.vhost.memory.GuestMemory;
 import io.vhostdma.vhost.net.VirtioNetFeatures;
 
@@ -20,6 +21,7 @@ public final class VhostDevice {
     private final String portName;
     private final int queuePairs;
     private final VringConfig[] rings;
+    private final DirtyLog dirtyLog;
     private volatile long features;
     private volatile GuestMemory memory = GuestMemory.EMPTY;
     private volatile int mtu;
@@ -36,6 +38,7 @@ public final class VhostDevice {
         this.portName = portName;
         this.queuePairs = queuePairs;
         this.rings = new VringConfig[2 * queuePairs];
+        this.dirtyLog = new DirtyLog(2 * queuePairs);
         for (int i = 0; i < rings.length; i++) {
             rings[i] = new VringConfig(i);
         }
@@ -128,6 +131,11 @@ public final class VhostDevice {
     /** Installs what {@link #reportFault} calls (the transport: a disconnect on the connection's event loop). */
     public void onFault(java.util.function.Consumer<String> handler) {
         faultHandler = handler;
+    }
+
+    /** Dirty-page logging state (live migration): the log bitmap, LOG_ALL, the rings' used-ring log addresses. */
+    public DirtyLog dirtyLog() {
+        return dirtyLog;
     }
 
     /** Ring {@code index}'s configuration. */

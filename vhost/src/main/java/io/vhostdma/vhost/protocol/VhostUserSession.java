@@ -25,10 +25,12 @@ import java.util.concurrent.Executor;
  * when replaced or at disconnect) or closed before {@code handle} returns.
  */
 public final class VhostUserSession {
-    /** Protocol features we offer: MQ, REPLY_ACK, MTU, STATUS. */
+    /** Protocol features we offer: MQ, LOG_SHMFD, RARP, REPLY_ACK, MTU, CONFIGURE_MEM_SLOTS, STATUS. */
     public static final long OFFERED_PROTOCOL_FEATURES = ProtocolFeatures.bit(ProtocolFeatures.MQ)
             | ProtocolFeatures.bit(ProtocolFeatures.REPLY_ACK) | ProtocolFeatures.bit(ProtocolFeatures.MTU)
-            | ProtocolFeatures.bit(ProtocolFeatures.STATUS);
+            | ProtocolFeatures.bit(ProtocolFeatures.STATUS)
+            | ProtocolFeatures.bit(ProtocolFeatures.LOG_SHMFD) | ProtocolFeatures.bit(ProtocolFeatures.RARP)
+            | ProtocolFeatures.bit(ProtocolFeatures.CONFIGURE_MEM_SLOTS);
     static final int MIN_MTU = 68;
     static final int MAX_MTU = 65535;
 
@@ -37,6 +39,8 @@ public final class VhostUserSession {
     private final Executor loop;
     private final SessionCounters counters;
     final RingControl rings;
+    final LogControl logs;
+    final MemorySlots slots;
     private long protocolFeatures;
     private boolean featuresSet;
     private boolean owner;
@@ -58,6 +62,8 @@ public final class VhostUserSession {
         this.loop = loop;
         this.counters = counters;
         this.rings = new RingControl(device, dataPlane, loop);
+        this.logs = new LogControl(device, dataPlane, loop);
+        this.slots = new MemorySlots(device, rings);
     }
 
     /** The device the data plane reads. */
@@ -125,6 +131,8 @@ public final class VhostUserSession {
         CompletableFuture<Void> done = tail.handleAsync((r, e) -> null, loop)
                 .thenCompose(v -> rings.shutdown())
                 .thenRun(() -> {
+                    logs.shutdown();
+                    slots.closeAll();
                     protocolFeatures = 0;
                     featuresSet = false;
                     table = null;
@@ -169,7 +177,7 @@ public final class VhostUserSession {
                     "feature bits not offered: features=0x" + Long.toHexString(v) + " unoffered=0x"
                             + Long.toHexString(unoffered));
         }
-        if (featuresSet && v != device.features() && rings.anyStarted()) {
+        if (featuresSet && ((v ^ device.features()) & ~VirtioNetFeatures.LOG_ALL) != 0 && rings.anyStarted()) {
             throw new ProtocolException(ProtocolException.Kind.BAD_STATE, m.request(),
                     "features changed while rings run: old=0x" + Long.toHexString(device.features())
                             + " new=0x" + Long.toHexString(v));
@@ -181,7 +189,7 @@ public final class VhostUserSession {
                 device.ring(i).enabled(true);
             }
         }
-        return none();
+        return logs.features(v);
     }
 
     CompletionStage<Reply> setOwner(Message m) {
@@ -256,9 +264,32 @@ public final class VhostUserSession {
         }
         var memory = GuestMemoryMapper.map(next, m, device.portName());
         return rings.replaceMemory(m.request(), memory).thenApply(v -> {
+            slots.closeAll(); // a table replaces every added region (unmapped now: the swap quiesced)
             table = next;
             return Reply.NONE;
         });
+    }
+
+    CompletionStage<Reply> sendRarp(Message m) {
+        m.expectSize(8).expectFds(0);
+        requireProtocolFeature(m, ProtocolFeatures.RARP, "RARP");
+        dataPlane.announce(device, io.vhostdma.vhost.net.RarpFrame.macOf(m.payload()));
+        return none();
+    }
+
+    CompletionStage<Reply> getMaxMemSlots(Message m) {
+        requireProtocolFeature(m, ProtocolFeatures.CONFIGURE_MEM_SLOTS, "CONFIGURE_MEM_SLOTS");
+        return slots.getMax(m);
+    }
+
+    CompletionStage<Reply> addMemReg(Message m) {
+        requireProtocolFeature(m, ProtocolFeatures.CONFIGURE_MEM_SLOTS, "CONFIGURE_MEM_SLOTS");
+        return slots.add(m, table != null);
+    }
+
+    CompletionStage<Reply> remMemReg(Message m) {
+        requireProtocolFeature(m, ProtocolFeatures.CONFIGURE_MEM_SLOTS, "CONFIGURE_MEM_SLOTS");
+        return slots.remove(m);
     }
 
     CompletionStage<Reply> notNegotiated(Message m) {
@@ -300,11 +331,12 @@ public final class VhostUserSession {
     CompletionStage<Reply> setVringAddr(Message m) {
         VringAddr a = VringAddr.decode(m, device.queuePairs());
         VringConfig r = device.ring(a.index());
+        CompletionStage<Void> logged = logs.usedLog(a.index(), a.usedLogAddress());
         if (r.started() && r.descUva() == a.desc() && r.availUva() == a.avail() && r.usedUva() == a.used()) {
-            return none();
+            return logged.thenApply(v -> Reply.NONE);
         }
-        return rings.restartWith(m.request(), a.index(), () -> r.addresses(a.desc(), a.avail(), a.used()))
-                .thenApply(v -> Reply.NONE);
+        return logged.thenCompose(v -> rings.restartWith(m.request(), a.index(),
+                () -> r.addresses(a.desc(), a.avail(), a.used()))).thenApply(v -> Reply.NONE);
     }
 
     CompletionStage<Reply> getVringBase(Message m) {

@@ -4,7 +4,8 @@ import java.lang.foreign.ValueLayout;
 
 /**
  * Payload of SET_VRING_ADDR ({@link VringAddrLayout}): the ring parts' front-end user addresses.
- * Only flag bit 0 (LOG) exists, and it is legal only with LOG_ALL negotiated, which we never offer.
+ * Only flag bit 0 (LOG) exists: used-ring writes are logged at {@code log} (the used ring's guest-physical
+ * address) while LOG_ALL is negotiated.
  */
 record VringAddr(int index, int flags, long desc, long used, long avail, long log) {
     static final int FLAG_LOG = 1;
@@ -15,15 +16,18 @@ record VringAddr(int index, int flags, long desc, long used, long avail, long lo
         int index = RingIndex.check(m.request(), p.get(ValueLayout.JAVA_INT_UNALIGNED, VringAddrLayout.INDEX),
                 queuePairs);
         int flags = p.get(ValueLayout.JAVA_INT_UNALIGNED, VringAddrLayout.FLAGS);
-        if (flags != 0) {
-            throw new ProtocolException(flags == FLAG_LOG ? ProtocolException.Kind.NOT_NEGOTIATED
-                    : ProtocolException.Kind.BAD_VALUE, m.request(),
-                    "unsupported ring flags (logging not offered): ring=" + index + " flags=0x"
-                            + Integer.toHexString(flags));
+        if ((flags & ~FLAG_LOG) != 0) {
+            throw new ProtocolException(ProtocolException.Kind.BAD_VALUE, m.request(),
+                    "unsupported ring flags: ring=" + index + " flags=0x" + Integer.toHexString(flags));
         }
         return new VringAddr(index, flags, p.get(ValueLayout.JAVA_LONG_UNALIGNED, VringAddrLayout.DESC),
                 p.get(ValueLayout.JAVA_LONG_UNALIGNED, VringAddrLayout.USED),
                 p.get(ValueLayout.JAVA_LONG_UNALIGNED, VringAddrLayout.AVAIL),
                 p.get(ValueLayout.JAVA_LONG_UNALIGNED, VringAddrLayout.LOG));
+    }
+
+    /** The used-ring log address while the LOG flag is set, else {@code DirtyLog.NO_ADDRESS}. */
+    long usedLogAddress() {
+        return (flags & FLAG_LOG) != 0 ? log : io.vhostdma.vhost.dirtylog.DirtyLog.NO_ADDRESS;
     }
 }

@@ -30,6 +30,10 @@ public final class DescriptorChain {
     private long readableBytes;
     private long writableBytes;
     private int regionHint;
+    /** The writable buffers as guest-physical ranges (adjacent ones merged), for dirty logging by id. */
+    private final long[] writableGpa = new long[MAX_SEGMENTS];
+    private final long[] writableLen = new long[MAX_SEGMENTS];
+    private int writableRanges;
 
     /** Head descriptor index of the chain (the id returned in the used element). */
     public int head() {
@@ -61,6 +65,21 @@ public final class DescriptorChain {
         return writableBytes;
     }
 
+    /** Number of writable guest-physical ranges ({@link #writableGpa}, {@link #writableLength}). */
+    int writableRanges() {
+        return writableRanges;
+    }
+
+    /** Guest-physical start of writable range {@code i} (in chain order). */
+    long writableGpa(int i) {
+        return writableGpa[i];
+    }
+
+    /** Length of writable range {@code i}. */
+    long writableLength(int i) {
+        return writableLen[i];
+    }
+
     /** Descriptors walked, zero-length ones and the indirect pointer included. */
     public int descriptorCount() {
         return descriptorCount;
@@ -74,6 +93,7 @@ public final class DescriptorChain {
         descriptorCount = 0;
         readableBytes = 0;
         writableBytes = 0;
+        writableRanges = 0;
     }
 
     /** Names the chain by its buffer id once the walk found it (a packed chain carries it in its last descriptor). */
@@ -124,10 +144,23 @@ public final class DescriptorChain {
         }
         if (writable) {
             writableBytes += len;
+            addWritableRange(gpa, len);
         } else {
             readableBytes += len;
             readableCount = buffers.count();
         }
         return PathStatus.OK;
+    }
+
+    /** Appends a writable range (fewer ranges than buffers: each added buffer here took at least one). */
+    private void addWritableRange(long gpa, long len) {
+        int last = writableRanges - 1;
+        if (last >= 0 && writableGpa[last] + writableLen[last] == gpa) {
+            writableLen[last] += len;
+            return;
+        }
+        writableGpa[writableRanges] = gpa;
+        writableLen[writableRanges] = len;
+        writableRanges++;
     }
 }

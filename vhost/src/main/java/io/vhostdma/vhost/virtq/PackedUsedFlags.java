@@ -36,14 +36,16 @@ final class PackedUsedFlags {
 
     /**
      * Stores the flags of every entry, the later ones first and the first one last, each with release; reports
-     * the descriptors to {@code log} first. Returns how many were published.
+     * the descriptors to {@code log} first and flushes it (with the buffers reported since the last publish), so the
+     * dirty bits are in the bitmap before any flag makes a write visible. Returns how many were published.
      */
-    int publish(MemorySegment desc, WriteLog log, int ringIndex) {
+    int publish(MemorySegment desc, PackedWriteLog log) {
         int n = count;
         if (n != 0 && log.enabled()) {
             for (int i = 0; i < n; i++) {
-                log.usedRing(ringIndex, PackedRingLayout.desc(slot[i]), DESC_SIZE);
+                log.descriptorWritten(slot[i]);
             }
+            log.flush();
         }
         for (int i = n - 1; i >= 0; i--) {
             // release: id, len and the packet data of this (and every earlier-added) descriptor become visible

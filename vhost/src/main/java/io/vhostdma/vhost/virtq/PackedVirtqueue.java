@@ -37,6 +37,8 @@ import static io.vhostdma.vhost.virtq.SplitRingLayout.U64_PLAIN;
  *       ({@link PackedNotifications}).</li>
  *   <li>{@link #pending()} counts available descriptors ahead (at most {@link #PENDING_SCAN}): an upper bound.</li>
  *   <li>Two chains in flight with one id harm only the guest's ring (the used position stays inside it).</li>
+ *   <li>Dirty logging: each chain's writable ranges are recorded at pop and reported at {@link #addUsed}
+ *       ({@link PackedWriteLog}); the used descriptors and the device area by guest-physical address.</li>
  * </ul>
  */
 public final class PackedVirtqueue implements Virtqueue {
@@ -68,7 +70,7 @@ public final class PackedVirtqueue implements Virtqueue {
     private boolean broken;
     private int lastError = PathStatus.OK;
     private final WalkBudget budget = new WalkBudget();
-    private WriteLog log = WriteLog.NONE;
+    private final PackedWriteLog log = new PackedWriteLog();
     /** IN_ORDER batching ({@link #batchInOrder}): the open batch's first slot and wrap, last id and length. */
     private boolean batching;
     private int batchSlot;
@@ -106,6 +108,7 @@ public final class PackedVirtqueue implements Virtqueue {
         lastError = PathStatus.OK;
         unpublished.size(0);
         events.restart();
+        log.restart();
     }
 
     @Override
@@ -145,9 +148,10 @@ public final class PackedVirtqueue implements Virtqueue {
         if (size < 1 || size > PackedRingLayout.MAX_SIZE || lastAvail >= size || usedIdx >= size) {
             return PathStatus.ERR_RING_SIZE;
         }
-        MemorySegment d = ringPart(mem, descUva, PackedRingLayout.descRingBytes(size), PackedRingLayout.DESC_ALIGN);
-        MemorySegment drv = ringPart(mem, driverUva, PackedRingLayout.EVENT_SIZE, PackedRingLayout.EVENT_ALIGN);
-        MemorySegment dev = ringPart(mem, deviceUva, PackedRingLayout.EVENT_SIZE, PackedRingLayout.EVENT_ALIGN);
+        MemorySegment d = RingPart.slice(mem, descUva, PackedRingLayout.descRingBytes(size),
+                PackedRingLayout.DESC_ALIGN);
+        MemorySegment drv = RingPart.slice(mem, driverUva, PackedRingLayout.EVENT_SIZE, PackedRingLayout.EVENT_ALIGN);
+        MemorySegment dev = RingPart.slice(mem, deviceUva, PackedRingLayout.EVENT_SIZE, PackedRingLayout.EVENT_ALIGN);
         if (d == null || drv == null || dev == null) {
             return PathStatus.ERR_RING_ADDRESS;
         }
@@ -158,18 +162,11 @@ public final class PackedVirtqueue implements Virtqueue {
         if (indirect) {
             indirectTable.reserve(size);
         }
+        log.attach(mem, descUva, deviceUva, size);
         desc = d;
         events.attach(drv, dev);
         attached = true;
         return PathStatus.OK;
-    }
-
-    private static MemorySegment ringPart(GuestMemory mem, long uva, long bytes, int align) {
-        if ((uva & (align - 1)) != 0) {
-            return null;
-        }
-        MemorySegment s = mem.uvaSlice(uva, bytes);
-        return s == null || (s.address() & (align - 1)) != 0 ? null : s;
     }
 
     @Override
@@ -252,6 +249,10 @@ public final class PackedVirtqueue implements Virtqueue {
             return fail(rc);
         }
         int id = out.head();
+        if (!log.taken(id, out)) {
+            budget.trip(); // no room to record its writable ranges until used chains free some (PackedWriteLog)
+            return PathStatus.OVER_BUDGET;
+        }
         slots[id] = (short) rc;
         advanceAvail(rc);
         return id;
@@ -342,6 +343,7 @@ public final class PackedVirtqueue implements Virtqueue {
                     return 0;
                 }
                 slots[id] = (short) taken;
+                log.returned(id);
                 advanceAvail(taken);
                 return id;
             }
@@ -387,17 +389,13 @@ public final class PackedVirtqueue implements Virtqueue {
             }
             batchLast = id;
             advanceUsed(id);
-            if (log.enabled()) {
-                log.chainWritten(index, id, len);
-            }
+            log.returned(id);
             return;
         }
         closeBatch();
         writeUsed(usedIdx, usedWrap, id, len);
         advanceUsed(id);
-        if (log.enabled()) {
-            log.chainWritten(index, id, len);
-        }
+        log.used(id, len); // its written bytes, before publishUsed flushes the log and releases the flags
     }
 
     /** Moves the used position past the slots chain {@code id} took. */
@@ -443,7 +441,7 @@ public final class PackedVirtqueue implements Virtqueue {
     @Override
     public void publishUsed() {
         closeBatch();
-        unpublished.publish(desc, log, index);
+        unpublished.publish(desc, log);
     }
 
     @Override
@@ -454,11 +452,13 @@ public final class PackedVirtqueue implements Virtqueue {
     @Override
     public void enableNotifications() {
         events.enable(lastAvail, availWrap);
+        log.deviceAreaWritten();
     }
 
     @Override
     public void disableNotifications() {
         events.disable();
+        log.deviceAreaWritten();
     }
 
     @Override
@@ -492,7 +492,7 @@ public final class PackedVirtqueue implements Virtqueue {
 
     @Override
     public void writeLog(WriteLog newLog) {
-        log = newLog;
+        log.to(newLog);
     }
 
 }

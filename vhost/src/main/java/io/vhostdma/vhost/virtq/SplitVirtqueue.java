@@ -5,20 +5,11 @@ import io.vhostdma.vhost.memory.GuestMemory;
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.VarHandle;
 
-import static io.vhostdma.vhost.virtq.SplitRingLayout.DESC_ADDR;
-import static io.vhostdma.vhost.virtq.SplitRingLayout.DESC_FLAGS;
-import static io.vhostdma.vhost.virtq.SplitRingLayout.DESC_LEN;
-import static io.vhostdma.vhost.virtq.SplitRingLayout.DESC_NEXT;
-import static io.vhostdma.vhost.virtq.SplitRingLayout.DESC_SIZE;
-import static io.vhostdma.vhost.virtq.SplitRingLayout.F_INDIRECT;
-import static io.vhostdma.vhost.virtq.SplitRingLayout.F_NEXT;
-import static io.vhostdma.vhost.virtq.SplitRingLayout.F_WRITE;
 import static io.vhostdma.vhost.virtq.SplitRingLayout.RING_FLAGS;
 import static io.vhostdma.vhost.virtq.SplitRingLayout.RING_IDX;
 import static io.vhostdma.vhost.virtq.SplitRingLayout.U16_ATOMIC;
 import static io.vhostdma.vhost.virtq.SplitRingLayout.U16_PLAIN;
 import static io.vhostdma.vhost.virtq.SplitRingLayout.U32_PLAIN;
-import static io.vhostdma.vhost.virtq.SplitRingLayout.U64_PLAIN;
 
 /**
  * The device side of one split virtqueue: we consume the driver's avail ring and produce the used ring.
@@ -70,12 +61,8 @@ public final class SplitVirtqueue implements Virtqueue {
     private boolean broken;
     private int lastError = PathStatus.OK;
 
-    /** Descriptors left for this duty cycle; set once a budget tripped, until {@link #refillBudget()}. */
-    private int cycleLeft = CYCLE_DESCRIPTORS;
-    private boolean exhausted;
-    /** The frame being taken: descriptors walked, and those that carried bytes (across its chains). */
-    private int frameVisited;
-    private int frameUseful;
+    /** The chain walks and the descriptor budgets. */
+    private final SplitChainWalker walker = new SplitChainWalker();
 
     /** Where each device write is reported for dirty logging (owner-local). */
     private WriteLog log = WriteLog.NONE;
@@ -86,8 +73,6 @@ public final class SplitVirtqueue implements Virtqueue {
     private int batchStart;
     private int batchLast;
     private int batchCount;
-
-    private final IndirectTable indirectTable = new IndirectTable();
 
     /** Creates an unconfigured queue with vring index {@code index}. */
     public SplitVirtqueue(int index) {
@@ -149,17 +134,16 @@ public final class SplitVirtqueue implements Virtqueue {
             return PathStatus.ERR_RING_SIZE;
         }
         long eventBytes = eventIdx ? 0 : -SplitRingLayout.AVAIL_ENTRY_SIZE;
-        MemorySegment d = ringPart(mem, descUva, SplitRingLayout.descTableBytes(size), SplitRingLayout.DESC_ALIGN);
-        MemorySegment a = ringPart(mem, availUva, SplitRingLayout.availBytes(size) + eventBytes,
+        MemorySegment d = RingPart.slice(mem, descUva, SplitRingLayout.descTableBytes(size),
+                SplitRingLayout.DESC_ALIGN);
+        MemorySegment a = RingPart.slice(mem, availUva, SplitRingLayout.availBytes(size) + eventBytes,
                 SplitRingLayout.AVAIL_ALIGN);
-        MemorySegment u = ringPart(mem, usedUva, SplitRingLayout.usedBytes(size) + eventBytes,
+        MemorySegment u = RingPart.slice(mem, usedUva, SplitRingLayout.usedBytes(size) + eventBytes,
                 SplitRingLayout.USED_ALIGN);
         if (d == null || a == null || u == null) {
             return PathStatus.ERR_RING_ADDRESS;
         }
-        if (indirect) {
-            indirectTable.reserve(size);
-        }
+        walker.attach(mem, d, size, indirect);
         desc = d;
         avail = a;
         used = u;
@@ -178,21 +162,11 @@ public final class SplitVirtqueue implements Virtqueue {
         return PathStatus.OK;
     }
 
-    private static MemorySegment ringPart(GuestMemory mem, long uva, long bytes, int align) {
-        if ((uva & (align - 1)) != 0) {
-            return null;
-        }
-        MemorySegment s = mem.uvaSlice(uva, bytes);
-        if (s == null || (s.address() & (align - 1)) != 0) {
-            return null;
-        }
-        return s;
-    }
-
     /** Forgets the ring mapping (before a memory table is unmapped); indexes are kept. */
     @Override
     public void detach() {
         attached = false;
+        walker.detach();
         desc = null;
         avail = null;
         used = null;
@@ -234,8 +208,7 @@ public final class SplitVirtqueue implements Virtqueue {
      */
     @Override
     public int pop(GuestMemory mem, DescriptorChain out) {
-        frameVisited = 0;
-        frameUseful = 0;
+        walker.startFrame();
         return popChain(mem, out);
     }
 
@@ -252,7 +225,7 @@ public final class SplitVirtqueue implements Virtqueue {
         if (broken) {
             return lastError;
         }
-        if (exhausted) {
+        if (walker.exhausted()) {
             return PathStatus.OVER_BUDGET;
         }
         if (!attached) {
@@ -270,9 +243,9 @@ public final class SplitVirtqueue implements Virtqueue {
         if (head >= size) {
             return fail(PathStatus.ERR_HEAD_RANGE);
         }
-        int rc = walk(mem, head, out);
+        int rc = walker.walk(mem, head, out);
         if (rc == PathStatus.OVER_BUDGET || rc == PathStatus.FRAME_OVER_BUDGET) {
-            exhausted = true; // out of buffers until the next cycle; the head is taken again then (or skipped)
+            walker.trip(); // out of buffers until the next cycle; the head is taken again then (or skipped)
             return rc;
         }
         if (rc != PathStatus.OK) {
@@ -280,70 +253,6 @@ public final class SplitVirtqueue implements Virtqueue {
         }
         lastAvail = VirtqIndex.add(lastAvail, 1);
         return head;
-    }
-
-    /** Walks the chain starting at {@code head}; every guest field is read once into a local. */
-    private int walk(GuestMemory mem, int head, DescriptorChain out) {
-        out.reset(head);
-        MemorySegment table = desc;
-        long base = 0;
-        int entries = size;
-        boolean inIndirect = false;
-        int idx = head;
-        int walked = 0;
-        while (true) {
-            if (++walked > entries) {
-                return PathStatus.ERR_CHAIN_LOOP;
-            }
-            if (--cycleLeft < 0) {
-                return PathStatus.OVER_BUDGET;
-            }
-            out.countDescriptor();
-            long off = base + idx * DESC_SIZE;
-            // plain reads: the driver wrote the descriptor before its release store of avail.idx (see pending)
-            long addr = table.get(U64_PLAIN, off + DESC_ADDR);
-            long len = table.get(U32_PLAIN, off + DESC_LEN) & 0xFFFF_FFFFL;
-            int flags = table.get(U16_PLAIN, off + DESC_FLAGS) & VirtqIndex.MASK;
-            int next = table.get(U16_PLAIN, off + DESC_NEXT) & VirtqIndex.MASK;
-            if (len != 0 && (flags & F_INDIRECT) == 0) {
-                frameUseful++;
-            }
-            if (++frameVisited > FRAME_FACTOR * frameUseful + FRAME_SLACK) {
-                return PathStatus.FRAME_OVER_BUDGET;
-            }
-            if ((flags & F_INDIRECT) != 0) {
-                int rc = enterIndirect(mem, inIndirect, flags, addr, len);
-                if (rc != PathStatus.OK) {
-                    return rc;
-                }
-                table = indirectTable.table();
-                base = indirectTable.base();
-                entries = (int) (len / DESC_SIZE);
-                inIndirect = true;
-                idx = 0;
-                walked = 0;
-                continue;
-            }
-            int rc = out.addBuffer(mem, addr, len, (flags & F_WRITE) != 0);
-            if (rc != PathStatus.OK) {
-                return rc;
-            }
-            if ((flags & F_NEXT) == 0) {
-                return PathStatus.OK;
-            }
-            if (next >= entries) {
-                return PathStatus.ERR_NEXT_RANGE;
-            }
-            idx = next;
-        }
-    }
-
-    /** Validates an indirect descriptor and points {@link #indirectTable} at its table. */
-    private int enterIndirect(GuestMemory mem, boolean inIndirect, int flags, long addr, long len) {
-        if (!indirect || inIndirect || (flags & F_NEXT) != 0) {
-            return PathStatus.ERR_INDIRECT;
-        }
-        return indirectTable.enter(mem, addr, len, size);
     }
 
     /**
@@ -360,14 +269,13 @@ public final class SplitVirtqueue implements Virtqueue {
     /** Starts a new duty cycle: the ring may walk {@link #CYCLE_DESCRIPTORS} descriptors again. */
     @Override
     public void refillBudget() {
-        cycleLeft = CYCLE_DESCRIPTORS;
-        exhausted = false;
+        walker.refill();
     }
 
     /** Whether a budget tripped in this cycle (the ring counts as out of buffers until {@link #refillBudget()}). */
     @Override
     public boolean overBudget() {
-        return exhausted;
+        return walker.exhausted();
     }
 
     @Override
@@ -410,6 +318,7 @@ public final class SplitVirtqueue implements Virtqueue {
         usedIdx = VirtqIndex.add(usedIdx, 1);
         if (log.enabled()) {
             log.chainWritten(index, head, len);
+            walker.logChain(head, len & 0xFFFF_FFFFL, log);
         }
     }
 
@@ -436,15 +345,17 @@ public final class SplitVirtqueue implements Virtqueue {
         closeBatch();
         if (log.enabled()) {
             logUsed();
+            log.flush(); // the dirty bits are in the bitmap before the release store below publishes the writes
         }
         // release: packet data and used elements become visible to the driver before the index that covers them;
         // pairs with the driver's read barrier after it loads used.idx
         U16_ATOMIC.setRelease(used, RING_IDX, (short) usedIdx);
+        publishedUsed = usedIdx; // also while not logging: logging switched on later starts from here
     }
 
     /** Reports the used elements added since the last publish, and used.idx, to the write log. */
     private void logUsed() {
-        int n = VirtqIndex.distance(publishedUsed, usedIdx);
+        int n = Math.min(VirtqIndex.distance(publishedUsed, usedIdx), size);
         int first = VirtqIndex.slot(publishedUsed, size);
         int tillEnd = Math.min(n, size - first);
         log.usedRing(index, SplitRingLayout.usedElem(first), SplitRingLayout.USED_ELEM_SIZE * tillEnd);
@@ -452,7 +363,6 @@ public final class SplitVirtqueue implements Virtqueue {
             log.usedRing(index, SplitRingLayout.usedElem(0), SplitRingLayout.USED_ELEM_SIZE * (n - tillEnd));
         }
         log.usedRing(index, RING_IDX, SplitRingLayout.AVAIL_ENTRY_SIZE);
-        publishedUsed = usedIdx;
     }
 
     /**
@@ -499,6 +409,11 @@ public final class SplitVirtqueue implements Virtqueue {
             // release: we are the only writer of used.flags; the driver reads it before kicking
             U16_ATOMIC.setRelease(used, RING_FLAGS, (short) 0);
         }
+        if (log.enabled()) {
+            long at = eventIdx ? SplitRingLayout.availEvent(size) : RING_FLAGS;
+            log.usedRing(index, at, SplitRingLayout.AVAIL_ENTRY_SIZE);
+            log.flush();
+        }
         // full fence (StoreLoad): the re-arm store must be visible before the caller re-reads avail.idx
         VarHandle.fullFence();
     }
@@ -512,6 +427,10 @@ public final class SplitVirtqueue implements Virtqueue {
         if (!eventIdx) {
             // opaque: a hint; the driver seeing it late only costs one spurious kick
             U16_ATOMIC.setOpaque(used, RING_FLAGS, (short) SplitRingLayout.USED_F_NO_NOTIFY);
+            if (log.enabled()) {
+                log.usedRing(index, RING_FLAGS, SplitRingLayout.AVAIL_ENTRY_SIZE);
+                log.flush();
+            }
         }
     }
 

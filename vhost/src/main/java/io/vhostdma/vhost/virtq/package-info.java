@@ -36,5 +36,9 @@
  * {@code CYCLE_DESCRIPTORS} per duty cycle of its owner ({@code refillBudget} starts one). Over budget is not a
  * guest error: pop takes nothing and returns {@code OVER_BUDGET} / {@code FRAME_OVER_BUDGET} until the next
  * cycle, and {@code skipHead} lets the caller consume (and drop) a chain over its frame's budget.
+ *
+ * <p>Parts: {@code SplitChainWalker} walks a split ring's chains (and counts the budgets), {@code IndirectTable}
+ * reads indirect tables for both layouts, {@code RingPart} translates ring parts; dirty logging reports through
+ * {@link io.vhostdma.vhost.virtq.WriteLog} ({@code PackedWriteLog} records a packed chain's ranges at pop).
  */
 package io.vhostdma.vhost.virtq;

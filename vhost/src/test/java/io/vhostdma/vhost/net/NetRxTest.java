@@ -174,4 +174,23 @@ class NetRxTest {
         rxq.detach();
         assertEquals(PathStatus.NOT_READY, NetRx.enqueue(rxq, rx.memory(), frameOf(pattern(60)), true, 12, scratch));
     }
+
+    /** A dirty log only sees chains that are used: a packet given back must not have changed guest memory. */
+    @Test
+    void shouldLeaveGuestMemoryUntouchedWhenTheRingRunsDryMidPacketOrTheReserveIsGivenBack() {
+        SplitVirtqueue rxq = rx.newQueue(true, false);
+        byte[] before = pattern(1000);
+        rx.write(GPA2, before);
+        rx.desc(0, GPA2, 1000, F_WRITE, 0);
+        rx.publish(0);
+        assertEquals(PathStatus.NO_BUFFERS, NetRx.reserve(rxq, rx.memory(), 2500, true, 12, scratch));
+        assertArrayEquals(before, rx.read(GPA2, 1000), "dry mid-packet: the first chain's header not written");
+        assertEquals(1, NetRx.reserve(rxq, rx.memory(), 500, true, 12, scratch));
+        rxq.rewindTo(scratch.mark()); // e.g. no room for the DMA copies
+        assertArrayEquals(before, rx.read(GPA2, 1000), "given back: nothing written");
+        assertEquals(0, rxq.lastAvailIndex());
+        assertEquals(1, NetRx.reserve(rxq, rx.memory(), 500, true, 12, scratch));
+        NetRx.writeHeader(12, 1, scratch);
+        assertArrayEquals(new byte[] {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0}, rx.read(GPA2, 12));
+    }
 }

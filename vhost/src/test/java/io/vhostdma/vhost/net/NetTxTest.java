@@ -89,6 +89,6 @@ class NetTxTest {
         assertEquals(12, NetHeaderLayout.SIZE_V1);
         assertEquals(10, NetHeaderLayout.NUM_BUFFERS);
         // offloads: CSUM 0, GUEST_CSUM 1, GUEST_TSO4/6 7-8, GUEST_ECN 9, HOST_TSO4/6 11-12, HOST_ECN 13 (no UFO 10, 14)
-        assertEquals(0xD_4060_8008L | (1L << 28) | (1L << 29) | 0x3B83L, VirtioNetFeatures.OFFERED);
+        assertEquals(0xD_4060_8008L | (1L << 26) | (1L << 28) | (1L << 29) | 0x3B83L, VirtioNetFeatures.OFFERED);
     }
 }

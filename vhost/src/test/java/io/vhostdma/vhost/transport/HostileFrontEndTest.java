@@ -92,7 +92,7 @@ class HostileFrontEndTest {
                 Arguments.of("ring size not a power of two", Kind.BAD_VALUE,
                         (Consumer<TestFrontEnd>) fe -> fe.send(Request.SET_VRING_NUM, F1, TestFrontEnd.state(0, 300))),
                 Arguments.of("unoffered feature bits", Kind.UNOFFERED_FEATURE,
-                        (Consumer<TestFrontEnd>) fe -> fe.send(Request.SET_FEATURES, F1, TestFrontEnd.u64(1L << 26))),
+                        (Consumer<TestFrontEnd>) fe -> fe.send(Request.SET_FEATURES, F1, TestFrontEnd.u64(1L << 33))),
                 Arguments.of("unoffered protocol features", Kind.UNOFFERED_FEATURE,
                         (Consumer<TestFrontEnd>) fe -> fe.send(Request.SET_PROTOCOL_FEATURES, F1,
                                 TestFrontEnd.u64(1L << 5))),
@@ -104,14 +104,14 @@ class HostileFrontEndTest {
                     Fds.close(pair[0]);
                     Fds.close(pair[1]);
                 }),
-                Arguments.of("log base never offered", Kind.NOT_NEGOTIATED, (Consumer<TestFrontEnd>) fe -> {
+                Arguments.of("log base without LOG_SHMFD negotiated", Kind.NOT_NEGOTIATED, (Consumer<TestFrontEnd>) fe -> {
                     int m = Memfd.create("log", 4096);
                     fe.send(Request.SET_LOG_BASE, F1, new byte[16], m);
                     Fds.close(m);
                 }),
-                Arguments.of("SET_VRING_ADDR with LOG flag", Kind.NOT_NEGOTIATED, (Consumer<TestFrontEnd>) fe -> {
+                Arguments.of("SET_VRING_ADDR with an unknown flag", Kind.BAD_VALUE, (Consumer<TestFrontEnd>) fe -> {
                     byte[] a = TestFrontEnd.addr(0, 0, 0, 0);
-                    a[4] = 1;
+                    a[4] = 2;
                     fe.send(Request.SET_VRING_ADDR, F1, a);
                 }));
     }

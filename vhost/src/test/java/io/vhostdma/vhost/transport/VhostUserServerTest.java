@@ -66,7 +66,7 @@ class VhostUserServerTest {
         assertEquals(VirtioNetFeatures.OFFERED, f.u64());
         TestFrontEnd.Reply p = fe.call(Request.GET_PROTOCOL_FEATURES, F1, new byte[0]);
         assertEquals(0x5, p.flags());
-        assertEquals(0x10019L, p.u64()); // MQ | REPLY_ACK | MTU | STATUS
+        assertEquals(0x1801fL, p.u64()); // MQ | LOG_SHMFD | RARP | REPLY_ACK | MTU | CONFIGURE_MEM_SLOTS | STATUS
         fe.send(Request.SET_PROTOCOL_FEATURES, F1, TestFrontEnd.u64(ServerFixture.PROTOCOL));
         TestFrontEnd.Reply q = fe.call(Request.GET_QUEUE_NUM, F1, new byte[0]);
         assertEquals(0x5, q.flags());

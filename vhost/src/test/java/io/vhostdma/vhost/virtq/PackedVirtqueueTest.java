@@ -241,22 +241,27 @@ class PackedVirtqueueTest {
 
             @Override
             public void chainWritten(int ring, int id, int length) {
-                seen.add("chain " + ring + " " + id + " " + length);
             }
 
             @Override
             public void usedRing(int ring, long offset, long length) {
-                seen.add("used " + ring + " " + offset + " " + length + " visible=" + (driver.usedFlagsAt((int) offset / 16) & F_USED));
+            }
+
+            @Override
+            public void guestWritten(long gpa, long length) {
+                long slot = (gpa - TestDriver.GPA0 - TestDriver.DESC_OFF) / 16;
+                seen.add(gpa >= GPA2 ? "buffer " + (gpa - GPA2) + " " + length
+                        : "desc " + slot + " " + length + " visible=" + (driver.usedFlagsAt((int) slot) & F_USED));
             }
         });
         driver.add1(6, GPA2, 100, F_WRITE);
-        driver.add1(7, GPA2, 100, F_WRITE);
+        driver.add1(7, GPA2 + 4096, 100, F_WRITE);
         q.pop(driver.memory(), chain);
         q.pop(driver.memory(), chain);
         q.addUsed(6, 40);
         q.addUsed(7, 41);
         q.publishUsed();
-        assertEquals(List.of("chain 1 6 40", "chain 1 7 41", "used 1 0 16 visible=0", "used 1 16 16 visible=0"), seen);
+        assertEquals(List.of("buffer 0 40", "buffer 4096 41", "desc 0 16 visible=0", "desc 1 16 visible=0"), seen);
         assertFalse(driver.pollUsed() == null);
     }
 }
