@@ -60,7 +60,8 @@ class ReactiveAllocationTest {
             Loop loop = new Loop(a, b, arena);
             long tid = f.backend.vhostd().dataPlane().threads()[0].threadId();
             WorkerStats stats = f.backend.vhostd().dataPlane().workers()[0].stats();
-            assertTrue(loop.run(100_000), "warm-up traffic");
+            assertTrue(loop.run(100_000), () -> "warm-up traffic: sent=" + loop.sent + " received=" + loop.received
+                    + " a=" + f.counters("a").snapshot() + " b=" + f.counters("b").snapshot());
             StringBuilder history = new StringBuilder();
             int quiet = 0;
             for (int round = 0; round < MAX_WARMUP_ROUNDS && quiet < 2; round++) {
