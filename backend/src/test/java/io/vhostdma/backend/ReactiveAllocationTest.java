@@ -57,6 +57,11 @@ class ReactiveAllocationTest {
             Cancellable sub = (lent ? f.backend.receiveLent("a") : f.backend.receive("a")).onItem()
                     .transformToUniAndConcatenate(batch -> f.backend.send("b", batch).eventually(batch::release))
                     .subscribe().with(n -> { }, failure::set);
+            for (String port : new String[] {"a", "b"}) { // rx and tx ring of each port attached in its worker
+                var state = f.backend.vhostd().dataPlane().port(port);
+                ReactiveFixture.awaitUntil(() -> state.started(0) && state.started(1), "rings of " + port + " started");
+            }
+            f.settle();
             Loop loop = new Loop(a, b, arena);
             long tid = f.backend.vhostd().dataPlane().threads()[0].threadId();
             WorkerStats stats = f.backend.vhostd().dataPlane().workers()[0].stats();
