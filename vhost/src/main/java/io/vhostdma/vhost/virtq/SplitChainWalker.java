@@ -33,12 +33,8 @@ final class SplitChainWalker {
     private GuestMemory memory;
     private final IndirectTable indirectTable = new IndirectTable();
 
-    /** Descriptors left for this duty cycle; set once a budget tripped, until {@link #refill()}. */
-    private int cycleLeft = SplitVirtqueue.CYCLE_DESCRIPTORS;
-    private boolean exhausted;
-    /** The frame being taken: descriptors walked, and those that carried bytes (across its chains). */
-    private int frameVisited;
-    private int frameUseful;
+    /** The cycle's and the frame's descriptor budgets (a frame's chains share one frame budget). */
+    private final WalkBudget budget = new WalkBudget();
 
     /** Walks the descriptor table {@code table} of a ring of {@code ringSize} in {@code mem} (control plane). */
     void attach(GuestMemory mem, MemorySegment table, int ringSize, boolean indirectDesc) {
@@ -59,24 +55,22 @@ final class SplitChainWalker {
 
     /** Starts a frame: its chains share one frame budget. */
     void startFrame() {
-        frameVisited = 0;
-        frameUseful = 0;
+        budget.startFrame();
     }
 
     /** Whether a budget tripped in this cycle. */
     boolean exhausted() {
-        return exhausted;
+        return budget.exhausted();
     }
 
     /** A budget tripped: out of buffers until {@link #refill()}. */
     void trip() {
-        exhausted = true;
+        budget.trip();
     }
 
     /** A new duty cycle: {@link SplitVirtqueue#CYCLE_DESCRIPTORS} descriptors again. */
     void refill() {
-        cycleLeft = SplitVirtqueue.CYCLE_DESCRIPTORS;
-        exhausted = false;
+        budget.refill();
     }
 
     /** Walks the chain starting at {@code head}; every guest field is read once into a local. */
@@ -92,9 +86,6 @@ final class SplitChainWalker {
             if (++walked > entries) {
                 return PathStatus.ERR_CHAIN_LOOP;
             }
-            if (--cycleLeft < 0) {
-                return PathStatus.OVER_BUDGET;
-            }
             out.countDescriptor();
             long off = base + idx * DESC_SIZE;
             // plain reads: the driver wrote the descriptor before its release store of avail.idx (SplitVirtqueue.pending)
@@ -102,11 +93,9 @@ final class SplitChainWalker {
             long len = table.get(U32_PLAIN, off + DESC_LEN) & 0xFFFF_FFFFL;
             int flags = table.get(U16_PLAIN, off + DESC_FLAGS) & VirtqIndex.MASK;
             int next = table.get(U16_PLAIN, off + DESC_NEXT) & VirtqIndex.MASK;
-            if (len != 0 && (flags & F_INDIRECT) == 0) {
-                frameUseful++;
-            }
-            if (++frameVisited > SplitVirtqueue.FRAME_FACTOR * frameUseful + SplitVirtqueue.FRAME_SLACK) {
-                return PathStatus.FRAME_OVER_BUDGET;
+            int spent = budget.descriptor(len, (flags & F_INDIRECT) != 0); // cycle, then frame budget
+            if (spent != PathStatus.OK) {
+                return spent;
             }
             if ((flags & F_INDIRECT) != 0) {
                 int rc = enterIndirect(mem, inIndirect, flags, addr, len);

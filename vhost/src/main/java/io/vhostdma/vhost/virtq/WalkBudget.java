@@ -1,7 +1,7 @@
 package io.vhostdma.vhost.virtq;
 
 /**
- * The descriptor budgets of one ring, as {@link SplitVirtqueue} keeps them (used by {@link PackedVirtqueue}): a
+ * The descriptor budgets of one ring, for both layouts ({@link SplitChainWalker}, {@link PackedVirtqueue}): a
  * frame may walk {@link SplitVirtqueue#FRAME_FACTOR} × its data-carrying descriptors + {@link
  * SplitVirtqueue#FRAME_SLACK}, and the ring {@link SplitVirtqueue#CYCLE_DESCRIPTORS} per duty cycle. Owner-local.
  */
