@@ -90,11 +90,13 @@ abstract class OwnedRing {
     }
 
     /** Gives the ring a fresh descriptor budget once per duty cycle {@code cycle} of its owner. */
-    void refillBudget(long cycle) {
+    boolean refillBudget(long cycle) {
         if (budgetCycle != cycle) {
             budgetCycle = cycle;
             queue.refillBudget();
+            return true;
         }
+        return false;
     }
 
     /** The ring used up a descriptor budget in duty cycle {@code cycle}: counted once per cycle. */

@@ -53,7 +53,9 @@ final class RxRing extends OwnedRing {
      *         (dropped, counted here)
      */
     int enqueue(FrameSource src, StagingPool pool, long cycle, GuestSignals signals, DirtyList dirty) {
-        refillBudget(cycle);
+        if (refillBudget(cycle) && dma == null && enabled() && queue.pending() > 0) {
+            queue.touchAhead(device.memory(), Worker.BURST, true); // the next buffers arrive owned, in parallel
+        }
         OffloadHeader h = src.offload;
         boolean gso = h.gsoKind() != OffloadHeader.GSO_NONE;
         int work = enabled() ? h.rxWork(device.features()) : OffloadHeader.RX_AS_IS;

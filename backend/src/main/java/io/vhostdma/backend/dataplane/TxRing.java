@@ -93,7 +93,9 @@ final class TxRing extends OwnedRing {
         stagesNow = staging != null && (sink || port.segment() == PortState.DEFAULT_SEGMENT);
         tapNow = port.tap(); // a removed tap is not seen after our next quiescent point
         captureNow = port.capture(); // likewise
-        return Math.min(pending, max);
+        int n = Math.min(pending, max);
+        queue.touchAhead(memory, n, true); // the burst's misses overlap; its used slots arrive owned
+        return n;
     }
 
     /** After the burst: publishes the packet counts and wakes a reactive receiver the burst fed. */

@@ -3,6 +3,7 @@ package io.vhostdma.vhost.virtq;
 import io.vhostdma.vhost.memory.GuestMemory;
 
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.lang.invoke.VarHandle;
 
 import static io.vhostdma.vhost.virtq.SplitRingLayout.RING_FLAGS;
@@ -60,6 +61,10 @@ public final class SplitVirtqueue implements Virtqueue {
 
     private boolean broken;
     private int lastError = PathStatus.OK;
+    /** What {@link #touchAhead} read last (a use for its reads, which the JIT would otherwise drop). */
+    private int touched;
+    /** Always 0: XORed into what {@link #touchAhead} writes back, so the JIT cannot drop the store as redundant. */
+    private int touchMask;
 
     /** The chain walks and the descriptor budgets. */
     private final SplitChainWalker walker = new SplitChainWalker();
@@ -194,6 +199,52 @@ public final class SplitVirtqueue implements Virtqueue {
         }
         shadowAvail = availIdx;
         return n;
+    }
+
+    /**
+     * {@inheritDoc} Split ring: the avail entries from the next one, the head descriptor of each and the first byte
+     * of its buffer; with {@code forWrite}, that byte of a device-writable direct buffer and the used element the
+     * chain will take are written back unchanged.
+     */
+    @Override
+    public void touchAhead(GuestMemory mem, int max, boolean forWrite) {
+        if (broken || !attached) {
+            return;
+        }
+        int n = Math.min(max, VirtqIndex.distance(lastAvail, shadowAvail)); // what pending() saw
+        int seen = 0;
+        int region = 0;
+        for (int i = 0; i < n; i++) {
+            // plain reads: ordered after the driver's stores by the acquire of avail.idx in pending()
+            int head = avail.get(U16_PLAIN, SplitRingLayout.availEntry(VirtqIndex.slot(lastAvail + i, size)))
+                    & VirtqIndex.MASK;
+            if (head >= size) {
+                return; // pop refuses it
+            }
+            long d = (long) head * SplitRingLayout.DESC_SIZE;
+            long gpa = desc.get(SplitRingLayout.U64_PLAIN, d + SplitRingLayout.DESC_ADDR);
+            region = mem.regionOfGpa(gpa, region);
+            if (region < 0) {
+                return; // pop refuses it
+            }
+            MemorySegment seg = mem.segment(region);
+            long off = gpa - mem.gpaBase(region);
+            byte b = seg.get(ValueLayout.JAVA_BYTE, off);
+            seen += b;
+            if (forWrite) {
+                int flags = desc.get(U16_PLAIN, d + SplitRingLayout.DESC_FLAGS);
+                if ((flags & (SplitRingLayout.F_WRITE | SplitRingLayout.F_INDIRECT)) == SplitRingLayout.F_WRITE) {
+                    // an available device-writable buffer is the device's to write; the value is the one read
+                    // (no dirty-log entry: the page's content does not change)
+                    seg.set(ValueLayout.JAVA_BYTE, off, (byte) (b ^ touchMask));
+                }
+                // a used slot ahead of used.idx: the driver read its previous lap already (it made this chain
+                // available again) and reads it next only after our release store of used.idx
+                long u = SplitRingLayout.usedElem(VirtqIndex.slot(usedIdx + i, size)) + SplitRingLayout.USED_ELEM_LEN;
+                used.set(U32_PLAIN, u, used.get(U32_PLAIN, u) ^ touchMask);
+            }
+        }
+        touched = seen;
     }
 
     /**

@@ -37,6 +37,11 @@
  * guest error: pop takes nothing and returns {@code OVER_BUDGET} / {@code FRAME_OVER_BUDGET} until the next
  * cycle, and {@code skipHead} lets the caller consume (and drop) a chain over its frame's budget.
  *
+ * <p>Read-ahead: {@code touchAhead} (split rings) reads what {@code pending} counted — avail entries, head
+ * descriptors, first buffer bytes — and writes back unchanged the first byte of device-writable head buffers and
+ * the used elements ahead of {@code used.idx}, so a burst's cross-core misses overlap; it changes no ring state,
+ * no memory content, and refuses nothing ({@code pop} does).
+ *
  * <p>Parts: {@code SplitChainWalker} walks a split ring's chains (and counts the budgets), {@code IndirectTable}
  * reads indirect tables for both layouts, {@code RingPart} translates ring parts; dirty logging reports through
  * {@link io.vhostdma.vhost.virtq.WriteLog} ({@code PackedWriteLog} records a packed chain's ranges at pop).
