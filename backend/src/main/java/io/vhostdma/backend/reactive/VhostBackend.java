@@ -151,7 +151,16 @@ public final class VhostBackend {
      * closes.
      */
     public Multi<PacketBatch> receive(String port) {
-        return PolledMulti.create(context, () -> openTap(port, false), this::track);
+        return receive(port, ReceiveOptions.DEFAULT);
+    }
+
+    /**
+     * {@link #receive(String)} with {@code options}: with {@link ReceiveOptions#OFFLOADS} a frame the guest sent with
+     * a partial checksum or as a TSO frame arrives unmodified (a TSO frame whole, up to 64 KiB, in a run of slots)
+     * with its offload fields ({@link PacketBatch#offloadFlags} ...), instead of completed or segmented.
+     */
+    public Multi<PacketBatch> receive(String port, ReceiveOptions options) {
+        return PolledMulti.create(context, () -> openTap(port, false, options), this::track);
     }
 
     /**
@@ -165,7 +174,16 @@ public final class VhostBackend {
      * memory table changes or it disconnects; cancelling invalidates them too.
      */
     public Multi<PacketBatch> receiveLent(String port) {
-        return PolledMulti.create(context, () -> openTap(port, true), this::track);
+        return receiveLent(port, ReceiveOptions.DEFAULT);
+    }
+
+    /**
+     * {@link #receiveLent(String)} with {@code options}: with {@link ReceiveOptions#OFFLOADS} a frame with offload
+     * fields is lent as the guest sent it (or copied into a run of slots when it is in several buffers), with its
+     * fields, instead of completed or segmented into slots.
+     */
+    public Multi<PacketBatch> receiveLent(String port, ReceiveOptions options) {
+        return PolledMulti.create(context, () -> openTap(port, true, options), this::track);
     }
 
     /** The lending receiver of {@code port}: what it holds and what its bound and invalidations did; null if none. */
@@ -178,13 +196,14 @@ public final class VhostBackend {
         return null;
     }
 
-    private TapSource openTap(String name, boolean lending) {
+    private TapSource openTap(String name, boolean lending, ReceiveOptions options) {
         checkOpen();
         PortState p = vhostd.dataPlane().port(name);
         if (p == null) {
             throw new ControlException(ControlException.Code.NOT_FOUND, "unknown port: port=" + name);
         }
-        TapSource t = new TapSource(p, vhostd.dataPlane(), lending ? LEND_SLOTS : RECEIVE_SLOTS, notifier, lending);
+        TapSource t = new TapSource(p, vhostd.dataPlane(), lending ? LEND_SLOTS : RECEIVE_SLOTS, notifier, lending,
+                options);
         taps.removeIf(TapSource::isClosed);
         taps.add(t);
         if (closing) {
