@@ -152,7 +152,7 @@ class ReactiveOffloadTest {
                 return b.receive(0) != null;
             }, "echo running");
             byte[] tso = OffloadFrames.frame(B, A, false, true, 7, OffloadFrames.TCP_SEQ, 0x18,
-                    OffloadFrames.payload(8_000, 3), false); // a send slot holds 10 KiB
+                    OffloadFrames.payload(60_000, 3), false); // into one of the send ring's big slots
             byte[] udp6 = OffloadFrames.frame(B, A, true, false, 1, 0, 0, OffloadFrames.payload(999, 1), false);
             send(a, tso, tso(false, false));
             send(a, udp6, partial(true, false));

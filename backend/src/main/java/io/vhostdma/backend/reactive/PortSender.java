@@ -130,15 +130,14 @@ final class PortSender {
 
     /** Copies waiting frames into free slots and publishes them. */
     private boolean write() {
-        int room = injector.room();
+        injector.room(); // takes back the slots the worker gave back
         int wrote = 0;
         for (Send s : sends) {
-            while (s.written < s.total && room > 0) {
+            while (s.written < s.total && injector.fits(s.batch.length(s.written))) { // a big frame: a big slot
                 if (!writeFrame(s)) {
                     break;
                 }
                 s.written++;
-                room--;
                 wrote++;
             }
             if (s.written < s.total) {
