@@ -222,10 +222,12 @@ public final class VhostBackend {
      * sends queued before it on the same port, once every frame's copy (CPU or DMA) landed in guest
      * memory and the used ring was published, or the frame was dropped; the item is the number delivered.
      * Drops are counted on the port's {@code rxq0} counters with their reasons, as for forwarded frames
-     * ({@code rx_no_buffers}, {@code rx_not_ready}, {@code rx_too_big} for frames over 10 KiB or the
+     * ({@code rx_no_buffers}, {@code rx_not_ready}, {@code rx_too_big} for frames over 64 KiB of IP packet or the
      * guest's MTU, {@code dma_error}, ...). The frames are copied into the port's bounded send ring as room
      * frees; at most {@value PortSender#MAX_QUEUED_FRAMES} frames may wait per port, beyond that the Uni
-     * fails. A received batch passed here must stay valid until the Uni completes.
+     * fails. A received batch passed here must stay valid until the Uni completes. Each frame goes with its offload
+     * fields ({@link PacketBatch#offloadFlags} ..., a received or an owned batch's), validated like a guest's TX
+     * header ({@code tx_bad_offload}) and handed to the guest as it negotiated them (else done in software).
      */
     public Uni<Integer> send(String port, PacketBatch batch) {
         return Uni.createFrom().emitter(em -> {
