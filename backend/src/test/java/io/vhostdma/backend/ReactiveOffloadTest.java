@@ -20,7 +20,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.UnaryOperator;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -44,6 +43,10 @@ class ReactiveOffloadTest {
     private static final int PROBE = 60;
     @TempDir
     Path dir;
+
+    private ReactiveFixture start() {
+        return new ReactiveFixture(dir, DaemonFixture.builder(dir).port("a", 1).port("b", 1).config());
+    }
 
     private static UnaryOperator<FrontendOptions.Builder> features(long extra) {
         return o -> o.features(VirtioFeatures.DEFAULT | extra).txBufferSize(65536 + 12).memorySize(64L << 20);
@@ -74,7 +77,7 @@ class ReactiveOffloadTest {
     @ParameterizedTest(name = "lent={0}")
     @ValueSource(booleans = {false, true})
     void shouldHandFramesUnmodifiedWithTheirFieldsWhenReceiverKeepsOffloads(boolean lent) {
-        try (ReactiveFixture f = new ReactiveFixture(dir, DaemonFixture.builder(dir).port("a", 1).port("b", 1).config())) {
+        try (ReactiveFixture f = start()) {
             VhostUserFrontend a = f.connect("a", features(TX_OFFLOADS));
             Collector rcv = new Collector(f, a, lent);
             byte[] tso4 = OffloadFrames.frame(B, A, false, true, 7, OffloadFrames.TCP_SEQ, 0x18,
@@ -101,11 +104,12 @@ class ReactiveOffloadTest {
         }
     }
 
-    @Test
-    void shouldDropMalformedHeaderWithTxBadOffloadWhenReceiverKeepsOffloads() {
-        try (ReactiveFixture f = new ReactiveFixture(dir, DaemonFixture.builder(dir).port("a", 1).port("b", 1).config())) {
+    @ParameterizedTest(name = "lent={0}")
+    @ValueSource(booleans = {false, true})
+    void shouldDropMalformedHeaderWithTxBadOffloadWhenReceiverKeepsOffloads(boolean lent) {
+        try (ReactiveFixture f = start()) {
             VhostUserFrontend a = f.connect("a", features(TX_OFFLOADS));
-            Collector rcv = new Collector(f, a, false);
+            Collector rcv = new Collector(f, a, lent);
             int l4 = OffloadFrames.l4(false);
             byte[] frame = OffloadFrames.frame(B, A, false, true, 1, 5, 0x10, OffloadFrames.payload(3000, 2), false);
             send(a, frame, new OffloadHeader().set(1, 0, 0, 0, 60_000, 16)); // csum_start past the frame
@@ -128,7 +132,7 @@ class ReactiveOffloadTest {
     @ParameterizedTest(name = "lent={0}")
     @ValueSource(booleans = {false, true})
     void shouldDeliverReceivedOffloadFrameWholeWhenSentToGuestWithGuestTso(boolean lent) {
-        try (ReactiveFixture f = new ReactiveFixture(dir, DaemonFixture.builder(dir).port("a", 1).port("b", 1).config())) {
+        try (ReactiveFixture f = start()) {
             VhostUserFrontend a = f.connect("a", features(TX_OFFLOADS));
             VhostUserFrontend b = f.connect("b", features(RX_OFFLOADS));
             ReceiveOptions o = ReceiveOptions.OFFLOADS;

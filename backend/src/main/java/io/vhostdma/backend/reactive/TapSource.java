@@ -173,7 +173,7 @@ final class TapSource implements PolledMulti.Source<PacketBatch> {
         return b;
     }
 
-    /** Reads the frame published at {@code position} of queue pair {@code q} as frame {@code n}; returns the next position. */
+    /** Reads the frame published at {@code position} of queue pair {@code q} as frame {@code n}; returns the next. */
     private long take(int q, long position, int n) {
         addresses[n] = tap.address(q, position);
         lengths[n] = tap.length(q, position);
