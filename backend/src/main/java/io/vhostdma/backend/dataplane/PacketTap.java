@@ -79,14 +79,14 @@ public final class PacketTap implements AutoCloseable {
 
     /**
      * @param queuePairs    the port's queue pairs (one ring each)
-     * @param slots         slots per ring, a power of two, at least {@link #MAX_SPAN}
+     * @param slots         slots per ring, a power of two (in offload mode at least {@link #MAX_SPAN})
      * @param lends         lending mode ({@link #lend})
      * @param keepsOffloads offload mode: frames keep their offload fields (see the class comment)
      */
     public PacketTap(int queuePairs, int slots, boolean lends, boolean keepsOffloads) {
-        if (Integer.bitCount(slots) != 1 || slots < MAX_SPAN) {
-            throw new IllegalArgumentException("slots must be a power of two of at least " + MAX_SPAN + ": slots="
-                    + slots);
+        if (Integer.bitCount(slots) != 1 || (keepsOffloads && slots < MAX_SPAN)) {
+            throw new IllegalArgumentException("slots must be a power of two (at least " + MAX_SPAN
+                    + " when keeping offloads): slots=" + slots + " keepsOffloads=" + keepsOffloads);
         }
         this.slots = slots;
         this.rings = new Ring[queuePairs];
@@ -231,6 +231,11 @@ public final class PacketTap implements AutoCloseable {
         // release: address, length, fields (and the lent bytes' hold) are visible once the consumer sees the tail
         Ring.TAIL.setRelease(r, t + span);
         return inPlace ? LENT : COPIED;
+    }
+
+    /** Producer, lending mode: {@link #lend(int, GatherList, int, Hold, OffloadHeader)} of a frame without fields. */
+    int lend(int queuePair, GatherList frame, int len, Hold chain) {
+        return lend(queuePair, frame, len, chain, null);
     }
 
     /** Producer: gives back the chains lent at positions the consumer freed; returns how many. */

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vhostdma.dma.sg.GatherList;
@@ -87,6 +88,8 @@ class PacketTapTest {
             assertEquals(1, t.span(0, 0));
             assertNull(t.offload(0, 0), "no fields kept");
         }
+        new PacketTap(1, 1, true).close(); // one slot is enough without runs
+        assertThrows(IllegalArgumentException.class, () -> new PacketTap(1, 4, false, true), "a run needs 7 slots");
     }
 
     @Test
@@ -115,7 +118,7 @@ class PacketTapTest {
             Chain[] chains = new Chain[8];
             for (int i = 0; i < 8; i++) {
                 chains[i] = new Chain();
-                assertEquals(PacketTap.LENT, t.lend(0, frame(100, i, 1), 100, chains[i], null));
+                assertEquals(PacketTap.LENT, t.lend(0, frame(100, i, 1), 100, chains[i]));
                 chains[i].release(false, null); // the taker's claim ends; the tap's hold remains
             }
             t.releaseUpTo(0, 8); // the consumer is done with all of them; the worker did not reclaim yet
