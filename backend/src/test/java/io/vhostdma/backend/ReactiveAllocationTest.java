@@ -6,7 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.smallrye.mutiny.subscription.Cancellable;
 import io.vhostdma.backend.dataplane.WorkerStats;
+import io.vhostdma.backend.reactive.ReceiveOptions;
 import io.vhostdma.vhost.frontend.VhostUserFrontend;
+import io.vhostdma.vhost.frontend.VirtioFeatures;
+import io.vhostdma.vhost.net.VirtioNetFeatures;
+import io.vhostdma.vhost.offload.OffloadHeader;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.management.ManagementFactory;
@@ -22,7 +26,9 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * The worker allocates nothing on the reactive paths: a's guest TX frames go through the tap to a
  * subscriber that sends each batch into b's guest through b's injector (as {@link WorkerAllocationTest},
- * warm-up until two quiet rounds, then a measured round must allocate exactly 0 bytes on the worker).
+ * warm-up until two quiet rounds, then a measured round must allocate exactly 0 bytes on the worker). With a receiver
+ * keeping offloads ({@link ReceiveOptions#OFFLOADS}) a sends every frame with a partial checksum (NEEDS_CSUM), the
+ * tap keeps its fields, and b (GUEST_CSUM) gets them in its RX header.
  */
 class ReactiveAllocationTest {
     private static final long A = Frames.mac(0xa);
@@ -37,24 +43,30 @@ class ReactiveAllocationTest {
 
     static Stream<Arguments> paths() {
         return Stream.of(
-                Arguments.of("CPU copies", false, (UnaryOperator<DaemonFixture.Builder>) b -> b),
-                Arguments.of("DMA cpu engine on b's rxq0", false, (UnaryOperator<DaemonFixture.Builder>) b -> b
+                Arguments.of("CPU copies", false, false, (UnaryOperator<DaemonFixture.Builder>) b -> b),
+                Arguments.of("DMA cpu engine on b's rxq0", false, false, (UnaryOperator<DaemonFixture.Builder>) b -> b
                         .dma("dma0", "cpu", 2, 256, 0, 0).bind("b", "rxq0", "dma0", 0)),
-                Arguments.of("lent receive, CPU copies", true, (UnaryOperator<DaemonFixture.Builder>) b -> b));
+                Arguments.of("lent receive, CPU copies", true, false, (UnaryOperator<DaemonFixture.Builder>) b -> b),
+                Arguments.of("receive keeping offloads, CPU copies", false, true,
+                        (UnaryOperator<DaemonFixture.Builder>) b -> b),
+                Arguments.of("lent receive keeping offloads, CPU copies", true, true,
+                        (UnaryOperator<DaemonFixture.Builder>) b -> b));
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("paths")
-    void shouldAllocateNothingOnWorkerWhenTappedFramesAreSentBack(String path, boolean lent,
+    void shouldAllocateNothingOnWorkerWhenTappedFramesAreSentBack(String path, boolean lent, boolean offloads,
             UnaryOperator<DaemonFixture.Builder> setup) {
         com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
         try (ReactiveFixture f = new ReactiveFixture(dir,
                 setup.apply(DaemonFixture.builder(dir).port("a", 1).port("b", 1)).config());
                 Arena arena = Arena.ofConfined()) {
-            VhostUserFrontend a = f.connect("a");
-            VhostUserFrontend b = f.connect("b");
+            long extra = offloads ? VirtioNetFeatures.CSUM | VirtioNetFeatures.GUEST_CSUM : 0;
+            VhostUserFrontend a = f.connect("a", o -> o.features(VirtioFeatures.DEFAULT | extra));
+            VhostUserFrontend b = f.connect("b", o -> o.features(VirtioFeatures.DEFAULT | extra));
             AtomicReference<Throwable> failure = new AtomicReference<>();
-            Cancellable sub = (lent ? f.backend.receiveLent("a") : f.backend.receive("a")).onItem()
+            ReceiveOptions options = offloads ? ReceiveOptions.OFFLOADS : ReceiveOptions.DEFAULT;
+            Cancellable sub = (lent ? f.backend.receiveLent("a", options) : f.backend.receive("a", options)).onItem()
                     .transformToUniAndConcatenate(batch -> f.backend.send("b", batch).eventually(batch::release))
                     .subscribe().with(n -> { }, failure::set);
             for (String port : new String[] {"a", "b"}) { // rx and tx ring of each port attached in its worker
@@ -62,7 +74,8 @@ class ReactiveAllocationTest {
                 ReactiveFixture.awaitUntil(() -> state.started(0) && state.started(1), "rings of " + port + " started");
             }
             f.settle();
-            Loop loop = new Loop(a, b, arena);
+            Loop loop = new Loop(a, b, arena, offloads ? new OffloadHeader().set(OffloadHeader.F_NEEDS_CSUM, 0, 0, 0,
+                    34, 16) : null);
             long tid = f.backend.vhostd().dataPlane().threads()[0].threadId();
             WorkerStats stats = f.backend.vhostd().dataPlane().workers()[0].stats();
             assertTrue(loop.run(100_000), () -> "warm-up traffic: sent=" + loop.sent + " received=" + loop.received
@@ -91,6 +104,9 @@ class ReactiveAllocationTest {
                     history.toString().trim(), measured.toString().trim());
             assertNull(failure.get(), "subscriber failure");
             assertEquals(0, loop.wrongLength, "frames arrived with their lengths");
+            assertEquals(0, loop.wrongHeader, "frames arrived with their offload fields");
+            assertEquals(0, f.counters("a").tx(0).csumFixups() + f.counters("b").rx(0).csumFixups(),
+                    "no checksum completed: the fields travelled with the frames");
             assertEquals(0, f.counters("a").snapshot().totalDrops() + f.counters("b").snapshot().totalDrops(), "drops");
             assertEquals(0L, allocated, "bytes allocated by the worker in a measured round; rounds ["
                     + measured.toString().trim() + "], warm-up [" + history.toString().trim() + "]");
@@ -104,13 +120,17 @@ class ReactiveAllocationTest {
         private final VhostUserFrontend b;
         private final MemorySegment frames;
         private final MemorySegment dst;
+        /** The fields a sends every frame with, or null. */
+        private final OffloadHeader offload;
         private long sent;
         private long received;
         long wrongLength;
+        long wrongHeader;
 
-        Loop(VhostUserFrontend a, VhostUserFrontend b, Arena arena) {
+        Loop(VhostUserFrontend a, VhostUserFrontend b, Arena arena, OffloadHeader offload) {
             this.a = a;
             this.b = b;
+            this.offload = offload;
             this.frames = arena.allocate((long) SLOT * LENGTHS.length);
             for (int i = 0; i < LENGTHS.length; i++) {
                 MemorySegment.copy(MemorySegment.ofArray(Frames.frame(B, A, i, LENGTHS[i], 77)), 0, frames,
@@ -126,13 +146,14 @@ class ReactiveAllocationTest {
                 boolean moved = false;
                 if (sent - received < 64 && sent < target) {
                     int i = (int) (sent & 7);
-                    int r = a.send(0, frames, (long) i * SLOT, LENGTHS[i]);
+                    int r = a.send(0, frames, (long) i * SLOT, LENGTHS[i], offload);
                     sent += r;
                     moved |= r > 0;
                 }
                 int n;
                 while ((n = b.receive(0, dst, 0, 65536)) > 0) {
                     wrongLength += n == LENGTHS[(int) (received & 7)] ? 0 : 1;
+                    wrongHeader += b.lastRxOffload(0).flags() == (offload == null ? 0 : offload.flags()) ? 0 : 1;
                     received++;
                     moved = true;
                 }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.smallrye.mutiny.helpers.test.AssertSubscriber;
 import io.smallrye.mutiny.subscription.Cancellable;
+import io.vhostdma.backend.dataplane.Injector;
 import io.vhostdma.backend.events.BackendEvent;
 import io.vertx.core.Context;
 import io.vhostdma.backend.reactive.PacketBatch;
@@ -143,7 +144,7 @@ class ReactiveApiTest {
             PortCounters cb = f.counters("b");
             assertEquals(3, cb.rx(0).drops(io.vhostdma.backend.stats.DropReason.RX_NOT_READY), "rx_not_ready drops");
             VhostUserFrontend b = f.connect("b", JUMBO);
-            byte[] huge = Frames.frame(A, B, 2, 12_000, 6);
+            byte[] huge = Frames.frame(A, B, 2, Injector.MAX_FRAME + 1, 6); // over 64 KiB of IP packet
             int one = f.backend.send("b", List.of(java.nio.ByteBuffer.wrap(huge), java.nio.ByteBuffer.wrap(ok)))
                     .await().atMost(ReactiveFixture.WAIT);
             assertEquals(1, one, "delivered of a too-big and a good frame");

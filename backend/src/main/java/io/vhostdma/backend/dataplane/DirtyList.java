@@ -9,7 +9,7 @@ package io.vhostdma.backend.dataplane;
 final class DirtyList {
     private final OwnedRing[] rings = new OwnedRing[OwnedRings.MAX_RINGS];
     private int count;
-    private Injector.Slot[] afterPublish = new Injector.Slot[Injector.SLOTS];
+    private Injector.Slot[] afterPublish = new Injector.Slot[Injector.ALL_SLOTS];
     private int afterCount;
 
     /** Ring {@code r} added used elements (or returned chains): published at the end of the cycle. */

@@ -1,6 +1,7 @@
 package io.vhostdma.backend.dataplane;
 
 import io.vhostdma.dma.sg.GatherList;
+import io.vhostdma.vhost.net.NetTx;
 import io.vhostdma.vhost.offload.OffloadHeader;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -14,7 +15,9 @@ import org.jctools.queues.varhandle.SpscVarHandleArrayQueue;
  * forwarded frame (CPU copy, or one DMA copy straight out of the slot: the slot memory is registered as DMA host
  * memory with the staging pools, see {@link DataPlaneImpl#stagingMemory()}) and gives the slot back, with the
  * frame's result, once its fate is final — its copy landed and the used ring was published, or it was dropped
- * (counted on {@code rxq0} with its reason). Only then may the producer reuse the slot.
+ * (counted on {@code rxq0} with its reason). Only then may the producer reuse the slot. A frame larger than a slot
+ * (a GSO frame of up to 64 KiB, e.g. one a receiver got with its offload fields and sends on) takes one of
+ * {@link #BIG_SLOTS} big slots instead, after the others in the same registered memory.
  *
  * <p>Positions: every frame written gets the next position; {@link #done()} is the prefix of positions whose result
  * is known ({@link #delivered}). Results come back in any order (a dropped frame may overtake one whose copy is in
@@ -29,22 +32,34 @@ public final class Injector implements AutoCloseable {
     public static final int SLOT_BYTES = StagingPool.SLOT_BYTES;
     /** Slots per port. */
     public static final int SLOTS = 256;
+    /** Slots for frames larger than {@link #SLOT_BYTES}, up to {@link #MAX_FRAME}. */
+    public static final int BIG_SLOTS = 4;
+    /** Largest frame sent: 64 KiB of IP packet plus an Ethernet header and one VLAN tag. */
+    public static final int MAX_FRAME = NetTx.MAX_FRAME_LENGTH;
+    private static final int BIG_SLOT_BYTES = (MAX_FRAME + 4095) & ~4095;
+    /** Every slot, big ones included. */
+    public static final int ALL_SLOTS = SLOTS + BIG_SLOTS;
+    /** Results kept by position: a power of two, at least twice {@link #ALL_SLOTS}. */
+    private static final int RESULTS = Integer.highestOneBit(ALL_SLOTS - 1) * 4;
     private static final byte UNKNOWN = 0;
     private static final byte DELIVERED = 1;
     private static final byte DROPPED = 2;
 
     private final Arena arena = Arena.ofShared();
-    private final MemorySegment memory = arena.allocate((long) SLOTS * SLOT_BYTES, 4096);
-    private final SpscVarHandleArrayQueue<Slot> sent = new SpscVarHandleArrayQueue<>(SLOTS);
-    private final SpscVarHandleArrayQueue<Slot> returned = new SpscVarHandleArrayQueue<>(SLOTS);
+    private final MemorySegment memory = arena.allocate((long) SLOTS * SLOT_BYTES + (long) BIG_SLOTS * BIG_SLOT_BYTES,
+            4096);
+    private final SpscVarHandleArrayQueue<Slot> sent = new SpscVarHandleArrayQueue<>(ALL_SLOTS);
+    private final SpscVarHandleArrayQueue<Slot> returned = new SpscVarHandleArrayQueue<>(ALL_SLOTS);
     private final Worker consumer;
     // producer-local
     private final Slot[] free = new Slot[SLOTS];
     private int freeCount;
-    private final Slot[] written = new Slot[SLOTS];
+    private final Slot[] bigFree = new Slot[BIG_SLOTS];
+    private int bigFreeCount;
+    private final Slot[] written = new Slot[ALL_SLOTS];
     private int writtenCount;
     /** Results by position (twice the slots: a position's result is read before its slot can carry another). */
-    private final byte[] results = new byte[2 * SLOTS];
+    private final byte[] results = new byte[RESULTS];
     private long next;
     private long done;
     /** Set when the port was removed and the slots freed: every frame written from then on is dropped. */
@@ -55,9 +70,13 @@ public final class Injector implements AutoCloseable {
     Injector(Worker consumer) {
         this.consumer = consumer;
         for (int i = 0; i < SLOTS; i++) {
-            free[i] = new Slot((long) i * SLOT_BYTES);
+            free[i] = new Slot((long) i * SLOT_BYTES, SLOT_BYTES);
         }
         freeCount = SLOTS;
+        for (int i = 0; i < BIG_SLOTS; i++) {
+            bigFree[i] = new Slot((long) SLOTS * SLOT_BYTES + (long) i * BIG_SLOT_BYTES, MAX_FRAME);
+        }
+        bigFreeCount = BIG_SLOTS;
     }
 
     // ---- producer (one control thread) ----
@@ -72,9 +91,21 @@ public final class Injector implements AutoCloseable {
     }
 
     /**
-     * Producer: copies {@code len} bytes at {@code src[offset]} into a free slot (call only when {@link #room()}
-     * &gt; 0). A frame longer than {@link #SLOT_BYTES} is recorded by length only; the worker drops it as
-     * {@code rx_too_big}.
+     * Producer, after {@link #room()}: whether a frame of {@code len} bytes can be written now (a frame over
+     * {@link #SLOT_BYTES} needs a free big slot).
+     */
+    public boolean fits(int len) {
+        return closed || (big(len) ? bigFreeCount > 0 : freeCount > 0);
+    }
+
+    private static boolean big(int len) {
+        return len > SLOT_BYTES && len <= MAX_FRAME;
+    }
+
+    /**
+     * Producer: copies {@code len} bytes at {@code src[offset]} into a free slot (call only when {@link #fits}); a
+     * frame over {@link #SLOT_BYTES} into a big slot. A frame longer than {@link #MAX_FRAME} is recorded by length
+     * only; the worker drops it as {@code rx_too_big}.
      *
      * @return the frame's position
      */
@@ -95,7 +126,7 @@ public final class Injector implements AutoCloseable {
         if (closed) {
             return position; // dropped: see done()
         }
-        Slot s = free[--freeCount];
+        Slot s = big(len) ? bigFree[--bigFreeCount] : free[--freeCount];
         s.position = position;
         s.length = len;
         if (offload == null) {
@@ -103,14 +134,14 @@ public final class Injector implements AutoCloseable {
         } else {
             s.offload.copyFrom(offload);
         }
-        if (len <= SLOT_BYTES) {
+        if (len <= s.capacity) {
             try {
                 MemorySegment.copy(src, offset, memory, s.offset, len);
             } catch (IllegalStateException e) {
                 // the port was removed meanwhile and the slots freed: the frame is dropped (see done()); or the
                 // source was closed during the copy (a lent batch invalidated): the frame must not go out
                 if (!src.scope().isAlive()) {
-                    s.length = SLOT_BYTES + 1; // dropped by the worker as too big: its stale bytes never reach a guest
+                    s.length = MAX_FRAME + 1; // dropped by the worker as too big: its stale bytes never reach a guest
                 }
             }
         }
@@ -160,12 +191,16 @@ public final class Injector implements AutoCloseable {
         Slot s;
         while ((s = returned.poll()) != null) {
             results[index(s.position)] = s.delivered ? DELIVERED : DROPPED;
-            free[freeCount++] = s;
+            if (s.capacity > SLOT_BYTES) {
+                bigFree[bigFreeCount++] = s;
+            } else {
+                free[freeCount++] = s;
+            }
         }
     }
 
     private static int index(long position) {
-        return (int) (position & (2 * SLOTS - 1));
+        return (int) (position & (RESULTS - 1));
     }
 
     /** The slot memory (registered as DMA host memory). */
@@ -181,7 +216,7 @@ public final class Injector implements AutoCloseable {
         if (s != null) {
             s.holds = 1;
             s.delivered = false;
-            s.frame.set(memory, s.offset, Math.max(1, Math.min(s.length, SLOT_BYTES)));
+            s.frame.set(memory, s.offset, Math.max(1, Math.min(s.length, s.capacity)));
         }
         return s;
     }
@@ -192,7 +227,7 @@ public final class Injector implements AutoCloseable {
     }
 
     /**
-     * Frees the slots (2.5 MiB); only once no worker reads them (the workers stopped, or the port was removed
+     * Frees the slots (2.8 MiB); only once no worker reads them (the workers stopped, or the port was removed
      * and a quiesce passed). A producer still sending sees every later frame dropped.
      */
     @Override
@@ -204,6 +239,8 @@ public final class Injector implements AutoCloseable {
     /** One send-ring slot: a frame and, once the worker is done, its result. */
     final class Slot extends Hold {
         private final long offset;
+        /** The most bytes the slot holds: {@link #SLOT_BYTES}, or {@link #MAX_FRAME} for a big slot. */
+        private final int capacity;
         final GatherList frame = new GatherList(1);
         long position;
         int length;
@@ -212,8 +249,9 @@ public final class Injector implements AutoCloseable {
         /** Worker-local until given back: whether a copy of the frame landed. */
         boolean delivered;
 
-        Slot(long offset) {
+        Slot(long offset, int capacity) {
             this.offset = offset;
+            this.capacity = capacity;
         }
 
         @Override

@@ -1,6 +1,8 @@
 package io.vhostdma.backend.dataplane;
 
 import io.vhostdma.dma.sg.GatherList;
+import io.vhostdma.vhost.net.NetTx;
+import io.vhostdma.vhost.offload.OffloadHeader;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandles;
@@ -22,6 +24,13 @@ import java.lang.invoke.VarHandle;
  * shared arena that {@link #revoke} closes before any lent chain goes back early (ring stop, memory-table change,
  * disconnect, the receiver's end), so no thread reads a buffer the guest got back or memory that was unmapped.
  *
+ * <p>Offload mode ({@link #keepsOffloads}, the receiver's opt-in): a frame the guest sent with offload fields
+ * (NEEDS_CSUM, a GSO type) is published as it is, its validated fields beside it ({@link #offload}), instead of
+ * completed or segmented ({@code RxOffload.toTap}). A frame larger than a slot (a TSO frame of up to 64 KiB) then
+ * takes a run of {@link #span} consecutive positions whose slots are contiguous: each ring has
+ * {@link #MAX_SPAN} − 1 slots of spare memory after its last slot, so a run that starts near the end of the ring
+ * runs on into them instead of wrapping; the positions after the first carry nothing.
+ *
  * <p>Ordering: the producer writes the slot's bytes and length, then publishes with a release store of
  * {@code tail}; the consumer reads {@code tail} with acquire before reading a slot. The consumer frees
  * slots with a release store of {@code head}; the producer reads it with acquire before reusing a slot.
@@ -33,12 +42,16 @@ import java.lang.invoke.VarHandle;
 public final class PacketTap implements AutoCloseable {
     /** Largest frame a slot holds (jumbo frames up to 9 KiB plus headroom). */
     public static final int SLOT_BYTES = StagingPool.SLOT_BYTES;
+    /** Offload mode: the most positions (slots) one frame takes, for a frame of {@code NetTx.MAX_FRAME_LENGTH}. */
+    public static final int MAX_SPAN = (NetTx.MAX_FRAME_LENGTH + SLOT_BYTES - 1) / SLOT_BYTES;
 
     private final Arena arena = Arena.ofShared();
     private final Ring[] rings;
     private final int slots;
     /** Lending mode: single-piece frames are lent in place (the chain held) instead of copied. */
     private final boolean lends;
+    /** Offload mode: frames keep their offload fields (and may span several slots) instead of being fixed up. */
+    private final boolean keepsOffloads;
     /** Lending mode: the arena every view of lent frames belongs to; replaced (the old one closed) by a revoke. */
     private Arena window;
     private volatile MemorySegment windowSegment;
@@ -61,15 +74,28 @@ public final class PacketTap implements AutoCloseable {
      * @param lends      lending mode ({@link #lend}): frames stay in the guest's buffers until released
      */
     public PacketTap(int queuePairs, int slots, boolean lends) {
-        if (Integer.bitCount(slots) != 1) {
-            throw new IllegalArgumentException("slots must be a power of two: slots=" + slots);
+        this(queuePairs, slots, lends, false);
+    }
+
+    /**
+     * @param queuePairs    the port's queue pairs (one ring each)
+     * @param slots         slots per ring, a power of two (in offload mode at least {@link #MAX_SPAN})
+     * @param lends         lending mode ({@link #lend})
+     * @param keepsOffloads offload mode: frames keep their offload fields (see the class comment)
+     */
+    public PacketTap(int queuePairs, int slots, boolean lends, boolean keepsOffloads) {
+        if (Integer.bitCount(slots) != 1 || (keepsOffloads && slots < MAX_SPAN)) {
+            throw new IllegalArgumentException("slots must be a power of two (at least " + MAX_SPAN
+                    + " when keeping offloads): slots=" + slots + " keepsOffloads=" + keepsOffloads);
         }
         this.slots = slots;
         this.rings = new Ring[queuePairs];
+        long spare = keepsOffloads ? (long) (MAX_SPAN - 1) * SLOT_BYTES : 0; // a run starting near the end
         for (int q = 0; q < queuePairs; q++) {
-            rings[q] = new Ring(arena.allocate((long) slots * SLOT_BYTES, 64), slots);
+            rings[q] = new Ring(arena.allocate((long) slots * SLOT_BYTES + spare, 64), slots, keepsOffloads);
         }
         this.lends = lends;
+        this.keepsOffloads = keepsOffloads;
         if (lends) {
             openWindow();
         }
@@ -78,6 +104,11 @@ public final class PacketTap implements AutoCloseable {
     /** Whether this tap lends guest buffers ({@link #lend}) instead of copying ({@link #offer}). */
     public boolean lends() {
         return lends;
+    }
+
+    /** Whether frames keep their offload fields ({@link #offload}) instead of being completed or segmented. */
+    public boolean keepsOffloads() {
+        return keepsOffloads;
     }
 
     /** Rings (= queue pairs). */
@@ -97,20 +128,50 @@ public final class PacketTap implements AutoCloseable {
      * @return false when the ring is full or the frame does not fit a slot (the caller counts the drop)
      */
     boolean offer(int queuePair, GatherList frame, int len) {
+        return offer(queuePair, frame, len, null);
+    }
+
+    /**
+     * Producer: {@link #offer(int, GatherList, int)} of a frame with validated offload fields {@code h} (null:
+     * none), kept beside it in offload mode; there a frame larger than a slot takes a run of slots ({@link #span}).
+     */
+    boolean offer(int queuePair, GatherList frame, int len, OffloadHeader h) {
         Ring r = rings[queuePair];
         long t = (long) Ring.TAIL.get(r);
-        // acquire: pairs with the consumer's release of head; the slot's old bytes are no longer read
-        long h = (long) Ring.HEAD.getAcquire(r);
-        if (len > SLOT_BYTES || t - h >= slots) {
+        // acquire: pairs with the consumer's release of head; the slots' old bytes are no longer read
+        long head = (long) Ring.HEAD.getAcquire(r);
+        int span = span(len);
+        if (span == 0 || t + span - head > slots) {
             return false;
         }
         int slot = (int) (t & r.mask);
-        frame.copyTo(r.memory, (long) slot * SLOT_BYTES);
+        frame.copyTo(r.memory, (long) slot * SLOT_BYTES); // a run goes on into the spare slots, never wraps
         r.addresses[slot] = r.memory.address() + (long) slot * SLOT_BYTES; // read in lending mode
         r.lengths[slot] = len;
-        // release: the bytes, address and length above are visible to the consumer once it sees the new tail
-        Ring.TAIL.setRelease(r, t + 1);
+        keep(r, slot, span, h);
+        // release: the bytes, address, length (and fields) above are visible once the consumer sees the new tail
+        Ring.TAIL.setRelease(r, t + span);
         return true;
+    }
+
+    /** Positions a frame of {@code len} bytes takes: 1, a run in offload mode, or 0 when it cannot be taken. */
+    private int span(int len) {
+        if (len <= SLOT_BYTES) {
+            return 1;
+        }
+        return keepsOffloads && len <= NetTx.MAX_FRAME_LENGTH ? (len + SLOT_BYTES - 1) / SLOT_BYTES : 0;
+    }
+
+    /** Offload mode: records the run length and fields of the frame at {@code slot} (producer, before publishing). */
+    private static void keep(Ring r, int slot, int span, OffloadHeader h) {
+        if (r.offloads != null) {
+            r.spans[slot] = span;
+            if (h == null) {
+                r.offloads[slot].clear();
+            } else {
+                r.offloads[slot].copyFrom(h);
+            }
+        }
     }
 
     /** Consumer, before installing the tap: the signal workers raise after a burst that published frames. */
@@ -137,35 +198,44 @@ public final class PacketTap implements AutoCloseable {
      * consumer reads it in the guest's buffer and {@code chain} is retained until the consumer frees the position
      * (given back by {@link #reclaim}); a frame in several pieces is copied into the position's slot (the chain
      * is not held). When {@link #slots()} positions are outstanding nothing is taken ({@link #FULL}, counted as a
-     * stall): the caller leaves the chain in the guest's ring (back-pressure).
+     * stall): the caller leaves the chain in the guest's ring (back-pressure). In offload mode the frame's validated
+     * offload fields {@code h} (null: none) are kept beside it, and a frame in several pieces larger than a slot is
+     * copied into a run of slots ({@link #span}).
      */
-    int lend(int queuePair, GatherList frame, int len, Hold chain) {
+    int lend(int queuePair, GatherList frame, int len, Hold chain, OffloadHeader h) {
         Ring r = rings[queuePair];
         long t = (long) Ring.TAIL.get(r);
-        // acquire: pairs with the consumer's release of head (its reads of the positions before it are done)
-        long h = (long) Ring.HEAD.getAcquire(r);
-        if (t - h >= slots) {
+        // acquire: pairs with the consumer's release of head (its reads of the positions before it are done); and
+        // only positions whose chains were given back (reclaim) are reused, or a held chain would be overwritten
+        long base = Math.min((long) Ring.HEAD.getAcquire(r), r.reclaimed);
+        boolean inPlace = frame.count() == 1;
+        int span = inPlace ? 1 : span(len);
+        if (span == 0) {
+            return TOO_BIG;
+        }
+        if (t + span - base > slots) {
             Ring.STALLS.setOpaque(r, r.stalls + 1); // single writer; opaque: readers see a whole value
             return FULL;
         }
         int slot = (int) (t & r.mask);
-        int result;
-        if (frame.count() == 1) {
+        if (inPlace) {
             r.addresses[slot] = frame.address(0);
             r.held[slot] = chain;
             chain.retain();
-            result = LENT;
-        } else if (len <= SLOT_BYTES) {
+        } else {
             frame.copyTo(r.memory, (long) slot * SLOT_BYTES);
             r.addresses[slot] = r.memory.address() + (long) slot * SLOT_BYTES;
-            result = COPIED;
-        } else {
-            return TOO_BIG;
         }
         r.lengths[slot] = len;
-        // release: address, length (and the lent bytes' hold) are visible once the consumer sees the new tail
-        Ring.TAIL.setRelease(r, t + 1);
-        return result;
+        keep(r, slot, span, h);
+        // release: address, length, fields (and the lent bytes' hold) are visible once the consumer sees the tail
+        Ring.TAIL.setRelease(r, t + span);
+        return inPlace ? LENT : COPIED;
+    }
+
+    /** Producer, lending mode: {@link #lend(int, GatherList, int, Hold, OffloadHeader)} of a frame without fields. */
+    int lend(int queuePair, GatherList frame, int len, Hold chain) {
+        return lend(queuePair, frame, len, chain, null);
     }
 
     /** Producer: gives back the chains lent at positions the consumer freed; returns how many. */
@@ -290,6 +360,21 @@ public final class PacketTap implements AutoCloseable {
         return r.lengths[(int) (position & r.mask)];
     }
 
+    /** Consumer: the positions the frame at {@code position} takes (1 unless a run in offload mode). */
+    public int span(int queuePair, long position) {
+        Ring r = rings[queuePair];
+        return r.spans == null ? 1 : r.spans[(int) (position & r.mask)];
+    }
+
+    /**
+     * Consumer, offload mode: the validated offload fields of the frame at {@code position} (published, not yet
+     * freed; the holder is the slot's, overwritten once freed); null when the tap does not keep offloads.
+     */
+    public OffloadHeader offload(int queuePair, long position) {
+        Ring r = rings[queuePair];
+        return r.offloads == null ? null : r.offloads[(int) (position & r.mask)];
+    }
+
     /** Consumer: the ring memory (for tests and bounds checks). */
     public MemorySegment memory(int queuePair) {
         return rings[queuePair].memory;
@@ -338,6 +423,9 @@ public final class PacketTap implements AutoCloseable {
         final long[] addresses;
         /** Lending mode, producer-local: the chain each lent position holds, or null. */
         final Hold[] held;
+        /** Offload mode (else null): each position's run length and offload fields, reused holders. */
+        final int[] spans;
+        final OffloadHeader[] offloads;
         final int mask;
         /** Producer-local: positions before this had their chains given back. */
         long reclaimed;
@@ -350,12 +438,17 @@ public final class PacketTap implements AutoCloseable {
         private long q1, q2, q3, q4, q5, q6, q7;
         private long tail; // written by the producer
 
-        Ring(MemorySegment memory, int slots) {
+        Ring(MemorySegment memory, int slots, boolean keepsOffloads) {
             this.memory = memory;
             this.lengths = new int[slots];
             this.addresses = new long[slots];
             this.held = new Hold[slots];
             this.mask = slots - 1;
+            this.spans = keepsOffloads ? new int[slots] : null;
+            this.offloads = keepsOffloads ? new OffloadHeader[slots] : null;
+            for (int i = 0; keepsOffloads && i < slots; i++) {
+                offloads[i] = new OffloadHeader();
+            }
         }
     }
 }

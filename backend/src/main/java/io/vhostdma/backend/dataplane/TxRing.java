@@ -139,7 +139,8 @@ final class TxRing extends OwnedRing {
             captureNow.mirror(ringIndex, frame, len); // vhostctl capture: a bounded copy, never waited for
         }
         boolean badOffload = len >= 0 && offload.read(chain.buffers()).validate(len, featuresNow) != 0;
-        if (len >= 0 && !badOffload && enabledNow && tapNow != null && tapNow.lends() && offload.plain()) {
+        if (len >= 0 && !badOffload && enabledNow && tapNow != null && tapNow.lends()
+                && (offload.plain() || tapNow.keepsOffloads())) {
             return lend(id, mark, len, dirty); // a frame that needs offload work takes the copying path below
         }
         // a TSO frame too big to stage is forwarded from the chain (CPU copy; segmented for a DMA receiver)
@@ -175,7 +176,7 @@ final class TxRing extends OwnedRing {
      */
     private int lend(int id, int mark, int len, DirtyList dirty) {
         TxFifo.Record rec = fifo.open(id);
-        int st = tapNow.lend(queuePair, frame, len, rec);
+        int st = tapNow.lend(queuePair, frame, len, rec, offload); // the fields are kept in offload mode
         if (st == PacketTap.FULL) {
             fifo.unopen();
             queue.rewindTo(mark); // taken again once the receiver frees room
@@ -235,7 +236,8 @@ final class TxRing extends OwnedRing {
         } else if (!enabledNow) {
             counters.drop(DropReason.TX_DISABLED);
         } else if (tapNow != null) {
-            int taken = offload.plain() ? (tapNow.offer(queuePair, frame, len) ? 1 : 0)
+            boolean asIs = offload.plain() || tapNow.keepsOffloads();
+            int taken = asIs ? (tapNow.offer(queuePair, frame, len, offload) ? 1 : 0)
                     : owner.rxOffload.toTap(tapNow, queuePair, frame, len, offload, counters);
             if (taken > 0) {
                 tapped = true;

@@ -309,7 +309,7 @@ public final class Worker implements Runnable {
         RxRing r = p.rx(0);
         if (r == null || r.owner != this || !r.live()) {
             p.counters().rx(0).drop(io.vhostdma.backend.stats.DropReason.RX_NOT_READY);
-        } else if (len > Injector.SLOT_BYTES) {
+        } else if (len > Injector.MAX_FRAME) {
             r.counters.drop(io.vhostdma.backend.stats.DropReason.RX_TOO_BIG);
         } else if (src.offload.validate(len, io.vhostdma.vhost.net.VirtioNetFeatures.OFFLOADS) != 0) {
             r.counters.drop(io.vhostdma.backend.stats.DropReason.TX_BAD_OFFLOAD);

@@ -63,7 +63,9 @@
  *       {@code tx_bad_offload}); they travel with the frame ({@code FrameSource.offload}, staging records, hand-off
  *       slots); {@code RxRing.enqueue} writes them into the receiver's RX header when it negotiated them, else
  *       {@code RxOffload} completes the checksum or segments the TSO frame on a host copy (before any DMA copy),
- *       counted {@code csum_fixups} / {@code gso_segmented}.</li>
+ *       counted {@code csum_fixups} / {@code gso_segmented}. A reactive receiver's {@code PacketTap} gets the frame
+ *       completed or segmented the same way ({@code RxOffload.toTap}), or, when it keeps offloads, as it is with
+ *       its fields (a frame over a slot in a run of slots).</li>
  *   <li>Operator capture ({@code vhostctl capture}): while a port has a
  *       {@link io.vhostdma.backend.dataplane.CaptureRing}, {@code TxRing.take} mirrors each frame its guest sent and
  *       {@code Delivery.enqueue} each frame enqueued to it into the ring of that queue pair (its owner is the only

@@ -29,11 +29,18 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * <p>An <em>owned</em> batch ({@link #of(byte[]...)}, {@link #of(List)}, {@link #copyOf(List)}) holds a
  * private copy of its frames on the heap, for {@link VhostBackend#send}; it never becomes invalid.
  *
- * <p>Offloads: each frame has the offload fields of a virtio-net header ({@link #offload}). A received frame's are
- * always {@link Offload#NONE}: vhostd completes a guest's partial checksum and segments its TSO frames before a
- * receiver sees them. An owned frame may carry some ({@link #withOffload}): vhostd then treats it as a guest's TX
- * frame with those fields — the receiving guest gets them in its RX header if it negotiated them, else the
- * checksum completed or the frame segmented; a malformed set is the drop {@code tx_bad_offload}.
+ * <p>Offloads: each frame has the offload fields of a virtio-net header ({@link #offload}). By default a received
+ * frame's are always {@link Offload#NONE}: vhostd completes a guest's partial checksum and segments its TSO frames
+ * before a receiver sees them. A receiver that opted in ({@link ReceiveOptions#OFFLOADS}) gets such a frame as the
+ * guest sent it — the checksum still partial, a TSO frame whole (up to 64 KiB) — with the guest's validated fields.
+ * Read them without allocating through the primitive accessors ({@link #hasOffload}, {@link #offloadFlags},
+ * {@link #gsoType}, {@link #hdrLen}, {@link #gsoSize}, {@link #csumStart}, {@link #csumOffset}): a received batch
+ * keeps them in one {@code int} array per batch, filled from reused per-slot holders of the tap, never in an
+ * object per frame; {@link #offload} builds an {@link Offload} record on each call for a frame that has some. An
+ * owned frame may carry some ({@link #withOffload}). {@link VhostBackend#send} sends every frame with its fields,
+ * received or owned: vhostd then treats it as a guest's TX frame with those fields — the receiving guest gets them
+ * in its RX header if it negotiated them, else the checksum completed or the frame segmented; a malformed set is
+ * the drop {@code tx_bad_offload}.
  */
 public final class PacketBatch {
     private final String port;
@@ -44,6 +51,10 @@ public final class PacketBatch {
     final long[] ends;
     /** Owned batch: the offload fields of each frame, or null (all {@link Offload#NONE}). */
     private Offload[] offloads;
+    /** Received batch of an offload receiver: {@link #FIELDS} ints per frame (flags first), or null (none). */
+    private final int[] fields;
+    /** Ints per frame in {@link #fields}: flags, gsoType, hdrLen, gsoSize, csumStart, csumOffset. */
+    static final int FIELDS = 6;
 
     /**
      * The offload fields of one frame's virtio-net header (virtio 1.2 §5.1.6.2): {@code flags} (1 NEEDS_CSUM),
@@ -68,7 +79,13 @@ public final class PacketBatch {
     final long[] starts;
 
     PacketBatch(String port, MemorySegment[] segments, Arena arena, long[] ends) {
+        this(port, segments, arena, ends, null);
+    }
+
+    /** A received (copied) batch; {@code fields}: its frames' offload fields ({@link #FIELDS} each) or null. */
+    PacketBatch(String port, MemorySegment[] segments, Arena arena, long[] ends, int[] fields) {
         this.port = port;
+        this.fields = fields;
         this.segments = segments;
         this.arena = arena;
         this.ends = ends;
@@ -81,8 +98,9 @@ public final class PacketBatch {
 
     /** A lent batch of {@code lengths.length} frames at {@code addresses}, read through {@code window}. */
     PacketBatch(String port, MemorySegment window, long[] addresses, int[] lengths, TapSource lender, long[] starts,
-                long[] ends) {
+                long[] ends, int[] fields) {
         this.port = port;
+        this.fields = fields;
         this.segments = null;
         this.arena = null;
         this.window = window;
@@ -150,9 +168,70 @@ public final class PacketBatch {
         return window != null ? window.asSlice(addresses[i], lengths[i]).asReadOnly() : segments[i];
     }
 
-    /** The offload fields of frame {@code i} ({@link Offload#NONE} for every received frame). */
+    /**
+     * The offload fields of frame {@code i}: {@link Offload#NONE} for a frame without any (every received frame,
+     * unless the receiver opted in with {@link ReceiveOptions#OFFLOADS}). For a received frame with fields this
+     * allocates the record; the primitive accessors ({@link #offloadFlags} ...) do not.
+     */
     public Offload offload(int i) {
+        if (fields != null) {
+            return hasOffload(i) ? new Offload(offloadFlags(i), gsoType(i), hdrLen(i), gsoSize(i), csumStart(i),
+                    csumOffset(i)) : Offload.NONE;
+        }
         return offloads == null || offloads[i] == null ? Offload.NONE : offloads[i];
+    }
+
+    /** Whether frame {@code i} has offload fields: NEEDS_CSUM or a GSO type (no allocation). */
+    public boolean hasOffload(int i) {
+        return offloadFlags(i) != 0 || gsoType(i) != 0;
+    }
+
+    /** Frame {@code i}'s virtio-net {@code flags} (1 NEEDS_CSUM; 0 for none). */
+    public int offloadFlags(int i) {
+        return field(i, 0);
+    }
+
+    /** Frame {@code i}'s {@code gso_type} (0 none, 1 TCPV4, 4 TCPV6, | 0x80 ECN). */
+    public int gsoType(int i) {
+        return field(i, 1);
+    }
+
+    /** Frame {@code i}'s {@code hdr_len}. */
+    public int hdrLen(int i) {
+        return field(i, 2);
+    }
+
+    /** Frame {@code i}'s {@code gso_size} (payload bytes per segment of a GSO frame). */
+    public int gsoSize(int i) {
+        return field(i, 3);
+    }
+
+    /** Frame {@code i}'s {@code csum_start}. */
+    public int csumStart(int i) {
+        return field(i, 4);
+    }
+
+    /** Frame {@code i}'s {@code csum_offset}. */
+    public int csumOffset(int i) {
+        return field(i, 5);
+    }
+
+    private int field(int i, int k) {
+        if (fields != null) {
+            return fields[FIELDS * i + k];
+        }
+        Offload o = offloads == null ? null : offloads[i];
+        if (o == null) {
+            return 0;
+        }
+        return switch (k) {
+            case 0 -> o.flags();
+            case 1 -> o.gsoType();
+            case 2 -> o.hdrLen();
+            case 3 -> o.gsoSize();
+            case 4 -> o.csumStart();
+            default -> o.csumOffset();
+        };
     }
 
     /**
@@ -162,7 +241,8 @@ public final class PacketBatch {
      */
     public PacketBatch withOffload(int i, Offload o) {
         if (arena != null || window != null) {
-            throw new IllegalStateException("a received batch carries no offload fields to set: port=" + port);
+            throw new IllegalStateException("the offload fields of a received batch cannot be set: port=" + port
+                    + " (copy the frame into an owned batch: PacketBatch.of(batch.toArray(i)).withOffload(0, o))");
         }
         if (offloads == null) {
             offloads = new Offload[segments.length];
@@ -246,6 +326,6 @@ public final class PacketBatch {
 
     @Override
     public String toString() {
-        return "PacketBatch[port=" + port + " frames=" + segments.length + (isValid() ? "" : " released") + "]";
+        return "PacketBatch[port=" + port + " frames=" + size() + (isValid() ? "" : " released") + "]";
     }
 }

@@ -130,15 +130,14 @@ final class PortSender {
 
     /** Copies waiting frames into free slots and publishes them. */
     private boolean write() {
-        int room = injector.room();
+        injector.room(); // takes back the slots the worker gave back
         int wrote = 0;
         for (Send s : sends) {
-            while (s.written < s.total && room > 0) {
+            while (s.written < s.total && injector.fits(s.batch.length(s.written))) { // a big frame: a big slot
                 if (!writeFrame(s)) {
                     break;
                 }
                 s.written++;
-                room--;
                 wrote++;
             }
             if (s.written < s.total) {
@@ -161,10 +160,10 @@ final class PortSender {
             if (!b.isValid()) {
                 b.segment(s.written); // throws the batch's own explanation
             }
-            PacketBatch.Offload o = b.offload(s.written);
-            injector.write(b.source(s.written), b.sourceOffset(s.written), b.length(s.written),
-                    o == PacketBatch.Offload.NONE ? null
-                            : offload.set(o.flags(), o.gsoType(), o.hdrLen(), o.gsoSize(), o.csumStart(), o.csumOffset()));
+            int i = s.written;
+            injector.write(b.source(i), b.sourceOffset(i), b.length(i), !b.hasOffload(i) ? null // no allocation
+                    : offload.set(b.offloadFlags(i), b.gsoType(i), b.hdrLen(i), b.gsoSize(i), b.csumStart(i),
+                            b.csumOffset(i)));
             return true;
         } catch (IllegalStateException e) {
             s.failure = e;

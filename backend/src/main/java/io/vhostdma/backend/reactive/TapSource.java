@@ -5,6 +5,7 @@ import io.vhostdma.backend.dataplane.DataPlaneImpl;
 import io.vhostdma.backend.dataplane.PacketTap;
 import io.vhostdma.backend.dataplane.PortState;
 import io.vhostdma.backend.dataplane.WakeSignal;
+import io.vhostdma.vhost.offload.OffloadHeader;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayDeque;
@@ -21,6 +22,9 @@ import java.util.concurrent.CompletableFuture;
  * chains until the subscriber releases the batch ({@link PacketBatch#release}, any thread, any order); positions
  * go back to the worker in order, up to the oldest batch not yet released. A batch the tap's window was revoked
  * under (ring stop, memory-table change, disconnect) is invalid and counts as released.
+ * With {@link ReceiveOptions#keepOffloads()} the tap keeps each frame's offload fields (and a frame larger than a
+ * slot takes a run of positions): a batch copies them out of the tap's per-slot holders into one int array, only
+ * when one of its frames has some.
  * Runs on the reactive context; {@link #end()} and the lent batches' release may be called from any thread.
  */
 final class TapSource implements PolledMulti.Source<PacketBatch> {
@@ -35,6 +39,9 @@ final class TapSource implements PolledMulti.Source<PacketBatch> {
     private final long[] cursor;
     private final long[] addresses = new long[MAX_BATCH];
     private final int[] lengths = new int[MAX_BATCH];
+    /** Offload mode: the polled frames' offload fields ({@link PacketBatch#FIELDS} each), and whether any has some. */
+    private final int[] fields = new int[MAX_BATCH * PacketBatch.FIELDS];
+    private boolean anyOffload;
     private PacketBatch outstanding;
     private final boolean lending;
     /** Lending mode, guarded by this: batches not yet released (emission order); positions freed so far. */
@@ -48,11 +55,12 @@ final class TapSource implements PolledMulti.Source<PacketBatch> {
     private volatile boolean closed;
     private Runnable wake;
 
-    TapSource(PortState port, DataPlaneImpl plane, int slots, Notifier notifier, boolean lending) {
+    TapSource(PortState port, DataPlaneImpl plane, int slots, Notifier notifier, boolean lending,
+              ReceiveOptions options) {
         this.port = port;
         this.plane = plane;
         this.lending = lending;
-        this.tap = new PacketTap(port.queuePairs(), slots, lending);
+        this.tap = new PacketTap(port.queuePairs(), slots, lending, options.keepOffloads());
         this.cursor = new long[port.queuePairs()];
         this.freed = new long[port.queuePairs()];
         this.starts = new long[port.queuePairs()];
@@ -113,12 +121,12 @@ final class TapSource implements PolledMulti.Source<PacketBatch> {
     private PacketBatch pollCopied() {
         int qps = cursor.length;
         int n = 0;
+        anyOffload = false;
         for (int i = 0; i < qps && n < MAX_BATCH; i++) {
             int q = (nextQueuePair + i) % qps;
             long end = tap.published(q); // acquire: the slots before it are fully written
-            for (; cursor[q] < end && n < MAX_BATCH; cursor[q]++, n++) {
-                addresses[n] = tap.address(q, cursor[q]);
-                lengths[n] = tap.length(q, cursor[q]);
+            for (; cursor[q] < end && n < MAX_BATCH; n++) {
+                cursor[q] = take(q, cursor[q], n);
             }
         }
         nextQueuePair = (nextQueuePair + 1) % qps;
@@ -131,7 +139,7 @@ final class TapSource implements PolledMulti.Source<PacketBatch> {
         for (int i = 0; i < n; i++) {
             segments[i] = MemorySegment.ofAddress(addresses[i]).reinterpret(lengths[i], arena, null).asReadOnly();
         }
-        outstanding = new PacketBatch(port.name(), segments, arena, cursor.clone());
+        outstanding = new PacketBatch(port.name(), segments, arena, cursor.clone(), batchFields(n));
         return outstanding;
     }
 
@@ -144,14 +152,14 @@ final class TapSource implements PolledMulti.Source<PacketBatch> {
         MemorySegment window = tap.window(); // first: positions revoked before it was opened are skipped below
         int qps = cursor.length;
         int n = 0;
+        anyOffload = false;
         for (int i = 0; i < qps && n < MAX_BATCH; i++) {
             int q = (nextQueuePair + i) % qps;
             cursor[q] = Math.max(cursor[q], tap.revokedUpTo(q)); // acquire; their chains went back already
             starts[q] = cursor[q];
             long end = tap.published(q); // acquire: the positions before it are fully written
-            for (; cursor[q] < end && n < MAX_BATCH; cursor[q]++, n++) {
-                addresses[n] = tap.address(q, cursor[q]);
-                lengths[n] = tap.length(q, cursor[q]);
+            for (; cursor[q] < end && n < MAX_BATCH; n++) {
+                cursor[q] = take(q, cursor[q], n);
             }
         }
         nextQueuePair = (nextQueuePair + 1) % qps;
@@ -160,9 +168,32 @@ final class TapSource implements PolledMulti.Source<PacketBatch> {
             return null;
         }
         PacketBatch b = new PacketBatch(port.name(), window, Arrays.copyOf(addresses, n), Arrays.copyOf(lengths, n),
-                this, starts.clone(), cursor.clone());
+                this, starts.clone(), cursor.clone(), batchFields(n));
         lent.add(b);
         return b;
+    }
+
+    /** Reads the frame published at {@code position} of queue pair {@code q} as frame {@code n}; returns the next. */
+    private long take(int q, long position, int n) {
+        addresses[n] = tap.address(q, position);
+        lengths[n] = tap.length(q, position);
+        OffloadHeader h = tap.offload(q, position); // null unless the tap keeps offloads
+        if (h != null) {
+            int at = n * PacketBatch.FIELDS;
+            fields[at] = h.flags();
+            fields[at + 1] = h.gsoType();
+            fields[at + 2] = h.hdrLen();
+            fields[at + 3] = h.gsoSize();
+            fields[at + 4] = h.csumStart();
+            fields[at + 5] = h.csumOffset();
+            anyOffload |= !h.plain();
+        }
+        return position + tap.span(q, position); // a frame larger than a slot took a run of positions
+    }
+
+    /** The offload fields of the {@code n} frames just polled, or null when none has any (no array allocated). */
+    private int[] batchFields(int n) {
+        return anyOffload ? Arrays.copyOf(fields, n * PacketBatch.FIELDS) : null;
     }
 
     /** Lending mode: batches whose window was revoked are invalid; they count as released. */

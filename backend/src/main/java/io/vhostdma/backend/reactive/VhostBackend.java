@@ -151,7 +151,16 @@ public final class VhostBackend {
      * closes.
      */
     public Multi<PacketBatch> receive(String port) {
-        return PolledMulti.create(context, () -> openTap(port, false), this::track);
+        return receive(port, ReceiveOptions.DEFAULT);
+    }
+
+    /**
+     * {@link #receive(String)} with {@code options}: with {@link ReceiveOptions#OFFLOADS} a frame the guest sent with
+     * a partial checksum or as a TSO frame arrives unmodified (a TSO frame whole, up to 64 KiB, in a run of slots)
+     * with its offload fields ({@link PacketBatch#offloadFlags} ...), instead of completed or segmented.
+     */
+    public Multi<PacketBatch> receive(String port, ReceiveOptions options) {
+        return PolledMulti.create(context, () -> openTap(port, false, options), this::track);
     }
 
     /**
@@ -165,7 +174,16 @@ public final class VhostBackend {
      * memory table changes or it disconnects; cancelling invalidates them too.
      */
     public Multi<PacketBatch> receiveLent(String port) {
-        return PolledMulti.create(context, () -> openTap(port, true), this::track);
+        return receiveLent(port, ReceiveOptions.DEFAULT);
+    }
+
+    /**
+     * {@link #receiveLent(String)} with {@code options}: with {@link ReceiveOptions#OFFLOADS} a frame with offload
+     * fields is lent as the guest sent it (or copied into a run of slots when it is in several buffers), with its
+     * fields, instead of completed or segmented into slots.
+     */
+    public Multi<PacketBatch> receiveLent(String port, ReceiveOptions options) {
+        return PolledMulti.create(context, () -> openTap(port, true, options), this::track);
     }
 
     /** The lending receiver of {@code port}: what it holds and what its bound and invalidations did; null if none. */
@@ -178,13 +196,14 @@ public final class VhostBackend {
         return null;
     }
 
-    private TapSource openTap(String name, boolean lending) {
+    private TapSource openTap(String name, boolean lending, ReceiveOptions options) {
         checkOpen();
         PortState p = vhostd.dataPlane().port(name);
         if (p == null) {
             throw new ControlException(ControlException.Code.NOT_FOUND, "unknown port: port=" + name);
         }
-        TapSource t = new TapSource(p, vhostd.dataPlane(), lending ? LEND_SLOTS : RECEIVE_SLOTS, notifier, lending);
+        TapSource t = new TapSource(p, vhostd.dataPlane(), lending ? LEND_SLOTS : RECEIVE_SLOTS, notifier, lending,
+                options);
         taps.removeIf(TapSource::isClosed);
         taps.add(t);
         if (closing) {
@@ -203,10 +222,12 @@ public final class VhostBackend {
      * sends queued before it on the same port, once every frame's copy (CPU or DMA) landed in guest
      * memory and the used ring was published, or the frame was dropped; the item is the number delivered.
      * Drops are counted on the port's {@code rxq0} counters with their reasons, as for forwarded frames
-     * ({@code rx_no_buffers}, {@code rx_not_ready}, {@code rx_too_big} for frames over 10 KiB or the
+     * ({@code rx_no_buffers}, {@code rx_not_ready}, {@code rx_too_big} for frames over 64 KiB of IP packet or the
      * guest's MTU, {@code dma_error}, ...). The frames are copied into the port's bounded send ring as room
      * frees; at most {@value PortSender#MAX_QUEUED_FRAMES} frames may wait per port, beyond that the Uni
-     * fails. A received batch passed here must stay valid until the Uni completes.
+     * fails. A received batch passed here must stay valid until the Uni completes. Each frame goes with its offload
+     * fields ({@link PacketBatch#offloadFlags} ..., a received or an owned batch's), validated like a guest's TX
+     * header ({@code tx_bad_offload}) and handed to the guest as it negotiated them (else done in software).
      */
     public Uni<Integer> send(String port, PacketBatch batch) {
         return Uni.createFrom().emitter(em -> {

@@ -13,7 +13,9 @@
  *       ready the context re-polls, then sleeps until a worker signals (no timer).</li>
  *   <li>Bounded memory: a receive subscription owns a fixed ring per queue pair (512 slots of 10 KiB)
  *       filled by the owning worker with CPU copies; a full ring drops the frame, counted
- *       {@code receiver_full}. A port's send ring is 256 fixed slots of registered host memory; sends wait
+ *       {@code receiver_full} (a receiver keeping offloads, {@code ReceiveOptions.OFFLOADS}, takes a TSO frame of
+ *       up to 64 KiB whole into a run of slots). A port's send ring is 256 fixed slots of registered host memory
+ *       (plus 4 big slots for frames over 10 KiB); sends wait
  *       for room (at most 4096 frames queued per port), then fail. Events are buffered 1024 per subscriber,
  *       the rest reported as {@code EventsLost}.</li>
  *   <li>Buffer validity: a received {@link io.vhostdma.backend.reactive.PacketBatch} views ring slots; it
