@@ -63,9 +63,12 @@ public final class GrpcEndpoint implements AutoCloseable {
         List<ServiceMethod<?, ?>> unary = VhostdControlGrpcService.all();
         unary.remove(VhostdControlGrpcService.WatchEvents);
         unary.remove(VhostdControlGrpcService.Capture);
+        unary.remove(VhostdControlGrpcService.CaptureBatches);
         grpc.addService(VhostdControlGrpcService.builder(new ControlService(vertx, m)).bind(unary).build());
         grpc.callHandler(VhostdControlGrpcService.WatchEvents, req -> watch(vertx, m, req, eventCapacity, feeds));
         grpc.callHandler(VhostdControlGrpcService.Capture, req -> CaptureFeed.serve(vertx, m, req, captures));
+        grpc.callHandler(VhostdControlGrpcService.CaptureBatches,
+                req -> CaptureFeed.serveBatches(vertx, m, req, captures));
         grpc.addService(ReflectionService.v1());
         grpc.addService(HealthService.create(vertx).register(RpcAccess.CONTROL, () -> serving(m)));
         List<HttpServer> servers = new ArrayList<>();
