@@ -1,7 +1,7 @@
 /**
- * JMH benchmarks of the DMA API and of the guest-notification system calls (the latter through vhost's internal
- * FFM package, exported to this module for that alone). JMH reads the generated harness reflectively: the
- * benchmark packages are open to it.
+ * JMH benchmarks of the DMA API, of the dirty log and of the guest-notification system calls (the latter through
+ * vhost's agent package, the workers' own poller, doorbell and notifier). JMH reads the generated harness
+ * reflectively: the benchmark packages are open to it.
  */
 module io.vhostdma.bench {
     requires io.vhostdma.dma;

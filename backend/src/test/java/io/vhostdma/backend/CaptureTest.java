@@ -195,7 +195,7 @@ class CaptureTest {
             String ro = dir.resolve("vhostd-ro.sock").toString();
             Run refused = ctl("--socket", ro, "capture", "a", "--pcap", pcap.toString());
             assertEquals(1, refused.exit());
-            assertEquals("vhostctl: PERMISSION_DENIED: management refused: rpc=Capture endpoint=vhostd-ro.sock"
+            assertEquals("vhostctl: PERMISSION_DENIED: management refused: rpc=CaptureBatches endpoint=vhostd-ro.sock"
                     + " (read-only endpoint)\n", refused.err());
             assertFalse(Files.exists(pcap), "no file for a capture that never started");
             Run usage = ctl("--socket", sock, "capture", "a");

@@ -2,6 +2,7 @@ package io.vhostdma.backend.ctl;
 
 import io.vhostdma.backend.dataplane.CaptureRing;
 import io.vhostdma.backend.grpc.proto.CaptureRequest;
+import io.vhostdma.backend.grpc.proto.CapturedBatch;
 import io.vhostdma.backend.grpc.proto.CapturedFrame;
 import io.vhostdma.backend.grpc.proto.VhostdControlGrpcClient;
 import java.io.BufferedOutputStream;
@@ -21,7 +22,8 @@ import picocli.CommandLine.Parameters;
  * them, to a classic pcap file ({@link PcapWriter}) until Ctrl-C (or SIGTERM) or N frames, then exits 0. It needs
  * the socket that takes changes: a capture reveals a tenant's traffic. The file is created once vhostd started the
  * capture (an unknown port leaves no file behind); {@code -} writes to standard output (the summary then goes to
- * standard error), for {@code | tcpdump -r -}.
+ * standard error), for {@code | tcpdump -r -}. Frames arrive in batches (RPC {@code CaptureBatches}); each batch is
+ * written and flushed at once.
  */
 @Command(name = "capture", description = "write a port's frames as pcap (FILE, or - for stdout) until interrupted or N frames")
 final class CaptureCommand extends CtlCommand.WithoutToken {
@@ -60,7 +62,7 @@ final class CaptureCommand extends CtlCommand.WithoutToken {
         CompletableFuture<Void> stop = new CompletableFuture<>();
         Sink sink = new Sink(s, limit, stop);
         try (Interrupts ignored = Interrupts.stopOn(stop)) {
-            s.client().stream(VhostdControlGrpcClient.Capture, request, sink::open, sink::accept, stop);
+            s.client().stream(VhostdControlGrpcClient.CaptureBatches, request, sink::open, sink::accept, stop);
         } finally {
             sink.close();
         }
@@ -117,20 +119,25 @@ final class CaptureCommand extends CtlCommand.WithoutToken {
                     : String.valueOf(e.getMessage());
         }
 
-        synchronized void accept(CapturedFrame f) {
+        synchronized void accept(CapturedBatch batch) {
             if (writer == null || stop.isDone()) {
                 return;
             }
+            dropped = batch.getDropped();
             try {
-                writer.write(f.getTimeNanos(), f.getOriginalLength(), f.getData().toByteArray());
-                writer.flush(); // packet-buffered: a reader of the file (or pipe) sees each frame at once
+                for (CapturedFrame f : batch.getFramesList()) {
+                    if (limit > 0 && frames >= limit) {
+                        break;
+                    }
+                    writer.write(f.getTimeNanos(), f.getOriginalLength(), f.getData().toByteArray());
+                    frames++;
+                }
+                writer.flush(); // batch-buffered: a reader of the file (or pipe) sees each batch at once
             } catch (IOException e) {
                 failure = e;
                 stop.complete(null);
                 return;
             }
-            frames++;
-            dropped = f.getDropped();
             if (limit > 0 && frames >= limit) {
                 stop.complete(null);
             }

@@ -3,6 +3,7 @@ package io.vhostdma.backend.ctl;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.Http2Settings;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpVersion;
 import io.vertx.core.net.SocketAddress;
@@ -30,6 +31,12 @@ import java.util.function.Consumer;
  */
 final class CtlClient implements AutoCloseable {
     static final long CALL_TIMEOUT_SECONDS = 30;
+    /**
+     * HTTP/2 flow-control window of a streamed call, per stream and per connection: what vhostd may send before
+     * vhostctl acknowledges it. HTTP/2's default (64 KiB) holds less than one capture batch, so each batch would wait
+     * for a round trip; 4 MiB keeps several in flight (and bounds what a stalled vhostctl leaves buffered in vhostd).
+     */
+    static final int STREAM_WINDOW_BYTES = 4 << 20;
     private final SocketAddress address;
     private final String addressText;
     private final String bearer;
@@ -51,7 +58,9 @@ final class CtlClient implements AutoCloseable {
             vertx = Vertx.vertx(); // NIO transport: TCP and Unix sockets
             // HTTP/2 with prior knowledge: an h2c upgrade request would carry an empty Host over a Unix socket
             client = GrpcClient.client(vertx, new HttpClientOptions().setConnectTimeout(UnaryChannel.CONNECT_TIMEOUT_MILLIS)
-                    .setProtocolVersion(HttpVersion.HTTP_2).setHttp2ClearTextUpgrade(false));
+                    .setProtocolVersion(HttpVersion.HTTP_2).setHttp2ClearTextUpgrade(false)
+                    .setInitialSettings(new Http2Settings().setInitialWindowSize(STREAM_WINDOW_BYTES))
+                    .setHttp2ConnectionWindowSize(STREAM_WINDOW_BYTES));
         }
         return client;
     }

@@ -1,8 +1,8 @@
 package io.vhostdma.backend.dataplane;
 
 import io.vhostdma.backend.stats.DropReason;
-import io.vhostdma.vhost.internal.sys.MemoryProbe;
 import io.vhostdma.vhost.memory.GuestMemory;
+import io.vhostdma.vhost.memory.MappingProbe;
 import io.vhostdma.vhost.virtq.PathStatus;
 import io.vhostdma.vhost.protocol.VhostDevice;
 import java.lang.System.Logger.Level;
@@ -16,7 +16,7 @@ import java.lang.foreign.MemorySegment;
  *   <li><b>Guest memory faults.</b> A front end that shrinks the file behind a mapped region makes the next
  *       access raise SIGBUS, which HotSpot turns into an {@link InternalError} in the accessing thread. The
  *       worker cannot tell from the error whose memory it was (a copy reads one guest and writes another), so it
- *       probes the memory of every connected front end ({@link MemoryProbe}: the kernel reads one byte at each
+ *       probes the memory of every connected front end ({@link MappingProbe}: the kernel reads one byte at each
  *       end of each region and answers EFAULT instead of signalling) and reports each whose mapping is no
  *       longer backed ({@link VhostDevice#reportFault}): from then on every worker treats that device's rings as
  *       stopped (they never touch its memory again, counted as a ring error each) and its connection is closed,
@@ -34,7 +34,7 @@ final class FaultContainment implements AutoCloseable {
 
     private final Worker worker;
     private final DataPlaneImpl plane;
-    private final MemoryProbe probe = new MemoryProbe();
+    private final MappingProbe probe = new MappingProbe();
 
     FaultContainment(Worker worker, DataPlaneImpl plane) {
         this.worker = worker;

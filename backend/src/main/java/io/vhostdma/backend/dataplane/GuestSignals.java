@@ -1,11 +1,11 @@
 package io.vhostdma.backend.dataplane;
 
 import io.vhostdma.backend.stats.QueueCounters;
-import io.vhostdma.vhost.internal.sys.AioNotifier;
+import io.vhostdma.vhost.agent.GuestNotifier;
 
 /**
  * One worker's guest notifications of a duty cycle: each signal of a front end's call or err eventfd is queued and
- * the whole batch goes to the kernel in one {@code io_submit} ({@link AioNotifier}: the kernel signals the eventfd,
+ * the whole batch goes to the kernel in one {@code io_submit} ({@link GuestNotifier}: the kernel signals the eventfd,
  * so a front end's eventfd never blocks the worker); each signal the kernel refused is counted
  * {@code notify_dropped} on its queue. Worker-local; allocates nothing per signal.
  */
@@ -13,7 +13,7 @@ final class GuestSignals implements AutoCloseable {
     /** Signals submitted in one system call (a fuller cycle submits more than one batch). */
     private static final int BATCH = 64;
 
-    private final AioNotifier notifier = new AioNotifier(BATCH);
+    private final GuestNotifier notifier = new GuestNotifier(BATCH);
     private final QueueCounters[] counters = new QueueCounters[BATCH];
 
     /** Queues a signal of eventfd {@code fd}; a refusal is counted on {@code queue}. */

@@ -1,6 +1,6 @@
 package io.vhostdma.backend.dataplane;
 
-import io.vhostdma.vhost.internal.sys.Epoll;
+import io.vhostdma.vhost.agent.Poller;
 import io.vhostdma.vhost.protocol.VhostDevice;
 import io.vhostdma.vhost.virtq.PathStatus;
 import java.lang.System.Logger.Level;
@@ -19,7 +19,7 @@ final class OwnedRings {
 
     private final Worker worker;
     private final DataPlaneImpl plane;
-    private final Epoll epoll;
+    private final Poller epoll;
     final TxRing[] tx = new TxRing[MAX_RINGS];
     int txCount;
     /** Guest-TX rings without a kick eventfd (the worker's sleep is bounded to poll them). */
@@ -30,7 +30,7 @@ final class OwnedRings {
     private final OwnedRing[] draining = new OwnedRing[MAX_RINGS];
     int drainingCount;
 
-    OwnedRings(Worker worker, DataPlaneImpl plane, Epoll epoll) {
+    OwnedRings(Worker worker, DataPlaneImpl plane, Poller epoll) {
         this.worker = worker;
         this.plane = plane;
         this.epoll = epoll;
@@ -71,7 +71,7 @@ final class OwnedRings {
             if (t.kickFd >= 0) {
                 // edge-triggered: every kick wakes us, and the front end's eventfd is never read (a read of an
                 // eventfd whose O_NONBLOCK the front end cleared would block until it kicks)
-                epoll.add(t.kickFd, Epoll.EPOLLIN | Epoll.EPOLLET, t.kickFd);
+                epoll.watchSignals(t.kickFd, t.kickFd);
             } else {
                 pollOnlyRings++;
             }
@@ -94,7 +94,7 @@ final class OwnedRings {
                     tx[i] = tx[--txCount];
                     tx[txCount] = null;
                     if (r.kickFd >= 0) {
-                        epoll.remove(r.kickFd);
+                        epoll.unwatch(r.kickFd);
                     } else {
                         pollOnlyRings--;
                     }

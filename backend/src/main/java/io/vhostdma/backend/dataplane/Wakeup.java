@@ -1,7 +1,6 @@
 package io.vhostdma.backend.dataplane;
 
-import io.vhostdma.vhost.internal.sys.EventFd;
-import io.vhostdma.vhost.internal.sys.Fds;
+import io.vhostdma.vhost.agent.Doorbell;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 
@@ -27,23 +26,27 @@ final class Wakeup implements AutoCloseable {
 
     /** The eventfd the sleeper waits on (in its epoll set), or -1 for a sleeper that never blocks. */
     final int fd;
+    /** The sleeper's doorbell, or null for a sleeper that never blocks. */
+    private final Doorbell bell;
     private final Runnable signal;
     @SuppressWarnings("unused") // through SLEEPING
     private boolean sleeping;
 
     /** A hand-shake over a fresh eventfd. */
     Wakeup() {
-        this(EventFd.create());
+        this(new Doorbell());
     }
 
-    private Wakeup(int fd) {
-        this.fd = fd;
-        this.signal = () -> EventFd.signal(fd);
+    private Wakeup(Doorbell bell) {
+        this.fd = bell.fd();
+        this.bell = bell;
+        this.signal = bell::ring;
     }
 
     /** A hand-shake whose wake-up runs {@code signal} (tests: a counter instead of an eventfd). */
     Wakeup(Runnable signal) {
         this.fd = -1;
+        this.bell = null;
         this.signal = signal;
     }
 
@@ -73,15 +76,15 @@ final class Wakeup implements AutoCloseable {
 
     /** Sleeper: takes the wake-ups that arrived (drains the eventfd). */
     void clear() {
-        if (fd >= 0) {
-            EventFd.drain(fd);
+        if (bell != null) {
+            bell.drain();
         }
     }
 
     @Override
     public void close() {
-        if (fd >= 0) {
-            Fds.close(fd);
+        if (bell != null) {
+            bell.close();
         }
     }
 }

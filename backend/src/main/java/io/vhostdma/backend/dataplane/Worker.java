@@ -1,7 +1,7 @@
 package io.vhostdma.backend.dataplane;
 
-import io.vhostdma.vhost.internal.sys.Affinity;
-import io.vhostdma.vhost.internal.sys.Epoll;
+import io.vhostdma.vhost.agent.CpuAffinity;
+import io.vhostdma.vhost.agent.Poller;
 import io.vhostdma.vhost.net.EthernetHeader;
 import java.lang.System.Logger.Level;
 import java.lang.foreign.Arena;
@@ -35,7 +35,7 @@ public final class Worker implements Runnable {
     private final DataPlaneImpl plane;
     private final Switch sw;
     private final boolean sink;
-    final Epoll epoll = new Epoll(64);
+    final Poller epoll = new Poller(64);
     /** The sleep/wake hand-shake with everyone who publishes work for this worker. */
     final Wakeup wakeup = new Wakeup();
     private final ConcurrentLinkedQueue<Runnable> commands = new ConcurrentLinkedQueue<>();
@@ -79,7 +79,7 @@ public final class Worker implements Runnable {
         this.inbound = new HandoffLink[workers];
         this.faults = new FaultContainment(this, plane);
         this.idler = new Idler(this);
-        epoll.add(wakeup.fd, Epoll.EPOLLIN, -1L);
+        epoll.watchReadable(wakeup.fd, -1L);
     }
 
     /** This worker's index. */
@@ -117,7 +117,7 @@ public final class Worker implements Runnable {
     @Override
     public void run() {
         if (cpu >= 0) {
-            Affinity.pinCurrentThread(cpu);
+            CpuAffinity.pinCurrentThread(cpu);
         }
         idler.reset();
         while (running) {

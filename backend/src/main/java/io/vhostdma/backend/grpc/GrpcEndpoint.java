@@ -14,7 +14,7 @@ import io.vhostdma.backend.grpc.proto.Event;
 import io.vhostdma.backend.grpc.proto.VhostdControlGrpcService;
 import io.vhostdma.backend.grpc.proto.WatchEventsRequest;
 import io.vhostdma.config.HostPort;
-import io.vhostdma.vhost.internal.sys.SocketPathException;
+import io.vhostdma.vhost.transport.SocketPathException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -29,7 +29,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * address guarded by a bearer token. One service answers all of them; an {@link AccessGuard} in front of
  * each endpoint refuses what it does not allow. {@link #start} completes once every listener listens,
  * or fails (closing what started) with {@code management.grpc: cannot listen on HOST:PORT: reason}, a
- * {@link io.vhostdma.vhost.internal.sys.SocketPathException} for a socket path in use, or
+ * {@link io.vhostdma.vhost.transport.SocketPathException} for a socket path in use, or
  * {@code cannot listen on PATH: reason}.
  */
 public final class GrpcEndpoint implements AutoCloseable {
@@ -63,9 +63,12 @@ public final class GrpcEndpoint implements AutoCloseable {
         List<ServiceMethod<?, ?>> unary = VhostdControlGrpcService.all();
         unary.remove(VhostdControlGrpcService.WatchEvents);
         unary.remove(VhostdControlGrpcService.Capture);
+        unary.remove(VhostdControlGrpcService.CaptureBatches);
         grpc.addService(VhostdControlGrpcService.builder(new ControlService(vertx, m)).bind(unary).build());
         grpc.callHandler(VhostdControlGrpcService.WatchEvents, req -> watch(vertx, m, req, eventCapacity, feeds));
         grpc.callHandler(VhostdControlGrpcService.Capture, req -> CaptureFeed.serve(vertx, m, req, captures));
+        grpc.callHandler(VhostdControlGrpcService.CaptureBatches,
+                req -> CaptureFeed.serveBatches(vertx, m, req, captures));
         grpc.addService(ReflectionService.v1());
         grpc.addService(HealthService.create(vertx).register(RpcAccess.CONTROL, () -> serving(m)));
         List<HttpServer> servers = new ArrayList<>();

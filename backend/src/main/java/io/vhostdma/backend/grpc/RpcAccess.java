@@ -7,8 +7,8 @@ import java.util.Set;
  * Which gRPC methods only read (design.md §9): every {@code Get*}/{@code List*} view, {@code GetStatus}
  * and {@code WatchEvents} of {@code vhostdma.v1.VhostdControl}, and whole services that only read
  * (server reflection, {@code grpc.health.v1}). {@code GetConfig} reads but answers the groups' tokens, and
- * {@code Capture} reads but streams tenants' traffic, so both are held to what changes are. Everything
- * else — every other method of the control service, and any method of a service not in the table — counts
+ * {@code Capture} and {@code CaptureBatches} read but stream tenants' traffic, so they are held to what changes
+ * are. Everything else — every other method of the control service, and any method of a service not in the table — counts
  * as mutating, so a service added later is refused on a read-only endpoint until it is listed here.
  */
 final class RpcAccess {
@@ -22,7 +22,7 @@ final class RpcAccess {
             Map.entry("Bind", false), Map.entry("Unbind", false), Map.entry("AddPort", false),
             Map.entry("RemovePort", false), Map.entry("CreateGroup", false), Map.entry("Join", false),
             Map.entry("Leave", false), Map.entry("GetConfig", false), // GetConfig: tokens
-            Map.entry("Capture", false)); // Capture: tenants' traffic
+            Map.entry("Capture", false), Map.entry("CaptureBatches", false)); // Capture*: tenants' traffic
     /** Services every method of which only reads. */
     private static final Set<String> READ_ONLY_SERVICES = Set.of("grpc.health.v1.Health",
             "grpc.reflection.v1.ServerReflection", "grpc.reflection.v1alpha.ServerReflection");

@@ -3,7 +3,7 @@ package io.vhostdma.backend.grpc;
 import io.vertx.core.Future;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.net.SocketAddress;
-import io.vhostdma.vhost.internal.sys.SocketFile;
+import io.vhostdma.vhost.transport.SocketFile;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -32,7 +32,7 @@ final class UnixBind {
 
     /**
      * Makes {@code server} listen at {@code l.socket()}; fails with a
-     * {@link io.vhostdma.vhost.internal.sys.SocketPathException} when the path is live or not a socket.
+     * {@link io.vhostdma.vhost.transport.SocketPathException} when the path is live or not a socket.
      */
     static Future<UnixBind> listen(HttpServer server, Listener l) {
         Path staging;

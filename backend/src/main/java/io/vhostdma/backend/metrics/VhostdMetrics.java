@@ -34,7 +34,7 @@ import java.util.function.ToDoubleFunction;
 public final class VhostdMetrics implements MultiCollector {
     /** The RPCs {@code vhostd_management_refused_total} starts at 0 for, so a rate exists before the first. */
     static final List<String> REFUSABLE = List.of("Bind", "Unbind", "AddPort", "RemovePort", "CreateGroup", "Join",
-            "Leave", "GetConfig", "Capture", "other");
+            "Leave", "GetConfig", "Capture", "CaptureBatches", "other");
     private final Management m;
 
     public VhostdMetrics(Management m) {

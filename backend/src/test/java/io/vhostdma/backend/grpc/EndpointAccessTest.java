@@ -74,6 +74,7 @@ class EndpointAccessTest {
         MUTATING.put(VhostdControlGrpcClient.GetConfig, GetConfigRequest.getDefaultInstance());
         // reads, but streams tenants' traffic: operator only
         MUTATING.put(VhostdControlGrpcClient.Capture, CaptureRequest.newBuilder().setPort("vm1").build());
+        MUTATING.put(VhostdControlGrpcClient.CaptureBatches, CaptureRequest.newBuilder().setPort("vm1").build());
         READS.put(VhostdControlGrpcClient.GetStatus, StatusRequest.getDefaultInstance());
         READS.put(VhostdControlGrpcClient.ListPorts, ListPortsRequest.getDefaultInstance());
         READS.put(VhostdControlGrpcClient.GetPort, PortRequest.newBuilder().setName("vm1").build());
@@ -210,8 +211,10 @@ class EndpointAccessTest {
         assertEquals(GrpcStatus.OK, call(tcp(), null, VhostdControlGrpcClient.GetStatus,
                 StatusRequest.getDefaultInstance()).status(), "reads need no token");
         for (var e : MUTATING.entrySet()) {
-            // the fake backend has no port to capture: Capture reaches it and is answered NOT_FOUND
-            GrpcStatus allowed = e.getKey() == VhostdControlGrpcClient.Capture ? GrpcStatus.NOT_FOUND : GrpcStatus.OK;
+            // the fake backend has no port to capture: Capture* reaches it and is answered NOT_FOUND
+            boolean capture = e.getKey() == VhostdControlGrpcClient.Capture
+                    || e.getKey() == VhostdControlGrpcClient.CaptureBatches;
+            GrpcStatus allowed = capture ? GrpcStatus.NOT_FOUND : GrpcStatus.OK;
             assertEquals(allowed, call(tcp(), "Bearer " + TOKEN, e.getKey(), e.getValue()).status(),
                     e.getKey().methodName());
         }

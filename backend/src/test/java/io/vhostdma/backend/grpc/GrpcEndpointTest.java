@@ -28,7 +28,7 @@ import io.vhostdma.backend.grpc.proto.WatchEventsRequest;
 import io.vhostdma.config.HostPort;
 import io.vhostdma.config.PortConfig;
 import io.vhostdma.config.PortMode;
-import io.vhostdma.vhost.internal.sys.SocketPathException;
+import io.vhostdma.vhost.transport.SocketPathException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;

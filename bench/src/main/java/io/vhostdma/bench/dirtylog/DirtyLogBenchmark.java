@@ -5,8 +5,6 @@ import io.vhostdma.vhost.dirtylog.DirtyLog;
 import io.vhostdma.vhost.dirtylog.LogBitmap;
 import io.vhostdma.vhost.frontend.DriverVirtqueue;
 import io.vhostdma.vhost.frontend.GuestMemoryImage;
-import io.vhostdma.vhost.internal.sys.Fds;
-import io.vhostdma.vhost.internal.sys.Memfd;
 import io.vhostdma.vhost.memory.GuestMemory;
 import io.vhostdma.vhost.memory.GuestRegion;
 import io.vhostdma.vhost.net.NetRx;
@@ -63,7 +61,6 @@ public class DirtyLogBenchmark {
     private final GatherList frame = new GatherList(1);
     private final Arena arena = Arena.ofShared();
     private DirtyLog log;
-    private int logFd = -1;
 
     /** Guest memory of two regions (GPAs from 0), an RX ring with every buffer posted, the log if asked. */
     @Setup(Level.Trial)
@@ -92,8 +89,7 @@ public class DirtyLogBenchmark {
         log = new DirtyLog(1);
         if (logging) {
             long bytes = (2 * image.regionSize() / LogBitmap.PAGE_SIZE + 63) / 64 * 8;
-            logFd = Memfd.create("bench-log", bytes);
-            log.swapBitmap(LogBitmap.map(logFd, bytes, 0));
+            log.swapBitmap(LogBitmap.create(bytes));
             log.usedLog(0, driver.usedGpa());
             log.logAll(true);
         }
@@ -109,7 +105,6 @@ public class DirtyLogBenchmark {
         if (b != null) {
             b.close();
         }
-        Fds.close(logFd);
         device.detach();
         image.close();
         arena.close();

@@ -1,9 +1,8 @@
 package io.vhostdma.bench.notify;
 
-import io.vhostdma.vhost.internal.sys.AioNotifier;
-import io.vhostdma.vhost.internal.sys.Epoll;
-import io.vhostdma.vhost.internal.sys.EventFd;
-import io.vhostdma.vhost.internal.sys.Fds;
+import io.vhostdma.vhost.agent.Doorbell;
+import io.vhostdma.vhost.agent.GuestNotifier;
+import io.vhostdma.vhost.agent.Poller;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -19,7 +18,7 @@ import org.openjdk.jmh.annotations.TearDown;
 
 /**
  * Nanoseconds per guest notification. {@code write}: the critical {@code write(2)} of 1 the workers used before
- * (it blocks on a peer's saturated, blocking eventfd); {@code aioSingle}: one {@link AioNotifier} signal per
+ * (it blocks on a peer's saturated, blocking eventfd); {@code aioSingle}: one {@link GuestNotifier} signal per
  * {@code io_submit} (a cycle that notifies one ring); {@code aioBatch4}: four signals in one {@code io_submit}
  * (a cycle that notifies four rings). Each eventfd is watched by an epoll instance, so every signal runs the
  * kernel's wake-up path as a guest's irqfd or poller would.
@@ -30,26 +29,28 @@ import org.openjdk.jmh.annotations.TearDown;
 @Fork(value = 1, jvmArgsAppend = "--enable-native-access=ALL-UNNAMED")
 public class NotifyBenchmark {
     private static final int FDS = 4;
+    private final Doorbell[] bells = new Doorbell[FDS];
     private final int[] fds = new int[FDS];
-    private Epoll watcher;
-    private AioNotifier notifier;
+    private Poller watcher;
+    private GuestNotifier notifier;
 
     /** Creates the eventfds, their watcher and the notifier. */
     @Setup(Level.Trial)
     public void setUp() {
-        watcher = new Epoll(FDS);
+        watcher = new Poller(FDS);
         for (int i = 0; i < FDS; i++) {
-            fds[i] = EventFd.create();
-            watcher.add(fds[i], Epoll.EPOLLIN | Epoll.EPOLLET, i);
+            bells[i] = new Doorbell();
+            fds[i] = bells[i].fd();
+            watcher.watchSignals(fds[i], i);
         }
-        notifier = new AioNotifier(FDS);
+        notifier = new GuestNotifier(FDS);
     }
 
     /** Empties the counters so they never approach saturation. */
     @Setup(Level.Iteration)
     public void drain() {
-        for (int fd : fds) {
-            EventFd.drain(fd);
+        for (Doorbell b : bells) {
+            b.drain();
         }
     }
 
@@ -58,15 +59,15 @@ public class NotifyBenchmark {
     public void tearDown() {
         notifier.close();
         watcher.close();
-        for (int fd : fds) {
-            Fds.close(fd);
+        for (Doorbell b : bells) {
+            b.close();
         }
     }
 
     /** Before: one critical {@code write(2)} per signal. */
     @Benchmark
     public int write() {
-        return EventFd.signal(fds[0]);
+        return bells[0].ring();
     }
 
     /** Now, one ring notified in a cycle: one signal, one {@code io_submit}. */

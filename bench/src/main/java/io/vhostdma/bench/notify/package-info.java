@@ -1,5 +1,5 @@
 /**
  * The cost of notifying a guest: today's {@code write(2)} of an eventfd against the kernel-signalled path the
- * data plane uses ({@link io.vhostdma.vhost.internal.sys.AioNotifier}), per signal, alone and batched.
+ * data plane uses ({@link io.vhostdma.vhost.agent.GuestNotifier}), per signal, alone and batched.
  */
 package io.vhostdma.bench.notify;

@@ -1,6 +1,7 @@
 package io.vhostdma.vhost.dirtylog;
 
 import io.vhostdma.vhost.internal.sys.Fds;
+import io.vhostdma.vhost.internal.sys.Memfd;
 import io.vhostdma.vhost.internal.sys.Mmap;
 import io.vhostdma.vhost.internal.sys.SysException;
 
@@ -40,6 +41,20 @@ public final class LogBitmap implements AutoCloseable {
         this.mapping = mapping;
         this.base = base;
         this.bytes = bytes;
+    }
+
+    /**
+     * A bitmap of {@code size} bytes on a fresh private memfd, as a front end allocates its log (benchmarks and
+     * tests: the back end only ever maps the front end's fd, {@link #map}). The memfd is closed at once; the mapping
+     * keeps its memory until {@link #close()}.
+     */
+    public static LogBitmap create(long size) {
+        int fd = Memfd.create("vhost-log", size);
+        try {
+            return map(fd, size, 0);
+        } finally {
+            Fds.close(fd);
+        }
     }
 
     /**

@@ -21,6 +21,8 @@
  *   <li>{@link io.vhostdma.vhost.memory.GuestMemory#close()} closes the owning arena, which unmaps the regions, then
  *       closes the dma-buf fds, once. A racing access afterwards throws in the accessing thread instead of crashing
  *       the JVM.</li>
+ *   <li>{@link io.vhostdma.vhost.memory.MappingProbe} asks the kernel whether a mapped byte is still backed (the
+ *       front end may shrink its file under the mapping): cold-path fault attribution, never a read from Java.</li>
  * </ul>
  */
 package io.vhostdma.vhost.memory;

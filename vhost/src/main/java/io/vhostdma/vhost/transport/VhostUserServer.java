@@ -21,7 +21,7 @@ import java.util.concurrent.CompletionStage;
 
 /**
  * Server mode: listens on the port's Unix socket (a stale socket file is replaced; a live socket or any
- * other file at the path is refused with a {@link io.vhostdma.vhost.internal.sys.SocketPathException})
+ * other file at the path is refused with a {@link SocketPathException})
  * and serves one front end at a time; a second connection while one is live is closed with a log line,
  * and one that arrives while the previous session is still being torn down waits in the listen backlog
  * and is served as soon as the teardown completes (a front end that reconnects at once is never reset). The

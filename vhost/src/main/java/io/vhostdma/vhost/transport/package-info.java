@@ -13,5 +13,10 @@
  * {@link io.vhostdma.vhost.transport.PortListener} event); on any disconnect the session detaches
  * every ring, unmaps guest memory after a data-plane quiesce and closes every fd, and only then is
  * the socket closed.
+ *
+ * <p>{@link io.vhostdma.vhost.transport.SocketFile} is the rule for what may be at a socket path before binding
+ * (nothing, or a stale socket, which is removed; a live socket or any other file is refused with a
+ * {@link io.vhostdma.vhost.transport.SocketPathException}) and sets a socket file's mode and group without following
+ * a symbolic link. vhost-user sockets and the back end's management sockets both follow it.
  */
 package io.vhostdma.vhost.transport;

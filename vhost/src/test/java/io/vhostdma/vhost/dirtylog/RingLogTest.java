@@ -101,6 +101,17 @@ class RingLogTest {
     }
 
     @Test
+    void shouldMapAClearBitmapOfItsOwnWhenCreated() {
+        try (LogBitmap b = LogBitmap.create(BYTES)) {
+            assertEquals(BYTES, b.bytes());
+            assertFalse(b.isSet(0));
+            b.or(0, 1L << 5);
+            assertTrue(b.isSet(5));
+            assertFalse(b.covers(BYTES * 8));
+        }
+    }
+
+    @Test
     void shouldRefuseAnFdThatIsNotSharedMemory() {
         int efd = EventFd.create();
         try {

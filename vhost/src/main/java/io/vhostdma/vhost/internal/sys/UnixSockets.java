@@ -1,8 +1,13 @@
 package io.vhostdma.vhost.internal.sys;
 
+import io.vhostdma.vhost.transport.SocketFile;
+import io.vhostdma.vhost.transport.SocketPathException;
+import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 
 /** AF_UNIX stream sockets: listen, accept, connect, socketpair, sendmsg/recvmsg with fds. */
@@ -11,6 +16,8 @@ public final class UnixSockets {
     private static final int SOCK_STREAM = 1;
     private static final int SOCK_NONBLOCK = 0x800;
     private static final int SOCK_CLOEXEC = 0x80000;
+    private static final int AT_FDCWD = -100;
+    private static final int AT_SYMLINK_NOFOLLOW = 0x100;
 
     private UnixSockets() {
     }
@@ -55,20 +62,59 @@ public final class UnixSockets {
             if (group != null) {
                 SocketFile.setGroup(at, group);
             }
-            SocketFile.setMode(at, fileMode); // bind applied the umask to the mode
+            setModeNoFollow(at, fileMode); // bind applied the umask to the mode
             if ((int) Libc.LISTEN.invokeExact(Libc.state(), fd, backlog) < 0) {
                 throw Libc.fail("listen", "path=" + path);
             }
             if (staging != null) {
-                SocketFile.publish(staging, path);
+                publish(staging, path);
             }
             return fd;
         } catch (Throwable t) {
             Fds.close(fd);
             if (bound) {
-                SocketFile.removeQuietly(at); // ours: bind created it in a directory only vhostd writes
+                removeQuietly(at); // ours: bind created it in a directory only vhostd writes
             }
             throw Libc.rethrow("listen", t);
+        }
+    }
+
+    /**
+     * Gives the listening socket bound at {@code staging} its real name {@code path} (a hard link, which
+     * never replaces: a file that appeared at {@code path} meanwhile is refused as by {@link SocketFile#clearStale}),
+     * then removes the staging name.
+     */
+    private static void publish(Path staging, Path path) {
+        try {
+            Files.createLink(path, staging);
+        } catch (FileAlreadyExistsException e) {
+            throw new SocketPathException(path, SocketFile.probe(path) == SocketFile.State.NOT_A_SOCKET
+                    ? SocketPathException.Reason.NOT_A_SOCKET : SocketPathException.Reason.IN_USE,
+                    "socket path taken while binding: path=" + path);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot name the socket: path=" + path + " error=" + e.getMessage(), e);
+        }
+        removeQuietly(staging);
+    }
+
+    /** Removes {@code path} if it exists, ignoring a failure (cleaning up after a failed listen). */
+    private static void removeQuietly(Path path) {
+        try {
+            Files.deleteIfExists(path);
+        } catch (IOException e) {
+            // the next start finds a stale socket and removes it
+        }
+    }
+
+    /** Sets the permission bits of {@code path} without following a symbolic link (fchmodat). */
+    public static void setModeNoFollow(Path path, int mode) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment cpath = arena.allocateFrom(path.toString());
+            if ((int) Libc.FCHMODAT.invokeExact(Libc.state(), AT_FDCWD, cpath, mode, AT_SYMLINK_NOFOLLOW) < 0) {
+                throw Libc.fail("fchmodat", "path=" + path + " mode=0" + Integer.toOctalString(mode));
+            }
+        } catch (Throwable t) {
+            throw Libc.rethrow("fchmodat", t);
         }
     }
 
@@ -84,7 +130,7 @@ public final class UnixSockets {
      * One non-blocking connect to {@code path}, closed at once: 0 when it was accepted, else the
      * errno ({@code ECONNREFUSED}: nobody listens; {@code EAGAIN}: the backlog is full).
      */
-    static int tryConnect(Path path) {
+    public static int tryConnect(Path path) {
         int fd = socket(SOCK_NONBLOCK);
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment sa = SockaddrUnLayout.of(arena, path);

@@ -7,9 +7,11 @@
  * <p>A peer's fd (a front end's eventfd) is never touched by a {@code Linker.Option.critical} downcall, and never
  * read or written by one that could block: {@code O_NONBLOCK} is the peer's to change.
  *
- * <p>Internal: nothing outside the {@code vhost} module should use it, except {@code SocketFile} (what
- * may be replaced at a socket path; mode and group set without following a link), which the backend's
- * management sockets share with the vhost-user ones. Contract:
+ * <p>Internal: the module does not export it. Other modules reach the kernel through the small public types that
+ * wrap it: {@code io.vhostdma.vhost.agent} (a worker's poller, doorbell, guest notifier and CPU pinning),
+ * {@code io.vhostdma.vhost.memory.MappingProbe} and {@code io.vhostdma.vhost.transport.SocketFile} (what may be
+ * replaced at a socket path, shared by the back end's management sockets; {@code UnixSockets.listen} applies its
+ * rules, the one use this package makes of another). Contract:
  * <ul>
  *   <li>Every failing call throws {@link io.vhostdma.vhost.internal.sys.SysException} naming the
  *       call and the errno ({@code sendmsg failed: errno=32 (Broken pipe) fd=12}), except the

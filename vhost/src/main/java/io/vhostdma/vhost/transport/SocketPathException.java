@@ -1,4 +1,4 @@
-package io.vhostdma.vhost.internal.sys;
+package io.vhostdma.vhost.transport;
 
 import java.nio.file.Path;
 
@@ -20,7 +20,8 @@ public final class SocketPathException extends IllegalStateException {
     private final transient Path path;
     private final Reason reason;
 
-    SocketPathException(Path path, Reason reason, String message) {
+    /** For the binding code ({@link SocketFile}, the internal socket layer's {@code listen}). */
+    public SocketPathException(Path path, Reason reason, String message) {
         super(message);
         this.path = path;
         this.reason = reason;

@@ -1,10 +1,9 @@
-package io.vhostdma.vhost.internal.sys;
+package io.vhostdma.vhost.transport;
 
+import io.vhostdma.vhost.internal.sys.Errno;
+import io.vhostdma.vhost.internal.sys.UnixSockets;
 import java.io.IOException;
-import java.lang.foreign.Arena;
-import java.lang.foreign.MemorySegment;
 import java.nio.file.FileSystems;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
@@ -18,8 +17,6 @@ import java.nio.file.attribute.PosixFileAttributeView;
  * daemon checks that), so no other user can swap the entry between these steps.
  */
 public final class SocketFile {
-    private static final int AT_FDCWD = -100;
-    private static final int AT_SYMLINK_NOFOLLOW = 0x100;
     private static final int S_IFMT = 0170000;
     private static final int S_IFSOCK = 0140000;
 
@@ -81,43 +78,9 @@ public final class SocketFile {
         }
     }
 
-    /**
-     * Gives the listening socket bound at {@code staging} its real name {@code path} (a hard link, which
-     * never replaces: a file that appeared at {@code path} meanwhile is refused as by {@link #clearStale}),
-     * then removes the staging name.
-     */
-    static void publish(Path staging, Path path) {
-        try {
-            Files.createLink(path, staging);
-        } catch (FileAlreadyExistsException e) {
-            throw new SocketPathException(path, probe(path) == State.NOT_A_SOCKET
-                    ? SocketPathException.Reason.NOT_A_SOCKET : SocketPathException.Reason.IN_USE,
-                    "socket path taken while binding: path=" + path);
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot name the socket: path=" + path + " error=" + e.getMessage(), e);
-        }
-        removeQuietly(staging);
-    }
-
-    /** Removes {@code path} if it exists, ignoring a failure (cleaning up after a failed listen). */
-    static void removeQuietly(Path path) {
-        try {
-            Files.deleteIfExists(path);
-        } catch (IOException e) {
-            // the next start finds a stale socket and removes it
-        }
-    }
-
     /** Sets the permission bits of {@code path} without following a symbolic link (fchmodat). */
     public static void setMode(Path path, int mode) {
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment cpath = arena.allocateFrom(path.toString());
-            if ((int) Libc.FCHMODAT.invokeExact(Libc.state(), AT_FDCWD, cpath, mode, AT_SYMLINK_NOFOLLOW) < 0) {
-                throw Libc.fail("fchmodat", "path=" + path + " mode=0" + Integer.toOctalString(mode));
-            }
-        } catch (Throwable t) {
-            throw Libc.rethrow("fchmodat", t);
-        }
+        UnixSockets.setModeNoFollow(path, mode);
     }
 
     /**

@@ -1,9 +1,12 @@
-package io.vhostdma.vhost.internal.sys;
+package io.vhostdma.vhost.transport;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.vhostdma.vhost.internal.sys.Fds;
+import io.vhostdma.vhost.internal.sys.SysException;
+import io.vhostdma.vhost.internal.sys.UnixSockets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
