@@ -14,8 +14,9 @@
 #   announce the guest (SEND_RARP) instead of the guest announcing itself.
 #   Memory check: the destination starts paused (-S); once the migration completed, both guests' RAM is dumped
 #   (pmemsave; the source is paused, the destination not yet started, and vhostd has stopped the source's rings
-#   and not yet started the destination's) and must be identical page for page — a page vhostd wrote and did not
-#   log would differ. Then the destination runs (cont). The 5 s are counted from the cont.
+#   and not yet started the destination's: its port must not have received a packet yet) and must be identical
+#   page for page — a page vhostd wrote and did not log would differ. Then the destination runs (cont). The 5 s
+#   are counted from the cont.
 #   --qemu-defaults: keep QEMU's default max-bandwidth and downtime-limit (else 1G and 2 s: TCG guests dirty
 #   memory fast).
 #   --packed: every guest's virtio-net uses packed rings (packed=on).
@@ -27,7 +28,7 @@
 #   --churn (with --qemu-net): no traffic and no sender; the migrated guest's CPU keeps rewriting the same pages
 #   (guest role churn: a shell loop counting in one process) while it is migrated; passes when the memory check does.
 #   Prints "PASS qemu-migrate ..." with the migration time and the resume time, or "FAIL qemu-migrate <reason>"
-#   with console tails (exit 1); KEEP_CONSOLES=DIR keeps the consoles and, when RAM differed, both dumps.
+#   with console tails (exit 1); KEEP_CONSOLES=DIR keeps the consoles, vhostd's log and, when RAM differed, both dumps.
 #   Exit 4 (with a FAIL line) when the stream was not running across the whole migration (it ended before the
 #   migration started or before the switch-over, e.g. on a heavily loaded machine): such an attempt proves
 #   nothing about the back end, and the caller may run it again (vhostd-interop.sh does, once).
@@ -104,6 +105,7 @@ PY
 fail() {
   echo "FAIL qemu-migrate $*"
   [ -z "${KEEP_CONSOLES:-}" ] || cp "$dir"/*.console "$KEEP_CONSOLES"/ 2>/dev/null || true
+  [ -z "${KEEP_CONSOLES:-}" ] || [ "$net" = qemu ] || cp "$(dirname "$ctl")/vhostd.log" "$KEEP_CONSOLES"/ 2>/dev/null || true
   tail_log sender "$dir/vm1.console"; tail_log source "$dir/src.console"; tail_log destination "$dir/dst.console"
   exit "${exit_code:-1}"
 }
