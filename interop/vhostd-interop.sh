@@ -50,6 +50,7 @@
 #                      live-migrated (-S -incoming + migrate) to a QEMU on vm3 mid-stream: migration
 #                      completes, source and destination RAM are identical before the destination runs,
 #                      vm3's port receives packets within 5 s of its start, the md5 matches; then f's dma_checks
+#                      (an attempt whose stream did not span the migration, exit 4, is run once more)
 #   m migrate-cpu      the same with CPU copies and guest_announce=off: vhostd must log the SEND_RARP
 #                      announcement of the receiver's MAC on vm3
 #   n memory-hotplug   interop/qemu-hotplug.sh: object_add memory-backend-memfd + device_add pc-dimm on vm2
