@@ -120,7 +120,7 @@ stop() {
   if [ "$sig" = KILL ]; then kill -KILL -- "-${pg:-$pid}" 2>/dev/null || true; rc=1
   else kill -TERM "$pid" 2>/dev/null || true; fi
   if ! wait_pid_exit "$pid" 15; then kill -KILL -- "-${pg:-$pid}" 2>/dev/null || true; rc=1; echo "vhostd-backend: SIGKILL needed" >&2; fi
-  [ "$sig" = KILL ] || wait_for 5 grep -q '^vhostd-exit=' "$dir/vhostd.log" || true
+  [ "$sig" = KILL ] || wait_for 30 grep -q '^vhostd-exit=' "$dir/vhostd.log" || true
   rm -f "$dir/vhostd.pid"
   grep -E '^final (port=|dma channel=)' "$dir/vhostd.log" || true
   local code; code=$(sed -n 's/^vhostd-exit=//p' "$dir/vhostd.log" | tail -n1)
