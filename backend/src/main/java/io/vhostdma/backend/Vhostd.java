@@ -231,7 +231,7 @@ public final class Vhostd implements AutoCloseable {
         PortEvents listener = new PortEvents(state, plane, out, events);
         if (p.mode() == PortMode.SERVER) {
             try {
-                VhostUserServer server = VhostUserServer.listen(vertx, spec, plane, listener).toCompletableFuture().join();
+                VhostUserServer server = VhostUserServer.listen(vertx, spec, plane, dma, listener).toCompletableFuture().join();
                 synchronized (this) {
                     endpoints.put(p.name(), server);
                 }
@@ -241,7 +241,7 @@ public final class Vhostd implements AutoCloseable {
                         + ": " + e.getCause().getMessage(), e.getCause());
             }
         } else {
-            VhostUserClient client = VhostUserClient.start(vertx, spec, plane, listener);
+            VhostUserClient client = VhostUserClient.start(vertx, spec, plane, dma, listener);
             synchronized (this) {
                 endpoints.put(p.name(), client);
             }

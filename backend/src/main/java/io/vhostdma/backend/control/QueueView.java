@@ -28,18 +28,24 @@ import java.util.Map;
  * @param csumFixups   RX: frames whose partial checksum vhostd completed in software (receiver without GUEST_CSUM)
  * @param gsoSegmented RX: GSO frames vhostd segmented in software (receiver without the GUEST_TSO4/6 they need)
  * @param gsoFrames    RX: GSO frames delivered whole, with their GSO header
+ * @param lent         TX: frames lent in place to a lending reactive receiver ({@code receiveLent})
+ * @param lendReturned TX: lent chains given back to the guest after the receiver released them
+ * @param lendStalls   TX: bursts the lending bound stopped (back-pressure on the guest's TX ring)
+ * @param lendRevoked  TX: lent chains given back early, their views revoked (ring stop, memory-table change,
+ *                     disconnect, the receiver's end); {@code lent - lendReturned - lendRevoked} are held now
  */
 public record QueueView(String port, String queue, int ringIndex, boolean started, int worker, String channel,
                         long packets, long bytes, Map<String, Long> drops, long ringErrors, long dmaSubmitted,
                         long dmaCompleted, long dmaErrors, long dmaInFlight, long macLimit, long macTableFull,
                         long notifyDropped, long budgetExceeded, long dmaUnsealedFallbacks, long csumFixups,
-                        long gsoSegmented, long gsoFrames) {
+                        long gsoSegmented, long gsoFrames, long lent, long lendReturned, long lendStalls,
+                        long lendRevoked) {
 
     /** A queue with only the packet and DMA counters (views that carry no others). */
     public QueueView(String port, String queue, int ringIndex, boolean started, int worker, String channel,
                      long packets, long bytes, Map<String, Long> drops, long ringErrors, long dmaSubmitted,
                      long dmaCompleted, long dmaErrors, long dmaInFlight) {
         this(port, queue, ringIndex, started, worker, channel, packets, bytes, drops, ringErrors, dmaSubmitted,
-                dmaCompleted, dmaErrors, dmaInFlight, 0, 0, 0, 0, 0, 0, 0, 0);
+                dmaCompleted, dmaErrors, dmaInFlight, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
     }
 }

@@ -79,7 +79,8 @@ final class Views {
         return new QueueView(p.name(), c.name(), ring, p.started(ring), plane.ownerIndex(ring), channel,
                 c.packets(), c.bytes(), Map.copyOf(drops), c.ringErrors(), c.dmaSubmitted(), c.dmaCompleted(),
                 c.dmaErrors(), c.dmaInFlight(), c.macLimitHits(), c.macTableFullHits(), c.notifyDropped(),
-                c.budgetExceeded(), c.dmaUnsealedFallbacks(), c.csumFixups(), c.gsoSegmentedFrames(), c.gsoFrames());
+                c.budgetExceeded(), c.dmaUnsealedFallbacks(), c.csumFixups(), c.gsoSegmentedFrames(), c.gsoFrames(),
+                c.lentFrames(), c.lendReturned(), c.lendStalls(), c.lendRevoked());
     }
 
     List<DeviceView> devices() {

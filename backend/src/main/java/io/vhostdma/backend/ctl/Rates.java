@@ -25,10 +25,12 @@ final class Rates {
      * @param csumFixups       checksums completed in software so far (RX queues)
      * @param gsoSegmented     GSO frames segmented in software so far (RX queues)
      * @param gsoFrames        GSO frames delivered whole so far (RX queues)
+     * @param lent             frames lent to a lending receiver so far (TX queues)
+     * @param lendStalls       bursts the lending bound stopped so far (TX queues)
      */
     record QueueRate(String port, String queue, long packets, long bytes, long drops, double packetsPerSecond,
                      double bytesPerSecond, double dropsPerSecond, long csumFixups, long gsoSegmented,
-                     long gsoFrames) {
+                     long gsoFrames, long lent, long lendStalls) {
     }
 
     /** Rates of every queue in {@code now}; a queue absent from {@code before} is rated from zero. */
@@ -46,7 +48,7 @@ final class Rates {
             long d0 = o == null ? 0 : HumanOutput.drops(o);
             out.add(new QueueRate(q.port(), q.queue(), q.packets(), q.bytes(), drops, rate(q.packets() - p0, seconds),
                     rate(q.bytes() - b0, seconds), rate(drops - d0, seconds), q.csumFixups(), q.gsoSegmented(),
-                    q.gsoFrames()));
+                    q.gsoFrames(), q.lent(), q.lendStalls()));
         }
         return out;
     }
@@ -57,11 +59,11 @@ final class Rates {
 
     static String table(List<QueueRate> rates) {
         Table t = new Table("PORT", "QUEUE", "PACKETS#", "BYTES#", "DROPS#", "PKT/S#", "BYTES/S#", "DROPS/S#",
-                "CSUM_FIXUPS#", "GSO_SEGMENTED#", "GSO_FRAMES#");
+                "CSUM_FIXUPS#", "GSO_SEGMENTED#", "GSO_FRAMES#", "LENT#", "LEND_STALLS#");
         for (QueueRate r : rates) {
             t.row(r.port(), r.queue(), r.packets(), r.bytes(), r.drops(), Math.round(r.packetsPerSecond()),
                     Math.round(r.bytesPerSecond()), Math.round(r.dropsPerSecond()), r.csumFixups(), r.gsoSegmented(),
-                    r.gsoFrames());
+                    r.gsoFrames(), r.lent(), r.lendStalls());
         }
         return t.render();
     }

@@ -3,7 +3,6 @@ package io.vhostdma.backend.dataplane;
 import io.vhostdma.backend.forward.MacTable;
 import io.vhostdma.vhost.protocol.DataPlane;
 import io.vhostdma.vhost.protocol.VhostDevice;
-import io.vhostdma.vhost.memory.GuestMemory;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -40,7 +39,7 @@ public final class DataPlaneImpl implements DataPlane, AutoCloseable {
     }
 
     /**
-     * @param dma the queues' DMA bindings and guest-memory registration
+     * @param dma the queues' DMA bindings
      */
     public DataPlaneImpl(List<PortState> ports, int workers, List<Integer> cpus, boolean sink, DmaHooks dma) {
         this(ports, workers, cpus, sink, dma, MacTable.DEFAULT_AGING_SECONDS);
@@ -301,16 +300,6 @@ public final class DataPlaneImpl implements DataPlane, AutoCloseable {
         }
     }
 
-    @Override
-    public CompletableFuture<Void> memoryRetiring(VhostDevice device) {
-        return CompletableFuture.runAsync(() -> dma.retire(device.portName()), BLOCKING);
-    }
-
-    @Override
-    public CompletableFuture<Void> memoryChanged(VhostDevice device, GuestMemory old, GuestMemory next) {
-        return CompletableFuture.runAsync(() -> dma.changed(device.portName(), old, next), BLOCKING);
-    }
-
     /** The host buffers of every worker and every port's injector (registered with each DMA device as host memory). */
     public List<java.lang.foreign.MemorySegment> stagingMemory() {
         List<java.lang.foreign.MemorySegment> out = new java.util.ArrayList<>();
@@ -324,9 +313,6 @@ public final class DataPlaneImpl implements DataPlane, AutoCloseable {
         }
         return out;
     }
-
-    /** DMA registration calls may wait for engines: they run here, never on an event loop. */
-    private static final java.util.concurrent.Executor BLOCKING = r -> Thread.ofVirtual().name("vhostd-dma-ctl").start(r);
 
     @Override
     public CompletableFuture<Void> quiesce() {

@@ -178,6 +178,7 @@ final class TxRing extends OwnedRing {
         TxFifo.Record rec = fifo.open(id);
         int st = tapNow.lend(queuePair, frame, len, rec, offload); // the fields are kept in offload mode
         if (st == PacketTap.FULL) {
+            counters.lendStall();
             fifo.unopen();
             queue.rewindTo(mark); // taken again once the receiver frees room
             return STOP;
@@ -186,6 +187,9 @@ final class TxRing extends OwnedRing {
         if (st == PacketTap.TOO_BIG) {
             counters.drop(DropReason.RECEIVER_FULL);
         } else {
+            if (st == PacketTap.LENT) {
+                counters.lent();
+            }
             lentTo = tapNow;
             tapped = true;
             counters.packet(len);
@@ -203,10 +207,10 @@ final class TxRing extends OwnedRing {
             return;
         }
         if (port.tap() != t) {
-            t.revokeAll(queuePair, dirty);
+            counters.lendRevoked(t.revokeAll(queuePair, dirty));
             lentTo = null;
         } else {
-            t.reclaim(queuePair, dirty);
+            counters.lendReturned(t.reclaim(queuePair, dirty));
         }
     }
 
@@ -219,7 +223,7 @@ final class TxRing extends OwnedRing {
     /** The ring stops (detach): every view of its lent frames is invalidated, then their chains go back. */
     void revokeLent(DirtyList dirty) {
         if (lentTo != null) {
-            lentTo.revokeAll(queuePair, dirty);
+            counters.lendRevoked(lentTo.revokeAll(queuePair, dirty));
             lentTo = null;
         }
     }

@@ -20,20 +20,29 @@ import io.vhostdma.dma.DmaException;
 import io.vhostdma.dma.EngineOptions;
 import io.vhostdma.dma.memory.DomainId;
 import io.vhostdma.dma.memory.Registration;
+import io.vhostdma.vhost.memory.GuestMemory;
+import io.vhostdma.vhost.protocol.GuestMemoryListener;
+import io.vhostdma.vhost.protocol.VhostDevice;
 import java.lang.System.Logger.Level;
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
 
 /**
  * The DMA devices, channel bindings, guest-memory registrations and access groups of one vhostd.
- * Create it, hand it to the data plane as its {@link DmaHooks}, then {@link #start(DataPlaneImpl)}.
+ * Create it, hand it to the data plane as its {@link DmaHooks} and to every port's vhost-user endpoint as its
+ * {@link GuestMemoryListener} (the session tells it when a guest's memory goes away or changes), then
+ * {@link #start(DataPlaneImpl)}.
  */
-public final class DmaRuntime implements DmaHooks, AutoCloseable {
+public final class DmaRuntime implements DmaHooks, GuestMemoryListener, AutoCloseable {
     private static final System.Logger LOG = System.getLogger("io.vhostdma.dma");
+    /** Registration calls may wait for engines: they run here, never on an event loop. */
+    private static final Executor BLOCKING = r -> Thread.ofVirtual().name("vhostd-dma-ctl").start(r);
     private static final long PAGE = 4096;
 
     private final VhostdConfig config;
@@ -201,8 +210,20 @@ public final class DmaRuntime implements DmaHooks, AutoCloseable {
         return channels.binding(ChannelBindings.PortQueue.ofRing(port, ringIndex));
     }
 
+    /** Revokes {@code device}'s guest memory on a virtual thread ({@link #retire}). */
     @Override
-    public void retire(String port) {
+    public CompletableFuture<Void> memoryRetiring(VhostDevice device) {
+        return CompletableFuture.runAsync(() -> retire(device.portName()), BLOCKING);
+    }
+
+    /** Re-registers {@code device}'s guest memory on a virtual thread ({@link #changed}). */
+    @Override
+    public CompletableFuture<Void> memoryChanged(VhostDevice device, GuestMemory old, GuestMemory next) {
+        return CompletableFuture.runAsync(() -> changed(device.portName(), old, next), BLOCKING);
+    }
+
+    /** Stops every copy into or out of {@code port}'s current guest memory (it is about to go away). */
+    void retire(String port) {
         DomainId domain = domains.of(port);
         if (domain != null && guestMemory.containsKey(port)) {
             int n = devices.memory().revoke(domain);
@@ -210,9 +231,8 @@ public final class DmaRuntime implements DmaHooks, AutoCloseable {
         }
     }
 
-    @Override
-    public void changed(String port, io.vhostdma.vhost.memory.GuestMemory old,
-                        io.vhostdma.vhost.memory.GuestMemory next) {
+    /** {@code port}'s guest memory changed from {@code old} to {@code next}: unregisters old, registers next. */
+    void changed(String port, GuestMemory old, GuestMemory next) {
         List<Registration> previous = guestMemory.remove(port);
         if (previous != null) {
             for (Registration r : previous) {

@@ -95,7 +95,8 @@ public final class ProtoViews {
                 .setDmaInFlight(q.dmaInFlight()).setDmaUnsealedFallbacks(q.dmaUnsealedFallbacks())
                 .setMacLimit(q.macLimit()).setMacTableFull(q.macTableFull()).setNotifyDropped(q.notifyDropped())
                 .setBudgetExceeded(q.budgetExceeded()).setCsumFixups(q.csumFixups()).setGsoSegmented(q.gsoSegmented())
-                .setGsoFrames(q.gsoFrames()).build();
+                .setGsoFrames(q.gsoFrames()).setLent(q.lent()).setLendReturned(q.lendReturned())
+                .setLendStalls(q.lendStalls()).setLendRevoked(q.lendRevoked()).build();
     }
 
     /** The queue view. */
@@ -104,7 +105,8 @@ public final class ProtoViews {
                 nullable(q.getChannel()), q.getPackets(), q.getBytes(), sorted(q.getDropsMap()), q.getRingErrors(),
                 q.getDmaSubmitted(), q.getDmaCompleted(), q.getDmaErrors(), q.getDmaInFlight(), q.getMacLimit(),
                 q.getMacTableFull(), q.getNotifyDropped(), q.getBudgetExceeded(), q.getDmaUnsealedFallbacks(),
-                q.getCsumFixups(), q.getGsoSegmented(), q.getGsoFrames());
+                q.getCsumFixups(), q.getGsoSegmented(), q.getGsoFrames(), q.getLent(), q.getLendReturned(),
+                q.getLendStalls(), q.getLendRevoked());
     }
 
     /** The device message. */

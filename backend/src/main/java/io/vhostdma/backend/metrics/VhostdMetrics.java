@@ -66,6 +66,7 @@ public final class VhostdMetrics implements MultiCollector {
         workers(out, s.status().workers());
         ports(out, s.ports());
         queues(out, s.queues());
+        queueLending(out, s.queues());
         queueDma(out, s.queues());
         channels(out, s.devices());
         groups(out, s.groups());
@@ -145,6 +146,20 @@ public final class VhostdMetrics implements MultiCollector {
                 + " guest did not negotiate the GUEST_TSO4/6 they need).", samples(queues, queue, QueueView::gsoSegmented));
         counter(out, "vhostd_queue_gso_frames_total", "GSO frames delivered whole into the queue, with their GSO"
                 + " header.", samples(queues, queue, QueueView::gsoFrames));
+    }
+
+    /** The lending receiver's counters of each (TX) queue: lent = returned + revoked + held now. */
+    private static void queueLending(List<MetricSnapshot> out, List<QueueView> queues) {
+        Function<QueueView, Labels> queue = q -> Labels.of("port", q.port(), "queue", q.queue());
+        counter(out, "vhostd_queue_lent_total", "Frames of the queue lent in place to a lending reactive receiver.",
+                samples(queues, queue, QueueView::lent));
+        counter(out, "vhostd_queue_lend_returned_total", "Lent chains of the queue given back to the guest after the"
+                + " receiver released them.", samples(queues, queue, QueueView::lendReturned));
+        counter(out, "vhostd_queue_lend_stalls_total", "Bursts of the queue the lending bound stopped (back-pressure on"
+                + " the guest).", samples(queues, queue, QueueView::lendStalls));
+        counter(out, "vhostd_queue_lend_revoked_total", "Lent chains of the queue given back early because their views"
+                + " were revoked (ring stop, memory-table change, disconnect, receiver end).",
+                samples(queues, queue, QueueView::lendRevoked));
     }
 
     private static void queueDma(List<MetricSnapshot> out, List<QueueView> queues) {

@@ -55,7 +55,12 @@ public final class PortCounters {
         long csumFixups = 0;
         long gsoSegmented = 0;
         long gsoFrames = 0;
+        long[] lending = new long[4];
         for (int q = 0; q < rx.length; q++) {
+            lending[0] += tx[q].lentFrames();
+            lending[1] += tx[q].lendReturned();
+            lending[2] += tx[q].lendStalls();
+            lending[3] += tx[q].lendRevoked();
             csumFixups += rx[q].csumFixups();
             gsoSegmented += rx[q].gsoSegmentedFrames();
             gsoFrames += rx[q].gsoFrames();
@@ -79,14 +84,16 @@ public final class PortCounters {
             }
         }
         return new Snapshot(port, txPkts, txBytes, rxPkts, rxBytes, drops, copies, copiesDone, copyErrors, macLimit,
-                macTableFull, notifyDropped, budgetExceeded, unsealed, csumFixups, gsoSegmented, gsoFrames);
+                macTableFull, notifyDropped, budgetExceeded, unsealed, csumFixups, gsoSegmented, gsoFrames, lending[0],
+                lending[1], lending[2], lending[3]);
     }
 
     /** Totals of one port at one moment ({@code dmaUnsealedFallbacks}: see {@link QueueCounters#dmaUnsealedFallback()}). */
     public record Snapshot(String port, long guestTxPackets, long guestTxBytes, long guestRxPackets,
             long guestRxBytes, Map<DropReason, Long> drops, long dmaCopies, long dmaCompleted, long dmaErrors,
             long macLimit, long macTableFull, long notifyDropped, long budgetExceeded, long dmaUnsealedFallbacks,
-            long csumFixups, long gsoSegmented, long gsoFrames) {
+            long csumFixups, long gsoSegmented, long gsoFrames, long lent, long lendReturned, long lendStalls,
+            long lendRevoked) {
         public long totalDrops() {
             long n = 0;
             for (long v : drops.values()) {
@@ -99,7 +106,8 @@ public final class PortCounters {
          * {@code port=vm1 guest_tx_pkts=.. guest_tx_bytes=.. guest_rx_pkts=.. guest_rx_bytes=.. drops=N drop.<reason>=N..},
          * then, when non-zero, the MAC-learning counts, the DMA fields, {@code notify_dropped=N},
          * {@code budget_exceeded=N}, {@code dma_unsealed_fallback=N} and the offload work done for the port's RX
-         * queues: {@code csum_fixups=N gso_segmented=N gso_frames=N}.
+         * queues: {@code csum_fixups=N gso_segmented=N gso_frames=N}, and a lending receiver's counts for its TX
+         * queues: {@code lent=N lend_returned=N lend_stalls=N lend_revoked=N}.
          */
         public String fields() {
             StringBuilder sb = new StringBuilder(160);
@@ -134,6 +142,10 @@ public final class PortCounters {
             if (csumFixups != 0 || gsoSegmented != 0 || gsoFrames != 0) {
                 sb.append(" csum_fixups=").append(csumFixups).append(" gso_segmented=").append(gsoSegmented)
                         .append(" gso_frames=").append(gsoFrames);
+            }
+            if (lent != 0 || lendStalls != 0) {
+                sb.append(" lent=").append(lent).append(" lend_returned=").append(lendReturned)
+                        .append(" lend_stalls=").append(lendStalls).append(" lend_revoked=").append(lendRevoked);
             }
             return sb.toString();
         }

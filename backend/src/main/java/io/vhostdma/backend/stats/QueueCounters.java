@@ -34,12 +34,20 @@ public final class QueueCounters {
     private static final int GSO_SEGMENTED = CSUM_FIXUPS + 1;
     /** RX: GSO frames handed to the guest whole, with their GSO header (larger than one segment). */
     private static final int GSO_FRAMES = GSO_SEGMENTED + 1;
+    /** TX: frames lent in place to a lending reactive receiver (their chains held until released or revoked). */
+    private static final int LENT = GSO_FRAMES + 1;
+    /** TX: lent chains given back to the guest after the receiver released them. */
+    private static final int LEND_RETURNED = LENT + 1;
+    /** TX: bursts the lending bound stopped (the chain left in the guest's ring: back-pressure). */
+    private static final int LEND_STALLS = LEND_RETURNED + 1;
+    /** TX: lent chains given back early: their views were revoked (ring stop, memory change, disconnect, end). */
+    private static final int LEND_REVOKED = LEND_STALLS + 1;
 
     private final String name;
     /** The bound channel ({@code dev/ch}) or null; written by the control plane, read by anyone. */
     private volatile String channel;
     // padded so that two queues' counters owned by different workers never share a cache line
-    private final long[] values = new long[8 + GSO_FRAMES + 1 + 8];
+    private final long[] values = new long[8 + LEND_REVOKED + 1 + 8];
     /** Owner-local running counts (plain; see {@link #publish}). */
     private long packetsLocal;
     private long bytesLocal;
@@ -178,6 +186,46 @@ public final class QueueCounters {
 
     public long gsoFrames() {
         return get(GSO_FRAMES);
+    }
+
+    /** Counts a frame lent in place to the lending receiver from this (TX) queue. */
+    public void lent() {
+        add(LENT, 1);
+    }
+
+    public long lentFrames() {
+        return get(LENT);
+    }
+
+    /** Counts {@code chains} lent chains given back to the guest after the receiver released them. */
+    public void lendReturned(int chains) {
+        if (chains != 0) {
+            add(LEND_RETURNED, chains);
+        }
+    }
+
+    public long lendReturned() {
+        return get(LEND_RETURNED);
+    }
+
+    /** Counts a burst the lending bound stopped on this (TX) queue. */
+    public void lendStall() {
+        add(LEND_STALLS, 1);
+    }
+
+    public long lendStalls() {
+        return get(LEND_STALLS);
+    }
+
+    /** Counts {@code chains} lent chains given back early because their views were revoked. */
+    public void lendRevoked(int chains) {
+        if (chains != 0) {
+            add(LEND_REVOKED, chains);
+        }
+    }
+
+    public long lendRevoked() {
+        return get(LEND_REVOKED);
     }
 
     /** Counts a guest error that stopped this ring. */

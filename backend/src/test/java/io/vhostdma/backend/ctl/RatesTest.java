@@ -18,8 +18,8 @@ class RatesTest {
     void shouldDivideDeltasByElapsedSecondsWhenQueueWasSampledBefore() {
         List<Rates.QueueRate> r = Rates.between(List.of(q("rxq0", 100, 10_000, 1)), List.of(q("rxq0", 300, 30_000, 5),
                 q("txq0", 50, 500, 0)), 2.0);
-        assertEquals(new Rates.QueueRate("vm1", "rxq0", 300, 30_000, 5, 100, 10_000, 2, 0, 0, 0), r.get(0));
-        assertEquals(new Rates.QueueRate("vm1", "txq0", 50, 500, 0, 25, 250, 0, 0, 0, 0), r.get(1), "new queue rated from zero");
+        assertEquals(new Rates.QueueRate("vm1", "rxq0", 300, 30_000, 5, 100, 10_000, 2, 0, 0, 0, 0, 0), r.get(0));
+        assertEquals(new Rates.QueueRate("vm1", "txq0", 50, 500, 0, 25, 250, 0, 0, 0, 0, 0, 0), r.get(1), "new queue rated from zero");
     }
 
     @Test

@@ -75,7 +75,7 @@ final class SteppedPlane implements AutoCloseable {
                 }
             };
             PortSpec spec = new PortSpec(p.name(), p.socket(), 0600, p.queuePairs());
-            servers.add(VhostUserServer.listen(vertx, spec, plane, listener).toCompletableFuture().join());
+            servers.add(VhostUserServer.listen(vertx, spec, plane, dma, listener).toCompletableFuture().join());
         }
     }
 

@@ -91,7 +91,7 @@ class VhostdMetricsTest {
     @Test
     void shouldCarryRefusedNotificationsBudgetTripsAndOffloadWorkWhenAQueueHasThem() {
         var q = new io.vhostdma.backend.control.QueueView("vm1", "rxq0", 0, true, 0, null, 1, 64, Map.of("budget", 6L),
-                0, 0, 0, 0, 0, 0, 0, 4, 5, 0, 7, 8, 9);
+                0, 0, 0, 0, 0, 0, 0, 4, 5, 0, 7, 8, 9, 10, 11, 12, 13);
         var parsed = ExpositionParser.parse(render(new VhostdMetrics.Snapshot(FakeManagement.STATUS,
                 List.of(FakeManagement.PORT), List.of(q), List.of(), List.of(), Map.of())));
         Map<String, String> rx = Map.of("port", "vm1", "queue", "rxq0");
@@ -100,6 +100,10 @@ class VhostdMetricsTest {
         assertEquals(7, value(parsed, "vhostd_queue_csum_fixups_total", rx));
         assertEquals(8, value(parsed, "vhostd_queue_gso_segmented_total", rx));
         assertEquals(9, value(parsed, "vhostd_queue_gso_frames_total", rx));
+        assertEquals(10, value(parsed, "vhostd_queue_lent_total", rx));
+        assertEquals(11, value(parsed, "vhostd_queue_lend_returned_total", rx));
+        assertEquals(12, value(parsed, "vhostd_queue_lend_stalls_total", rx));
+        assertEquals(13, value(parsed, "vhostd_queue_lend_revoked_total", rx));
         assertEquals(6, value(parsed, "vhostd_queue_drops_total", Map.of("port", "vm1", "queue", "rxq0", "reason",
                 "budget")));
     }

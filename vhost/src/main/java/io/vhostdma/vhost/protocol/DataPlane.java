@@ -8,6 +8,7 @@ package io.vhostdma.vhost.protocol;
  * <p>Call order per ring: {@code attach} → ({@code detach} → {@code attach})* → {@code detach}.
  * A ring is never attached twice without a detach in between, and the session changes the ring's
  * plain {@link VringConfig} fields only between a completed detach and the next attach.
+ * Registering guest memory with a DMA layer is not the data plane's business: see {@link GuestMemoryListener}.
  */
 public interface DataPlane {
     /** The ring has started (kick fd installed, addresses known, memory table present): the data plane owns it until detach. Called on the connection's event loop. */
@@ -15,25 +16,6 @@ public interface DataPlane {
 
     /** Stop touching the ring; publish consumed chains, roll back reserved RX chains; complete with the ring's last avail index (16 bits). */
     java.util.concurrent.CompletableFuture<Integer> detach(VhostDevice device, int ringIndex);
-
-    /**
-     * The device's guest memory is about to go away (memory-table change or disconnect): stop every
-     * DMA copy into or out of it (copies not started yet fail; running ones are waited for). Called
-     * before the rings are detached; may complete on any thread.
-     */
-    default java.util.concurrent.CompletableFuture<Void> memoryRetiring(VhostDevice device) {
-        return java.util.concurrent.CompletableFuture.completedFuture(null);
-    }
-
-    /**
-     * The device's memory table is now {@code next} (was {@code old}); every ring is detached and no
-     * copy touches {@code old}. Completes once {@code next} is usable by the data plane (e.g. registered
-     * with the DMA layer); rings start after that, {@code old} is unmapped after a quiesce.
-     */
-    default java.util.concurrent.CompletableFuture<Void> memoryChanged(VhostDevice device,
-            io.vhostdma.vhost.memory.GuestMemory old, io.vhostdma.vhost.memory.GuestMemory next) {
-        return java.util.concurrent.CompletableFuture.completedFuture(null);
-    }
 
     /**
      * SEND_RARP: the guest behind {@code device} now lives here (after a live migration); a RARP frame from

@@ -17,11 +17,13 @@ final class RingControl {
 
     private final VhostDevice device;
     private final DataPlane dataPlane;
+    private final GuestMemoryListener memoryListener;
     private final Executor loop;
 
-    RingControl(VhostDevice device, DataPlane dataPlane, Executor loop) {
+    RingControl(VhostDevice device, DataPlane dataPlane, GuestMemoryListener memoryListener, Executor loop) {
         this.device = device;
         this.dataPlane = dataPlane;
+        this.memoryListener = memoryListener;
         this.loop = loop;
     }
 
@@ -122,7 +124,7 @@ final class RingControl {
     private CompletableFuture<Void> swapMemory(int request, GuestMemory next) {
         return retire().thenComposeAsync(v -> stopAll(), loop).thenComposeAsync(was -> {
             GuestMemory old = device.swapMemory(next);
-            return dataPlane.memoryChanged(device, old, next).handleAsync((v, err) -> {
+            return memoryListener.memoryChanged(device, old, next).handleAsync((v, err) -> {
                 RuntimeException failure = err == null ? null
                         : new IllegalStateException("cannot register guest memory: port=" + device.portName(),
                                 VhostUserSession.cause(err));
@@ -143,12 +145,12 @@ final class RingControl {
         }, loop);
     }
 
-    /** Asks the data plane to stop DMA copies touching the current memory, if there is any. */
+    /** Asks the memory listener to stop DMA copies touching the current memory, if there is any. */
     private CompletableFuture<Void> retire() {
         if (device.memory().regionCount() == 0) {
             return DONE;
         }
-        return dataPlane.memoryRetiring(device).handle((v, err) -> null);
+        return memoryListener.memoryRetiring(device).handle((v, err) -> null);
     }
 
     /** Publishes a new call or err fd on ring {@code i} and closes the old one once nobody uses it. */
@@ -174,7 +176,7 @@ final class RingControl {
     CompletableFuture<Void> shutdown() {
         return retire().thenComposeAsync(v -> stopAll(), loop)
                 .handleAsync((was, err) -> device.swapMemory(GuestMemory.EMPTY), loop)
-                .thenComposeAsync(old -> dataPlane.memoryChanged(device, old, GuestMemory.EMPTY)
+                .thenComposeAsync(old -> memoryListener.memoryChanged(device, old, GuestMemory.EMPTY)
                         .handle((v, err) -> null)
                         .thenCompose(v -> dataPlane.quiesce()).handleAsync((v, err) -> {
                     old.close();

@@ -50,18 +50,28 @@ public final class VhostUserSession {
     private boolean closed;
 
     /**
-     * A session for one connection of port {@code portName}.
+     * A session for one connection of port {@code portName} whose guest memory nobody registers
+     * ({@link GuestMemoryListener#NONE}: no DMA layer).
      *
      * @param loop runs continuations on the connection's event loop (e.g. a Vert.x context's
      *             {@code execute}); {@code Runnable::run} in single-threaded tests
      */
     public VhostUserSession(String portName, int queuePairs, DataPlane dataPlane, Executor loop,
             SessionCounters counters) {
+        this(portName, queuePairs, dataPlane, GuestMemoryListener.NONE, loop, counters);
+    }
+
+    /**
+     * A session for one connection of port {@code portName} whose guest memory {@code memoryListener} registers
+     * (with a DMA layer) in the order {@link GuestMemoryListener} describes.
+     */
+    public VhostUserSession(String portName, int queuePairs, DataPlane dataPlane, GuestMemoryListener memoryListener,
+            Executor loop, SessionCounters counters) {
         this.device = new VhostDevice(portName, queuePairs);
         this.dataPlane = dataPlane;
         this.loop = loop;
         this.counters = counters;
-        this.rings = new RingControl(device, dataPlane, loop);
+        this.rings = new RingControl(device, dataPlane, memoryListener, loop);
         this.logs = new LogControl(device, dataPlane, loop);
         this.slots = new MemorySlots(device, rings);
     }

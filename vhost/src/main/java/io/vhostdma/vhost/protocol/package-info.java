@@ -15,8 +15,12 @@
  *   <li>A ring starts (is {@linkplain io.vhostdma.vhost.protocol.DataPlane#attach attached}) when
  *       it has a kick, a size, addresses that translate into the memory table, and a memory table;
  *       it stops at GET_VRING_BASE, around a memory-table swap, and at disconnect.</li>
- *   <li>Memory-table swap: map new → detach started rings → publish → re-attach → quiesce → unmap
- *       old → ack. Call/err fd swap on a live ring: publish → quiesce → close old.</li>
+ *   <li>Memory-table swap (SET_MEM_TABLE, ADD/REM_MEM_REG, and disconnect with an empty table): map new →
+ *       {@link io.vhostdma.vhost.protocol.GuestMemoryListener#memoryRetiring} → detach started rings → publish →
+ *       {@link io.vhostdma.vhost.protocol.GuestMemoryListener#memoryChanged} → re-attach → quiesce → unmap old →
+ *       ack. The {@link io.vhostdma.vhost.protocol.DataPlane} only attaches and detaches rings; registering guest
+ *       memory (with a DMA layer) is the listener's. Call/err fd swap on a live ring: publish → quiesce → close
+ *       old.</li>
  *   <li>Protocol policy: an unknown or malformed message, a ring index ≥ 2 × queue pairs, feature
  *       bits we did not offer, or a request needing an un-negotiated feature fails with
  *       {@link io.vhostdma.vhost.protocol.ProtocolException}; the transport closes that

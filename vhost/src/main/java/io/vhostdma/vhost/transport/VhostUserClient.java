@@ -6,6 +6,7 @@ import io.vertx.core.internal.VertxInternal;
 import io.vhostdma.vhost.internal.sys.Fds;
 import io.vhostdma.vhost.internal.sys.UnixSockets;
 import io.vhostdma.vhost.protocol.DataPlane;
+import io.vhostdma.vhost.protocol.GuestMemoryListener;
 import io.vhostdma.vhost.protocol.SessionCounters;
 import io.vhostdma.vhost.protocol.VhostUserSession;
 import java.util.concurrent.CompletableFuture;
@@ -27,6 +28,7 @@ public final class VhostUserClient implements AutoCloseable {
     private final PortSpec spec;
     private final ContextInternal ctx;
     private final DataPlane dataPlane;
+    private final GuestMemoryListener memoryListener;
     private final PortListener listener;
     private final SessionCounters counters = new SessionCounters();
     private final CompletableFuture<Void> closed = new CompletableFuture<>();
@@ -36,16 +38,27 @@ public final class VhostUserClient implements AutoCloseable {
     private boolean connecting;
     private volatile VhostUserConnection active;
 
-    private VhostUserClient(Vertx vertx, PortSpec spec, DataPlane dataPlane, PortListener listener) {
+    private VhostUserClient(Vertx vertx, PortSpec spec, DataPlane dataPlane, GuestMemoryListener memoryListener,
+            PortListener listener) {
         this.spec = spec;
         this.ctx = ((VertxInternal) vertx).createEventLoopContext();
         this.dataPlane = dataPlane;
+        this.memoryListener = memoryListener;
         this.listener = listener;
     }
 
-    /** Starts connecting to {@code spec.socket()} on a new event-loop context of {@code vertx}. */
+    /** {@link #start(Vertx, PortSpec, DataPlane, GuestMemoryListener, PortListener)} with no DMA layer. */
     public static VhostUserClient start(Vertx vertx, PortSpec spec, DataPlane dataPlane, PortListener listener) {
-        VhostUserClient client = new VhostUserClient(vertx, spec, dataPlane, listener);
+        return start(vertx, spec, dataPlane, GuestMemoryListener.NONE, listener);
+    }
+
+    /**
+     * Starts connecting to {@code spec.socket()} on a new event-loop context of {@code vertx}; each session tells
+     * {@code memoryListener} about its guest memory ({@link GuestMemoryListener}).
+     */
+    public static VhostUserClient start(Vertx vertx, PortSpec spec, DataPlane dataPlane,
+            GuestMemoryListener memoryListener, PortListener listener) {
+        VhostUserClient client = new VhostUserClient(vertx, spec, dataPlane, memoryListener, listener);
         client.ctx.execute(client::attempt);
         return client;
     }
@@ -92,7 +105,7 @@ public final class VhostUserClient implements AutoCloseable {
         }
         backoff = INITIAL_BACKOFF_MS;
         LOG.log(System.Logger.Level.INFO, "port=" + spec.name() + " connected socket=" + spec.socket());
-        VhostUserConnection c = new VhostUserConnection(fd, spec, ctx, dataPlane, listener, counters);
+        VhostUserConnection c = new VhostUserConnection(fd, spec, ctx, dataPlane, memoryListener, listener, counters);
         active = c;
         c.closed().whenComplete((v, err) -> ctx.execute(() -> {
             active = null;

@@ -12,6 +12,7 @@ import io.vhostdma.vhost.internal.sys.MessageBuffer;
 import io.vhostdma.vhost.internal.sys.SysException;
 import io.vhostdma.vhost.internal.sys.UnixSockets;
 import io.vhostdma.vhost.protocol.DataPlane;
+import io.vhostdma.vhost.protocol.GuestMemoryListener;
 import io.vhostdma.vhost.protocol.MessageHeader;
 import io.vhostdma.vhost.protocol.MessageHeaderLayout;
 import io.vhostdma.vhost.protocol.ProtocolException;
@@ -67,15 +68,16 @@ final class VhostUserConnection implements IoUringIoHandle {
     private boolean finished;
     private String reason = "closed";
 
-    VhostUserConnection(int fd, PortSpec spec, ContextInternal ctx, DataPlane dataPlane, PortListener listener,
-            SessionCounters counters) {
+    VhostUserConnection(int fd, PortSpec spec, ContextInternal ctx, DataPlane dataPlane,
+            GuestMemoryListener memoryListener, PortListener listener, SessionCounters counters) {
         this.fd = fd;
         this.spec = spec;
         this.ctx = ctx;
         this.loop = (IoEventLoop) ctx.nettyEventLoop();
         this.listener = listener;
         this.counters = counters;
-        this.session = new VhostUserSession(spec.name(), spec.queuePairs(), dataPlane, ctx::execute, counters);
+        this.session = new VhostUserSession(spec.name(), spec.queuePairs(), dataPlane, memoryListener, ctx::execute,
+                counters);
         session.device().onFault(reason -> onLoop(() -> dataPlaneFault(reason)));
     }
 

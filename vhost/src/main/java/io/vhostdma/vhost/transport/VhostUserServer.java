@@ -12,6 +12,7 @@ import io.vhostdma.vhost.internal.sys.Fds;
 import io.vhostdma.vhost.internal.sys.SysException;
 import io.vhostdma.vhost.internal.sys.UnixSockets;
 import io.vhostdma.vhost.protocol.DataPlane;
+import io.vhostdma.vhost.protocol.GuestMemoryListener;
 import io.vhostdma.vhost.protocol.SessionCounters;
 import io.vhostdma.vhost.protocol.VhostUserSession;
 import java.io.IOException;
@@ -44,6 +45,7 @@ public final class VhostUserServer implements AutoCloseable {
     private final ContextInternal ctx;
     private final IoEventLoop loop;
     private final DataPlane dataPlane;
+    private final GuestMemoryListener memoryListener;
     private final PortListener listener;
     private final SessionCounters counters = new SessionCounters();
     private final CompletableFuture<Void> closed = new CompletableFuture<>();
@@ -56,12 +58,13 @@ public final class VhostUserServer implements AutoCloseable {
     private volatile VhostUserConnection active;
 
     private VhostUserServer(PortSpec spec, ContextInternal ctx, int listenFd, DataPlane dataPlane,
-            PortListener listener) {
+            GuestMemoryListener memoryListener, PortListener listener) {
         this.spec = spec;
         this.ctx = ctx;
         this.loop = (IoEventLoop) ctx.nettyEventLoop();
         this.listenFd = listenFd;
         this.dataPlane = dataPlane;
+        this.memoryListener = memoryListener;
         this.listener = listener;
     }
 
@@ -73,9 +76,18 @@ public final class VhostUserServer implements AutoCloseable {
      */
     public static CompletionStage<VhostUserServer> listen(Vertx vertx, PortSpec spec, DataPlane dataPlane,
             PortListener listener) {
+        return listen(vertx, spec, dataPlane, GuestMemoryListener.NONE, listener);
+    }
+
+    /**
+     * {@link #listen(Vertx, PortSpec, DataPlane, PortListener)} with each session telling {@code memoryListener}
+     * about its guest memory (registration with a DMA layer, {@link GuestMemoryListener}).
+     */
+    public static CompletionStage<VhostUserServer> listen(Vertx vertx, PortSpec spec, DataPlane dataPlane,
+            GuestMemoryListener memoryListener, PortListener listener) {
         ContextInternal ctx = ((VertxInternal) vertx).createEventLoopContext();
         int fd = UnixSockets.listen(spec.socket(), 16, spec.socketMode(), spec.socketGroup());
-        VhostUserServer server = new VhostUserServer(spec, ctx, fd, dataPlane, listener);
+        VhostUserServer server = new VhostUserServer(spec, ctx, fd, dataPlane, memoryListener, listener);
         CompletableFuture<VhostUserServer> started = new CompletableFuture<>();
         server.loop.register(server.new ListenHandle()).addListener(f -> {
             if (!f.isSuccess()) {
@@ -162,7 +174,7 @@ public final class VhostUserServer implements AutoCloseable {
                 listener.refused(spec.name(), "a connection is already active");
                 continue;
             }
-            VhostUserConnection c = new VhostUserConnection(fd, spec, ctx, dataPlane, listener, counters);
+            VhostUserConnection c = new VhostUserConnection(fd, spec, ctx, dataPlane, memoryListener, listener, counters);
             active = c;
             c.closed().whenComplete((v, err) -> loop.execute(() -> {
                 if (active == c) {

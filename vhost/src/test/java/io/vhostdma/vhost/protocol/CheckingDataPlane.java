@@ -7,14 +7,14 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * A synchronous {@link DataPlane} for the session fuzz target that checks the contract the session
+ * A synchronous {@link DataPlane} (and {@link GuestMemoryListener}) for the session fuzz target that checks the contract the session
  * must keep, whatever the front end sends: a ring is attached only when its three parts lie inside
  * one region of the current memory table, never twice, and is detached only when attached; memory
  * changes only while no ring is attached. Every future completes at once, so a session driven with
  * {@code Runnable::run} as its loop finishes each message before {@code handle} returns. A broken
  * rule throws {@link IllegalStateException}, which the fuzz target reports as a finding.
  */
-final class CheckingDataPlane implements DataPlane {
+final class CheckingDataPlane implements DataPlane, GuestMemoryListener {
     private final BitSet attached = new BitSet();
     private final List<GuestMemory> tables = new ArrayList<>();
 

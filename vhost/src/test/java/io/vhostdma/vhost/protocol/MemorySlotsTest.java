@@ -23,7 +23,9 @@ import org.junit.jupiter.api.Test;
 /**
  * CONFIGURE_MEM_SLOTS on a session: each ADD_MEM_REG maps one region into the device's table, REM_MEM_REG takes it
  * out and unmaps it only after the table swap (a data-plane quiesce) completed; duplicate, overlapping and
- * over-limit regions, unknown removals and slots after SET_MEM_TABLE are refused with every fd closed.
+ * over-limit regions, unknown removals and slots after SET_MEM_TABLE are refused with every fd closed. The session's
+ * {@link GuestMemoryListener} hears of every change (retiring the old table, then the new one) while the old table
+ * is still mapped.
  */
 class MemorySlotsTest {
     private static final AtomicInteger NAMES = new AtomicInteger();
@@ -33,12 +35,32 @@ class MemorySlotsTest {
     private FdLeakCheck fds;
     private RecordingDataPlane plane;
     private VhostUserSession session;
+    /** What the session told its memory listener: {@code retiring N}, {@code changed N->M} (region counts). */
+    private final java.util.List<String> told = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final GuestMemoryListener memory = new GuestMemoryListener() {
+        @Override
+        public java.util.concurrent.CompletableFuture<Void> memoryRetiring(VhostDevice device) {
+            told.add("retiring " + device.memory().regionCount());
+            return GuestMemoryListener.super.memoryRetiring(device);
+        }
+
+        @Override
+        public java.util.concurrent.CompletableFuture<Void> memoryChanged(VhostDevice device,
+                io.vhostdma.vhost.memory.GuestMemory old, io.vhostdma.vhost.memory.GuestMemory next) {
+            for (int i = 0; i < old.regionCount(); i++) {
+                assertTrue(old.segment(i).scope().isAlive(), "the old table is unmapped only after the listener");
+            }
+            assertEquals(next, device.memory(), "the device has the new table when the listener hears of it");
+            told.add("changed " + old.regionCount() + "->" + next.regionCount());
+            return GuestMemoryListener.super.memoryChanged(device, old, next);
+        }
+    };
 
     @BeforeEach
     void setUp() {
         fds = FdLeakCheck.begin();
         plane = new RecordingDataPlane();
-        session = new VhostUserSession("slots", 1, plane, Runnable::run, new SessionCounters());
+        session = new VhostUserSession("slots", 1, plane, memory, Runnable::run, new SessionCounters());
         negotiate(ProtocolFeatures.bit(ProtocolFeatures.CONFIGURE_MEM_SLOTS)
                 | ProtocolFeatures.bit(ProtocolFeatures.REPLY_ACK));
     }
@@ -73,6 +95,17 @@ class MemorySlotsTest {
         assertTrue(plane.quiesces.get() > quiesces, "unmapped after a quiesce");
         session.disconnect().toCompletableFuture().join();
         assertEquals(0, mappings(b), "unmapped at disconnect");
+    }
+
+    @Test
+    void shouldTellTheMemoryListenerOfEachRegionChangeWhileTheOldTableIsMapped() {
+        Region ra = add(name(), 0, 0x10_0000_0000L);
+        add(name(), 4 * SIZE, 0x20_0000_0000L);
+        region(ra);
+        session.handle(Request.REM_MEM_REG, 0x9, payload, 40, new int[0], 0).toCompletableFuture().join();
+        session.disconnect().toCompletableFuture().join();
+        assertEquals(java.util.List.of("changed 0->1", "retiring 1", "changed 1->2", "retiring 2", "changed 2->1",
+                "retiring 1", "changed 1->0"), told, "no retiring without a table; every change told once, in order");
     }
 
     @Test

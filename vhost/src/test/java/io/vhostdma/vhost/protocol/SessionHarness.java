@@ -32,7 +32,8 @@ final class SessionHarness {
     static int run(byte[] script) {
         FdLeakCheck fds = FdLeakCheck.begin();
         CheckingDataPlane plane = new CheckingDataPlane();
-        VhostUserSession session = new VhostUserSession("fuzz", QUEUE_PAIRS, plane, Runnable::run, new SessionCounters());
+        VhostUserSession session = new VhostUserSession("fuzz", QUEUE_PAIRS, plane, plane, Runnable::run,
+                new SessionCounters());
         int accepted = 0;
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment header = arena.allocate(MessageHeaderLayout.BYTES, 8);

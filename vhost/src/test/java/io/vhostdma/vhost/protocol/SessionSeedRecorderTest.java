@@ -72,8 +72,9 @@ class SessionSeedRecorderTest {
             }
         });
         List<SessionScript.Sent> out = new ArrayList<>();
-        VhostUserSession session = new VhostUserSession("record", options.queuePairs(), new CheckingDataPlane(),
-                Runnable::run, new SessionCounters());
+        CheckingDataPlane plane = new CheckingDataPlane();
+        VhostUserSession session = new VhostUserSession("record", options.queuePairs(), plane, plane, Runnable::run,
+                new SessionCounters());
         try (RawChannel be = RawChannel.accept(options.socketPath(), 5000); Arena arena = Arena.ofConfined()) {
             MemorySegment payload = arena.allocate(MessageHeaderLayout.MAX_PAYLOAD, 8);
             MemorySegment wire = arena.allocate(MessageHeaderLayout.BYTES + MessageHeaderLayout.MAX_PAYLOAD, 8);
