@@ -184,7 +184,9 @@ final class PortSender {
         } else {
             signal.arm(); // the worker signals once it gave slots back (results, room): no timer
             idleSince = 0;
-            if (injector.returnsPending()) {
+            // re-check after arming: slots given back meanwhile, and results write()'s room() took in after
+            // collect() ran (the worker gave those slots back already and will not signal for them again)
+            if (injector.returnsPending() || injector.done() > collected) {
                 signal.disarm();
                 repump();
             }
