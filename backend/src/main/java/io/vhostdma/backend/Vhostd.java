@@ -368,16 +368,19 @@ public final class Vhostd implements AutoCloseable {
     }
 
     /** The data plane (ports, workers, counters). */
+    @SuppressWarnings("exports") // wiring for the reactive and control packages and tests; the type stays internal
     public DataPlaneImpl dataPlane() {
         return plane;
     }
 
     /** The DMA devices, bindings, guest-memory registrations and access groups. */
+    @SuppressWarnings("exports") // wiring for the reactive and control packages and tests; the type stays internal
     public DmaRuntime dma() {
         return dma;
     }
 
     /** Protocol counters of each port, in config order. */
+    @SuppressWarnings("exports") // wiring for the reactive and control packages and tests; the type stays internal
     public List<SessionCounters> sessionCounters() {
         return sessionCounters;
     }

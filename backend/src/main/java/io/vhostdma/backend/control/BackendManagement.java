@@ -37,6 +37,7 @@ import java.util.concurrent.Executor;
  * operations that wait (a binding change draining its queue, a port's front end going away) run on a
  * virtual thread, one at a time per kind of resource, never on an event loop or a worker.
  */
+@SuppressWarnings("exports") // built by Vhostd from the module's internal types; clients use Management
 public final class BackendManagement implements Management, RingListener {
     private static final System.Logger LOG = System.getLogger("io.vhostdma.management");
     private static final Executor BLOCKING = r -> Thread.ofVirtual().name("vhostd-mgmt").start(r);
