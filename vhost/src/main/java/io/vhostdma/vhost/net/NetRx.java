@@ -18,7 +18,8 @@ import java.nio.ByteOrder;
  * ({@link Virtqueue#publishUsed()}) and then checks {@link Virtqueue#needsNotification()} once.
  */
 public final class NetRx {
-    private static final ValueLayout.OfShort U16_LE = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    private static final ValueLayout.OfShort U16_LE =
+            ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
 
     private NetRx() {
     }
