@@ -120,11 +120,7 @@ class NetRxDirectTest {
     }
 
     private static byte[] pattern(int n) {
-        byte[] b = new byte[n];
-        for (int i = 0; i < n; i++) {
-            b[i] = (byte) (i * 7 + 3);
-        }
-        return b;
+        return NetRxTest.pattern(n);
     }
 
     private static byte[] filler(int n) {

@@ -46,7 +46,8 @@ class NetRxTest {
         return frame;
     }
 
-    private static byte[] pattern(int n) {
+    /** {@code n} bytes of a pattern that repeats only after 256 (shared with {@link NetRxDirectTest}). */
+    static byte[] pattern(int n) {
         byte[] b = new byte[n];
         for (int i = 0; i < n; i++) {
             b[i] = (byte) (i * 7 + 3);
