@@ -26,18 +26,41 @@ select_jdk() {
 # checkout has neither and builds on first use.
 is_release() { [ -f "$(vhostdma_root)/lib/classpath" ]; }
 
-# Builds the project (no tests) when any source is newer than the backend's classpath file; a
-# release has nothing to build.
+# The backend's classpath file is also the build stamp: a full build here (build_all, bin/test's mvn
+# install) dates it when the build started, so a source edited while Maven ran still counts as changed;
+# the backend's own Maven build rewrites it after compiling (backend/pom.xml, for the tests' bin/vhostctl).
+build_stamp() { echo "$(vhostdma_root)/backend/target/classpath.txt"; }
+
+# sources_changed: true when there is no stamp, a module's classes are missing (mvn clean), or a file or
+# directory under a module's src/ (a deleted or renamed file changes its directory) or a pom.xml is newer
+# than the stamp. Only sources count: every Maven run rewrites files under target/ (the protobuf plugin's
+# extracted .proto files and generated .java), and those are not changes.
+sources_changed() {
+  local root stamp m; root=$(vhostdma_root); stamp=$(build_stamp)
+  [ -f "$stamp" ] || return 0
+  for m in "$root"/*/src/main; do [ -d "${m%/src/main}/target/classes" ] || return 0; done
+  [ -n "$(find "$root"/*/src "$root"/pom.xml "$root"/*/pom.xml -newer "$stamp" -print -quit)" ]
+}
+
+# mark_built START: a full build that started at START (date +%s.%N) succeeded: writes the classpath
+# file and dates it START.
+mark_built() { write_classpath; touch -d "@$1" "$(build_stamp)"; }
+
+# build_all: mvn install without tests (offline first), then the stamp.
+build_all() {
+  local started; started=$(date +%s.%N)
+  (cd "$(vhostdma_root)" && mvn -q -B -o install -DskipTests >/dev/null 2>&1 || mvn -q -B install -DskipTests) \
+    || { echo "error: build failed" >&2; exit 3; }
+  mark_built "$started"
+}
+
+# Builds the project (no tests) when a source changed since the last full build; a release has nothing
+# to build.
 ensure_built() {
   is_release && return 0
-  local root; root=$(vhostdma_root)
-  local stamp="$root/backend/target/classpath.txt"
-  if [ ! -f "$stamp" ] || [ -n "$(find "$root" -path "$root/.cache" -prune -o \( -name '*.java' -o -name 'pom.xml' -o -name '*.proto' \) -newer "$stamp" -print -quit)" ]; then
-    echo "building vhost-dma (first use or sources changed)..." >&2
-    (cd "$root" && mvn -q -B -o install -DskipTests >/dev/null 2>&1 || mvn -q -B install -DskipTests) || { echo "error: build failed" >&2; exit 3; }
-    write_classpath
-    touch "$stamp"
-  fi
+  sources_changed || return 0
+  echo "building vhost-dma (first use or sources changed)..." >&2
+  build_all
 }
 
 # Resolves the backend's runtime classpath into backend/target/classpath.txt.
