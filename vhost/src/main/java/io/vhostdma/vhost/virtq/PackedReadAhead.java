@@ -46,7 +46,7 @@ import static io.vhostdma.vhost.virtq.SplitRingLayout.U64_PLAIN;
  * </ul>
  */
 final class PackedReadAhead {
-    /** What the last {@link #touch} read (a use for its reads, which the JIT would otherwise drop). */
+    /** A sum of the bytes {@link #touch} read (a use for its reads, which the JIT would otherwise drop). */
     private int touched;
     /** Always 0 outside tests: XORed into every write-back, so the JIT cannot drop the store as redundant. */
     private int touchMask;
