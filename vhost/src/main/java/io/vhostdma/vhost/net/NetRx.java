@@ -9,6 +9,7 @@ import io.vhostdma.vhost.virtq.PathStatus;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
 
 /**
  * RX (us → guest, the even rings): writes one frame into the guest's RX buffers with the CPU.
@@ -17,6 +18,7 @@ import java.lang.foreign.ValueLayout;
  * ({@link Virtqueue#publishUsed()}) and then checks {@link Virtqueue#needsNotification()} once.
  */
 public final class NetRx {
+    private static final ValueLayout.OfShort U16_LE = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
 
     private NetRx() {
     }
@@ -50,13 +52,17 @@ public final class NetRx {
     public static int enqueue(Virtqueue rxq, GuestMemory mem, GatherList frame, boolean mergeable, int hdrLen,
                               RxScratch scratch, OffloadHeader offload) {
         long frameLen = frame.totalBytes();
-        int n = reserve(rxq, mem, frameLen, mergeable, hdrLen, scratch, offload);
+        int n = reserve(rxq, mem, frameLen, mergeable, hdrLen, scratch, offload, frame.count() == 1);
         if (n <= 0) {
             return n;
         }
-        writeHeader(hdrLen, n, scratch);
         try {
-            scratch.cursor.copy(frame, 0, scratch.payload, 0, frameLen);
+            if (scratch.direct) {
+                copyDirect(frame, frameLen, hdrLen, scratch);
+            } else {
+                writeHeader(hdrLen, n, scratch);
+                scratch.cursor.copy(frame, 0, scratch.payload, 0, frameLen);
+            }
         } catch (RuntimeException | Error e) {
             // the source's memory went away mid-copy (or this ring's): the reserved chains are given back
             rxq.rewindTo(scratch.mark);
@@ -90,6 +96,17 @@ public final class NetRx {
      */
     public static int reserve(Virtqueue rxq, GuestMemory mem, long frameLen, boolean mergeable, int hdrLen,
                               RxScratch scratch, OffloadHeader offload) {
+        return reserve(rxq, mem, frameLen, mergeable, hdrLen, scratch, offload, false);
+    }
+
+    /**
+     * {@link #reserve(Virtqueue, GuestMemory, long, boolean, int, RxScratch, OffloadHeader)}; with {@code direct}
+     * (the frame is one range), a first chain of one buffer that holds header and frame is reserved without
+     * slicing it ({@link RxScratch#direct}: the caller writes the header and the frame straight into it).
+     */
+    private static int reserve(Virtqueue rxq, GuestMemory mem, long frameLen, boolean mergeable, int hdrLen,
+                               RxScratch scratch, OffloadHeader offload, boolean direct) {
+        scratch.direct = false;
         if (frameLen > NetTx.MAX_FRAME_LENGTH) {
             return PathStatus.TOO_BIG;
         }
@@ -102,11 +119,12 @@ public final class NetRx {
         scratch.mark = rxq.availMark();
         long total = hdrLen + frameLen;
         return mergeable
-                ? reserveMergeable(rxq, mem, hdrLen, total, scratch)
-                : reserveSingle(rxq, mem, hdrLen, total, scratch);
+                ? reserveMergeable(rxq, mem, hdrLen, total, scratch, direct)
+                : reserveSingle(rxq, mem, hdrLen, total, scratch, direct);
     }
 
-    private static int reserveSingle(Virtqueue rxq, GuestMemory mem, int hdrLen, long total, RxScratch s) {
+    private static int reserveSingle(Virtqueue rxq, GuestMemory mem, int hdrLen, long total, RxScratch s,
+                                     boolean direct) {
         DescriptorChain chain = s.chain;
         int head = rxq.pop(mem, chain);
         if (head < 0) {
@@ -120,6 +138,9 @@ public final class NetRx {
             return PathStatus.TOO_BIG;
         }
         GatherList w = chain.buffers(); // all writable (a readable buffer was refused above)
+        if (direct && takeDirect(head, w, total, s)) {
+            return 1;
+        }
         s.headerAt.clear();
         if (!s.headerAt.addSlice(w, 0, hdrLen, s.cursor) || !s.payload.addSlice(w, hdrLen, total - hdrLen, s.cursor)) {
             rxq.rewindTo(s.mark);
@@ -131,7 +152,7 @@ public final class NetRx {
     }
 
     private static int reserveMergeable(Virtqueue rxq, GuestMemory mem, int hdrLen, long total,
-                                        RxScratch s) {
+                                        RxScratch s, boolean direct) {
         DescriptorChain chain = s.chain;
         long remaining = total;
         int n = 0;
@@ -153,6 +174,9 @@ public final class NetRx {
             long cap = chain.writableBytes();
             GatherList w = chain.buffers(); // all writable (a readable buffer was refused above)
             long dstOff = 0;
+            if (n == 0 && direct && takeDirect(head, w, total, s)) {
+                return 1;
+            }
             if (n == 0) {
                 if (cap < hdrLen) {
                     rxq.rewindTo(s.mark);
@@ -239,6 +263,38 @@ public final class NetRx {
     }
 
     /** Writes num_buffers (little-endian) when the header has the field. */
+    /**
+     * Reserves chain {@code head} for a direct write when it is one buffer that holds all {@code total} bytes (the
+     * common case: nothing to slice); else leaves {@code s} for the sliced path.
+     */
+    private static boolean takeDirect(int head, GatherList w, long total, RxScratch s) {
+        if (w.count() != 1 || w.length(0) < total) {
+            return false;
+        }
+        s.direct = true;
+        s.heads[0] = head;
+        s.lens[0] = (int) total;
+        return true;
+    }
+
+    /**
+     * Writes the header (num_buffers 1) and the one-range frame straight into the one buffer {@link #takeDirect}
+     * reserved: two stores and one bulk copy.
+     */
+    private static void copyDirect(GatherList frame, long frameLen, int hdrLen, RxScratch s) {
+        GatherList w = s.chain.buffers();
+        MemorySegment seg = w.segment(0);
+        long off = w.offset(0);
+        MemorySegment h = s.header;
+        if (hdrLen >= NetHeaderLayout.SIZE_V1) {
+            h.set(U16_LE, NetHeaderLayout.NUM_BUFFERS, (short) 1);
+        }
+        // hdrLen is 10 or 12
+        seg.set(ValueLayout.JAVA_LONG_UNALIGNED, off, h.get(ValueLayout.JAVA_LONG_UNALIGNED, 0));
+        seg.set(ValueLayout.JAVA_INT_UNALIGNED, off + hdrLen - 4, h.get(ValueLayout.JAVA_INT_UNALIGNED, hdrLen - 4));
+        MemorySegment.copy(frame.segment(0), frame.offset(0), seg, off + hdrLen, frameLen);
+    }
+
     private static void patchNumBuffers(int hdrLen, int numBuffers, RxScratch s) {
         if (hdrLen < NetHeaderLayout.SIZE_V1) {
             return;

@@ -43,7 +43,12 @@ public final class NetTx {
         if (frameLen > MAX_FRAME_LENGTH) {
             return PathStatus.TOO_LONG;
         }
-        out.addSlice(chain.buffers(), hdrLen, frameLen, cursor); // the readable ranges come first
+        GatherList in = chain.buffers(); // the readable ranges come first
+        if (in.count() == 1 && frameLen > 0) {
+            out.set(in.segment(0), in.offset(0) + hdrLen, (int) frameLen); // one buffer: nothing to walk
+        } else {
+            out.addSlice(in, hdrLen, frameLen, cursor);
+        }
         return (int) frameLen;
     }
 

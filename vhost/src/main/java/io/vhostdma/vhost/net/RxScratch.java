@@ -20,6 +20,11 @@ public final class RxScratch {
     final GatherList payload = new GatherList(MAX_PAYLOAD_RANGES);
     /** Where the reserved packet's virtio-net header goes (written only by {@link NetRx#writeHeader}). */
     final GatherList headerAt = new GatherList(NetHeaderLayout.SIZE_V1);
+    /**
+     * The last reserve took one chain of one buffer for a one-range frame and did not slice it ({@link #payload}
+     * and {@link #headerAt} are not set): {@link NetRx#enqueue} writes straight into {@code chain}'s buffer.
+     */
+    boolean direct;
     /** The RX ring's avail position before the packet being reserved (to give its chains back). */
     int mark;
     final int[] heads;

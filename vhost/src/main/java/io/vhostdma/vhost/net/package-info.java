@@ -7,10 +7,11 @@
  *       len 0.</li>
  *   <li>RX (even rings, us → guest): {@link io.vhostdma.vhost.net.NetRx#enqueue} writes a zeroed header
  *       (num_buffers set) and the frame into one chain, or several with MRG_RXBUF; it adds used entries, and the
- *       caller publishes and checks notification once per burst.</li>
+ *       caller publishes and checks notification once per burst. A one-range frame whose first chain is one
+ *       buffer that holds it is written there directly (two header stores, one bulk copy).</li>
  *   <li>{@link io.vhostdma.vhost.net.EthernetHeader} reads the 14-byte L2 header once into fields.</li>
- *   <li>Every walk over gather lists (the RX copy, slicing a chain into its frame or payload) is the one
- *       {@link io.vhostdma.dma.sg.GatherCursor}.</li>
+ *   <li>Every walk over gather lists (the RX copy but the direct one, slicing a chain into its frame or
+ *       payload) is the one {@link io.vhostdma.dma.sg.GatherCursor}.</li>
  * </ul>
  *
  * <p>Everything here is allocation-free after construction and returns {@link io.vhostdma.vhost.net.PathStatus}

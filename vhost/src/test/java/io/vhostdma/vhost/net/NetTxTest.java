@@ -53,6 +53,28 @@ class NetTxTest {
     }
 
     @Test
+    void shouldPointPastTheHeaderWhenHeaderAndFrameShareOneBuffer() {
+        tx.write(GPA2, new byte[] {9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 1, 2, 3, 4, 5});
+        tx.desc(0, GPA2, 17, 0, 0);
+        popped(0);
+        assertEquals(5, NetTx.frame(chain, 12, frame, CURSOR));
+        assertEquals(1, frame.count());
+        assertEquals(5, frame.totalBytes());
+        assertEquals(5, frame.length(0));
+        assertEquals(1, frame.segment(0).get(ValueLayout.JAVA_BYTE, frame.offset(0)));
+        assertEquals(5, frame.segment(0).get(ValueLayout.JAVA_BYTE, frame.offset(0) + 4));
+    }
+
+    @Test
+    void shouldGiveAnEmptyFrameWhenTheOneBufferIsOnlyTheHeader() {
+        tx.desc(0, GPA2, 12, 0, 0);
+        popped(0);
+        assertEquals(0, NetTx.frame(chain, 12, frame, CURSOR));
+        assertEquals(0, frame.count());
+        assertEquals(0, frame.totalBytes());
+    }
+
+    @Test
     void shouldReportTooShortWhenChainShorterThanHeader() {
         tx.desc(0, GPA2, 11, 0, 0);
         popped(0);
