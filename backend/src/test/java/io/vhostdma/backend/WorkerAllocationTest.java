@@ -36,6 +36,7 @@ class WorkerAllocationTest {
     static java.util.stream.Stream<org.junit.jupiter.params.provider.Arguments> paths() {
         return java.util.stream.Stream.of(
                 org.junit.jupiter.params.provider.Arguments.of("CPU copies", (java.util.function.UnaryOperator<DaemonFixture.Builder>) b -> b),
+                org.junit.jupiter.params.provider.Arguments.of(PACKED, (java.util.function.UnaryOperator<DaemonFixture.Builder>) b -> b),
                 org.junit.jupiter.params.provider.Arguments.of("DMA cpu engine, one access group",
                         (java.util.function.UnaryOperator<DaemonFixture.Builder>) b -> AsyncDataPathTest.bindAll(b, "cpu", 0).group("g", "token-123456", "a", "b")),
                 org.junit.jupiter.params.provider.Arguments.of("DMA sw engine, one access group",
@@ -54,6 +55,8 @@ class WorkerAllocationTest {
                                 .portOption("b", "mac-limit: 1")));
     }
 
+    /** Both front ends negotiate VIRTIO_F_RING_PACKED: packed rings, read-ahead included. */
+    private static final String PACKED = "CPU copies, packed rings";
     /** Dirty logging (LOG_ALL) on both front ends: every RX write and used-ring write is logged on the worker. */
     private static final String LOGGING = "DMA sw engine, one access group, LOG_ALL on both ports";
     /**
@@ -88,6 +91,7 @@ class WorkerAllocationTest {
             java.util.function.UnaryOperator<io.vhostdma.vhost.frontend.FrontendOptions.Builder> options = logging
                     ? o -> o.regions(2).protocolFeatures(io.vhostdma.vhost.frontend.FrontendOptions.DEFAULT_PROTOCOL_FEATURES
                             | io.vhostdma.vhost.protocol.ProtocolFeatures.bit(io.vhostdma.vhost.protocol.ProtocolFeatures.LOG_SHMFD))
+                    : path.equals(PACKED) ? o -> o.features(VirtioFeatures.DEFAULT | VirtioNetFeatures.RING_PACKED)
                     : o -> o;
             VhostUserFrontend a = d.connect("a", csum
                     ? o -> options.apply(o).features(VirtioFeatures.DEFAULT | VirtioNetFeatures.CSUM) : options);
@@ -99,6 +103,7 @@ class WorkerAllocationTest {
             if (path.equals(PORT_SECURITY)) {
                 fillMacLimit(d, a, b, arena);
             }
+            assertEquals(path.equals(PACKED), a.ring(0).packed() && b.ring(0).packed(), "ring layout negotiated");
             Pump pump = new Pump(a, A, b, B, arena, csum ? PARTIAL : null);
             long tid = d.vhostd().dataPlane().threads()[0].threadId();
             WorkerStats stats = d.vhostd().dataPlane().workers()[0].stats();

@@ -71,6 +71,7 @@ public final class PackedVirtqueue implements Virtqueue {
     private int lastError = PathStatus.OK;
     private final WalkBudget budget = new WalkBudget();
     private final PackedWriteLog log = new PackedWriteLog();
+    private final PackedReadAhead ahead = new PackedReadAhead();
     /** IN_ORDER batching ({@link #batchInOrder}): the open batch's first slot and wrap, last id and length. */
     private boolean batching;
     private int batchSlot;
@@ -210,6 +211,19 @@ public final class PackedVirtqueue implements Virtqueue {
             }
         }
         return n;
+    }
+
+    /**
+     * {@inheritDoc} Packed ring: the descriptors pending() would count (each one's availability checked again),
+     * the first byte of each head's buffer; with {@code forWrite}, that byte of a device-writable direct buffer and
+     * the {@code len} of the head's slot, where its used descriptor will go, are written back unchanged (why that
+     * is safe: {@link PackedReadAhead}).
+     */
+    @Override
+    public void touchAhead(GuestMemory mem, int max, boolean forWrite) {
+        if (!broken && attached) {
+            ahead.touch(mem, desc, size, availMark(), max, forWrite);
+        }
     }
 
     @Override

@@ -66,11 +66,12 @@ public interface Virtqueue {
 
     /**
      * Reads ahead, without taking anything, what the next {@code max} pending chains (as counted by the last
-     * {@link #pending()}) will need — their ring entries, head descriptors and first buffer bytes — so that the cache
-     * misses of a burst overlap instead of following one another (Java has no prefetch instruction). With
-     * {@code forWrite}, the first byte of each device-writable head buffer and the used slots the chains will take
-     * are written back with the value read, so the lines arrive owned before the real writes (a prefetch for
-     * write: the memory's content does not change). Changes no ring state. Allocation-free.
+     * {@link #pending()}; a packed ring checks each descriptor's availability again) will need — their ring entries,
+     * head descriptors and first buffer bytes — so that the cache misses of a burst overlap instead of following one
+     * another (Java has no prefetch instruction). With {@code forWrite}, the first byte of each device-writable head
+     * buffer and the used slots the chains will take are written back with the value read, so the lines arrive
+     * owned before the real writes (a prefetch for write: the memory's content does not change). Changes no ring
+     * state. Allocation-free.
      */
     default void touchAhead(GuestMemory mem, int max, boolean forWrite) {
     }

@@ -37,10 +37,12 @@
  * guest error: pop takes nothing and returns {@code OVER_BUDGET} / {@code FRAME_OVER_BUDGET} until the next
  * cycle, and {@code skipHead} lets the caller consume (and drop) a chain over its frame's budget.
  *
- * <p>Read-ahead: {@code touchAhead} (split rings) reads what {@code pending} counted — avail entries, head
- * descriptors, first buffer bytes — and writes back unchanged the first byte of device-writable head buffers and
- * the used elements ahead of {@code used.idx}, so a burst's cross-core misses overlap; it changes no ring state,
- * no memory content, and refuses nothing ({@code pop} does).
+ * <p>Read-ahead: {@code touchAhead} reads what {@code pending} counted — split: avail entries, head descriptors,
+ * first buffer bytes; packed ({@code PackedReadAhead}): the available descriptors, each one's flags checked again
+ * against the wrap counter, and the first byte of each head's buffer — and writes back unchanged the first byte of
+ * device-writable direct head buffers and the place each chain's used entry will take (split: the used element
+ * ahead of {@code used.idx}; packed: the {@code len} of the head's own slot, never its flags), so a burst's
+ * cross-core misses overlap; it changes no ring state, no memory content, and refuses nothing ({@code pop} does).
  *
  * <p>Parts: {@code SplitChainWalker} walks a split ring's chains (and counts the budgets), {@code IndirectTable}
  * reads indirect tables for both layouts, {@code RingPart} translates ring parts; dirty logging reports through

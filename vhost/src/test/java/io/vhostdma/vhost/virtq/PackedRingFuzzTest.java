@@ -11,7 +11,8 @@ import java.nio.ByteOrder;
 /**
  * Fuzz target {@code packed-ring}: {@link PackedVirtqueue#attach} and {@link PackedVirtqueue#pop} over a
  * descriptor ring and indirect tables the guest wrote ({@link FuzzGuestMemory}), checked against
- * {@link PackedRingModel}; then the used-descriptor and notification calls a worker makes.
+ * {@link PackedRingModel}, after {@link PackedVirtqueue#touchAhead} read ahead; then the used-descriptor and
+ * notification calls a worker makes.
  *
  * <pre>
  * input := size:u16  flags:u8  base:u32  pops:u8  [desc:u64 driver:u64 device:u64]  image
@@ -25,7 +26,8 @@ import java.nio.ByteOrder;
  *
  * Must hold: attach accepts exactly what the model accepts; every pop returns what the model predicts (an id
  * with the same pieces, byte and descriptor counts and the same avail position afterwards, or the same status,
- * after which a broken ring stays broken without moving); nothing throws; used descriptors stay in the ring.
+ * after which a broken ring stays broken without moving); nothing throws (read-ahead included); used descriptors
+ * stay in the ring.
  */
 class PackedRingFuzzTest {
     private static final int HEADER = 8;
@@ -77,6 +79,9 @@ class PackedRingFuzzTest {
     }
 
     private void popAll(PackedVirtqueue q, PackedRingModel model, int pops) {
+        if (q.pending() > 0) {
+            q.touchAhead(MEMORY.memory(), pops, true); // reads ahead and writes back unchanged: pop sees the same
+        }
         for (int i = 0; i < pops; i++) {
             ModelChain.Pop want = model.pop();
             int before = q.availMark();
