@@ -260,15 +260,18 @@ dma_checks() {
 
 # loop_accounting FE_OUT FINAL_OUT: prints the ledger, then "ERR <violations>" when it does not balance.
 # Per port p (vm<p+1> = testpmd port p), with RING descriptors per ring:
-#   0 <= testpmd tx[p] - vhostd guest_tx[p] <= RING   (left unconsumed in the guest TX ring)
+#   0 <= testpmd tx[p] - vhostd took[p] <= RING   (left unconsumed in the guest TX ring)
 #   0 <= vhostd guest_rx[p] - testpmd rx[p] <= RING   (delivered, not yet polled by testpmd)
-# and inside vhostd, exactly: sum guest_tx = sum guest_rx + sum drops.
+# and inside vhostd, exactly: sum took = sum guest_rx + sum drops. took = guest_tx_pkts plus the chains
+# dropped as they were taken, never counted in guest_tx_pkts (tx_disabled: testpmd sent on a ring that
+# was disabled, which a loaded machine shows around start and stop; tx_bad_frame, tx_bad_offload).
 loop_accounting() {
   awk -v ring="$RING" '
-    FNR == NR && /^testpmd port=/ { for (i = 2; i <= NF; i++) { split($i, kv, "="); f[kv[1]] = kv[2] }
+    FNR == NR && /^testpmd port=/ { split("", f); for (i = 2; i <= NF; i++) { split($i, kv, "="); f[kv[1]] = kv[2] }
       p = f["port"]; ftx[p] = f["tx_packets"]; frx[p] = f["rx_packets"]; next }
-    FNR != NR && /^final port=/ { for (i = 2; i <= NF; i++) { split($i, kv, "="); f[kv[1]] = kv[2] }
-      p = substr(f["port"], 3) - 1; gtx[p] = f["guest_tx_pkts"]; grx[p] = f["guest_rx_pkts"]; dr += f["drops"]; n++ }
+    FNR != NR && /^final port=/ { split("", f); for (i = 2; i <= NF; i++) { split($i, kv, "="); f[kv[1]] = kv[2] }
+      p = substr(f["port"], 3) - 1; grx[p] = f["guest_rx_pkts"]; dr += f["drops"]; n++
+      gtx[p] = f["guest_tx_pkts"] + f["drop.tx_disabled"] + f["drop.tx_bad_frame"] + f["drop.tx_bad_offload"] }
     END {
       for (p = 0; p < 2; p++) {
         left = ftx[p] - gtx[p]; unpolled = grx[p] - frx[p]

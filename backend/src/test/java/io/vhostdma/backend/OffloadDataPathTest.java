@@ -1,5 +1,7 @@
 package io.vhostdma.backend;
 
+import static io.vhostdma.vhost.net.VirtioNetFeatures.RX_OFFLOADS;
+import static io.vhostdma.vhost.net.VirtioNetFeatures.TX_OFFLOADS;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -37,10 +39,6 @@ import org.junit.jupiter.params.provider.ValueSource;
 class OffloadDataPathTest {
     private static final long A = Frames.mac(0xa);
     private static final long B = Frames.mac(0xb);
-    private static final long TX_OFFLOADS = VirtioNetFeatures.CSUM | VirtioNetFeatures.HOST_TSO4
-            | VirtioNetFeatures.HOST_TSO6 | VirtioNetFeatures.HOST_ECN;
-    private static final long RX_OFFLOADS = VirtioNetFeatures.GUEST_CSUM | VirtioNetFeatures.GUEST_TSO4
-            | VirtioNetFeatures.GUEST_TSO6 | VirtioNetFeatures.GUEST_ECN;
     private static final int MSS = 1448;
     private static final int TSO_PAYLOAD = 20_000;
     @TempDir

@@ -87,11 +87,27 @@ final class PortSender {
     }
 
     private void pump() {
+        pumpRest(pumpCollect());
+    }
+
+    /**
+     * A pump's first half: completes the sends whose results are in. The halves are package-private so that a
+     * stepped test can run the worker between them (where a give-back is taken in by {@link #write()}'s
+     * {@code room()}, not by {@link #collect()}).
+     *
+     * @return whether results were collected
+     */
+    boolean pumpCollect() {
         scheduled = false;
+        return closedWith == null && collect();
+    }
+
+    /** A pump's second half: writes waiting frames, then pumps again or sleeps until the worker signals. */
+    void pumpRest(boolean tookResults) {
         if (closedWith != null) {
             return;
         }
-        boolean progress = collect() | write();
+        boolean progress = tookResults | write();
         if (!sends.isEmpty()) {
             schedule(progress);
         }

@@ -24,10 +24,11 @@ import java.util.function.BooleanSupplier;
  * A data plane in the stepped threading mode, serving real vhost-user sockets (the Java front end connects to
  * them): the test thread runs every duty cycle ({@link #step()}), so a test sees exactly what one cycle did. While
  * a front end connects or disconnects (the session waits for commands the workers run), a helper thread steps.
+ * Public for the tests of other packages that step the workers (the reactive sender's).
  */
-final class SteppedPlane implements AutoCloseable {
+public final class SteppedPlane implements AutoCloseable {
     final VhostdConfig config;
-    final DataPlaneImpl plane;
+    public final DataPlaneImpl plane;
     final DmaRuntime dma;
     private final Vertx vertx;
     private final List<VhostUserServer> servers = new ArrayList<>();
@@ -38,7 +39,7 @@ final class SteppedPlane implements AutoCloseable {
      * @param yaml  the config after its {@code ports:} list (workers, dma, bindings, access-groups), may be empty
      * @param ports {@code name:queuePairs} of each port
      */
-    SteppedPlane(Path dir, String yaml, String... ports) {
+    public SteppedPlane(Path dir, String yaml, String... ports) {
         StringBuilder text = new StringBuilder("ports:\n");
         for (String p : ports) {
             String[] nq = p.split(":");
@@ -80,7 +81,7 @@ final class SteppedPlane implements AutoCloseable {
     }
 
     /** One duty cycle of every worker, on this thread; returns the work done. */
-    int step() {
+    public int step() {
         return plane.step();
     }
 
@@ -103,7 +104,7 @@ final class SteppedPlane implements AutoCloseable {
     }
 
     /** Connects a front end to {@code port} (16 MiB) while a helper thread steps; back on this thread afterwards. */
-    VhostUserFrontend connect(String port) {
+    public VhostUserFrontend connect(String port) {
         VhostUserFrontend[] fe = new VhostUserFrontend[1];
         whileStepping(() -> {
             PortConfig pc = config.ports().get(index(port));

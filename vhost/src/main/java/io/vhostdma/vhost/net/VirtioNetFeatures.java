@@ -60,14 +60,18 @@ public final class VirtioNetFeatures {
     /** Bit 35: buffers are used in the order they were made available (batched used writes on guest TX). */
     public static final long IN_ORDER = 1L << 35;
 
+    /** The TX offloads offered: the device takes a guest's partial checksums and TSO frames (with ECN). */
+    public static final long TX_OFFLOADS = CSUM | HOST_TSO4 | HOST_TSO6 | HOST_ECN;
+    /** The RX offloads offered: the guest takes partial checksums and TSO frames (with ECN) in its RX ring. */
+    public static final long RX_OFFLOADS = GUEST_CSUM | GUEST_TSO4 | GUEST_TSO6 | GUEST_ECN;
+
     /**
      * The offloads offered (virtio 1.2 §5.1.6.2): partial checksums and TCP segmentation in both directions. A
      * receiver that did not negotiate what a frame needs gets it completed or segmented in software
      * (io.vhostdma.vhost.offload). UFO (and USO) stay off: a UFO frame's software fallback would be IP
      * fragmentation, which vhostd does not do.
      */
-    public static final long OFFLOADS =
-            CSUM | GUEST_CSUM | HOST_TSO4 | HOST_TSO6 | HOST_ECN | GUEST_TSO4 | GUEST_TSO6 | GUEST_ECN;
+    public static final long OFFLOADS = TX_OFFLOADS | RX_OFFLOADS;
 
     /**
      * The features this back end offers. MTU: QEMU passes bit 3 (and its {@code host_mtu} in config space) to the
