@@ -31,14 +31,17 @@ is_release() { [ -f "$(vhostdma_root)/lib/classpath" ]; }
 # the backend's own Maven build rewrites it after compiling (backend/pom.xml, for the tests' bin/vhostctl).
 build_stamp() { echo "$(vhostdma_root)/backend/target/classpath.txt"; }
 
-# sources_changed: true when there is no stamp, a module's classes are missing (mvn clean), or a file or
-# directory under a module's src/ (a deleted or renamed file changes its directory) or a pom.xml is newer
-# than the stamp. Only sources count: every Maven run rewrites files under target/ (the protobuf plugin's
-# extracted .proto files and generated .java), and those are not changes.
+# sources_changed [MODULE...]: true when there is no stamp, the classes of a module the caller runs are
+# missing (mvn clean) — the back end's class path, plus each MODULE named — or a file or directory under a
+# module's src/ (a deleted or renamed file changes its directory) or a pom.xml is newer than the stamp.
+# Only sources count: every Maven run rewrites files under target/ (the protobuf plugin's extracted .proto
+# files and generated .java), and those are not changes. Modules the caller does not run (bench, examples
+# while the backend's own tests run in a fresh clone) are not required.
 sources_changed() {
-  local root stamp m; root=$(vhostdma_root); stamp=$(build_stamp)
+  local root stamp d m; root=$(vhostdma_root); stamp=$(build_stamp)
   [ -f "$stamp" ] || return 0
-  for m in "$root"/*/src/main; do [ -d "${m%/src/main}/target/classes" ] || return 0; done
+  for d in $(backend_classpath | tr ':' '\n' | grep "^$root/"); do [ -e "$d" ] || return 0; done
+  for m in "$@"; do [ -d "$root/$m/target/classes" ] || return 0; done
   [ -n "$(find "$root"/*/src "$root"/pom.xml "$root"/*/pom.xml -newer "$stamp" -print -quit)" ]
 }
 
@@ -54,11 +57,12 @@ build_all() {
   mark_built "$started"
 }
 
-# Builds the project (no tests) when a source changed since the last full build; a release has nothing
-# to build.
+# ensure_built [MODULE...]: builds the project (no tests) when a source changed since the last full build
+# or the classes the caller runs (the back end's, and each MODULE's) are missing; a release has nothing to
+# build.
 ensure_built() {
   is_release && return 0
-  sources_changed || return 0
+  sources_changed "$@" || return 0
   echo "building vhost-dma (first use or sources changed)..." >&2
   build_all
 }

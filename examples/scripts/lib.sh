@@ -14,7 +14,7 @@ build_tree() {
   # shellcheck source=../../bin/lib/jdk.sh
   . "$REPO_ROOT/bin/lib/jdk.sh"
   select_jdk
-  ensure_built
+  ensure_built examples
 }
 
 # vhostd_start CONFIG LOG: runs "bin/vhostd --config CONFIG" in its own session, pinned to core 0 (the

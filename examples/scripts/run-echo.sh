@@ -15,6 +15,6 @@ set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 source "$root/bin/lib/jdk.sh"
 select_jdk      # JDK 25+ (JAVA_HOME, else /usr/lib/jvm/temurin-25-jdk-amd64)
-ensure_built    # mvn install -DskipTests when any source is newer than the last build
+ensure_built examples    # mvn install -DskipTests when a source changed since the last build
 exec java "${JVM_FLAGS[@]}" -cp "$root/examples/target/classes:$(backend_classpath)" \
   io.vhostdma.examples.echo.EchoMain "$@"
